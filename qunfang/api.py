@@ -1,0 +1,68 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, the same scoping as the pages.
+
+Clients authenticate with a personal access token (`Authorization: Bearer qf_…`) or, from the
+browser, with the session cookie and a CSRF token.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from qunfang.core.access import Scope
+from qunfang.core.audit import Origin, current_origin
+from qunfang.core.middleware import client_address
+from qunfang.core.models import AccessToken
+from qunfang.core.services import token_digest
+
+# How stale a token's "last used" may get before it is written again: one write per call would tie
+# every read to a write.
+LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
+
+
+def _enter(request, user):
+    request.scope = Scope.for_user(user)
+    current_origin.set(Origin(client_address(request), "api"))
+    return user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        row = AccessToken.objects.active().select_related("user").filter(digest=token_digest(token)).first()
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+            AccessToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        return _enter(request, row.user)
+
+
+class BrowserSessionAuth(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return _enter(request, user) if user else None
+
+
+api = NinjaAPI(
+    title="Qunfang API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), BrowserSessionAuth()],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You may not do this here.")}, status=403)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    return api.create_response(request, {"detail": exc.messages}, status=422)
+
+
+from qunfang.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
+
+api.add_router("/", core_router)

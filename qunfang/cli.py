@@ -1,0 +1,71 @@
+"""The `qunfang` command: every manage.py command, plus `demo` and `serve`.
+
+qunfang demo            migrate the embedded database, load the demo data, serve on 127.0.0.1:8000
+qunfang serve           the production server (gunicorn) against whatever database is configured
+qunfang <command>       any Django management command (migrate, createsuperuser, load_demo, …)
+"""
+
+import argparse
+import os
+import sys
+
+from qunfang.lib.env import env_int, env_str
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qunfang.settings")
+    command = argv[1] if len(argv) > 1 else "help"
+    if command == "demo":
+        return demo(argv[2:])
+    if command == "serve":
+        return serve(argv[2:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+    return 0
+
+
+def _server_arguments(args: list[str], default_workers: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="qunfang serve")
+    parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=env_int("WORKERS", default_workers))
+    return parser.parse_args(args)
+
+
+def serve(args: list[str], default_workers: int = 2) -> int:
+    options = _server_arguments(args, default_workers)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("check", "--deploy", "--fail-level", "CRITICAL")
+    # Replace this process with gunicorn, so that signals (Ctrl-C, systemd) reach the server itself.
+    os.execv(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "qunfang.wsgi:application",
+            "--bind",
+            options.bind,
+            "--workers",
+            str(options.workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "20",
+        ],
+    )
+    return 0  # not reached
+
+
+def demo(args: list[str]) -> int:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    return serve(args, default_workers=1)

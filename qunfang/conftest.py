@@ -1,0 +1,42 @@
+import os
+
+import pytest
+
+from qunfang.test import World, client_for, make_world
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def as_user():
+    return client_for
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    # Debian's Chromium, never a downloaded browser (the machines reach no CDN).
+    return {"executable_path": os.environ.get("QUNFANG_CHROMIUM", "/usr/bin/chromium"), "args": BROWSER_ARGS}
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-output", "screenshots")
+    os.makedirs(path, exist_ok=True)
+    return path

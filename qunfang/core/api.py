@@ -1,0 +1,179 @@
+"""The kernel's JSON endpoints: the signed-in user, places, people, the audit log."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qunfang.core import selectors, services
+from qunfang.core.access import get_for
+from qunfang.core.models import HallStatus, Level, OrgUnit, StationKind
+from qunfang.core.roles import Capability, Role
+
+router = Router(tags=["places and people"])
+
+
+class ErrorOut(Schema):
+    detail: str | list
+
+
+# Every operation may answer these; declaring them keeps the OpenAPI document honest.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class MembershipOut(Schema):
+    place_id: int
+    place_name: str = Field(..., alias="place.name")
+    role: Role
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    memberships: list[MembershipOut]
+
+
+class PlaceOut(Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    level: Level
+    code: str | None
+    depth: int
+    station_kind: StationKind
+    address: str
+    phone: str
+    hall_status: HallStatus
+
+
+class PlaceIn(Schema):
+    parent_id: int
+    name: str = Field(..., min_length=1, max_length=100)
+    level: Level
+    code: str | None = Field(None, max_length=14)
+    station_kind: StationKind = StationKind.NONE
+    address: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40)
+    hall_status: HallStatus = HallStatus.OPEN
+
+
+class PlacePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    level: Level | None = None
+    code: str | None = Field(None, max_length=14)
+    station_kind: StationKind | None = None
+    address: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    hall_status: HallStatus | None = None
+
+
+class MoveIn(Schema):
+    parent_id: int
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    is_active: bool
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime
+    actor_name: str
+    place_id: int | None
+    action: str
+    target_type: str
+    target_id: str
+    target_label: str
+    before: dict | None
+    after: dict | None
+    channel: str
+
+
+STATION_FIELDS = {"station_kind", "address", "phone", "hall_status"}
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request):
+    user = request.auth
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "memberships": list(user.memberships.select_related("place")),
+    }
+
+
+@router.get("/places", response={200: list[PlaceOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_places(request, parent_id: int | None = None, q: str = ""):
+    places = selectors.visible_places(request.scope, search=q)
+    return places.filter(parent_id=parent_id) if parent_id is not None else places
+
+
+@router.get("/places/{place_id}", response={200: PlaceOut, **ERRORS})
+def get_place(request, place_id: int):
+    return get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=place_id)
+
+
+@router.post("/places", response={201: PlaceOut, **ERRORS})
+def create_place(request, data: PlaceIn):
+    parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
+    fields = data.dict(exclude={"parent_id"})
+    return 201, services.create_place(by=request.auth, parent=parent, **fields)
+
+
+@router.patch("/places/{place_id}", response={200: PlaceOut, **ERRORS})
+def update_place(request, place_id: int, data: PlacePatch):
+    changes = data.dict(exclude_unset=True)
+    # Station staff may change only their station's facts; anything else needs MANAGE_PLACES.
+    capability = Capability.EDIT_STATION if set(changes) <= STATION_FIELDS else Capability.MANAGE_PLACES
+    place = get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+    return services.update_place(
+        by=request.auth, place=place, **{k: v for k, v in changes.items() if v is not None}
+    )
+
+
+@router.post("/places/{place_id}/move", response={200: PlaceOut, **ERRORS})
+def move_place(request, place_id: int, data: MoveIn):
+    place = get_for(
+        request.scope, OrgUnit.objects.select_related("parent"), Capability.MANAGE_PLACES, pk=place_id
+    )
+    new_parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
+    if place.parent is None or not request.scope.allows(Capability.MANAGE_PLACES, place.parent):
+        raise PermissionDenied  # taking a place from its parent is for whoever manages that parent
+    return services.move_place(by=request.auth, place=place, new_parent=new_parent)
+
+
+@router.get("/users", response={200: list[UserOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_users(request, q: str = ""):
+    return selectors.visible_users(request.scope, search=q)
+
+
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+def get_user(request, user_id: int):
+    return get_object_or_404(selectors.visible_users(request.scope), pk=user_id)
+
+
+@router.get("/audit", response={200: list[AuditOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_audit(
+    request,
+    place_id: int | None = None,
+    action: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
+):
+    place = (
+        get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_AUDIT, pk=place_id)
+        if place_id
+        else None
+    )
+    return selectors.audit_entries(
+        request.scope, place=place, action=action, actor=actor, since=since, until=until
+    )

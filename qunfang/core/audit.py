@@ -1,0 +1,69 @@
+"""The audit log's writer. Services call `record` inside their transaction, so an entry exists exactly
+when the write it describes does."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from qunfang.core.models import AuditEntry, OrgUnit
+
+
+@dataclass(frozen=True)
+class Origin:
+    address: str | None
+    channel: str
+
+
+# Where the current write comes from. Middleware and the API set it per request, so that services need
+# not be handed the request just to log an address; commands and tasks keep the default.
+current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar(
+    "current_origin",
+    default=Origin(None, "cli"),  # noqa: B039 (Origin is frozen, so sharing it is safe)
+)
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of an instance as JSON-safe values, for `before` and `after`."""
+    values = {}
+    for name in fields:
+        value = getattr(instance, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        elif isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        values[name] = value
+    return values
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    place: OrgUnit | None,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    origin = current_origin.get()
+    actor = by if by is not None and getattr(by, "pk", None) else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "",
+        place=place,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk or ""),
+        target_label=str(target)[:200],
+        before=before,
+        after=after,
+        address=origin.address,
+        channel=origin.channel,
+    )

@@ -1,0 +1,107 @@
+"""Demo places and people: Qingxin district with its eight real towns, Hunnan's 五三街道 and the
+community 在水一方. Town and street codes are the official ones (Ministry of Civil Affairs, 2025);
+village and community codes and the village names beyond 迳口村 are invented for the demo."""
+
+from django.db import transaction
+
+from qunfang.core import services
+from qunfang.core.models import HallStatus, Level, OrgUnit, StationKind, User
+from qunfang.core.roles import Role
+
+DEMO_PASSWORD = "Qunfang-2020"
+
+QINGXIN_TOWNS = [
+    ("441803102", "太和镇", ["坑口村", "飞水村", "太和社区"]),
+    ("441803104", "太平镇", ["清湖村", "马岳村", "太平社区"]),
+    ("441803105", "山塘镇", ["山塘村", "白湾村"]),
+    ("441803106", "三坑镇", ["三坑村", "布锦村"]),
+    ("441803112", "龙颈镇", ["迳口村", "南坑村", "龙颈社区"]),
+    ("441803113", "禾云镇", ["禾云村", "鱼坝村"]),
+    ("441803117", "浸潭镇", ["浸潭村", "新洲村"]),
+    ("441803118", "石潭镇", ["石潭村", "黄坑村", "石潭社区"]),
+]
+
+# (user name, full name, role, place name): one for each role, in different places.
+DEMO_USERS = [
+    ("qx_admin", "周海燕", Role.BUREAU_ADMIN, "清新区"),
+    ("qy_leader", "陈国强", Role.LEADER, "清远市"),
+    ("lj_station", "黄志明", Role.STATION_STAFF, "龙颈镇"),
+    ("jk_clerk", "谢小梅", Role.STATION_STAFF, "迳口村"),
+    ("nk_clerk", "李文华", Role.STATION_STAFF, "南坑村"),
+    ("jk_volunteer", "曹建明", Role.VOLUNTEER, "迳口村"),
+    ("hn_admin", "王立新", Role.BUREAU_ADMIN, "浑南区"),
+    ("zs_grid", "刘晓红", Role.GRID_WORKER, "在水一方第一网格"),
+    ("zs_guard", "赵永刚", Role.CHECKPOINT_GUARD, "在水一方社区"),
+]
+
+
+def _place(parent, name, level, code=None, **station) -> OrgUnit:
+    return services.create_place(by=None, parent=parent, name=name, level=level, code=code, **station)
+
+
+@transaction.atomic
+def load() -> list[str]:
+    if not OrgUnit.objects.filter(code="441803000000").exists():
+        guangdong = _place(None, "广东省", Level.PROVINCE, "44")
+        qingyuan = _place(guangdong, "清远市", Level.CITY, "4418")
+        qingxin = _place(
+            qingyuan,
+            "清新区",
+            Level.DISTRICT,
+            "441803",
+            station_kind=StationKind.SERVICE_CENTRE,
+            address="清远市清新区太和镇",
+            phone="0763-5812345",
+            hall_status=HallStatus.CLOSED,
+        )
+        for town_code, town_name, villages in QINGXIN_TOWNS:
+            town = _place(
+                qingxin,
+                town_name,
+                Level.TOWN,
+                town_code,
+                station_kind=StationKind.SERVICE_STATION,
+                address=f"清新区{town_name}人民政府",
+                hall_status=HallStatus.ONLINE_ONLY,
+            )
+            for number, village_name in enumerate(villages, 1):
+                village = _place(
+                    town,
+                    village_name,
+                    Level.VILLAGE,
+                    f"{town_code}2{number:02d}",
+                    station_kind=StationKind.SERVICE_STATION,
+                )
+                if village_name == "迳口村":
+                    for grid in ("迳口村第一网格", "迳口村第二网格"):
+                        _place(village, grid, Level.GRID)
+
+        liaoning = _place(None, "辽宁省", Level.PROVINCE, "21")
+        shenyang = _place(liaoning, "沈阳市", Level.CITY, "2101")
+        hunnan = _place(shenyang, "浑南区", Level.DISTRICT, "210112", station_kind=StationKind.SERVICE_CENTRE)
+        wusan = _place(hunnan, "五三街道", Level.TOWN, "210112014", station_kind=StationKind.SERVICE_STATION)
+        community = _place(
+            wusan,
+            "在水一方社区",
+            Level.VILLAGE,
+            "210112014003",
+            station_kind=StationKind.SERVICE_STATION,
+            address="沈阳市浑南区五三街道在水一方小区",
+        )
+        for grid in ["第一", "第二", "第三", "第四"]:
+            _place(community, f"在水一方{grid}网格", Level.GRID)
+
+    lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
+    for username, full_name, role, place_name in DEMO_USERS:
+        if not User.objects.filter(username=username).exists():
+            place = OrgUnit.objects.get(name=place_name)
+            services.create_user(
+                by=None,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                place=place,
+                role=role,
+            )
+        lines.append(f"  {username:<14} {Role(role).label} · {place_name}")
+    return lines

@@ -1,0 +1,34 @@
+"""Roles a membership can carry and the capabilities each grants. The membership's place bounds them."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BUREAU_ADMIN = "bureau_admin", _("Bureau admin")
+    STATION_STAFF = "station_staff", _("Station staff")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    CHECKPOINT_GUARD = "checkpoint_guard", _("Checkpoint guard")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    LEADER = "leader", _("Leader (read only)")
+
+
+class Capability(StrEnum):
+    VIEW_PLACES = "view_places"
+    EDIT_STATION = "edit_station"  # station facts: address, phone, hall status
+    MANAGE_PLACES = "manage_places"  # create, rename, move, import places
+    VIEW_USERS = "view_users"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.BUREAU_ADMIN: frozenset(Capability),
+    Role.STATION_STAFF: frozenset({Capability.VIEW_PLACES, Capability.EDIT_STATION, Capability.VIEW_USERS}),
+    Role.GRID_WORKER: frozenset({Capability.VIEW_PLACES}),
+    Role.CHECKPOINT_GUARD: frozenset({Capability.VIEW_PLACES}),
+    Role.VOLUNTEER: frozenset({Capability.VIEW_PLACES}),
+    Role.LEADER: frozenset({Capability.VIEW_PLACES, Capability.VIEW_USERS, Capability.VIEW_AUDIT}),
+}

@@ -1,0 +1,126 @@
+"""Reads of the kernel that pages, the API and commands share. Each takes the caller's scope first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from qunfang.core.access import Scope
+from qunfang.core.models import AuditEntry, Membership, OrgUnit, User
+from qunfang.core.roles import Capability
+
+
+def visible_places(scope: Scope, *, search: str = "") -> QuerySet[OrgUnit]:
+    places = OrgUnit.objects.visible_to(scope, Capability.VIEW_PLACES)
+    if search:
+        places = places.filter(Q(name__icontains=search) | Q(code__startswith=search))
+    return places
+
+
+def children_of(scope: Scope, place: OrgUnit) -> QuerySet[OrgUnit]:
+    """A place's children with how many children each has, in one query."""
+    return (
+        visible_places(scope)
+        .filter(parent=place)
+        .annotate(child_count=Count("children"))
+        .order_by("code", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Crumb:
+    place: OrgUnit
+    reachable: bool
+
+
+def breadcrumb(scope: Scope, place: OrgUnit) -> list[Crumb]:
+    """The way from the root to the place. Ancestors above the user's own places are named, not linked:
+    a village clerk sees that the village lies in its town, but cannot open the town."""
+    ancestors = {p.pk: p for p in OrgUnit.objects.filter(pk__in=place.ancestor_ids)}
+    reachable = set(visible_places(scope).filter(pk__in=place.ancestor_ids).values_list("pk", flat=True))
+    crumbs = [Crumb(ancestors[pk], pk in reachable) for pk in place.ancestor_ids if pk in ancestors]
+    return [*crumbs, Crumb(place, True)]
+
+
+def home_places(scope: Scope) -> QuerySet[OrgUnit]:
+    """The places of the user's own memberships: where the place switcher starts."""
+    return OrgUnit.objects.filter(pk__in=scope.place_ids).order_by("path")
+
+
+def export_rows(scope: Scope, place: OrgUnit) -> list[list[str]]:
+    """The subtree as import rows (code, name, parent code, level, station facts), parents first. The
+    top row has no parent code, so the file can be imported under any place."""
+    places = list(visible_places(scope).under(place).select_related("parent"))
+    return [
+        [
+            p.code or "",
+            p.name,
+            (p.parent.code or "") if p.pk != place.pk else "",
+            p.level,
+            p.station_kind,
+            p.address,
+            p.phone,
+            p.hall_status,
+        ]
+        for p in places
+    ]
+
+
+def visible_users(scope: Scope, *, search: str = "") -> QuerySet[User]:
+    """Users who hold a membership somewhere the caller may see people."""
+    memberships = Membership.objects.visible_to(scope, Capability.VIEW_USERS)
+    users = User.objects.filter(pk__in=memberships.values("user_id"))
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    return users
+
+
+def memberships_of(scope: Scope, user: User) -> QuerySet[Membership]:
+    """The user's memberships the caller may see; memberships elsewhere stay hidden."""
+    return (
+        Membership.objects.visible_to(scope, Capability.VIEW_USERS).filter(user=user).select_related("place")
+    )
+
+
+def memberships_at(scope: Scope, place: OrgUnit) -> QuerySet[Membership]:
+    return (
+        Membership.objects.visible_to(scope, Capability.VIEW_USERS)
+        .filter(place=place)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def can_manage_user(scope: Scope, user: User) -> bool:
+    """An account may be changed (password, active) only by someone who manages all of its places:
+    otherwise a town admin could lock out a district admin who also holds a membership in that town."""
+    memberships = Membership.objects.filter(user=user)
+    manageable = Membership.objects.visible_to(scope, Capability.MANAGE_USERS).filter(user=user)
+    return memberships.exists() and memberships.count() == manageable.count()
+
+
+def audit_entries(
+    scope: Scope,
+    *,
+    place: OrgUnit | None = None,
+    actor: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.visible_to(scope, Capability.VIEW_AUDIT).select_related("place")
+    if place is not None:
+        entries = entries.filter(place__path__startswith=place.path)
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor)
+    if action:
+        entries = entries.filter(action__startswith=action)
+    zone = timezone.get_current_timezone()
+    if since:
+        entries = entries.filter(at__gte=datetime.combine(since, time.min, tzinfo=zone))
+    if until:
+        entries = entries.filter(at__lte=datetime.combine(until, time.max, tzinfo=zone))
+    return entries

@@ -1,0 +1,190 @@
+"""Every page and every API operation, walked as a user of a sibling place: nothing of the other place
+is returned or changed. New URLs and endpoints are walked without anyone listing them; a new kind of
+URL parameter fails here until it is taught which object of the other place to aim at."""
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from qunfang.core import services
+from qunfang.core.access import PUBLIC, SIGNED_IN
+from qunfang.core.models import AccessToken, Membership, OrgUnit, User
+from qunfang.core.roles import Capability
+
+
+@dataclass
+class Target:
+    """The other place and things that belong to it, which the intruder must never reach."""
+
+    place: OrgUnit
+    user: User
+    membership: Membership
+    token: AccessToken
+    markers: list[str]
+
+
+# URL parameter name -> the object of the other place to put there.
+ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
+    "place_id": lambda t: t.place.pk,
+    "user_id": lambda t: t.user.pk,
+    "membership_id": lambda t: t.membership.pk,
+    "token_id": lambda t: t.token.pk,
+    "parent_id": lambda t: t.place.pk,
+}
+SKIPPED_NAMESPACES = {"admin", "api"}  # the operator's admin and the API have tests of their own below
+
+
+def page_routes() -> Iterator[tuple[str, Callable]]:
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.callback
+
+    yield from walk(get_resolver().url_patterns, "/")
+
+
+def fill(route: str, target: Target) -> str:
+    def value(match):
+        name = match.group(1)
+        assert name in ROUTE_PARAMETERS, (
+            f"teach ROUTE_PARAMETERS which object a '{name}' of the other place is"
+        )
+        return str(ROUTE_PARAMETERS[name](target))
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+
+
+def snapshot() -> list:
+    """Everything the kernel stores, to show that the walk changed nothing."""
+    return [
+        list(OrgUnit.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        list(User.objects.order_by("pk").values("pk", "username", "full_name", "password", "is_active")),
+        list(AccessToken.objects.order_by("pk").values("pk", "user_id", "name", "digest", "revoked_at")),
+    ]
+
+
+def assert_hidden(response, target: Target, where: str) -> None:
+    text = response.content.decode(errors="replace")
+    for marker in target.markers:
+        assert marker not in text, f"{where} shows {marker!r} of the other place"
+
+
+def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
+    token, _raw = services.issue_token(by=user, name="other place's integration")
+    return Target(place=place, user=user, membership=user.memberships.get(), token=token, markers=markers)
+
+
+@pytest.fixture(params=["village clerk next door", "admin of another district"])
+def pair(request, world):
+    if request.param == "village clerk next door":
+        return world.dave, make_target(world.jingkou, world.carol, ["迳口村", "谢卡萝", "carol"])
+    return world.erin, make_target(
+        world.qingxin, world.alice, ["清新区", "龙颈镇", "迳口村", "艾丽丝", "alice"]
+    )
+
+
+def test_every_page_declares_who_may_open_it():
+    undeclared = [route for route, view in page_routes() if not getattr(view, "access_rule", None)]
+    assert undeclared == []
+
+
+def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
+    intruder, target = pair
+    before = snapshot()
+    walked = 0
+    for route, _view in page_routes():
+        url = fill(route, target)
+        client = Client()
+        client.force_login(intruder)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            where = f"{method.upper()} {url}"
+            if url != route:  # the URL names an object of the other place
+                allowed = {403, 404} if method == "post" else {403, 404, 405}
+                assert response.status_code in allowed, f"{where} answered {response.status_code}"
+            else:
+                assert response.status_code < 500, where
+                assert_hidden(response, target, where)
+        walked += 1
+    assert walked >= 20
+    assert snapshot() == before
+
+
+def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
+    """A request body that aims every id it can at the other place, with plausible other values."""
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return None
+
+    def resolve(schema):
+        while "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].split("/")[-1]]
+        return schema
+
+    schema = resolve(content["schema"])
+    body = {}
+    for name, prop in schema.get("properties", {}).items():
+        prop = resolve(prop.get("anyOf", [prop])[0])
+        if name in ROUTE_PARAMETERS:
+            body[name] = ROUTE_PARAMETERS[name](target)
+        elif "enum" in prop:
+            body[name] = prop["enum"][-1]
+        elif prop.get("type") == "integer":
+            body[name] = 1
+        elif prop.get("type") == "string":
+            body[name] = "入侵者"
+    return body
+
+
+def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(pair):
+    intruder, target = pair
+    _token, raw = services.issue_token(by=intruder, name="walker")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    spec = client.get("/api/v1/openapi.json").json()
+    before = snapshot()
+    walked = 0
+    for path, operations in spec["paths"].items():
+        url = fill(re.sub(r"\{(\w+)\}", r"<\1>", path), target)
+        for method, operation in operations.items():
+            body = example_body(operation, spec, target)
+            kwargs = (
+                {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
+            )
+            response = getattr(client, method)(url, **kwargs)
+            where = f"{method.upper()} {url}"
+            if "{" in path or method != "get":
+                assert response.status_code in {403, 404}, f"{where} answered {response.status_code}"
+            else:
+                assert response.status_code == 200, where
+                assert_hidden(response, target, where)
+            walked += 1
+    assert walked >= 8
+    assert snapshot() == before
+
+
+def test_the_operator_admin_is_closed_to_every_bureau_role(world):
+    client = Client()
+    client.force_login(world.alice)
+    response = client.get("/operator/core/orgunit/")
+    assert response.status_code == 302 and "/operator/login/" in response["Location"]
+
+
+def test_a_scope_reaches_its_subtree_and_not_the_sibling(world):
+    from qunfang.core.access import Scope
+
+    scope = Scope.for_user(world.bob)
+    visible = set(OrgUnit.objects.visible_to(scope).values_list("name", flat=True))
+    assert visible == {"龙颈镇", "迳口村", "南坑村", "迳口村第一网格"}
+    assert not scope.allows(Capability.MANAGE_PLACES, world.jingkou)
+    assert scope.allows(Capability.EDIT_STATION, world.jingkou)
+    assert PUBLIC != SIGNED_IN

@@ -1,0 +1,442 @@
+"""The kernel's pages: the tree of places, people and their roles, the audit log, the user's own account.
+
+Thin on purpose: parse, fetch through `access`, call a service or selector, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qunfang.core import selectors, services
+from qunfang.core.access import get_for, public, requires, signed_in
+from qunfang.core.forms import (
+    AddMembershipForm,
+    AuditFilterForm,
+    ImportForm,
+    MoveForm,
+    NewUserForm,
+    PasswordPairForm,
+    PlaceForm,
+    StationFactsForm,
+    TokenForm,
+)
+from qunfang.core.models import LEVEL_RANK, AccessToken, Membership, OrgUnit, User
+from qunfang.core.roles import Capability
+from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def paginate(request, items, per_page: int = 50):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def place_for(request, place_id: int, capability: Capability) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+
+
+# --- home and health ----------------------------------------------------------------------------------
+
+
+@signed_in
+def home(request):
+    places = list(selectors.home_places(request.scope))
+    if len(places) == 1:
+        return redirect("core:place", place_id=places[0].pk)
+    return render(request, "core/home.html", {"places": places})
+
+
+@public
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "time": timezone.now().isoformat()})
+
+
+# --- places -------------------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_PLACES)
+def place_detail(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_PLACES)
+    scope = request.scope
+    can = {capability.value: scope.allows(capability, place) for capability in Capability}
+    staff = selectors.memberships_at(scope, place) if can["view_users"] else []
+    return render(
+        request,
+        "core/place_detail.html",
+        {
+            "place": place,
+            "crumbs": selectors.breadcrumb(scope, place),
+            "children": paginate(request, selectors.children_of(scope, place), 100),
+            "staff": staff,
+            "can": can,
+        },
+    )
+
+
+@requires(Capability.VIEW_PLACES)
+def place_search(request):
+    query = request.GET.get("q", "").strip()
+    results = selectors.visible_places(request.scope, search=query) if query else OrgUnit.objects.none()
+    return render(request, "core/place_search.html", {"query": query, "results": paginate(request, results)})
+
+
+@requires(Capability.EDIT_STATION)
+def place_edit(request, place_id: int):
+    place = place_for(request, place_id, Capability.EDIT_STATION)
+    # Station staff keep their station's facts up to date; naming and coding places is the bureau's.
+    form_class = PlaceForm if request.scope.allows(Capability.MANAGE_PLACES, place) else StationFactsForm
+    initial = {name: getattr(place, name) or "" for name in form_class.base_fields}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_place(by=request.user, place=place, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("core:place", place_id=place.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "place": place,
+            "title": _("Edit %(place)s") % {"place": place.name},
+        },
+    )
+
+
+@requires(Capability.MANAGE_PLACES)
+def place_add_child(request, place_id: int):
+    parent = place_for(request, place_id, Capability.MANAGE_PLACES)
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = services.create_place(by=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(place)s was added.") % {"place": child.name})
+            return redirect("core:place", place_id=parent.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "place": parent,
+            "title": _("Add a place under %(place)s") % {"place": parent.name},
+        },
+    )
+
+
+@requires(Capability.MANAGE_PLACES)
+def place_move(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_PLACES)
+    if place.parent is None or not request.scope.allows(Capability.MANAGE_PLACES, place.parent):
+        # Taking a place away from its parent is the business of whoever manages that parent.
+        raise PermissionDenied
+    candidates = (
+        OrgUnit.objects.visible_to(request.scope, Capability.MANAGE_PLACES)
+        .exclude(path__startswith=place.path)
+        .exclude(pk=place.parent_id)
+        .filter(level__in=[level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[place.level]])
+    )
+    form = MoveForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_place(by=request.user, place=place, new_parent=form.cleaned_data["new_parent"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(place)s was moved.") % {"place": place.name})
+            return redirect("core:place", place_id=place.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "place": place,
+            "title": _("Move %(place)s") % {"place": place.name},
+        },
+    )
+
+
+@requires(Capability.MANAGE_PLACES)
+def place_import(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_PLACES)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_rows(form.cleaned_data["file"], services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
+            created = services.import_places(by=request.user, within=place, rows=rows)
+        except TableError as error:
+            form.add_error("file", str(error))
+        except services.ImportRejected as rejected:
+            row_errors = rejected.errors
+            form.add_error(
+                None, _("Nothing was imported: %(count)s rows need fixing.") % {"count": len(row_errors)}
+            )
+        else:
+            messages.success(request, _("%(count)s places were imported.") % {"count": len(created)})
+            return redirect("core:place", place_id=place.pk)
+    return render(request, "core/place_import.html", {"form": form, "place": place, "row_errors": row_errors})
+
+
+@requires(Capability.VIEW_PLACES)
+def place_export(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_PLACES)
+    headings = ["code", "name", "parent_code", "level", "station_kind", "address", "phone", "hall_status"]
+    content = write_xlsx(place.name, headings, selectors.export_rows(request.scope, place))
+    response = HttpResponse(content, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="places-{place.code or place.pk}.xlsx"'
+    return response
+
+
+# --- people -------------------------------------------------------------------------------------------
+
+
+@requires(Capability.MANAGE_USERS)
+def place_new_user(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_USERS)
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.create_user(
+                by=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                place=place,
+                role=data["role"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(user)s can now sign in.") % {"user": user})
+            return redirect("core:place", place_id=place.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "place": place,
+            "title": _("New user at %(place)s") % {"place": place.name},
+        },
+    )
+
+
+@requires(Capability.MANAGE_USERS)
+def place_add_member(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_USERS)
+    form = AddMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = User.objects.filter(username__iexact=form.cleaned_data["username"].strip()).first()
+        if user is None:
+            form.add_error("username", _("There is no user with this name."))
+        else:
+            try:
+                services.add_membership(
+                    by=request.user, user=user, place=place, role=form.cleaned_data["role"]
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(user)s was given the role.") % {"user": user})
+                return redirect("core:place", place_id=place.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "place": place,
+            "title": _("Give a role at %(place)s") % {"place": place.name},
+        },
+    )
+
+
+@requires(Capability.VIEW_USERS)
+def user_list(request):
+    query = request.GET.get("q", "").strip()
+    visible = selectors.visible_users(request.scope, search=query).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.visible_to(request.scope, Capability.VIEW_USERS).select_related(
+                "place"
+            ),
+            to_attr="visible_memberships",
+        )
+    )
+    return render(request, "core/user_list.html", {"query": query, "users": paginate(request, visible)})
+
+
+def user_for(request, user_id: int) -> User:
+    return get_object_or_404(selectors.visible_users(request.scope), pk=user_id)
+
+
+@requires(Capability.VIEW_USERS)
+def user_detail(request, user_id: int):
+    user = user_for(request, user_id)
+    memberships = selectors.memberships_of(request.scope, user)
+    can_manage = selectors.can_manage_user(request.scope, user)
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "person": user,
+            "memberships": [(m, request.scope.allows(Capability.MANAGE_USERS, m.place)) for m in memberships],
+            "can_manage": can_manage,
+            "password_form": PasswordPairForm() if can_manage else None,
+        },
+    )
+
+
+def manageable_user(request, user_id: int) -> tuple[User, OrgUnit]:
+    """The user and the place to file the audit entry under, or 404 when the caller may not manage them."""
+    user = user_for(request, user_id)
+    if not selectors.can_manage_user(request.scope, user):
+        raise Http404
+    return user, selectors.memberships_of(request.scope, user).first().place
+
+
+@require_POST
+@requires(Capability.MANAGE_USERS)
+def user_set_active(request, user_id: int):
+    user, place = manageable_user(request, user_id)
+    if user == request.user:
+        messages.error(request, _("You cannot switch off your own account."))
+    else:
+        active = request.POST.get("active") == "1"
+        services.set_user_active(by=request.user, user=user, active=active, place=place)
+        messages.success(request, _("Saved."))
+    return redirect("core:user", user_id=user.pk)
+
+
+@requires(Capability.MANAGE_USERS)
+def user_set_password(request, user_id: int):
+    user, place = manageable_user(request, user_id)
+    form = PasswordPairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(
+                by=request.user, user=user, password=form.cleaned_data["password1"], place=place
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            messages.success(request, _("The password was set."))
+            return redirect("core:user", user_id=user.pk)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": _("New password for %(user)s") % {"user": user},
+        },
+    )
+
+
+@require_POST
+@requires(Capability.MANAGE_USERS)
+def membership_remove(request, membership_id: int):
+    membership = get_for(
+        request.scope,
+        Membership.objects.select_related("place", "user"),
+        Capability.MANAGE_USERS,
+        pk=membership_id,
+    )
+    if membership.user_id == request.user.pk:
+        # Nobody saws off the branch they sit on; another admin can remove it.
+        messages.error(request, _("You cannot remove your own role."))
+    else:
+        services.remove_membership(by=request.user, membership=membership)
+        messages.success(request, _("The role was removed."))
+    return redirect("core:place", place_id=membership.place_id)
+
+
+# --- audit --------------------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_AUDIT)
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    place = None
+    if request.GET.get("place"):
+        place = place_for(request, request.GET["place"], Capability.VIEW_AUDIT)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(request.scope, place=place, **{k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "place": place,
+            "entries": paginate(request, entries),
+        },
+    )
+
+
+# --- the user's own account ---------------------------------------------------------------------------
+
+
+@signed_in
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.issue_token(by=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = TokenForm()
+    return render(
+        request,
+        "core/tokens.html",
+        {
+            "form": form,
+            "new_token": new_token,
+            "tokens": AccessToken.objects.filter(user=request.user),
+        },
+    )
+
+
+@require_POST
+@signed_in
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(AccessToken, pk=token_id, user=request.user)
+    services.revoke_token(by=request.user, token=token)
+    messages.success(request, _("The token was revoked."))
+    return redirect("core:tokens")
+
+
+@signed_in
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.set_password(
+            by=request.user, user=request.user, password=form.cleaned_data["new_password1"], place=None
+        )
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("core:home")
+    return render(request, "core/form.html", {"form": form, "title": _("Change your password")})

@@ -1,0 +1,14 @@
+"""The demo data, built from the two reports. Each app adds its part to LOADERS; each loader is
+idempotent and writes through the app's services, so the demo shows what the real code paths make."""
+
+from qunfang.core import demo as core_demo
+
+LOADERS = [core_demo.load]
+
+
+def load_all() -> list[str]:
+    """Load every app's demo data; returns the lines to print for the person who started the demo."""
+    lines: list[str] = []
+    for loader in LOADERS:
+        lines.extend(loader())
+    return lines

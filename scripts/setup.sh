@@ -1,0 +1,35 @@
+# Shared set-up for scripts/demo.sh and scripts/test.sh: sourced, not run.
+# Creates .venv and installs the project into it; installs Debian packages when asked and run as root.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV="$ROOT/.venv"
+
+ensure_venv() {  # ensure_venv EXTRAS  (e.g. "" or "[test]")
+  local extras=${1:-}
+  local stamp="$VENV/.installed$extras"
+  local want
+  want=$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)
+  if [ ! -x "$VENV/bin/python" ]; then
+    python3 -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -e "$ROOT$extras"
+    echo "$want" > "$stamp"
+  fi
+}
+
+ensure_debian_packages() {  # ensure_debian_packages PACKAGE...
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "Missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+    return 1
+  fi
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
