@@ -33,13 +33,15 @@ def _server_arguments(args: list[str], default_workers: int) -> argparse.Namespa
     return parser.parse_args(args)
 
 
-def serve(args: list[str], default_workers: int = 2) -> int:
+def serve(args: list[str], default_workers: int = 2, deploy_check: bool = True) -> int:
     options = _server_arguments(args, default_workers)
     import django
     from django.core.management import call_command
 
     django.setup()
-    call_command("check", "--deploy", "--fail-level", "CRITICAL")
+    if deploy_check:
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    print(f"Qunfang is serving at http://{options.bind}/", flush=True)
     # Replace this process with gunicorn, so that signals (Ctrl-C, systemd) reach the server itself.
     os.execv(
         sys.executable,
@@ -68,4 +70,5 @@ def demo(args: list[str]) -> int:
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo")
-    return serve(args, default_workers=1)
+    # The demo is plain HTTP on the loopback address: the deployment check's TLS advice does not apply.
+    return serve(args, default_workers=1, deploy_check=False)

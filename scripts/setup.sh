@@ -13,8 +13,12 @@ ensure_venv() {  # ensure_venv EXTRAS  (e.g. "" or "[test]")
     python3 -m venv "$VENV"
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -e "$ROOT$extras"
+    echo "Installing Python packages into $VENV (the log is in $VENV/install.log)"
+    if ! { "$VENV/bin/pip" install --disable-pip-version-check --upgrade pip &&
+           "$VENV/bin/pip" install --disable-pip-version-check -e "$ROOT$extras"; } > "$VENV/install.log" 2>&1; then
+      tail -30 "$VENV/install.log" >&2
+      return 1
+    fi
     echo "$want" > "$stamp"
   fi
 }

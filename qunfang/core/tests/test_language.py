@@ -44,3 +44,14 @@ def test_every_message_has_a_chinese_translation():
     assert len(entries) > 100
     assert untranslated == []
     assert [e["msgid"] for e in entries if e["fuzzy"]] == []
+
+
+def test_an_unknown_place_gets_a_chinese_not_found_page(world, as_user):
+    response = as_user(world.carol).get("/places/999999/")
+    assert response.status_code == 404
+    assert "不在您的地点范围内" in response.content.decode()
+
+
+def test_the_api_answers_an_unknown_place_with_404(world, as_user):
+    response = as_user(world.carol).get("/api/v1/places/999999")
+    assert response.status_code == 404

@@ -74,3 +74,13 @@ def test_a_user_changes_their_own_password_under_the_password_rules(world, as_us
     assert ok.status_code == 302
     world.carol.refresh_from_db()
     assert world.carol.check_password("Stronger-Secret-2024")
+
+
+def test_an_expired_session_sends_the_user_back_to_sign_in(world, as_user):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = as_user(world.carol)
+    assert client.get(f"/places/{world.jingkou.pk}/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert client.get(f"/places/{world.jingkou.pk}/").status_code == 302
