@@ -90,7 +90,7 @@ def get_for(scope: Scope, queryset: models.QuerySet, capability: Capability, **l
     """The one object the user may reach with the capability, or 404 (missing and forbidden look alike)."""
     try:
         return queryset.visible_to(scope, capability).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
 
 

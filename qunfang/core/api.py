@@ -5,22 +5,15 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from qunfang.core import selectors, services
 from qunfang.core.access import get_for
 from qunfang.core.models import HallStatus, Level, OrgUnit, StationKind
 from qunfang.core.roles import Capability, Role
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 
 router = Router(tags=["places and people"])
-
-
-class ErrorOut(Schema):
-    detail: str | list
-
-
-# Every operation may answer these; declaring them keeps the OpenAPI document honest.
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class MembershipOut(Schema):
@@ -49,28 +42,28 @@ class PlaceOut(Schema):
 
 
 class PlaceIn(Schema):
-    parent_id: int
-    name: str = Field(..., min_length=1, max_length=100)
+    parent_id: Id
+    name: Text = Field(..., min_length=1, max_length=100)
     level: Level
-    code: str | None = Field(None, max_length=14)
+    code: Text | None = Field(None, max_length=14)
     station_kind: StationKind = StationKind.NONE
-    address: str = Field("", max_length=200)
-    phone: str = Field("", max_length=40)
+    address: Text = Field("", max_length=200)
+    phone: Text = Field("", max_length=40)
     hall_status: HallStatus = HallStatus.OPEN
 
 
 class PlacePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=100)
+    name: Text | None = Field(None, min_length=1, max_length=100)
     level: Level | None = None
-    code: str | None = Field(None, max_length=14)
+    code: Text | None = Field(None, max_length=14)
     station_kind: StationKind | None = None
-    address: str | None = Field(None, max_length=200)
-    phone: str | None = Field(None, max_length=40)
+    address: Text | None = Field(None, max_length=200)
+    phone: Text | None = Field(None, max_length=40)
     hall_status: HallStatus | None = None
 
 
 class MoveIn(Schema):
-    parent_id: int
+    parent_id: Id
 
 
 class UserOut(Schema):
@@ -108,14 +101,14 @@ def me(request):
 
 
 @router.get("/places", response={200: list[PlaceOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def list_places(request, parent_id: int | None = None, q: str = ""):
+@paginate(Pages)
+def list_places(request, parent_id: Id | None = None, q: Text = ""):
     places = selectors.visible_places(request.scope, search=q)
     return places.filter(parent_id=parent_id) if parent_id is not None else places
 
 
 @router.get("/places/{place_id}", response={200: PlaceOut, **ERRORS})
-def get_place(request, place_id: int):
+def get_place(request, place_id: Id):
     return get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=place_id)
 
 
@@ -127,7 +120,7 @@ def create_place(request, data: PlaceIn):
 
 
 @router.patch("/places/{place_id}", response={200: PlaceOut, **ERRORS})
-def update_place(request, place_id: int, data: PlacePatch):
+def update_place(request, place_id: Id, data: PlacePatch):
     changes = data.dict(exclude_unset=True)
     # Station staff may change only their station's facts; anything else needs MANAGE_PLACES.
     capability = Capability.EDIT_STATION if set(changes) <= STATION_FIELDS else Capability.MANAGE_PLACES
@@ -138,7 +131,7 @@ def update_place(request, place_id: int, data: PlacePatch):
 
 
 @router.post("/places/{place_id}/move", response={200: PlaceOut, **ERRORS})
-def move_place(request, place_id: int, data: MoveIn):
+def move_place(request, place_id: Id, data: MoveIn):
     place = get_for(
         request.scope, OrgUnit.objects.select_related("parent"), Capability.MANAGE_PLACES, pk=place_id
     )
@@ -149,23 +142,23 @@ def move_place(request, place_id: int, data: MoveIn):
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def list_users(request, q: str = ""):
+@paginate(Pages)
+def list_users(request, q: Text = ""):
     return selectors.visible_users(request.scope, search=q)
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
-def get_user(request, user_id: int):
+def get_user(request, user_id: Id):
     return get_object_or_404(selectors.visible_users(request.scope), pk=user_id)
 
 
 @router.get("/audit", response={200: list[AuditOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_audit(
     request,
-    place_id: int | None = None,
-    action: str = "",
-    actor: str = "",
+    place_id: Id | None = None,
+    action: Text = "",
+    actor: Text = "",
     since: date | None = None,
     until: date | None = None,
 ):

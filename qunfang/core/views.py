@@ -43,6 +43,11 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def search_text(request) -> str:
+    # PostgreSQL cannot compare text holding NUL characters; nobody searches for them.
+    return request.GET.get("q", "").replace("\x00", "").strip()
+
+
 def paginate(request, items, per_page: int = 50):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
@@ -93,7 +98,7 @@ def place_detail(request, place_id: int):
 
 @requires(Capability.VIEW_PLACES)
 def place_search(request):
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     results = selectors.visible_places(request.scope, search=query) if query else OrgUnit.objects.none()
     return render(request, "core/place_search.html", {"query": query, "results": paginate(request, results)})
 
@@ -276,7 +281,7 @@ def place_add_member(request, place_id: int):
 
 @requires(Capability.VIEW_USERS)
 def user_list(request):
-    query = request.GET.get("q", "").strip()
+    query = search_text(request)
     visible = selectors.visible_users(request.scope, search=query).prefetch_related(
         Prefetch(
             "memberships",
@@ -290,7 +295,10 @@ def user_list(request):
 
 
 def user_for(request, user_id: int) -> User:
-    return get_object_or_404(selectors.visible_users(request.scope), pk=user_id)
+    try:
+        return get_object_or_404(selectors.visible_users(request.scope), pk=user_id)
+    except OverflowError:
+        raise Http404 from None
 
 
 @requires(Capability.VIEW_USERS)

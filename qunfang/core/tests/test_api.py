@@ -83,3 +83,10 @@ def test_station_staff_patch_station_facts_but_not_the_name(world):
 def test_the_health_check_answers_without_signing_in(db):
     response = Client().get("/healthz")
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_text_with_a_nul_character_is_refused_not_a_server_error(world):
+    client = api_client(world.alice)
+    response = post_json(client, f"/api/v1/places/{world.jingkou.pk}", {"address": "村委\x00会"}, "patch")
+    assert response.status_code == 422
+    assert client.get("/api/v1/places", {"q": "a\x00b"}).status_code == 422

@@ -188,3 +188,17 @@ def test_a_scope_reaches_its_subtree_and_not_the_sibling(world):
     assert not scope.allows(Capability.MANAGE_PLACES, world.jingkou)
     assert scope.allows(Capability.EDIT_STATION, world.jingkou)
     assert PUBLIC != SIGNED_IN
+
+
+def test_odd_ids_and_search_text_get_404_or_an_empty_answer_never_a_server_error(world, as_user):
+    client = as_user(world.alice)
+    for url in [
+        "/places/99999999999999999999999/",
+        "/users/99999999999999999999999/",
+        "/audit/?place=99999999999999999999999",
+        "/audit/?place=abc",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/places/", {"q": "a\x00b"}).status_code == 200
+    assert client.get("/users/", {"q": "a\x00b"}).status_code == 200
+    assert client.get("/audit/", {"actor": "a\x00b"}).status_code == 200
