@@ -12,7 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from qunfang.core.access import Scope
 from qunfang.core.audit import Origin, current_origin
-from qunfang.core.middleware import client_address
+from qunfang.core.middleware import client_address, owes_second_factor
 from qunfang.core.models import AccessToken
 from qunfang.core.services import token_digest
 
@@ -41,7 +41,9 @@ class TokenAuth(HttpBearer):
 class BrowserSessionAuth(SessionAuth):
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        return _enter(request, user) if user else None
+        if not user or owes_second_factor(request):
+            return None
+        return _enter(request, user)
 
 
 api = NinjaAPI(
@@ -49,7 +51,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSessionAuth()],
-    docs_url="/docs",
+    docs_url=None,  # Swagger UI loads scripts from a CDN, which the CSP and closed networks refuse
 )
 
 

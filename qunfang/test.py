@@ -9,11 +9,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import services
+from qunfang.core.middleware import needs_second_factor
 from qunfang.core.models import Level, OrgUnit, StationKind, User
 from qunfang.core.roles import Role
 
@@ -92,7 +100,53 @@ def make_world() -> World:
     )
 
 
+def totp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator, made on first need."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test phone", confirmed=True
+    )
+
+
+def current_code(device: TOTPDevice) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def client_for(user: User, language: str = "zh-hans") -> Client:
+    """A signed-in client; users who need the second factor have passed it, as after entering a code."""
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
+    if needs_second_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
     return client
+
+
+# The operator's admin has its own test; the API is walked through its OpenAPI document.
+SKIPPED_NAMESPACES = {"admin", "api"}
+
+
+def page_routes() -> Iterator[tuple[str, Callable]]:
+    """Every page's route ("/places/<int:place_id>/") and view, read from the URL configuration."""
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace not in SKIPPED_NAMESPACES:
+                    yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.callback
+
+    yield from walk(get_resolver().url_patterns, "/")
+
+
+def fill_route(route: str, parameters: dict[str, Callable[[Any], int]], target: Any) -> str:
+    """The route with each parameter replaced by the id `parameters[name](target)` gives."""
+
+    def value(match):
+        name = match.group(1)
+        assert name in parameters, f"teach the test which object a '{name}' parameter names"
+        return str(parameters[name](target))
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, route)

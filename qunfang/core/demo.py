@@ -2,6 +2,8 @@
 community 在水一方. Town and street codes are the official ones (Ministry of Civil Affairs, 2025);
 village and community codes and the village names beyond 迳口村 are invented for the demo."""
 
+import base64
+
 from django.db import transaction
 
 from qunfang.core import services
@@ -104,4 +106,8 @@ def load() -> list[str]:
                 role=role,
             )
         lines.append(f"  {username:<14} {Role(role).label} · {place_name}")
+        if role == Role.BUREAU_ADMIN:
+            # Admins sign in with a TOTP code too: the demo enrols them and prints the key for an app.
+            device = services.pending_totp_device(user=User.objects.get(username=username))
+            lines.append(f"  {'':<14} authenticator key {base64.b32encode(device.bin_key).decode()}")
     return lines

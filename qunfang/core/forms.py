@@ -69,6 +69,16 @@ class TokenForm(forms.Form):
     name = forms.CharField(label=_("What the token is for"), max_length=100)
 
 
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False)
     action = forms.CharField(label=_("Action"), required=False)

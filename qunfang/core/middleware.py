@@ -1,12 +1,15 @@
 """Per-request set-up: the user's scope and the origin that audit entries record."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from qunfang.core.access import Scope
 from qunfang.core.audit import Origin, current_origin
+from qunfang.core.roles import Role
 
 
 def client_address(request) -> str | None:
@@ -38,3 +41,37 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# What a signed-in user who still owes the second factor may reach.
+SECOND_FACTOR_OPEN_PATHS = ("/account/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
+
+
+def needs_second_factor(user, scope: Scope | None = None) -> bool:
+    """Bureau admins and the platform operator sign in with a TOTP code as well as a password."""
+    if not user.is_authenticated:
+        return False
+    grants = (scope or Scope.for_user(user)).grants
+    return user.is_superuser or any(grant.role == Role.BUREAU_ADMIN for grant in grants)
+
+
+def owes_second_factor(request) -> bool:
+    # The request's scope is read anyway by the page, so this costs no query of its own.
+    scope = getattr(request, "scope", None)
+    return needs_second_factor(request.user, scope) and not request.user.is_verified()
+
+
+class SecondFactorMiddleware:
+    """Sends a user who owes the second factor to the two-factor page, whatever page they asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            not request.path.startswith(SECOND_FACTOR_OPEN_PATHS)
+            and not request.path.startswith("/api/")  # the API answers 401 itself
+            and owes_second_factor(request)
+        ):
+            return redirect_to_login(request.get_full_path(), reverse("core:two_factor"), "next")
+        return self.get_response(request)

@@ -18,6 +18,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import audit
 from qunfang.core.models import (
@@ -469,3 +470,30 @@ def revoke_token(*, by: User, token: AccessToken) -> AccessToken:
         token.save(update_fields=["revoked_at"])
         audit.record(by=by, action="token.revoke", place=None, target=token, after={"name": token.name})
     return token
+
+
+# --- two-factor sign-in -------------------------------------------------------------------------------
+
+
+def pending_totp_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is enrolling, made on first need (the key shown as a QR)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(*, by: User, device: TOTPDevice, code: str) -> bool:
+    """Confirm the device with a first code from the authenticator app; False when the code is wrong."""
+    if not device.verify_token(code.strip()):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(by=by, action="user.enrol_second_factor", place=None, target=by)
+    return True
+
+
+@transaction.atomic
+def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
+    """Forget a user's authenticators (a lost phone); they enrol a new one at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    audit.record(by=by, action="user.reset_second_factor", place=place, target=user)

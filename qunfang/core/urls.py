@@ -24,4 +24,10 @@ urlpatterns = [
     path("account/tokens/", views.tokens, name="tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path(
+        "users/<int:user_id>/second-factor/reset/",
+        views.user_reset_second_factor,
+        name="user_reset_second_factor",
+    ),
 ]

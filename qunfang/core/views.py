@@ -3,6 +3,9 @@
 Thin on purpose: parse, fetch through `access`, call a service or selector, render.
 """
 
+import base64
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -13,8 +16,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import selectors, services
 from qunfang.core.access import get_for, public, requires, signed_in
@@ -26,6 +32,7 @@ from qunfang.core.forms import (
     NewUserForm,
     PasswordPairForm,
     PlaceForm,
+    SecondFactorForm,
     StationFactsForm,
     TokenForm,
 )
@@ -435,6 +442,46 @@ def token_revoke(request, token_id: int):
     services.revoke_token(by=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("core:tokens")
+
+
+@signed_in
+def two_factor(request):
+    """Enrol an authenticator app (first time) or enter its code (every sign-in)."""
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = services.pending_totp_device(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        confirmed = (
+            services.confirm_totp_device(by=request.user, device=device, code=code)
+            if enrolling
+            else device.verify_token(code.strip())
+        )
+        if confirmed:
+            otp_login(request, device)
+            return redirect(next_url or "core:home")
+        form.add_error("code", _("The code is wrong or has expired. Enter the code your app shows now."))
+    context = {"form": form, "enrolling": enrolling, "next": next_url}
+    if enrolling:
+        context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "core/two_factor.html", context)
+
+
+@require_POST
+@requires(Capability.MANAGE_USERS)
+def user_reset_second_factor(request, user_id: int):
+    user, place = manageable_user(request, user_id)
+    services.reset_second_factor(by=request.user, user=user, place=place)
+    messages.success(
+        request, _("%(user)s will enrol a new authenticator at the next sign-in.") % {"user": user}
+    )
+    return redirect("core:user", user_id=user.pk)
 
 
 @signed_in

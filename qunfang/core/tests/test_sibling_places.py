@@ -4,17 +4,17 @@ URL parameter fails here until it is taught which object of the other place to a
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.test import client_for, fill_route, page_routes
 
 
 @dataclass
@@ -36,31 +36,6 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "token_id": lambda t: t.token.pk,
     "parent_id": lambda t: t.place.pk,
 }
-SKIPPED_NAMESPACES = {"admin", "api"}  # the operator's admin and the API have tests of their own below
-
-
-def page_routes() -> Iterator[tuple[str, Callable]]:
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace in SKIPPED_NAMESPACES:
-                    continue
-                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                yield prefix + str(pattern.pattern), pattern.callback
-
-    yield from walk(get_resolver().url_patterns, "/")
-
-
-def fill(route: str, target: Target) -> str:
-    def value(match):
-        name = match.group(1)
-        assert name in ROUTE_PARAMETERS, (
-            f"teach ROUTE_PARAMETERS which object a '{name}' of the other place is"
-        )
-        return str(ROUTE_PARAMETERS[name](target))
-
-    return re.sub(r"<(?:\w+:)?(\w+)>", value, route)
 
 
 def snapshot() -> list:
@@ -103,9 +78,8 @@ def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
     before = snapshot()
     walked = 0
     for route, _view in page_routes():
-        url = fill(route, target)
-        client = Client()
-        client.force_login(intruder)
+        url = fill_route(route, ROUTE_PARAMETERS, target)
+        client = client_for(intruder)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             where = f"{method.upper()} {url}"
@@ -154,7 +128,7 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
     before = snapshot()
     walked = 0
     for path, operations in spec["paths"].items():
-        url = fill(re.sub(r"\{(\w+)\}", r"<\1>", path), target)
+        url = fill_route(re.sub(r"\{(\w+)\}", r"<\1>", path), ROUTE_PARAMETERS, target)
         for method, operation in operations.items():
             body = example_body(operation, spec, target)
             kwargs = (
@@ -173,9 +147,7 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
 
 
 def test_the_operator_admin_is_closed_to_every_bureau_role(world):
-    client = Client()
-    client.force_login(world.alice)
-    response = client.get("/operator/core/orgunit/")
+    response = client_for(world.alice).get("/operator/core/orgunit/")
     assert response.status_code == 302 and "/operator/login/" in response["Location"]
 
 
