@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from qunfang.test import World, client_for, make_world
+from qunfang.test import Site, World, client_for, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,3 +40,11 @@ def screenshot_dir():
     path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-output", "screenshots")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A separate installation (own var/, own PostgreSQL database) for tests that run real processes."""
+    installation = Site(tmp_path)
+    yield installation
+    installation.drop()

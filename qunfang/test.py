@@ -9,11 +9,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import psycopg
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -150,3 +159,67 @@ def fill_route(route: str, parameters: dict[str, Callable[[Any], int]], target: 
         return str(parameters[name](target))
 
     return re.sub(r"<(?:\w+:)?(\w+)>", value, route)
+
+
+class Site:
+    """A separate Qunfang installation on the database engine the tests run on: its own var/ folder
+    and, on PostgreSQL, its own database on the same server. For tests that run real processes
+    (servers, workers, backups) against committed data."""
+
+    def __init__(self, root: Path):
+        self.var_dir = root / "var"
+        self.var_dir.mkdir(parents=True)
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("QUNFANG_", "PYTEST_", "DJANGO_ALLOW"))
+        }
+        self.env.update(
+            QUNFANG_VAR_DIR=str(self.var_dir),
+            QUNFANG_TASKS_BACKEND="database",
+            DJANGO_SETTINGS_MODULE="qunfang.settings",
+        )
+        base_url = os.environ.get("QUNFANG_DATABASE_URL")
+        self.database = None
+        if base_url:
+            self.database = f"site_{uuid.uuid4().hex[:12]}"
+            self.server_url = base_url.rsplit("/", 1)[0]
+            with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
+                server.execute(f'CREATE DATABASE "{self.database}"')
+            self.env["QUNFANG_DATABASE_URL"] = f"{self.server_url}/{self.database}"
+
+    def qunfang(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, str(Path(settings.BASE_DIR, "manage.py")), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode:
+            raise AssertionError(f"qunfang {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, str(Path(settings.BASE_DIR, "manage.py")), *args],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self.database:
+            with psycopg.connect(self.env["QUNFANG_DATABASE_URL"]) as db:
+                return db.execute(sql, params).fetchall()
+        with closing(
+            sqlite3.connect(
+                self.var_dir / "qunfang.sqlite3",
+                detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+            )
+        ) as db:
+            return db.execute(sql.replace("%s", "?"), params).fetchall()
+
+    def drop(self) -> None:
+        if self.database:
+            with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
