@@ -2,11 +2,14 @@
 
 qunfang demo            migrate the embedded database, load the demo data, serve on 127.0.0.1:8000
 qunfang serve           the production server (gunicorn) against whatever database is configured
+qunfang worker          background tasks (imports) from the database queue; run it beside `serve`
+qunfang backup/restore  a consistent backup while running, and bringing it back on a fresh machine
 qunfang <command>       any Django management command (migrate, createsuperuser, load_demo, …)
 """
 
 import argparse
 import os
+import subprocess
 import sys
 
 from qunfang.lib.env import env_int, env_str
@@ -70,5 +73,12 @@ def demo(args: list[str]) -> int:
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo")
+    # The demo runs its own task worker beside the web server (production runs `qunfang worker` as a
+    # service of its own). Both stop together on Ctrl-C, which reaches the whole process group.
+    subprocess.Popen([sys.executable, "-m", "qunfang.cli", "worker"])
     # The demo is plain HTTP on the loopback address: the deployment check's TLS advice does not apply.
     return serve(args, default_workers=1, deploy_check=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -19,6 +19,17 @@ BROWSER_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    # In-process tests run background tasks as they are queued; tests of the real worker use `site`.
+    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

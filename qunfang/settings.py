@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "qunfang.core",
 ]
 
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "qunfang.core.middleware.DatabaseUnavailableMiddleware",
     # Axes last, as its documentation asks: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,6 +180,14 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # The embedded setup serves static files straight from the apps; `qunfang serve` collects them first.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "uploads"
+
+# Background work (imports now; campaigns and briefings later). The database backend needs no other
+# service; `qunfang worker` runs the tasks. Tests run them in-process ("immediate").
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
 
 # Uploads larger than this are refused with a message before they are parsed.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024

@@ -166,7 +166,7 @@ class Site:
     and, on PostgreSQL, its own database on the same server. For tests that run real processes
     (servers, workers, backups) against committed data."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, database_server: str | None = None):
         self.var_dir = root / "var"
         self.var_dir.mkdir(parents=True)
         self.env = {
@@ -177,11 +177,11 @@ class Site:
             QUNFANG_TASKS_BACKEND="database",
             DJANGO_SETTINGS_MODULE="qunfang.settings",
         )
-        base_url = os.environ.get("QUNFANG_DATABASE_URL")
+        base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")
         self.database = None
         if base_url:
             self.database = f"site_{uuid.uuid4().hex[:12]}"
-            self.server_url = base_url.rsplit("/", 1)[0]
+            self.server_url = base_url if database_server else base_url.rsplit("/", 1)[0]
             with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
                 server.execute(f'CREATE DATABASE "{self.database}"')
             self.env["QUNFANG_DATABASE_URL"] = f"{self.server_url}/{self.database}"
@@ -197,6 +197,10 @@ class Site:
         if check and result.returncode:
             raise AssertionError(f"qunfang {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
+
+    def shell(self, code: str) -> str:
+        """Run Python in the installation and return what it printed."""
+        return self.qunfang("shell", "--no-imports", "-c", code).stdout.strip()
 
     def start(self, *args: str) -> subprocess.Popen:
         return subprocess.Popen(

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
@@ -75,3 +78,22 @@ class SecondFactorMiddleware:
         ):
             return redirect_to_login(request.get_full_path(), reverse("core:two_factor"), "next")
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database restarts or the network to it drops, answer 503 "try again" rather than a
+    server error: the request's transaction was rolled back, so retrying is safe."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            # Rendered without the request: its context processors would ask the database again.
+            response = HttpResponse(render_to_string("503.html"), status=503)
+            response["Retry-After"] = "5"
+            return response
+        return None

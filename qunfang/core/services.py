@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +27,7 @@ from qunfang.core.models import (
     LEVEL_RANK,
     AccessToken,
     HallStatus,
+    ImportJob,
     Level,
     Membership,
     OrgUnit,
@@ -33,6 +36,7 @@ from qunfang.core.models import (
 )
 from qunfang.core.roles import Role
 from qunfang.lib.tables import Row
+from qunfang.lib.uploads import save_upload
 
 PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "phone", "hall_status"]
 
@@ -497,3 +501,27 @@ def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
     """Forget a user's authenticators (a lost phone); they enrol a new one at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     audit.record(by=by, action="user.reset_second_factor", place=place, target=user)
+
+
+# --- background imports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
+    """Store the spreadsheet and queue its import under `place`. With the database task backend the
+    job and its task commit in the same transaction: both exist, or neither."""
+    from qunfang.core import tasks  # tasks import this module
+
+    relative = save_upload(upload, "imports")
+    try:
+        job = ImportJob.objects.create(
+            place=place, created_by=by, file=relative, original_name=upload.name[:200]
+        )
+        audit.record(
+            by=by, action="place.import_queued", place=place, target=job, after={"file": upload.name}
+        )
+        tasks.import_places.enqueue(job.pk)
+    except BaseException:
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        raise
+    return job

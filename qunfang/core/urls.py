@@ -13,6 +13,7 @@ urlpatterns = [
     path("places/<int:place_id>/move/", views.place_move, name="place_move"),
     path("places/<int:place_id>/import/", views.place_import, name="place_import"),
     path("places/<int:place_id>/export.xlsx", views.place_export, name="place_export"),
+    path("imports/<int:job_id>/", views.import_job, name="import_job"),
     path("places/<int:place_id>/users/new/", views.place_new_user, name="place_new_user"),
     path("places/<int:place_id>/members/add/", views.place_add_member, name="place_add_member"),
     path("users/", views.user_list, name="users"),

@@ -36,9 +36,10 @@ from qunfang.core.forms import (
     StationFactsForm,
     TokenForm,
 )
-from qunfang.core.models import LEVEL_RANK, AccessToken, Membership, OrgUnit, User
+from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
+from qunfang.lib.uploads import UploadNotSaved
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -195,22 +196,26 @@ def place_move(request, place_id: int):
 def place_import(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
     form = ImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(form.cleaned_data["file"], services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
-            created = services.import_places(by=request.user, within=place, rows=rows)
-        except TableError as error:
+            # What is wrong with the file as a whole is said at once; the rows are checked in the background.
+            read_rows(upload, services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
+            job = services.queue_import(by=request.user, place=place, upload=upload)
+        except (TableError, UploadNotSaved) as error:
             form.add_error("file", str(error))
-        except services.ImportRejected as rejected:
-            row_errors = rejected.errors
-            form.add_error(
-                None, _("Nothing was imported: %(count)s rows need fixing.") % {"count": len(row_errors)}
-            )
         else:
-            messages.success(request, _("%(count)s places were imported.") % {"count": len(created)})
-            return redirect("core:place", place_id=place.pk)
-    return render(request, "core/place_import.html", {"form": form, "place": place, "row_errors": row_errors})
+            return redirect("core:import_job", job_id=job.pk)
+    jobs = ImportJob.objects.visible_to(request.scope, Capability.MANAGE_PLACES).filter(place=place)[:10]
+    return render(request, "core/place_import.html", {"form": form, "place": place, "jobs": jobs})
+
+
+@requires(Capability.MANAGE_PLACES)
+def import_job(request, job_id: int):
+    job = get_for(
+        request.scope, ImportJob.objects.select_related("place"), Capability.MANAGE_PLACES, pk=job_id
+    )
+    return render(request, "core/import_job.html", {"job": job, "place": job.place})
 
 
 @requires(Capability.VIEW_PLACES)

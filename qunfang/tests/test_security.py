@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from qunfang.core import services
+from qunfang.core.models import ImportJob
 from qunfang.test import client_for, fill_route, page_routes
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">\'"'
@@ -86,7 +87,15 @@ def test_a_post_without_the_csrf_token_is_refused(world):
 
 def own_objects(world):
     token, _raw = services.issue_token(by=world.alice, name="表格")
+    job = ImportJob.objects.create(
+        place=world.jingkou,
+        created_by=world.alice,
+        file="imports/x.csv",
+        original_name=PAYLOAD[:100],
+        errors=[{"row": 2, "message": PAYLOAD}],
+    )
     return {
+        "job_id": lambda w: job.pk,
         "place_id": lambda w: w.jingkou.pk,
         "user_id": lambda w: w.carol.pk,
         "membership_id": lambda w: w.carol.memberships.get().pk,

@@ -12,7 +12,7 @@ from django.test import Client
 
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
-from qunfang.core.models import AccessToken, Membership, OrgUnit, User
+from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.test import client_for, fill_route, page_routes
 
@@ -25,6 +25,7 @@ class Target:
     user: User
     membership: Membership
     token: AccessToken
+    job: ImportJob
     markers: list[str]
 
 
@@ -34,6 +35,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "user_id": lambda t: t.user.pk,
     "membership_id": lambda t: t.membership.pk,
     "token_id": lambda t: t.token.pk,
+    "job_id": lambda t: t.job.pk,
     "parent_id": lambda t: t.place.pk,
 }
 
@@ -56,7 +58,10 @@ def assert_hidden(response, target: Target, where: str) -> None:
 
 def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
     token, _raw = services.issue_token(by=user, name="other place's integration")
-    return Target(place=place, user=user, membership=user.memberships.get(), token=token, markers=markers)
+    job = ImportJob.objects.create(place=place, created_by=user, file="imports/x.csv", original_name="x.csv")
+    return Target(
+        place=place, user=user, membership=user.memberships.get(), token=token, job=job, markers=markers
+    )
 
 
 @pytest.fixture(params=["village clerk next door", "admin of another district"])

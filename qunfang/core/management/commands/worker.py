@@ -1,0 +1,62 @@
+"""`qunfang worker`: runs background tasks from the database queue (django-tasks-db's db_worker).
+
+django-tasks-db leaves a task RUNNING forever when its worker dies (SIGKILL, power cut). Before it
+starts, this worker puts back in the queue the tasks of workers on this host whose process is gone;
+every task is idempotent, so running such a task again finishes the work exactly once. Workers on
+other hosts are left alone: only their own host can tell whether they still live.
+"""
+
+import os
+import socket
+import uuid
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django_tasks_db.models import DBTaskResult
+
+HOST = socket.gethostname()
+
+
+def worker_id() -> str:
+    return f"{HOST[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def requeue_orphans() -> int:
+    """Tasks marked RUNNING by a worker of this host that no longer runs go back to READY."""
+    requeued = 0
+    for result in DBTaskResult.objects.filter(status="RUNNING"):
+        owner = (result.worker_ids or [""])[-1].split(":")
+        if (
+            len(owner) == 3
+            and owner[0] == HOST[:40]
+            and owner[1].isdigit()
+            and not process_alive(int(owner[1]))
+        ):
+            requeued += DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+                status="READY", started_at=None
+            )
+    return requeued
+
+
+class Command(BaseCommand):
+    help = "Run background tasks (imports, later campaigns and briefings) until stopped."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the queue")
+
+    def handle(self, *args, batch, interval, **options):
+        requeued = requeue_orphans()
+        if requeued:
+            self.stdout.write(f"Requeued {requeued} task(s) left running by workers that died.")
+        call_command("db_worker", worker_id=worker_id(), batch=batch, interval=interval, startup_delay=False)
