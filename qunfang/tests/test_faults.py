@@ -181,7 +181,8 @@ def test_an_upload_cut_off_halfway_leaves_nothing_and_the_server_goes_on(site):
         with socket.create_connection(("127.0.0.1", port)) as raw:
             raw.sendall(
                 f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookies}\r\n"
-                f"Content-Type: {content_type}\r\nContent-Length: {len(data)}\r\nReferer: {base}{path}\r\n\r\n".encode()
+                f"Content-Type: {content_type}\r\nContent-Length: {len(data)}\r\n"
+                f"Referer: {base}{path}\r\n\r\n".encode()
             )
             raw.sendall(data[: len(data) // 2])  # and the phone loses its signal
         time.sleep(1)
