@@ -1,8 +1,11 @@
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from qunfang.test import Site, World, client_for, make_world
+from qunfang.test import PrivatePostgres, Site, World, client_for, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -59,3 +62,16 @@ def site(tmp_path):
     installation = Site(tmp_path)
     yield installation
     installation.drop()
+
+
+@pytest.fixture
+def private_postgres():
+    if not Path("/usr/lib/postgresql").exists():
+        pytest.skip("PostgreSQL is not installed")
+    # Not under pytest's tmp_path: the postgres user cannot enter root's private folders.
+    root = Path(tempfile.mkdtemp(prefix="qunfang-pg-"))
+    root.chmod(0o755)
+    server = PrivatePostgres(root / "pg")
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)

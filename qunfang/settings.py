@@ -201,6 +201,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# A bare view at /bench/bare for the load benchmark's baseline: Django and the server with no work.
+BENCHMARK_VIEW = env_bool("BENCHMARK_VIEW", False)
+
 # Labels used by the navigation; kept here so the base template has one source.
 SITE_TITLE = _("Qunfang")
 

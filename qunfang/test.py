@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -203,10 +205,13 @@ class Site:
         return self.qunfang("shell", "--no-imports", "-c", code).stdout.strip()
 
     def start(self, *args: str) -> subprocess.Popen:
+        """A long-running command (server, worker). Its output goes to a log file in the installation's
+        folder: a pipe nobody reads would fill and stop the process."""
+        log = open(self.var_dir / f"{args[0]}-{uuid.uuid4().hex[:6]}.log", "w")  # noqa: SIM115 (lives with the process)
         return subprocess.Popen(
             [sys.executable, str(Path(settings.BASE_DIR, "manage.py")), *args],
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -227,3 +232,63 @@ class Site:
         if self.database:
             with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, so that restarting it disturbs no other test. Tests turn
+    fsync off for speed; a benchmark that claims durability asks for `durable=True`."""
+
+    def __init__(self, root: Path, durable: bool = False):
+        self.options = "" if durable else " -c fsync=off -c synchronous_commit=off"
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+        self.root = root
+        self.port = free_port()
+        root.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(root, "postgres", "postgres")
+        self.run(
+            "initdb",
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        self.pg_ctl("start")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def run(self, program: str, *args: str):
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def pg_ctl(self, action: str, *extra: str):
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.root / "data"),
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}{self.options}",
+            *extra,
+            action,
+        )
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -5,7 +6,7 @@ from django.views.i18n import set_language
 
 from qunfang.api import api
 from qunfang.core.access import public
-from qunfang.core.views import healthz
+from qunfang.core.views import bare, healthz
 
 urlpatterns = [
     path(
@@ -21,3 +22,6 @@ urlpatterns = [
     path("operator/", admin.site.urls),
     path("", include("qunfang.core.urls")),
 ]
+
+if settings.BENCHMARK_VIEW:
+    urlpatterns.insert(0, path("bench/bare", bare))

@@ -22,6 +22,9 @@ as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/pg.log" -w -t 60 \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGD -c fsync=off -c synchronous_commit=off" start >/dev/null
 trap 'as_pg "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate -w stop >/dev/null; rm -rf "$PGD"' EXIT
 
+echo "== dependency audit"
+"$ROOT/scripts/audit.sh"
+
 PYTEST=("$VENV/bin/pytest" -n 2 -q "$@")
 echo "== tests on SQLite"
 "${PYTEST[@]}"

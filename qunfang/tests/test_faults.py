@@ -3,30 +3,20 @@ an upload cut off halfway. Each test shows no data lost, nothing half-written, a
 
 import collections
 import json
-import os
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qunfang.core.models import ImportJob
-from qunfang.test import Site
+from qunfang.test import Site, free_port
 
 GRID_ROWS = 4000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until(condition, timeout: float = 60, interval: float = 0.05):
@@ -204,67 +194,6 @@ def test_an_upload_cut_off_halfway_leaves_nothing_and_the_server_goes_on(site):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-class PrivatePostgres:
-    """A PostgreSQL server of the test's own, so that restarting it disturbs no other test."""
-
-    def __init__(self, root: Path):
-        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
-        self.root = root
-        self.port = free_port()
-        root.mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(root, "postgres", "postgres")
-        self.run(
-            "initdb",
-            "-D",
-            str(root / "data"),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        self.pg_ctl("start")
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
-
-    def run(self, program: str, *args: str):
-        command = [str(self.bin / program), *args]
-        if os.geteuid() == 0:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-    def pg_ctl(self, action: str, *extra: str):
-        self.run(
-            "pg_ctl",
-            "-D",
-            str(self.root / "data"),
-            "-l",
-            str(self.root / "log"),
-            "-w",
-            "-t",
-            "60",
-            "-o",
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}",
-            *extra,
-            action,
-        )
-
-
-@pytest.fixture
-def private_postgres():
-    if not Path("/usr/lib/postgresql").exists():
-        pytest.skip("PostgreSQL is not installed")
-    # Not under pytest's tmp_path: the postgres user cannot enter root's private folders.
-    root = Path(tempfile.mkdtemp(prefix="qunfang-pg-"))
-    root.chmod(0o755)
-    server = PrivatePostgres(root / "pg")
-    yield server
-    server.pg_ctl("stop", "-m", "immediate")
-    shutil.rmtree(root, ignore_errors=True)
 
 
 TOKEN_FOR_CLERK = """

@@ -1,0 +1,250 @@
+"""Load benchmark: station staff's mixed reads and writes against the production server configuration
+(gunicorn, 2 workers, PostgreSQL with fsync on), beside a bare Django view served the same way in the
+same run. Prints requests per second, median (p50) and p99 latency and errors for both, and the ratios.
+
+    .venv/bin/python benchmarks/load.py                  # the long run: 60 s a phase, 20 users
+    .venv/bin/python benchmarks/load.py --seconds 5      # what CI runs (qunfang/tests/test_load.py)
+
+It sets up everything itself: a private PostgreSQL server, a fresh installation with the demo data and
+twenty station clerks, and the server; all on 127.0.0.1, all stopped at the end. The load generator
+(locust) runs in a process of its own, since it patches Python's networking with gevent.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLERKS = 20
+PASSWORD = "Load-Test-Clerk-2020"
+
+SEED = """
+import json
+from qunfang.core import services
+from qunfang.core.models import Level, OrgUnit
+from qunfang.core.roles import Role
+villages = list(OrgUnit.objects.filter(level=Level.VILLAGE).order_by("pk"))
+accounts = []
+for number in range({clerks}):
+    village = villages[number % len(villages)]
+    user = services.create_user(by=None, username=f"load{{number}}", full_name=f"测试{{number}}",
+                                password={password!r}, place=village, role=Role.STATION_STAFF)
+    _token, raw = services.issue_token(by=user, name="load")
+    accounts.append({{"username": user.username, "token": raw, "village": village.pk}})
+print(json.dumps(accounts))
+"""
+
+
+def drive(args) -> None:
+    """The load generator: runs one phase and prints its figures as one JSON line."""
+    import gevent
+    from locust import FastHttpUser, constant, task
+    from locust.env import Environment
+
+    accounts = json.loads(Path(args.accounts).read_text())
+
+    class Bare(FastHttpUser):
+        wait_time = constant(0)
+
+        @task
+        def bare(self):
+            self.client.get("/bench/bare")
+
+    class StationClerk(FastHttpUser):
+        """Opens the village page, reads the API, updates the station's hall status and phone."""
+
+        wait_time = constant(0)
+
+        def on_start(self):
+            self.account = random.choice(accounts)
+            self.village = self.account["village"]
+            self.api = {"Authorization": f"Bearer {self.account['token']}"}
+            self.client.get("/accounts/login/")
+            self.csrf = self.client.cookiejar._cookies["127.0.0.1"]["/"]["csrftoken"].value  # noqa: SLF001
+            self.client.post(
+                "/accounts/login/",
+                data={
+                    "username": self.account["username"],
+                    "password": PASSWORD,
+                    "csrfmiddlewaretoken": self.csrf,
+                },
+                headers={"Referer": self.host + "/accounts/login/"},
+            )
+
+        @task(3)
+        def village_page(self):
+            # A redirect to the sign-in page would look like success: only the village page counts.
+            with self.client.get(
+                f"/places/{self.village}/", name="/places/[id]/", catch_response=True, allow_redirects=False
+            ) as response:
+                if response.status_code != 200 or "下辖地点" not in response.text:
+                    response.failure(f"not the village page ({response.status_code})")
+
+        @task(3)
+        def api_children(self):
+            self.client.get(
+                f"/api/v1/places?parent_id={self.village}", headers=self.api, name="/api/v1/places"
+            )
+
+        @task(2)
+        def api_place(self):
+            self.client.get(f"/api/v1/places/{self.village}", headers=self.api, name="/api/v1/places/[id]")
+
+        @task(1)
+        def update_station(self):
+            body = {
+                "hall_status": random.choice(["open", "closed", "online_only"]),
+                "phone": f"0763-{random.randint(1000000, 9999999)}",
+            }
+            self.client.patch(
+                f"/api/v1/places/{self.village}",
+                json=body,
+                headers=self.api,
+                name="PATCH /api/v1/places/[id]",
+            )
+
+    user_class = Bare if args.phase == "bare" else StationClerk
+    environment = Environment(user_classes=[user_class], host=args.base_url)
+    runner = environment.create_local_runner()
+    runner.start(args.users, spawn_rate=args.users)
+    gevent.sleep(1)  # ramp-up, not measured
+    environment.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(args.seconds)
+    elapsed = time.monotonic() - started
+    total = environment.stats.total
+    figures = {
+        "phase": args.phase,
+        "requests": total.num_requests,
+        "errors": total.num_failures,
+        "rps": round(total.num_requests / elapsed, 1),
+        "p50_ms": total.get_response_time_percentile(0.5),
+        "p99_ms": total.get_response_time_percentile(0.99),
+        "error_examples": [str(e.error)[:200] for e in list(environment.stats.errors.values())[:3]],
+    }
+    runner.quit()
+    print(json.dumps(figures))
+
+
+def run_phase(base_url: str, accounts: Path, phase: str, seconds: float, users: int) -> dict:
+    result = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--drive",
+            "--phase",
+            phase,
+            "--base-url",
+            base_url,
+            "--accounts",
+            str(accounts),
+            "--seconds",
+            str(seconds),
+            "--users",
+            str(users),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 120,
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if result.returncode or not lines:
+        raise RuntimeError(f"the load generator failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(lines[-1])
+
+
+def benchmark(seconds: float, users: int) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qunfang.settings")
+    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-bench-var-"))
+    import django
+
+    django.setup()
+    from qunfang.test import PrivatePostgres, Site, free_port
+
+    work = Path(tempfile.mkdtemp(prefix="qunfang-bench-"))
+    work.chmod(0o755)
+    database = PrivatePostgres(work / "pg", durable=True)
+    try:
+        site = Site(work / "site", database_server=database.url)
+        site.env["QUNFANG_BENCHMARK_VIEW"] = "1"
+        site.qunfang("migrate")
+        site.qunfang("load_demo")
+        accounts = work / "accounts.json"
+        accounts.write_text(site.shell(SEED.format(clerks=CLERKS, password=PASSWORD)))
+        port = free_port()
+        server = site.start("serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(base_url + "/healthz")
+            bare = run_phase(base_url, accounts, "bare", seconds, users)
+            mixed = run_phase(base_url, accounts, "mixed", seconds, users)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        database.stop()
+    return {
+        "bare": bare,
+        "mixed": mixed,
+        "rps_ratio": round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None,
+        "p50_ratio": round(mixed["p50_ms"] / bare["p50_ms"], 2) if bare["p50_ms"] else None,
+    }
+
+
+def _wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def report(figures: dict, seconds: float, users: int) -> str:
+    lines = [
+        f"Load benchmark: gunicorn 2 workers + PostgreSQL, {users} users, {seconds:g} s a phase, 127.0.0.1",
+        f"{'phase':<8}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}",
+    ]
+    for phase in ("bare", "mixed"):
+        f = figures[phase]
+        lines.append(
+            f"{phase:<8}{f['requests']:>10}{f['rps']:>10}{f['p50_ms']:>10}{f['p99_ms']:>10}{f['errors']:>8}"
+        )
+    lines.append(
+        f"mixed/bare: throughput ratio {figures['rps_ratio']}, median latency ratio {figures['p50_ratio']}"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
+    parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--accounts", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.drive:
+        drive(args)
+        return 0
+    figures = benchmark(args.seconds, args.users)
+    print(report(figures, args.seconds, args.users))
+    if args.json:
+        print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
