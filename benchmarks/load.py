@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLERKS = 20
-PASSWORD = "Load-Test-Clerk-2020"
+# The clerks' password, made anew for each run's throwaway database.
+PASSWORD = os.environ.get("QUNFANG_LOAD_PASSWORD") or "Clerk-" + secrets.token_urlsafe(12)
 
 SEED = """
 import json
@@ -153,6 +155,7 @@ def run_phase(base_url: str, accounts: Path, phase: str, seconds: float, users: 
         capture_output=True,
         text=True,
         timeout=seconds + 120,
+        env={**os.environ, "QUNFANG_LOAD_PASSWORD": PASSWORD},  # the generator signs in as the seed made them
     )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode or not lines:
