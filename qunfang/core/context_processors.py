@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core import selectors
+from qunfang.core.middleware import owes_second_factor
 from qunfang.core.roles import Capability
 
 NAVIGATION = [
@@ -17,6 +18,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not hasattr(request, "scope"):
         return {}
+    if owes_second_factor(request):
+        return {}  # every link would lead back to the two-factor page
     scope = request.scope
     return {
         "nav": [(url, label) for url, label, capability in NAVIGATION if scope.allows(capability)],
