@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -58,6 +59,25 @@ def search_text(request) -> str:
 
 def paginate(request, items, per_page: int = 50):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, done):
+    """The shape every simple form page shares: on a valid POST, `save(cleaned_data)` (a service call)
+    and go where `done(result)` says, with its message; a service's ValidationError shows on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message, url = done(result)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "core/form.html", {"form": form, "place": place, "title": title})
+
+
+def place_url(place: OrgUnit) -> str:
+    return reverse("core:place", args=[place.pk])
 
 
 def place_for(request, place_id: int, capability: Capability) -> OrgUnit:
@@ -123,46 +143,26 @@ def place_edit(request, place_id: int):
     # Station staff keep their station's facts up to date; naming and coding places is the bureau's.
     form_class = PlaceForm if request.scope.allows(Capability.MANAGE_PLACES, place) else StationFactsForm
     initial = {name: getattr(place, name) or "" for name in form_class.base_fields}
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_place(by=request.user, place=place, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("core:place", place_id=place.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "place": place,
-            "title": _("Edit %(place)s") % {"place": place.name},
-        },
+        form_class(request.POST or None, initial=initial),
+        place=place,
+        title=_("Edit %(place)s") % {"place": place.name},
+        save=lambda data: services.update_place(by=request.user, place=place, **data),
+        done=lambda _place: (_("Saved."), place_url(place)),
     )
 
 
 @requires(Capability.MANAGE_PLACES)
 def place_add_child(request, place_id: int):
     parent = place_for(request, place_id, Capability.MANAGE_PLACES)
-    form = PlaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child = services.create_place(by=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(place)s was added.") % {"place": child.name})
-            return redirect("core:place", place_id=parent.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "place": parent,
-            "title": _("Add a place under %(place)s") % {"place": parent.name},
-        },
+        PlaceForm(request.POST or None),
+        place=parent,
+        title=_("Add a place under %(place)s") % {"place": parent.name},
+        save=lambda data: services.create_place(by=request.user, parent=parent, **data),
+        done=lambda child: (_("%(place)s was added.") % {"place": child.name}, place_url(parent)),
     )
 
 
@@ -178,23 +178,13 @@ def place_move(request, place_id: int):
         .exclude(pk=place.parent_id)
         .filter(level__in=[level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[place.level]])
     )
-    form = MoveForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_place(by=request.user, place=place, new_parent=form.cleaned_data["new_parent"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(place)s was moved.") % {"place": place.name})
-            return redirect("core:place", place_id=place.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "place": place,
-            "title": _("Move %(place)s") % {"place": place.name},
-        },
+        MoveForm(request.POST or None, candidates=candidates),
+        place=place,
+        title=_("Move %(place)s") % {"place": place.name},
+        save=lambda data: services.move_place(by=request.user, place=place, new_parent=data["new_parent"]),
+        done=lambda moved: (_("%(place)s was moved.") % {"place": moved.name}, place_url(moved)),
     )
 
 
@@ -240,60 +230,47 @@ def place_export(request, place_id: int):
 @requires(Capability.MANAGE_USERS)
 def place_new_user(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_USERS)
-    form = NewUserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.create_user(
-                by=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                password=data["password1"],
-                place=place,
-                role=data["role"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(user)s can now sign in.") % {"user": user})
-            return redirect("core:place", place_id=place.pk)
-    return render(
+
+    def save(data):
+        return services.create_user(
+            by=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            password=data["password1"],
+            place=place,
+            role=data["role"],
+        )
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "place": place,
-            "title": _("New user at %(place)s") % {"place": place.name},
-        },
+        NewUserForm(request.POST or None),
+        place=place,
+        save=save,
+        title=_("New user at %(place)s") % {"place": place.name},
+        done=lambda user: (_("%(user)s can now sign in.") % {"user": user}, place_url(place)),
     )
 
 
 @requires(Capability.MANAGE_USERS)
 def place_add_member(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_USERS)
-    form = AddMembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = User.objects.filter(username__iexact=form.cleaned_data["username"].strip()).first()
+
+    def save(data):
+        user = User.objects.filter(username__iexact=data["username"].strip()).first()
         if user is None:
-            form.add_error("username", _("There is no user with this name."))
-        else:
-            try:
-                services.add_membership(
-                    by=request.user, user=user, place=place, role=form.cleaned_data["role"]
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("%(user)s was given the role.") % {"user": user})
-                return redirect("core:place", place_id=place.pk)
-    return render(
+            raise ValidationError({"username": _("There is no user with this name.")})
+        return services.add_membership(by=request.user, user=user, place=place, role=data["role"])
+
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "place": place,
-            "title": _("Give a role at %(place)s") % {"place": place.name},
-        },
+        AddMembershipForm(request.POST or None),
+        place=place,
+        save=save,
+        title=_("Give a role at %(place)s") % {"place": place.name},
+        done=lambda membership: (
+            _("%(user)s was given the role.") % {"user": membership.user},
+            place_url(place),
+        ),
     )
 
 
@@ -360,24 +337,14 @@ def user_set_active(request, user_id: int):
 @requires(Capability.MANAGE_USERS)
 def user_set_password(request, user_id: int):
     user, place = manageable_user(request, user_id)
-    form = PasswordPairForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_password(
-                by=request.user, user=user, password=form.cleaned_data["password1"], place=place
-            )
-        except ValidationError as error:
-            form.add_error("password1", error)
-        else:
-            messages.success(request, _("The password was set."))
-            return redirect("core:user", user_id=user.pk)
-    return render(
+    return form_page(
         request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": _("New password for %(user)s") % {"user": user},
-        },
+        PasswordPairForm(request.POST or None),
+        title=_("New password for %(user)s") % {"user": user},
+        save=lambda data: services.set_password(
+            by=request.user, user=user, password=data["password1"], place=place
+        ),
+        done=lambda _user: (_("The password was set."), reverse("core:user", args=[user.pk])),
     )
 
 
