@@ -40,7 +40,8 @@ class KeyFile:
         return Path(settings.VAR_DIR) / self.name
 
 
-KEYS = [KeyFile("secret_key", critical=False)]
+# The secret key signs sessions; the field key encrypts personal data (qunfang/core/personal.py).
+KEYS = [KeyFile("secret_key", critical=False), KeyFile("field_key", critical=True)]
 
 
 class BackupError(RuntimeError):
@@ -52,9 +53,13 @@ def _fingerprint(data: bytes) -> str:
 
 
 def _current_key(key: KeyFile) -> bytes | None:
+    """The key this machine uses now, from its environment variable or its file in var/."""
+    configured = os.environ.get(f"QUNFANG_{key.name.upper()}")
+    if configured:
+        return configured.encode()
     if key.name == "secret_key":
         return settings.SECRET_KEY.encode()
-    return key.path.read_bytes() if key.path.exists() else None
+    return key.path.read_bytes().strip() if key.path.exists() else None
 
 
 def _table_counts(cursor=None) -> dict[str, int]:

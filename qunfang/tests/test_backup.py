@@ -2,6 +2,7 @@
 on a fresh installation with every table equal."""
 
 import json
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from qunfang.core import services
+from qunfang.core import personal, services
 from qunfang.core.models import User
 from qunfang.lib.backup import read_manifest
 
@@ -58,6 +59,9 @@ def test_a_backup_restores_on_a_fresh_installation_with_every_table_equal(site, 
     manifest = read_manifest(archive)
     assert manifest["includes_keys"] is False and "secret_key" in manifest["keys"]
 
+    # The keys go to the new machine apart from the archive, as docs/operations.md says.
+    if personal.field_key_path().exists():
+        shutil.copy(personal.field_key_path(), site.var_dir / "field_key")
     result = site.qunfang("restore", str(archive))
     assert "Restored" in result.stdout
     source = source_tables()
@@ -103,10 +107,24 @@ def test_a_backup_taken_while_places_are_being_written_is_consistent(site, tmp_p
 # Creates grids under a village, one transaction each, until stopped.
 WRITER = """
 import itertools
-from qunfang.core import services
+from qunfang.core import personal, services
 from qunfang.core.models import User
 from qunfang.core.models import OrgUnit, Level
 village = OrgUnit.objects.get(name="迳口村")
 for number in itertools.count():
     services.create_place(by=None, parent=village, name=f"写入网格{number}", level=Level.GRID)
 """
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_personal_data_key_travels_only_when_asked_and_a_restore_without_it_is_refused(site, tmp_path):
+    personal.Protected.seal(personal.PHONE, "13800138000")  # makes the key, as the first record would
+    call_command("backup", str(tmp_path / "without.tar.gz"))
+    call_command("backup", str(tmp_path / "with.tar.gz"), "--include-keys")
+    assert read_manifest(tmp_path / "without.tar.gz")["keys"]["field_key"]
+
+    refused = site.qunfang("restore", str(tmp_path / "without.tar.gz"), check=False)
+    assert refused.returncode != 0 and "field_key" in refused.stderr
+
+    site.qunfang("restore", str(tmp_path / "with.tar.gz"))
+    assert (site.var_dir / "field_key").read_bytes().strip() == personal.master_key_bytes()

@@ -1,0 +1,214 @@
+"""Personal data — resident ID numbers and phone numbers — protected in one place.
+
+Values are stored encrypted (AES-256-GCM), found through a keyed hash of their normalized form (a
+"blind index": exact search without any plaintext in the database), and shown masked
+(`4418**********1234`, `138****5678`). Code holds them as `Protected` values whose text is the mask;
+the plaintext comes out only through `Protected.reveal()`, which services call after checking the
+capability and writing the audit entry.
+
+The key is QUNFANG_FIELD_KEY (base64 of 32 bytes) or, in the embedded setup, `var/field_key`, made on
+first use. Without it the data cannot be read: back it up apart from the database (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import phonenumbers
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qunfang.lib.env import env_str
+
+logger = logging.getLogger(__name__)
+
+ID_NUMBER = "id_number"
+PHONE = "phone"
+CIPHERTEXT_VERSION = "v1"
+
+
+# --- keys ---------------------------------------------------------------------------------------------
+
+
+def field_key_path() -> Path:
+    return Path(settings.VAR_DIR) / "field_key"
+
+
+@cache
+def _master_key() -> bytes:
+    configured = env_str("FIELD_KEY")
+    if configured:
+        key = base64.urlsafe_b64decode(configured)
+    else:
+        path = field_key_path()
+        if not path.exists():
+            path.write_bytes(base64.urlsafe_b64encode(secrets.token_bytes(32)))
+            path.chmod(0o600)
+            logger.warning("Made a new personal-data key at %s: back it up apart from the database.", path)
+        key = base64.urlsafe_b64decode(path.read_bytes().strip())
+    if len(key) != 32:
+        raise ValueError("QUNFANG_FIELD_KEY must be the base64 of 32 bytes")
+    return key
+
+
+@cache
+def _subkey(purpose: bytes) -> bytes:
+    # One master key, separate keys for encrypting and for indexing: an index never helps decryption.
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"qunfang " + purpose).derive(
+        _master_key()
+    )
+
+
+def master_key_bytes() -> bytes:
+    """The key as stored, for backups."""
+    return base64.urlsafe_b64encode(_master_key())
+
+
+# --- encryption and the blind index -------------------------------------------------------------------
+
+
+def encrypt(plaintext: str) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_subkey(b"encryption")).encrypt(nonce, plaintext.encode(), None)
+    return f"{CIPHERTEXT_VERSION}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(ciphertext: str) -> str:
+    version, _sep, body = ciphertext.partition(":")
+    if version != CIPHERTEXT_VERSION:
+        raise ValueError("unknown ciphertext version")
+    raw = base64.urlsafe_b64decode(body)
+    return AESGCM(_subkey(b"encryption")).decrypt(raw[:12], raw[12:], None).decode()
+
+
+def blind_index(kind: str, normalized: str) -> str:
+    """The keyed hash by which a normalized value is found; the kind keeps ID numbers and phones apart."""
+    return hmac.new(_subkey(b"index"), f"{kind}:{normalized}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- the values code handles --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A personal value as code holds it: its text is the mask, never the value."""
+
+    kind: str
+    ciphertext: str
+    masked: str
+
+    @classmethod
+    def seal(cls, kind: str, raw: str) -> Protected:
+        value = normalize(kind, raw)
+        return cls(kind, encrypt(value), mask(kind, value))
+
+    @property
+    def index(self) -> str:
+        return blind_index(self.kind, self.reveal())
+
+    def reveal(self) -> str:
+        """The plaintext. Call it only where the user may see it, and audit that they did."""
+        return decrypt(self.ciphertext)
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"Protected({self.kind}, {self.masked})"
+
+
+def normalize(kind: str, raw: str) -> str:
+    if kind == ID_NUMBER:
+        return parse_id_number(raw).number
+    if kind == PHONE:
+        return normalize_phone(raw)
+    raise ValueError(kind)
+
+
+def mask(kind: str, value: str) -> str:
+    if kind == ID_NUMBER:
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    if kind == PHONE:
+        digits = value.removeprefix("+86")
+        return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "*" * len(digits)
+    raise ValueError(kind)
+
+
+# --- resident ID numbers (GB 11643-1999) --------------------------------------------------------------
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+CHECK_CHARACTERS = "10X98765432"
+FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    number: str  # the 18-character form
+    birth_date: date
+    sex: str  # "male" or "female"
+
+
+def check_character(first17: str) -> str:
+    return CHECK_CHARACTERS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
+    """Validate and normalize a resident ID number: full-width digits and spaces are forgiven, an old
+    15-digit number becomes its 18-digit form; the checksum and the birth date must hold."""
+    text = re.sub(r"\s+", "", (raw or "").translate(FULL_WIDTH)).upper()
+    if re.fullmatch(r"\d{15}", text):
+        # 15-digit numbers (before 1999) leave out the century, which was 19, and the check character.
+        text = text[:6] + "19" + text[6:]
+        text += check_character(text)
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise ValidationError(_("An ID number has 18 characters: 17 digits and a digit or X."), code="format")
+    try:
+        birth = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError:
+        raise ValidationError(
+            _("The birth date in this ID number does not exist."), code="birth_date"
+        ) from None
+    if not date(1900, 1, 1) <= birth <= (today or timezone.localdate()):
+        raise ValidationError(_("The birth date in this ID number is impossible."), code="birth_date")
+    if check_character(text[:17]) != text[17]:
+        raise ValidationError(
+            _("The ID number's check character is wrong: a digit was mistyped."), code="checksum"
+        )
+    return IdNumber(text, birth, "male" if int(text[16]) % 2 else "female")
+
+
+# --- phone numbers ------------------------------------------------------------------------------------
+
+
+def normalize_phone(raw: str) -> str:
+    """A mainland mobile number in E.164 form (+8613800138000); full-width digits, spaces and dashes
+    are forgiven. Landlines are refused: SMS cannot reach them."""
+    text = (raw or "").translate(FULL_WIDTH)
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
+    ):
+        raise ValidationError(
+            _("“%(phone)s” is not a mainland mobile number.") % {"phone": raw}, code="phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

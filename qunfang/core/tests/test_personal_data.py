@@ -1,0 +1,91 @@
+"""Resident ID numbers and phones: validation (property-based for the checksum), encryption, blind index,
+masking."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qunfang.core import personal
+from qunfang.core.personal import ID_NUMBER, PHONE, Protected, check_character, parse_id_number
+
+birth_dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2020, 12, 31))
+regions = st.sampled_from(["441803", "210112", "110101", "440000"])
+sequences = st.integers(min_value=0, max_value=999)
+
+
+def id_number(region: str, birth: date, sequence: int) -> str:
+    first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + check_character(first17)
+
+
+@given(regions, birth_dates, sequences)
+def test_every_well_formed_id_number_is_accepted_with_its_birth_date_and_sex(region, birth, sequence):
+    parsed = parse_id_number(id_number(region, birth, sequence))
+    assert parsed.birth_date == birth
+    assert parsed.sex == ("male" if sequence % 2 else "female")
+
+
+@given(
+    regions,
+    birth_dates,
+    sequences,
+    st.integers(min_value=0, max_value=16),
+    st.integers(min_value=1, max_value=9),
+)
+def test_any_single_mistyped_digit_breaks_the_checksum(region, birth, sequence, position, change):
+    number = id_number(region, birth, sequence)
+    digit = (int(number[position]) + change) % 10
+    mistyped = number[:position] + str(digit) + number[position + 1 :]
+    with pytest.raises(ValidationError):
+        parse_id_number(mistyped)
+
+
+@given(regions, st.dates(min_value=date(1900, 1, 1), max_value=date(1999, 12, 31)), sequences)
+def test_an_old_fifteen_digit_number_becomes_its_eighteen_digit_form(region, birth, sequence):
+    old = f"{region}{birth:%y%m%d}{sequence:03d}"
+    assert parse_id_number(old).number == id_number(region, birth, sequence)
+
+
+def test_full_width_digits_spaces_and_a_small_x_are_forgiven():
+    number = id_number("441803", date(1990, 1, 1), 123)
+    messy = " ".join(number).translate(str.maketrans("0123456789X", "０１２３４５６７８９ｘ"))
+    assert parse_id_number(messy).number == number
+
+
+@pytest.mark.parametrize(
+    "raw,code",
+    [
+        ("4418031990010112", "format"),
+        ("44180319900101123A", "format"),
+        ("441803199002301234", "birth_date"),
+        ("441803" + f"{timezone.localdate() + timedelta(days=2):%Y%m%d}" + "1234", "birth_date"),
+    ],
+)
+def test_bad_id_numbers_are_refused_with_the_reason(raw, code):
+    with pytest.raises(ValidationError) as error:
+        parse_id_number(raw)
+    assert error.value.code == code
+
+
+def test_mainland_mobiles_are_normalized_and_landlines_refused():
+    assert personal.normalize_phone("138-0013-8000") == "+8613800138000"
+    assert personal.normalize_phone("+86 １３８ ００１３ ８０００") == "+8613800138000"
+    for bad in ["0763-5812345", "12345", "abc", ""]:
+        with pytest.raises(ValidationError):
+            personal.normalize_phone(bad)
+
+
+def test_a_protected_value_is_encrypted_masked_and_found_by_its_index(settings, tmp_path):
+    number = id_number("441803", date(1990, 1, 1), 123)
+    value = Protected.seal(ID_NUMBER, number)
+    assert number not in value.ciphertext and number not in repr(value)
+    assert str(value) == "4418**********" + number[-4:]
+    assert value.reveal() == number
+    assert value.index == personal.blind_index(ID_NUMBER, number)
+    assert Protected.seal(ID_NUMBER, number).ciphertext != value.ciphertext  # a fresh nonce each time
+    assert personal.blind_index(PHONE, number) != value.index
+    assert str(Protected.seal(PHONE, "13800138000")) == "138****8000"
