@@ -77,5 +77,7 @@ def validation_error(request, exc):
 
 
 from qunfang.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.registry.api import router as registry_router  # noqa: E402
 
 api.add_router("/", core_router)
+api.add_router("/", registry_router)

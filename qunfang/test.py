@@ -37,6 +37,8 @@ from qunfang.core.models import Level, OrgUnit, StationKind, User
 from qunfang.core.roles import Role
 
 PASSWORD = "Correct-Horse-2020"
+# A synthetic, checksum-valid resident ID number (born 1990-01-01, male); no real person's.
+SAMPLE_ID = "441803199001011235"
 
 
 @dataclass

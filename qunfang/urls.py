@@ -21,6 +21,7 @@ urlpatterns = [
     # The platform operator's tool only: it bypasses place scoping, so bureau roles never get in.
     path("operator/", admin.site.urls),
     path("", include("qunfang.core.urls")),
+    path("", include("qunfang.registry.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

@@ -9,6 +9,7 @@ from qunfang.core.roles import Capability
 
 NAVIGATION = [
     ("core:home", _("Places"), Capability.VIEW_PLACES),
+    ("registry:veterans", _("Veterans"), Capability.VIEW_VETERANS),
     ("core:users", _("People"), Capability.VIEW_USERS),
     ("core:audit", _("Audit log"), Capability.VIEW_AUDIT),
 ]

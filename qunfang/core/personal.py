@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,3 +213,67 @@ def normalize_phone(raw: str) -> str:
             _("“%(phone)s” is not a mainland mobile number.") % {"phone": raw}, code="phone"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- model fields -------------------------------------------------------------------------------------
+
+
+class ProtectedField(models.TextField):
+    """Stores a `Protected` value as its ciphertext. Assigning a string seals it (validating first)."""
+
+    def __init__(self, *args, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["kind"] = self.kind
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return None
+        return Protected(self.kind, value, mask(self.kind, decrypt(value)))
+
+    def to_python(self, value):
+        if value is None or value == "" or isinstance(value, Protected):
+            return value or None
+        return Protected.seal(self.kind, value)
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return value.ciphertext if value is not None else None
+
+
+class BlindIndexField(models.CharField):
+    """The keyed hash of another field's value, kept up to date on every save, for exact search."""
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        protected = getattr(model_instance, self.source)
+        if isinstance(protected, str) and protected:
+            protected = model_instance._meta.get_field(self.source).to_python(protected)
+            setattr(model_instance, self.source, protected)
+        value = protected.index if protected else None
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def index_of(kind: str, raw: str) -> str | None:
+    """The blind index to look a typed value up by, or None when it is not a valid value of the kind."""
+    try:
+        return blind_index(kind, normalize(kind, raw))
+    except ValidationError:
+        return None

@@ -22,13 +22,27 @@ class Capability(StrEnum):
     VIEW_USERS = "view_users"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    VIEW_VETERANS = "view_veterans"
+    MANAGE_VETERANS = "manage_veterans"  # add and edit veterans in the roll
+    REVEAL_PERSONAL_DATA = "reveal_personal_data"  # see a full ID number or phone (audited)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.BUREAU_ADMIN: frozenset(Capability),
-    Role.STATION_STAFF: frozenset({Capability.VIEW_PLACES, Capability.EDIT_STATION, Capability.VIEW_USERS}),
-    Role.GRID_WORKER: frozenset({Capability.VIEW_PLACES}),
+    Role.STATION_STAFF: frozenset(
+        {
+            Capability.VIEW_PLACES,
+            Capability.EDIT_STATION,
+            Capability.VIEW_USERS,
+            Capability.VIEW_VETERANS,
+            Capability.MANAGE_VETERANS,
+            Capability.REVEAL_PERSONAL_DATA,  # they call and visit their veterans
+        }
+    ),
+    Role.GRID_WORKER: frozenset({Capability.VIEW_PLACES, Capability.VIEW_VETERANS}),
     Role.CHECKPOINT_GUARD: frozenset({Capability.VIEW_PLACES}),
     Role.VOLUNTEER: frozenset({Capability.VIEW_PLACES}),
-    Role.LEADER: frozenset({Capability.VIEW_PLACES, Capability.VIEW_USERS, Capability.VIEW_AUDIT}),
+    Role.LEADER: frozenset(
+        {Capability.VIEW_PLACES, Capability.VIEW_USERS, Capability.VIEW_AUDIT, Capability.VIEW_VETERANS}
+    ),
 }

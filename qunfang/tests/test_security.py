@@ -11,7 +11,8 @@ from django.test import Client
 
 from qunfang.core import services
 from qunfang.core.models import ImportJob
-from qunfang.test import client_for, fill_route, page_routes
+from qunfang.registry.services import create_veteran
+from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">\'"'
 RAW_MARKERS = ["<script>window.__xss", "<img src=x onerror"]
@@ -94,7 +95,11 @@ def own_objects(world):
         original_name=PAYLOAD[:100],
         errors=[{"row": 2, "message": PAYLOAD}],
     )
+    veteran = create_veteran(
+        by=None, place=world.jingkou, name=PAYLOAD[:50], id_number=SAMPLE_ID, address=PAYLOAD
+    )
     return {
+        "veteran_id": lambda w: veteran.pk,
         "job_id": lambda w: job.pk,
         "place_id": lambda w: w.jingkou.pk,
         "user_id": lambda w: w.carol.pk,

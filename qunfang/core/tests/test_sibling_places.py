@@ -14,7 +14,9 @@ from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
-from qunfang.test import client_for, fill_route, page_routes
+from qunfang.registry.models import Veteran
+from qunfang.registry.services import create_veteran
+from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Target:
     membership: Membership
     token: AccessToken
     job: ImportJob
+    veteran: Veteran
     markers: list[str]
 
 
@@ -36,6 +39,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "membership_id": lambda t: t.membership.pk,
     "token_id": lambda t: t.token.pk,
     "job_id": lambda t: t.job.pk,
+    "veteran_id": lambda t: t.veteran.pk,
     "parent_id": lambda t: t.place.pk,
 }
 
@@ -59,8 +63,15 @@ def assert_hidden(response, target: Target, where: str) -> None:
 def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
     token, _raw = services.issue_token(by=user, name="other place's integration")
     job = ImportJob.objects.create(place=place, created_by=user, file="imports/x.csv", original_name="x.csv")
+    veteran = create_veteran(by=None, place=place, name="邻居老兵", id_number=SAMPLE_ID, phone="13800138000")
     return Target(
-        place=place, user=user, membership=user.memberships.get(), token=token, job=job, markers=markers
+        veteran=veteran,
+        place=place,
+        user=user,
+        membership=user.memberships.get(),
+        token=token,
+        job=job,
+        markers=[*markers, "邻居老兵"],
     )
 
 

@@ -1,0 +1,108 @@
+"""The veterans roll: adding, finding by ID number or mobile through the blind index, masking, and the
+audited reveal."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from qunfang.core.models import AuditEntry
+from qunfang.registry import services
+from qunfang.registry.models import Veteran
+from qunfang.test import SAMPLE_ID
+
+
+@pytest.fixture
+def veteran(world):
+    return services.create_veteran(
+        by=world.carol,
+        place=world.jingkou,
+        name="曹建明",
+        id_number=SAMPLE_ID,
+        phone="138 0013 8000",
+        address="迳口村三队",
+    )
+
+
+def test_a_veteran_is_stored_encrypted_with_birth_date_and_sex_derived(veteran):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM registry_veteran WHERE id = %s", [veteran.pk])
+        stored = " ".join(cursor.fetchone())
+    assert SAMPLE_ID not in stored and "13800138000" not in stored
+    veteran = Veteran.objects.get(pk=veteran.pk)
+    assert str(veteran.birth_date) == "1990-01-01" and veteran.sex == "male"
+    assert str(veteran.id_number) == "4418**********1235" and str(veteran.phone) == "138****8000"
+
+
+def test_a_duplicate_id_number_is_refused_with_a_pointer_to_the_record(veteran, world):
+    with pytest.raises(ValidationError) as error:
+        services.create_veteran(
+            by=None, place=world.nankeng, name="重复", id_number=SAMPLE_ID.replace("5", "５")
+        )
+    assert "曹建明" in str(error.value) and str(veteran.pk) in str(error.value)
+
+
+def test_a_wrong_check_digit_is_explained_on_the_form(world, as_user):
+    response = as_user(world.carol).post(
+        f"/places/{world.jingkou.pk}/veterans/new/",
+        {
+            "name": "某人",
+            "id_number": SAMPLE_ID[:-1] + "3",
+            "category": "retired_soldier",
+            "status": "active",
+        },
+    )
+    assert "校验码不符" in response.content.decode()
+    assert not Veteran.objects.exists()
+
+
+def test_search_by_id_number_or_mobile_finds_exactly_and_pages_show_masks_only(veteran, world, as_user):
+    client = as_user(world.carol)
+    for query in (SAMPLE_ID, "13800138000", "曹建"):
+        response = client.post("/veterans/", {"q": query})
+        assert query not in response.url  # the search is not in the address, nor in the access log
+        page = client.get(response.url).content.decode()
+        # The only full number on the page is the one the user typed, back in the search box.
+        assert "曹建明" in page and page.count(SAMPLE_ID) + page.count("13800138000") == (query != "曹建")
+    other = client.post("/veterans/", {"q": "441803199001011243"}, follow=True).content.decode()
+    assert "曹建明" not in other
+    detail = client.get(f"/veterans/{veteran.pk}/").content.decode()
+    assert SAMPLE_ID not in detail and "4418**********1235" in detail
+
+
+def test_revealing_needs_the_capability_and_is_audited(veteran, world, as_user):
+    revealed = as_user(world.carol).post(f"/veterans/{veteran.pk}/reveal/", {"field": "id_number"})
+    assert SAMPLE_ID in revealed.content.decode()
+    assert AuditEntry.objects.filter(action="veteran.reveal", actor=world.carol).count() == 1
+    assert (
+        as_user(world.leo).post(f"/veterans/{veteran.pk}/reveal/", {"field": "id_number"}).status_code == 403
+    )
+    leader_page = as_user(world.leo).get(f"/veterans/{veteran.pk}/").content.decode()
+    assert "4418**********1235" in leader_page and SAMPLE_ID not in leader_page
+
+
+def test_audit_entries_keep_masks_not_the_numbers(veteran):
+    entry = AuditEntry.objects.get(action="veteran.create")
+    assert SAMPLE_ID not in str(entry.after) and "4418**********1235" in str(entry.after)
+
+
+def test_editing_with_blank_protected_fields_keeps_them(veteran, world, as_user):
+    as_user(world.carol).post(
+        f"/veterans/{veteran.pk}/edit/",
+        {
+            "name": "曹建明",
+            "id_number": "",
+            "phone": "",
+            "address": "新址",
+            "category": "retired_soldier",
+            "status": "moved",
+        },
+    )
+    veteran = Veteran.objects.get(pk=veteran.pk)
+    assert veteran.status == "moved" and veteran.id_number.reveal() == SAMPLE_ID
+    assert veteran.phone.reveal() == "+8613800138000"
+
+
+def test_the_api_lists_masked_veterans_within_scope(veteran, world, as_user):
+    body = as_user(world.bob).get("/api/v1/veterans", {"q": SAMPLE_ID}).json()
+    assert body["count"] == 1 and body["items"][0]["id_number"] == "4418**********1235"
+    assert as_user(world.dave).get("/api/v1/veterans").json()["count"] == 0
