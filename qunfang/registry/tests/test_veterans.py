@@ -106,3 +106,13 @@ def test_the_api_lists_masked_veterans_within_scope(veteran, world, as_user):
     body = as_user(world.bob).get("/api/v1/veterans", {"q": SAMPLE_ID}).json()
     assert body["count"] == 1 and body["items"][0]["id_number"] == "4418**********1235"
     assert as_user(world.dave).get("/api/v1/veterans").json()["count"] == 0
+
+
+def test_the_demo_roll_is_made_through_the_services_and_loads_twice(db):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    call_command("load_demo")
+    count = Veteran.objects.count()
+    assert count > 50
+    assert AuditEntry.objects.filter(action="veteran.create").count() == count
