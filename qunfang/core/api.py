@@ -136,8 +136,8 @@ def move_place(request, place_id: Id, data: MoveIn):
         request.scope, OrgUnit.objects.select_related("parent"), Capability.MANAGE_PLACES, pk=place_id
     )
     new_parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
-    if place.parent is None or not request.scope.allows(Capability.MANAGE_PLACES, place.parent):
-        raise PermissionDenied  # taking a place from its parent is for whoever manages that parent
+    if not selectors.may_move(request.scope, place):
+        raise PermissionDenied
     return services.move_place(by=request.auth, place=place, new_parent=new_parent)
 
 

@@ -45,6 +45,11 @@ def breadcrumb(scope: Scope, place: OrgUnit) -> list[Crumb]:
     return [*crumbs, Crumb(place, True)]
 
 
+def may_move(scope: Scope, place: OrgUnit) -> bool:
+    """Taking a place away from its parent is the business of whoever manages that parent."""
+    return place.parent is not None and scope.allows(Capability.MANAGE_PLACES, place.parent)
+
+
 def home_places(scope: Scope) -> QuerySet[OrgUnit]:
     """The places of the user's own memberships: where the place switcher starts."""
     return OrgUnit.objects.filter(pk__in=scope.place_ids).order_by("path")

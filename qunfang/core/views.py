@@ -169,8 +169,7 @@ def place_add_child(request, place_id: int):
 @requires(Capability.MANAGE_PLACES)
 def place_move(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
-    if place.parent is None or not request.scope.allows(Capability.MANAGE_PLACES, place.parent):
-        # Taking a place away from its parent is the business of whoever manages that parent.
+    if not selectors.may_move(request.scope, place):
         raise PermissionDenied
     candidates = (
         OrgUnit.objects.visible_to(request.scope, Capability.MANAGE_PLACES)

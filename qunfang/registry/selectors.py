@@ -3,9 +3,18 @@
 from django.db.models import QuerySet
 
 from qunfang.core.access import Scope
+from qunfang.core.personal import ID_NUMBER, PHONE, index_of
 from qunfang.core.roles import Capability
 from qunfang.registry.models import Veteran
-from qunfang.registry.services import find_index
+
+
+def find_index(text: str) -> tuple[str, str] | None:
+    """If the search text is an ID number or a mobile, the (field, blind index) to look it up by."""
+    for field, kind in (("id_number_index", ID_NUMBER), ("phone_index", PHONE)):
+        index = index_of(kind, text)
+        if index:
+            return field, index
+    return None
 
 
 def veterans(scope: Scope, *, search: str = "", status: str = "", category: str = "") -> QuerySet[Veteran]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
-from qunfang.core.personal import ID_NUMBER, PHONE, index_of, parse_id_number
+from qunfang.core.personal import ID_NUMBER, PHONE, parse_id_number
 from qunfang.registry.models import Veteran
 
 # Audit entries show protected fields as their masks: the log must not become a copy of the roll.
@@ -87,12 +87,3 @@ def reveal(*, by: User, veteran: Veteran, field: str) -> str:
     value = getattr(veteran, field)
     audit.record(by=by, action="veteran.reveal", place=veteran.place, target=veteran, after={"field": field})
     return value.reveal() if value else ""
-
-
-def find_index(text: str) -> tuple[str, str] | None:
-    """If the search text is an ID number or a mobile, the (field, blind index) to look it up by."""
-    for field, kind in (("id_number_index", ID_NUMBER), ("phone_index", PHONE)):
-        index = index_of(kind, text)
-        if index:
-            return field, index
-    return None
