@@ -190,9 +190,19 @@ TASK_BACKENDS = {
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
 
-# Uploads larger than this are refused with a message before they are parsed.
-MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
-MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 50_000)
+# Short-lived shared state, such as an import's progress, which the web processes read while a worker
+# writes it: files under var/ reach every process on the machine without another service.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(env_str("CACHE_DIR", str(VAR_DIR / "cache"))).resolve()),
+    }
+}
+
+# Uploads larger than this are refused with a message before they are parsed. A province's roll of
+# 500,000 rows is about 30 MB as .xlsx.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 40) * 1024 * 1024
+MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

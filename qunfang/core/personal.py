@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -112,15 +112,22 @@ class Protected:
     kind: str
     ciphertext: str
     masked: str
+    # Kept when sealing, so saving a new value does not decrypt it again to index it.
+    known_index: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def seal(cls, kind: str, raw: str) -> Protected:
-        value = normalize(kind, raw)
-        return cls(kind, encrypt(value), mask(kind, value))
+        return cls.of_normalized(kind, normalize(kind, raw))
+
+    @classmethod
+    def of_normalized(cls, kind: str, value: str, index: str | None = None) -> Protected:
+        """Seal a value already normalized (bulk imports validate first and seal afterwards); its blind
+        index too when the caller has computed it."""
+        return cls(kind, encrypt(value), mask(kind, value), index or blind_index(kind, value))
 
     @property
     def index(self) -> str:
-        return blind_index(self.kind, self.reveal())
+        return self.known_index or blind_index(self.kind, self.reveal())
 
     def reveal(self) -> str:
         """The plaintext. Call it only where the user may see it, and audit that they did."""

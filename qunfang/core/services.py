@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,6 +35,7 @@ from qunfang.core.models import (
     User,
 )
 from qunfang.core.roles import Role
+from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import Row
 from qunfang.lib.uploads import save_upload
 
@@ -223,20 +224,6 @@ HALL_WORDS = {
 }
 
 
-def _choice(value: str, choices: type, words: dict[str, str] | None = None) -> str | None:
-    """Our stored value for what a person wrote: the value itself, its label in English or Chinese,
-    or a common word for it. None when nothing matches."""
-    text = value.strip().lower()
-    for choice_value, label in choices.choices:
-        names = {str(choice_value).lower()}
-        for language in ("en", "zh-hans"):
-            with translation.override(language):
-                names.add(str(label).lower())
-        if text in names:
-            return choice_value
-    return (words or {}).get(value.strip())
-
-
 @dataclass
 class RowError:
     row: int
@@ -322,7 +309,7 @@ def _parse_place_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]
         problems.append(_("the name is missing"))
     elif len(data["name"]) > 100:
         problems.append(_("the name is longer than 100 characters"))
-    level = _choice(values.get("level", ""), Level, LEVEL_WORDS)
+    level = choice_reader(Level, LEVEL_WORDS)(values.get("level", ""))
     if level is None:
         problems.append(_("“%(level)s” is not a level") % {"level": values.get("level", "")})
     data["level"] = level
@@ -331,7 +318,7 @@ def _parse_place_row(values: dict[str, str]) -> tuple[dict[str, Any], list[str]]
         ("hall_status", HallStatus, HallStatus.OPEN, HALL_WORDS),
     ):
         text = values.get(key, "")
-        value = _choice(text, choices, words) if text else default
+        value = choice_reader(choices, words)(text) if text else default
         if value is None:
             problems.append(_("“%(value)s” is not a valid %(column)s") % {"value": text, "column": key})
         data[key] = value

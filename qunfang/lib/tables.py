@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+# The stream an encrypted (password-protected) Office file keeps its content in, as named in the
+# OLE container's directory (UTF-16).
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A leading character that makes a spreadsheet treat text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,11 +43,26 @@ class Row:
     values: dict[str, str]
 
 
-def read_rows(upload: Any, columns: dict[str, Sequence[str]], required: Iterable[str]) -> list[Row]:
-    """Rows of an uploaded file, keyed by our column names.
+@dataclass
+class Table:
+    """An uploaded sheet: its heading row and the raw rows under it."""
 
-    `columns` maps each column to the headings accepted for it (English and Chinese).
-    """
+    headings: list[str]
+    header_number: int
+    body: list[tuple[int, list[Any]]]
+
+    def rows(self, mapping: dict[str, int]) -> Iterator[Row]:
+        """The non-blank rows, keyed by our column names through `mapping` (column -> index)."""
+        for number, raw in self.body:
+            values = {key: _clean(raw[index]) if index < len(raw) else "" for key, index in mapping.items()}
+            if any(values.values()):
+                yield Row(number, values)
+
+
+def read_table(upload: Any, columns: dict[str, Sequence[str]]) -> Table:
+    """The first sheet of an uploaded .xlsx or CSV file. The heading row is the first of the top rows
+    that names our columns (a title row above it is skipped); `columns` maps each of our column names
+    to the headings accepted for it."""
     size = getattr(upload, "size", None)
     if size == 0:
         raise TableError(_("The file is empty."))
@@ -51,37 +74,116 @@ def read_rows(upload: Any, columns: dict[str, Sequence[str]], required: Iterable
     data = upload.read()
     if not data.strip():
         raise TableError(_("The file is empty."))
+    merged: list[tuple[int, int, str]] = []
     if data.startswith(XLSX_MAGIC):
-        raw_rows = _xlsx_rows(data)
+        raw_rows, merged = _xlsx_rows(data)
     elif data.startswith(OLD_XLS_MAGIC):
+        # Both old .xls workbooks and password-protected .xlsx files are OLE containers.
+        if ENCRYPTED_PACKAGE in data[:1_000_000] or ENCRYPTED_PACKAGE in data[-1_000_000:]:
+            raise TableError(
+                _("The file is protected by a password. Save a copy without the password and try again.")
+            )
         raise TableError(_("This is an old .xls workbook. Save it as .xlsx (Excel Workbook) and try again."))
     else:
         raw_rows = _csv_rows(data)
 
-    header, body = _split_header(raw_rows)
-    keys = _map_header(header, columns, set(required))
-    rows = []
-    for number, raw in body:
-        values = {key: _clean(raw[index]) if index < len(raw) else "" for key, index in keys.items()}
-        if any(values.values()):
-            rows.append(Row(number, values))
-    if not rows:
+    header_at = _header_position(raw_rows, columns)
+    header_number, header = raw_rows[header_at]
+    for first_row, last_row, cells in merged:
+        if first_row <= header_number <= last_row:
+            raise TableError(
+                _(
+                    "The heading row has merged cells (%(cells)s). Unmerge them so that every column has "
+                    "its own heading in one row, and try again."
+                )
+                % {"cells": cells}
+            )
+    body = raw_rows[header_at + 1 :]
+    if not any(any(_clean(v) for v in raw) for _number, raw in body):
         raise TableError(_("The file has a heading row but no data rows."))
-    if len(rows) > settings.MAX_IMPORT_ROWS:
+    if len(body) > settings.MAX_IMPORT_ROWS:
         raise TableError(_("The file has more than %(limit)s rows.") % {"limit": settings.MAX_IMPORT_ROWS})
-    return rows
+    return Table([_clean(h) for h in header], header_number, body)
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+def guess_mapping(headings: Sequence[str], columns: dict[str, Sequence[str]]) -> dict[str, int]:
+    """Our column -> the index of the file's column whose heading is one we know for it."""
+    wanted = {_fold(alias): key for key, aliases in columns.items() for alias in (key, *aliases)}
+    mapping: dict[str, int] = {}
+    for index, heading in enumerate(headings):
+        key = wanted.get(_fold(heading))
+        if key and key not in mapping:
+            mapping[key] = index
+    return mapping
+
+
+def missing_columns(
+    mapping: dict[str, int], columns: dict[str, Sequence[str]], required: Iterable[str]
+) -> str:
+    """The message for required columns the mapping lacks, or "" when none is missing."""
+    missing = [name for name in required if name not in mapping]
+    if not missing:
+        return ""
+    return _("The heading row lacks these columns: %(columns)s.") % {
+        "columns": ", ".join(f"{name} ({columns[name][0]})" for name in missing)
+    }
+
+
+def read_rows(upload: Any, columns: dict[str, Sequence[str]], required: Iterable[str]) -> list[Row]:
+    """Rows of an uploaded file, keyed by our column names, the columns found by their headings."""
+    table = read_table(upload, columns)
+    mapping = guess_mapping(table.headings, columns)
+    problem = missing_columns(mapping, columns, required)
+    if problem:
+        raise TableError(problem)
+    return list(table.rows(mapping))
+
+
+def _fold(heading: Any) -> str:
+    """A heading compared loosely: case, spaces and full-width brackets do not matter."""
+    return re.sub(r"\s+", "", _clean(heading).lower().replace("（", "(").replace("）", ")"))
+
+
+def _header_position(raw_rows: list[tuple[int, list[Any]]], columns: dict[str, Sequence[str]]) -> int:
+    nonblank = [i for i, (_n, values) in enumerate(raw_rows[:50]) if any(_clean(v) for v in values)]
+    if not nonblank:
+        raise TableError(_("The file is empty."))
+    for position in nonblank[:10]:
+        if len(guess_mapping(raw_rows[position][1], columns)) >= 2:
+            return position
+    return nonblank[0]
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file.")) from None
     try:
         sheet = workbook.worksheets[0]
-        return [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        return rows, _merged_ranges(workbook, sheet)
     finally:
         workbook.close()
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, str]]:
+    """(first row, last row, "A1:C1") of each merged range. openpyxl's fast read-only mode does not
+    report merged cells, and its full mode is too slow for large rolls, so the sheet's XML is scanned
+    for them: they are listed after the cells."""
+    archive, path = getattr(workbook, "_archive", None), getattr(sheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return []
+    found, tail = [], b""
+    with archive.open(path) as xml:
+        while chunk := xml.read(1 << 20):
+            text = tail + chunk
+            found.extend(MERGE_CELL.findall(text))
+            tail = text[-200:] if not text.endswith(b">") else b""
+    return [
+        (int(r1), int(r2), f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}")
+        for c1, r1, c2, r2 in set(found)
+    ]
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -104,29 +206,6 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file.")) from None
 
 
-def _split_header(raw_rows: list[tuple[int, list[Any]]]) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
-    for position, (_number, values) in enumerate(raw_rows):
-        if any(_clean(v) for v in values):
-            return values, raw_rows[position + 1 :]
-    raise TableError(_("The file is empty."))
-
-
-def _map_header(header: list[Any], columns: dict[str, Sequence[str]], required: set[str]) -> dict[str, int]:
-    wanted = {alias.strip().lower(): key for key, aliases in columns.items() for alias in (key, *aliases)}
-    keys: dict[str, int] = {}
-    for index, heading in enumerate(header):
-        key = wanted.get(_clean(heading).lower())
-        if key and key not in keys:
-            keys[key] = index
-    missing = [name for name in columns if name in required and name not in keys]
-    if missing:
-        raise TableError(
-            _("The heading row lacks these columns: %(columns)s.")
-            % {"columns": ", ".join(f"{name} ({columns[name][0]})" for name in missing)}
-        )
-    return keys
-
-
 def _clean(value: Any) -> str:
     if value is None:
         return ""
@@ -136,21 +215,27 @@ def _clean(value: Any) -> str:
 
 
 def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """An Excel workbook with one sheet. Text that a spreadsheet would run as a formula stays text."""
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31]
+    """An Excel workbook with one sheet, written as it streams (a province's roll does not fit a
+    workbook held in memory). Text that a spreadsheet would run as a formula stays text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31] or "Sheet1")
+    rows = iter(rows)
+    first = [list(values) for values in itertools.islice(rows, 200)]  # the widths follow these
+    for index, heading in enumerate(headings):
+        width = max([len(str(heading)), *(len(str(row[index] or "")) for row in first if index < len(row))])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(10, width * 1.6), 60)
     sheet.append(list(headings))
-    for values in rows:
-        sheet.append(list(values))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 1.6), 60)
+    for values in itertools.chain(first, rows):
+        sheet.append([_safe_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _safe_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value

@@ -1,5 +1,7 @@
-"""The roll of veterans: who they are and where they live. ID numbers and phones are `Protected`."""
+"""The roll of veterans: who they are, where they live, their families and their moves. ID numbers
+and phones are `Protected`."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,29 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Female")
 
 
+class ServiceBranch(models.TextChoices):
+    ARMY = "army", _("Army")
+    NAVY = "navy", _("Navy")
+    AIR_FORCE = "air_force", _("Air Force")
+    ROCKET_FORCE = "rocket_force", _("Rocket Force")
+    ARMED_POLICE = "armed_police", _("Armed Police")
+    OTHER = "other", _("Other branch")
+
+
+class Tag(models.Model):
+    """A skill or a mark a station keeps on people: medic, driver, willing to volunteer…"""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Veteran(models.Model):
     place = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="veterans", verbose_name=_("place")
@@ -42,6 +67,14 @@ class Veteran(models.Model):
         _("category"), max_length=32, choices=Category.choices, default=Category.RETIRED_SOLDIER
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    service_branch = models.CharField(
+        _("service branch"), max_length=16, choices=ServiceBranch.choices, blank=True
+    )
+    enlisted_year = models.PositiveSmallIntegerField(_("year enlisted"), null=True, blank=True)
+    discharged_year = models.PositiveSmallIntegerField(_("year discharged"), null=True, blank=True)
+    party_member = models.BooleanField(_("party member"), default=False)
+    sms_opt_out = models.BooleanField(_("no SMS"), default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="veterans", verbose_name=_("tags"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -54,3 +87,105 @@ class Veteran(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThroughVeteranQuerySet(PlaceScopedQuerySet):
+    place_path_field = "veteran__place__path"
+
+
+class Relation(models.TextChoices):
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other relative")
+
+
+class FamilyMember(models.Model):
+    veteran = models.ForeignKey(Veteran, on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices)
+    name = models.CharField(_("name"), max_length=50)
+    id_number = ProtectedField(_("ID number"), kind=ID_NUMBER, null=True, blank=True)
+    id_number_index = BlindIndexField(source="id_number")
+    phone = ProtectedField(_("phone"), kind=PHONE, null=True, blank=True)
+    phone_index = BlindIndexField(source="phone")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughVeteranQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        ordering = ["veteran", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Move(models.Model):
+    """A veteran's change of place: the history that editing the place keeps."""
+
+    veteran = models.ForeignKey(Veteran, on_delete=models.CASCADE, related_name="moves")
+    from_place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    to_place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThroughVeteranQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.veteran_id}: {self.from_place_id} → {self.to_place_id}"
+
+
+class RollImport(models.Model):
+    """A spreadsheet roll on its way in: uploaded, its columns mapped, checked (a dry run that writes
+    nothing), then imported in the background."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Columns to match")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.CharField(max_length=200)  # path under MEDIA_ROOT
+    original_name = models.CharField(max_length=200, blank=True)
+    headings = models.JSONField(default=list, blank=True)  # the file's heading row
+    mapping = models.JSONField(default=dict, blank=True)  # our column -> index of the file's column
+    good_rows_only = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    good_rows = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # [{"row": 3, "message": "…"}]
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roll import")
+        verbose_name_plural = _("roll imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file
+
+    @property
+    def busy(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}

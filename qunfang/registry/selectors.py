@@ -1,11 +1,16 @@
 """Reads of the veterans roll, scope first."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db.models import QuerySet
 
 from qunfang.core.access import Scope
+from qunfang.core.models import Level, OrgUnit
 from qunfang.core.personal import ID_NUMBER, PHONE, index_of
 from qunfang.core.roles import Capability
-from qunfang.registry.models import Veteran
+from qunfang.registry import roll
+from qunfang.registry.models import FamilyMember, Move, RollImport, Tag, Veteran
 
 
 def find_index(text: str) -> tuple[str, str] | None:
@@ -17,9 +22,17 @@ def find_index(text: str) -> tuple[str, str] | None:
     return None
 
 
-def veterans(scope: Scope, *, search: str = "", status: str = "", category: str = "") -> QuerySet[Veteran]:
+def veterans(
+    scope: Scope,
+    *,
+    search: str = "",
+    status: str = "",
+    category: str = "",
+    place: OrgUnit | None = None,
+    tag: Tag | None = None,
+) -> QuerySet[Veteran]:
     """Veterans the user may see. A search that is an ID number or a mobile is an exact lookup through
-    the blind index; anything else matches names."""
+    the blind index; anything else matches names. `place` narrows to its subtree."""
     found = Veteran.objects.visible_to(scope, Capability.VIEW_VETERANS).select_related("place")
     if search:
         lookup = find_index(search)
@@ -28,4 +41,41 @@ def veterans(scope: Scope, *, search: str = "", status: str = "", category: str 
         found = found.filter(status=status)
     if category:
         found = found.filter(category=category)
+    if place is not None:
+        found = found.filter(place__path__startswith=place.path)
+    if tag is not None:
+        found = found.filter(tags=tag)
     return found
+
+
+def filter_places(scope: Scope) -> QuerySet[OrgUnit]:
+    """The places offered in the roll's place filter: towns and above, and villages while they are few
+    enough for one list (a province's thousands are reached from the place pages instead)."""
+    visible = OrgUnit.objects.visible_to(scope, Capability.VIEW_VETERANS).order_by("path")
+    upper = visible.exclude(level__in=[Level.VILLAGE, Level.GRID])
+    with_villages = visible.exclude(level=Level.GRID)
+    return with_villages if with_villages.count() <= 400 else upper
+
+
+def family_of(veteran: Veteran) -> QuerySet[FamilyMember]:
+    return veteran.family.all()
+
+
+def moves_of(veteran: Veteran) -> QuerySet[Move]:
+    return veteran.moves.select_related("from_place", "to_place", "moved_by")
+
+
+def export_rows(scope: Scope, found: QuerySet[Veteran], *, reveal: bool) -> Iterator[list[Any]]:
+    """Rows of the export. Full values only at places where the user may reveal them."""
+    reveal_paths = tuple(scope.paths(Capability.REVEAL_PERSONAL_DATA)) if reveal else ()
+    rows = (
+        found.select_related("place__parent").prefetch_related("tags").order_by("place__path", "name", "pk")
+    )
+    for veteran in rows.iterator(chunk_size=2000):
+        yield roll.export_row(
+            veteran, reveal=bool(reveal_paths) and veteran.place.path.startswith(reveal_paths)
+        )
+
+
+def imports_at(scope: Scope, place: OrgUnit) -> QuerySet[RollImport]:
+    return RollImport.objects.visible_to(scope, Capability.MANAGE_VETERANS).filter(place=place)[:10]

@@ -1,28 +1,57 @@
-"""Writes to the veterans roll: adding, editing, and revealing protected data (audited)."""
+"""Writes to the veterans roll: adding, editing and moving veterans, their families, revealing
+protected data (audited), and bringing whole spreadsheet rolls in."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
-from qunfang.core.personal import ID_NUMBER, PHONE, parse_id_number
-from qunfang.registry.models import Veteran
+from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number
+from qunfang.lib.tables import Table, guess_mapping, missing_columns, read_table
+from qunfang.lib.uploads import open_upload, save_upload
+from qunfang.registry import roll
+from qunfang.registry.models import FamilyMember, Move, RollImport, Tag, Veteran
 
 # Audit entries show protected fields as their masks: the log must not become a copy of the roll.
-VETERAN_FIELDS = ["name", "place", "address", "category", "status"]
+VETERAN_FIELDS = [
+    "name",
+    "place",
+    "address",
+    "category",
+    "status",
+    "service_branch",
+    "enlisted_year",
+    "discharged_year",
+    "party_member",
+    "sms_opt_out",
+]
 PROTECTED_FIELDS = {"id_number": ID_NUMBER, "phone": PHONE}
 
 
 def _snapshot(veteran: Veteran) -> dict[str, Any]:
     values = audit.snapshot(veteran, VETERAN_FIELDS)
     values.update({name: str(getattr(veteran, name) or "") for name in PROTECTED_FIELDS})
+    if veteran.pk:
+        tags = getattr(veteran, "_new_tags", None)
+        values["tags"] = sorted(t.name for t in (tags if tags is not None else veteran.tags.all()))
     return values
 
 
 def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
+    fields = dict(fields)
+    tags = fields.pop("tags", None)
+    if tags is not None:
+        veteran._new_tags = _tags_named(tags)
     for name, value in fields.items():
         if name in PROTECTED_FIELDS and isinstance(value, str):
             value = value.strip() or None
@@ -34,6 +63,29 @@ def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
         setattr(veteran, name, value.strip() if isinstance(value, str) else value)
     parsed = parse_id_number(veteran.id_number.reveal())
     veteran.birth_date, veteran.sex = parsed.birth_date, parsed.sex
+
+
+UNCLEANED = ["id_number", "phone", "id_number_index", "phone_index", "birth_date", "sex"]
+
+
+def _user(by: Any) -> User | None:
+    return by if isinstance(by, User) and by.pk else None
+
+
+def _tags_named(names: Iterable[str]) -> list[Tag]:
+    names = sorted({name.strip() for name in names if name and name.strip()})
+    for name in names:
+        if len(name) > 30:
+            raise ValidationError({"tags": _("A tag has at most 30 characters.")})
+    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+    return list(Tag.objects.filter(name__in=names))
+
+
+def _save_tags(veteran: Veteran) -> None:
+    tags = getattr(veteran, "_new_tags", None)
+    if tags is not None:
+        veteran.tags.set(tags)
+        del veteran._new_tags
 
 
 def _check_unique_id(veteran: Veteran) -> None:
@@ -57,8 +109,9 @@ def create_veteran(*, by: User | None, place: OrgUnit, name: str, id_number: str
     veteran = Veteran(place=place)
     _apply(veteran, {"name": name, "id_number": id_number, **fields})
     _check_unique_id(veteran)
-    veteran.full_clean(exclude=["id_number", "phone", "id_number_index", "phone_index", "birth_date", "sex"])
+    veteran.full_clean(exclude=UNCLEANED)
     veteran.save()
+    _save_tags(veteran)
     audit.record(by=by, action="veteran.create", place=place, target=veteran, after=_snapshot(veteran))
     return veteran
 
@@ -67,10 +120,16 @@ def create_veteran(*, by: User | None, place: OrgUnit, name: str, id_number: str
 def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veteran:
     veteran = Veteran.objects.select_for_update().get(pk=veteran.pk)
     before = _snapshot(veteran)
+    from_place_id = veteran.place_id
     _apply(veteran, fields)
     _check_unique_id(veteran)
-    veteran.full_clean(exclude=["id_number", "phone", "id_number_index", "phone_index", "birth_date", "sex"])
+    veteran.full_clean(exclude=UNCLEANED)
     veteran.save()
+    _save_tags(veteran)
+    if veteran.place_id != from_place_id:
+        Move.objects.create(
+            veteran=veteran, from_place_id=from_place_id, to_place=veteran.place, moved_by=_user(by)
+        )
     after = _snapshot(veteran)
     if after != before:
         audit.record(
@@ -80,10 +139,392 @@ def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veter
 
 
 @transaction.atomic
-def reveal(*, by: User, veteran: Veteran, field: str) -> str:
-    """The full value of a protected field, for a user whose capability the caller has checked."""
+def reveal(*, by: User, record: Veteran | FamilyMember, field: str) -> str:
+    """The full value of a protected field of a veteran or a family member, for a user whose capability
+    the caller has checked."""
     if field not in PROTECTED_FIELDS:
         raise ValueError(field)
-    value = getattr(veteran, field)
-    audit.record(by=by, action="veteran.reveal", place=veteran.place, target=veteran, after={"field": field})
+    value = getattr(record, field)
+    veteran = record if isinstance(record, Veteran) else record.veteran
+    audit.record(by=by, action="veteran.reveal", place=veteran.place, target=record, after={"field": field})
     return value.reveal() if value else ""
+
+
+def record_export(*, by: User, place: OrgUnit | None, count: int, revealed: bool) -> None:
+    """An export leaves an audit entry; one with full numbers counts as revealing them."""
+    action = "veteran.export_revealed" if revealed else "veteran.export"
+    audit.record(by=by, action=action, place=place, target=by, after={"rows": count})
+
+
+# --- families -----------------------------------------------------------------------------------------
+
+FAMILY_FIELDS = ["relation", "name"]
+
+
+def _family_snapshot(member: FamilyMember) -> dict[str, Any]:
+    values = audit.snapshot(member, FAMILY_FIELDS)
+    values.update({name: str(getattr(member, name) or "") for name in PROTECTED_FIELDS})
+    return values
+
+
+def _set_family_fields(member: FamilyMember, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name in PROTECTED_FIELDS:
+            value = (value or "").strip() or None
+            if value is not None:
+                try:
+                    value = member._meta.get_field(name).to_python(value)
+                except ValidationError as error:
+                    raise ValidationError({name: error.messages}) from None
+        setattr(member, name, value.strip() if isinstance(value, str) else value)
+    member.full_clean(exclude=UNCLEANED + ["veteran"])
+
+
+@transaction.atomic
+def add_family_member(
+    *, by: User | None, veteran: Veteran, relation: str, name: str, **fields: Any
+) -> FamilyMember:
+    member = FamilyMember(veteran=veteran)
+    _set_family_fields(member, {"relation": relation, "name": name, **fields})
+    member.save()
+    audit.record(
+        by=by, action="veteran.family_add", place=veteran.place, target=member, after=_family_snapshot(member)
+    )
+    return member
+
+
+@transaction.atomic
+def update_family_member(*, by: User | None, member: FamilyMember, **fields: Any) -> FamilyMember:
+    member = FamilyMember.objects.select_for_update().select_related("veteran__place").get(pk=member.pk)
+    before = _family_snapshot(member)
+    _set_family_fields(member, fields)
+    member.save()
+    audit.record(
+        by=by,
+        action="veteran.family_update",
+        place=member.veteran.place,
+        target=member,
+        before=before,
+        after=_family_snapshot(member),
+    )
+    return member
+
+
+@transaction.atomic
+def remove_family_member(*, by: User | None, member: FamilyMember) -> None:
+    audit.record(
+        by=by,
+        action="veteran.family_remove",
+        place=member.veteran.place,
+        target=member,
+        before=_family_snapshot(member),
+    )
+    member.delete()
+
+
+# --- bringing a spreadsheet roll in -------------------------------------------------------------------
+#
+# A roll is uploaded, its columns matched to ours, checked (a dry run that writes nothing and lists every
+# bad row), then imported in the background in one transaction. An ID number already on the roll under
+# the import's place is updated, never duplicated, so importing the same file twice changes nothing.
+
+# The columns a re-import compares to tell changed records from unchanged ones.
+COMPARED = [
+    "name",
+    "place_id",
+    "address",
+    "category",
+    "status",
+    "service_branch",
+    "enlisted_year",
+    "discharged_year",
+    "party_member",
+    "sms_opt_out",
+]
+LOOKUP_CHUNK = 500  # ID indexes per query: well under SQLite's limit of bound parameters
+WRITE_BATCH = 1000
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class RollPlan:
+    """What importing the rows would do. Nothing is written to make it."""
+
+    total: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)  # [{"row", "name", "message"}]
+    new: list[roll.Entry] = field(default_factory=list)
+    changed: list[tuple[roll.Entry, dict[str, Any]]] = field(default_factory=list)  # with the stored values
+    unchanged: int = 0
+
+    @property
+    def good(self) -> int:
+        return len(self.new) + len(self.changed) + self.unchanged
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plan_roll(
+    *, within: OrgUnit, table: Table, mapping: dict[str, int], progress: Progress = _no_progress
+) -> RollPlan:
+    reader = roll.RowReader(within)
+    plan = RollPlan()
+    good: dict[str, roll.Entry] = {}  # blind index -> entry
+    first_row: dict[str, int] = {}  # ID number -> the row it first appeared in
+    for row in table.rows(mapping):
+        plan.total += 1
+        entry, problems = reader.read(row.number, row.values)
+        if entry is not None and entry.id_number in first_row:
+            problems = [
+                _("the ID number appears again in this file (first in row %(row)s)")
+                % {"row": first_row[entry.id_number]}
+            ]
+            entry = None
+        if entry is None:
+            plan.errors.append(
+                {"row": row.number, "name": row.values.get("name", ""), "message": "; ".join(problems)}
+            )
+        else:
+            first_row[entry.id_number] = row.number
+            entry.index = blind_index(ID_NUMBER, entry.id_number)
+            good[entry.index] = entry
+        if plan.total % 5000 == 0:
+            progress("checking", plan.total, len(table.body))
+
+    stored: dict[str, dict[str, Any]] = {}
+    indexes = list(good)
+    for chunk in _chunks(indexes, LOOKUP_CHUNK):
+        for values in Veteran.objects.filter(id_number_index__in=chunk).values(
+            "pk", "id_number_index", "place__path", "phone_index", *COMPARED
+        ):
+            stored[values["id_number_index"]] = values
+    tags_of: dict[int, list[str]] = {}
+    if "tags" in mapping:
+        pks = [values["pk"] for values in stored.values()]
+        for chunk in _chunks(pks, LOOKUP_CHUNK):
+            for veteran_id, tag in Veteran.tags.through.objects.filter(veteran_id__in=chunk).values_list(
+                "veteran_id", "tag__name"
+            ):
+                tags_of.setdefault(veteran_id, []).append(tag)
+
+    for index, entry in good.items():
+        values = stored.get(index)
+        if values is None:
+            plan.new.append(entry)
+        elif not values["place__path"].startswith(within.path):
+            # The record is another place's: say so without telling what the user may not see.
+            plan.errors.append(
+                {
+                    "row": entry.number,
+                    "name": entry.fields.get("name", ""),
+                    "message": _(
+                        "this ID number is on the roll of a place outside %(within)s (record %(id)s); "
+                        "ask that place to move the veteran"
+                    )
+                    % {"within": within.name, "id": values["pk"]},
+                }
+            )
+        elif _differs(entry, values, sorted(tags_of.get(values["pk"], []))):
+            plan.changed.append((entry, values))
+        else:
+            plan.unchanged += 1
+    plan.errors.sort(key=lambda error: error["row"])
+    return plan
+
+
+def _differs(entry: roll.Entry, stored: dict[str, Any], stored_tags: list[str]) -> bool:
+    for name, value in entry.fields.items():
+        if name == "phone":
+            if (blind_index(PHONE, value) if value else None) != stored["phone_index"]:
+                return True
+        elif stored[name] != value:
+            return True
+    return entry.tags is not None and entry.tags != stored_tags
+
+
+def _sealed(kind: str, value: str | None, index: str | None = None) -> Protected | None:
+    if not value:
+        return None
+    return Protected.of_normalized(kind, value, index)
+
+
+@transaction.atomic
+def write_roll(
+    *, by: User | None, within: OrgUnit, plan: RollPlan, progress: Progress = _no_progress
+) -> None:
+    """Write a plan's new and changed veterans in bulk: one transaction, a few thousand rows per
+    statement, one audit entry for the whole file. Bulk writes skip `save()`, so the blind indexes and
+    timestamps are set here."""
+    now = timezone.now()
+    tag_names = {name for entry in plan.new for name in entry.tags or []}
+    tag_names |= {name for entry, _values in plan.changed for name in entry.tags or []}
+    tags = {tag.name: tag.pk for tag in _tags_named(tag_names)} if tag_names else {}
+    through = Veteran.tags.through
+    total, done = len(plan.new) + len(plan.changed), 0
+
+    for batch in _chunks(plan.new, WRITE_BATCH):
+        veterans = []
+        for entry in batch:
+            fields = {**entry.fields}
+            phone = fields.pop("phone", None)
+            fields.setdefault("place_id", within.pk)
+            veteran = Veteran(
+                id_number=_sealed(ID_NUMBER, entry.id_number, entry.index),
+                id_number_index=entry.index,
+                phone=_sealed(PHONE, phone),
+                birth_date=entry.birth_date,
+                sex=entry.sex,
+                created_at=now,
+                updated_at=now,
+                **fields,
+            )
+            veteran.phone_index = veteran.phone.index if veteran.phone else None
+            veterans.append(veteran)
+        Veteran.objects.bulk_create(veterans)
+        through.objects.bulk_create(
+            [
+                through(veteran_id=veteran.pk, tag_id=tags[name])
+                for veteran, entry in zip(veterans, batch, strict=True)
+                for name in entry.tags or []
+            ]
+        )
+        done += len(batch)
+        progress("writing", done, total)
+
+    for batch in _chunks(plan.changed, WRITE_BATCH):
+        veterans, moves, retagged = [], [], []
+        updated = {"updated_at"}
+        for entry, stored in batch:
+            veteran = Veteran(pk=stored["pk"], updated_at=now)
+            for name, value in entry.fields.items():
+                if name == "phone":
+                    veteran.phone = _sealed(PHONE, value)
+                    veteran.phone_index = veteran.phone.index if veteran.phone else None
+                    updated |= {"phone", "phone_index"}
+                else:
+                    setattr(veteran, name, value)
+                    updated.add(name)
+            if "place_id" in entry.fields and entry.fields["place_id"] != stored["place_id"]:
+                moves.append(
+                    Move(
+                        veteran_id=stored["pk"],
+                        from_place_id=stored["place_id"],
+                        to_place_id=entry.fields["place_id"],
+                        moved_by=_user(by),
+                        moved_at=now,
+                    )
+                )
+            if entry.tags is not None:
+                retagged.append((stored["pk"], entry.tags))
+            veterans.append(veteran)
+        Veteran.objects.bulk_update(veterans, [name.removesuffix("_id") for name in updated])
+        Move.objects.bulk_create(moves)
+        through.objects.filter(veteran_id__in=[pk for pk, _names in retagged]).delete()
+        through.objects.bulk_create(
+            [through(veteran_id=pk, tag_id=tags[name]) for pk, names in retagged for name in names]
+        )
+        done += len(batch)
+        progress("writing", done, total)
+
+
+# The steps of an import as the pages and the API drive them.
+
+
+def start_roll_import(*, by: User, place: OrgUnit, upload) -> RollImport:
+    """Read the uploaded roll's heading row, keep the file and guess which column is which. A file
+    that cannot be read at all is refused here (TableError), and nothing is kept."""
+    table = read_table(upload, roll.COLUMNS)
+    relative = save_upload(upload, "rolls")
+    try:
+        with transaction.atomic():
+            job = RollImport.objects.create(
+                place=place,
+                created_by=by,
+                file=relative,
+                original_name=(upload.name or "")[:200],
+                headings=table.headings,
+                mapping=guess_mapping(table.headings, roll.COLUMNS),
+            )
+            audit.record(
+                by=by, action="veteran.import_uploaded", place=place, target=job, after={"file": upload.name}
+            )
+    except BaseException:
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        raise
+    return job
+
+
+def _checked_mapping(job: RollImport, mapping: dict[str, int]) -> dict[str, int]:
+    mapping = {
+        key: index for key, index in mapping.items() if key in roll.COLUMNS and 0 <= index < len(job.headings)
+    }
+    problem = missing_columns(mapping, roll.COLUMNS, roll.REQUIRED)
+    if problem:
+        raise ValidationError(problem)
+    used = list(mapping.values())
+    if len(used) != len(set(used)):
+        raise ValidationError(_("One column of the file is matched to two of ours."))
+    return mapping
+
+
+@transaction.atomic
+def check_roll_import(*, by: User, job: RollImport, mapping: dict[str, int]) -> RollImport:
+    """Keep the column matching and run the dry run in the background."""
+    from qunfang.registry import tasks  # tasks import this module
+
+    job = RollImport.objects.select_for_update().get(pk=job.pk)
+    if job.busy or job.status == RollImport.Status.DONE:
+        raise ValidationError(_("This import is already under way or done."))
+    job.mapping = _checked_mapping(job, mapping)
+    job.status, job.errors, job.message = RollImport.Status.CHECKING, [], ""
+    job.save()
+    audit.record(
+        by=by, action="veteran.import_check", place=job.place, target=job, after={"mapping": job.mapping}
+    )
+    tasks.check_roll.enqueue(job.pk)
+    return job
+
+
+@transaction.atomic
+def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> RollImport:
+    """After a dry run: import in the background, all or nothing unless the user chose the good rows."""
+    from qunfang.registry import tasks
+
+    job = RollImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != RollImport.Status.CHECKED:
+        raise ValidationError(_("Check the file first."))
+    if job.errors and not good_rows_only:
+        raise ValidationError(
+            _(
+                "Some rows are bad. Fix them and upload the file again, "
+                "or choose to import only the good rows."
+            )
+        )
+    job.status, job.good_rows_only = RollImport.Status.IMPORTING, good_rows_only
+    job.save()
+    audit.record(
+        by=by,
+        action="veteran.import_confirm",
+        place=job.place,
+        target=job,
+        after={"good_rows_only": good_rows_only},
+    )
+    tasks.import_roll.enqueue(job.pk)
+    return job
+
+
+def read_job_table(job: RollImport) -> Table:
+    with open_upload(job.file) as file:
+        return read_table(file, roll.COLUMNS)
+
+
+def record_plan(job: RollImport, plan: RollPlan) -> None:
+    job.total_rows, job.good_rows = plan.total, plan.good
+    job.new_count, job.updated_count, job.unchanged_count = len(plan.new), len(plan.changed), plan.unchanged
+    job.errors = plan.errors

@@ -14,8 +14,8 @@ from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
-from qunfang.registry.models import Veteran
-from qunfang.registry.services import create_veteran
+from qunfang.registry.models import FamilyMember, RollImport, Veteran
+from qunfang.registry.services import add_family_member, create_veteran
 from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
 
 
@@ -29,6 +29,8 @@ class Target:
     token: AccessToken
     job: ImportJob
     veteran: Veteran
+    member: FamilyMember
+    roll_import: RollImport
     markers: list[str]
 
 
@@ -40,6 +42,8 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "token_id": lambda t: t.token.pk,
     "job_id": lambda t: t.job.pk,
     "veteran_id": lambda t: t.veteran.pk,
+    "member_id": lambda t: t.member.pk,
+    "import_id": lambda t: t.roll_import.pk,
     "parent_id": lambda t: t.place.pk,
 }
 
@@ -64,14 +68,22 @@ def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
     token, _raw = services.issue_token(by=user, name="other place's integration")
     job = ImportJob.objects.create(place=place, created_by=user, file="imports/x.csv", original_name="x.csv")
     veteran = create_veteran(by=None, place=place, name="邻居老兵", id_number=SAMPLE_ID, phone="13800138000")
+    member = add_family_member(
+        by=None, veteran=veteran, relation="spouse", name="邻居家属", phone="13900139000"
+    )
+    roll_import = RollImport.objects.create(
+        place=place, created_by=user, file="rolls/x.xlsx", original_name="邻居名册.xlsx", headings=["姓名"]
+    )
     return Target(
         veteran=veteran,
+        member=member,
+        roll_import=roll_import,
         place=place,
         user=user,
         membership=user.memberships.get(),
         token=token,
         job=job,
-        markers=[*markers, "邻居老兵"],
+        markers=[*markers, "邻居老兵", "邻居家属", "邻居名册"],
     )
 
 
@@ -130,7 +142,7 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
         elif "enum" in prop:
             body[name] = prop["enum"][-1]
         elif prop.get("type") == "integer":
-            body[name] = 1
+            body[name] = prop.get("minimum", 1)
         elif prop.get("type") == "string":
             body[name] = "入侵者"
     return body

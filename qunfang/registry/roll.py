@@ -1,0 +1,355 @@
+"""The roll as a spreadsheet: its columns with the headings bureaus use, reading one row into the values
+of a veteran, and finding the place a row names. Import, export, the demo and the benchmarks share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qunfang.core.models import OrgUnit
+from qunfang.core.personal import normalize_phone, parse_id_number
+from qunfang.core.services import normalize_code
+from qunfang.lib.choices import choice_reader
+from qunfang.registry.models import Category, ServiceBranch, Sex, Status
+
+# Our column -> the headings accepted for it; the first is the one exports write.
+COLUMNS: dict[str, list[str]] = {
+    "name": ["姓名", "Name", "名字"],
+    "id_number": ["身份证号", "ID number", "身份证号码", "公民身份号码", "身份证"],
+    "place": ["所属村(社区)", "Place", "村(社区)", "所在村(社区)", "所属村居", "村居", "所在地"],
+    "town": ["所属镇(街道)", "Town", "镇(街道)", "所在镇(街道)", "镇街", "乡镇(街道)"],
+    "phone": ["联系电话", "Mobile", "Phone", "手机", "手机号码", "手机号", "电话"],
+    "address": ["家庭住址", "Address", "住址", "地址", "现住址"],
+    "category": ["人员类别", "Category", "类别"],
+    "status": ["状态", "Status", "在册状态"],
+    "service_branch": ["军种", "Service branch", "服役军种"],
+    "enlisted_year": ["入伍年份", "Year enlisted", "入伍时间", "入伍年月"],
+    "discharged_year": ["退役年份", "Year discharged", "退役时间", "退伍时间", "退伍年月"],
+    "party_member": ["政治面貌", "Party member", "是否党员"],
+    "tags": ["标签", "Tags", "特长", "技能"],
+    "sms_opt_out": ["不接收短信", "No SMS", "拒收短信"],
+    "sex": ["性别", "Sex"],
+    "birth_date": ["出生日期", "Birth date", "出生年月日"],
+}
+REQUIRED = ["name", "id_number"]
+LABELS = {
+    "name": gettext_lazy("Name"),
+    "id_number": gettext_lazy("ID number"),
+    "place": gettext_lazy("Village or community"),
+    "town": gettext_lazy("Town or street"),
+    "phone": gettext_lazy("Mobile"),
+    "address": gettext_lazy("Address"),
+    "category": gettext_lazy("Category"),
+    "status": gettext_lazy("Status"),
+    "service_branch": gettext_lazy("Service branch"),
+    "enlisted_year": gettext_lazy("Year enlisted"),
+    "discharged_year": gettext_lazy("Year discharged"),
+    "party_member": gettext_lazy("Party member"),
+    "tags": gettext_lazy("Tags"),
+    "sms_opt_out": gettext_lazy("No SMS"),
+    "sex": gettext_lazy("Sex"),
+    "birth_date": gettext_lazy("Birth date"),
+}
+
+CATEGORY_WORDS = {
+    "退役士兵": Category.RETIRED_SOLDIER,
+    "退伍军人": Category.RETIRED_SOLDIER,
+    "退伍士兵": Category.RETIRED_SOLDIER,
+    "军转干部": Category.TRANSFERRED_OFFICER,
+    "转业干部": Category.TRANSFERRED_OFFICER,
+    "转业军官": Category.TRANSFERRED_OFFICER,
+    "军休干部": Category.RETIRED_CADRE,
+    "离休干部": Category.RETIRED_CADRE,
+    "退休干部": Category.RETIRED_CADRE,
+}
+STATUS_WORDS = {
+    "在册": Status.ACTIVE,
+    "正常": Status.ACTIVE,
+    "迁出": Status.MOVED,
+    "已迁出": Status.MOVED,
+    "去世": Status.DECEASED,
+    "已故": Status.DECEASED,
+    "死亡": Status.DECEASED,
+}
+BRANCH_WORDS = {
+    "陆军": ServiceBranch.ARMY,
+    "海军": ServiceBranch.NAVY,
+    "空军": ServiceBranch.AIR_FORCE,
+    "火箭军": ServiceBranch.ROCKET_FORCE,
+    "第二炮兵": ServiceBranch.ROCKET_FORCE,
+    "二炮": ServiceBranch.ROCKET_FORCE,
+    "武警": ServiceBranch.ARMED_POLICE,
+    "武警部队": ServiceBranch.ARMED_POLICE,
+}
+YES = {"是", "yes", "y", "true", "1", "√", "✓", "中共党员", "中共预备党员", "党员", "预备党员"}
+NO = {"否", "no", "n", "false", "0", "×", "群众", "共青团员", "团员", "民主党派", "无党派人士"}
+SEX_WORDS = {
+    "男": Sex.MALE,
+    "女": Sex.FEMALE,
+    "male": Sex.MALE,
+    "female": Sex.FEMALE,
+    "m": Sex.MALE,
+    "f": Sex.FEMALE,
+}
+TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+YEAR = re.compile(r"(19|20)\d{2}")
+DATE = re.compile(r"((?:19|20)\d{2})\D?(\d{1,2})\D?(\d{1,2})")
+
+
+@dataclass
+class Entry:
+    """One good row: the values of a veteran, protected values normalized but not yet sealed.
+    `fields` holds only the columns the file has, so re-importing a file without (say) addresses
+    leaves the addresses alone."""
+
+    number: int
+    id_number: str
+    birth_date: date
+    sex: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] | None = None
+    index: str = ""  # the ID number's blind index, once planned
+
+
+class RowReader:
+    """Reads rows of one file into entries; built once per import, since it holds the lookups."""
+
+    def __init__(self, within: OrgUnit):
+        self.places = PlaceFinder(within)
+        self.category = choice_reader(Category, CATEGORY_WORDS)
+        self.status = choice_reader(Status, STATUS_WORDS)
+        self.branch = choice_reader(ServiceBranch, BRANCH_WORDS)
+        self.this_year = timezone.localdate().year
+
+    def read(self, number: int, values: dict[str, str]) -> tuple[Entry | None, list[str]]:
+        problems: list[str] = []
+        fields: dict[str, Any] = {}
+        name = values.get("name", "")
+        if not name:
+            problems.append(_("the name is missing"))
+        elif len(name) > 50:
+            problems.append(_("the name is longer than 50 characters"))
+        fields["name"] = name
+
+        parsed = None
+        if not values.get("id_number"):
+            problems.append(_("the ID number is missing"))
+        else:
+            try:
+                parsed = parse_id_number(values["id_number"])
+            except ValidationError as error:
+                problems.extend(error.messages)
+
+        if "place" in values or "town" in values:
+            place, problem = self.places.find(values.get("place", ""), values.get("town", ""))
+            if problem:
+                problems.append(problem)
+            fields["place_id"] = place.pk if place else None
+
+        if "phone" in values:
+            fields["phone"] = None
+            if values["phone"]:
+                try:
+                    fields["phone"] = normalize_phone(values["phone"])
+                except ValidationError as error:
+                    problems.extend(error.messages)
+
+        if "address" in values:
+            fields["address"] = values["address"]
+            if len(values["address"]) > 200:
+                problems.append(_("the address is longer than 200 characters"))
+
+        for key, reader, default in (
+            ("category", self.category, Category.RETIRED_SOLDIER),
+            ("status", self.status, Status.ACTIVE),
+            ("service_branch", self.branch, ""),
+        ):
+            if key in values:
+                text = values[key]
+                fields[key] = reader(text) if text else default
+                if fields[key] is None:
+                    problems.append(
+                        _("“%(value)s” is not a known %(column)s")
+                        % {"value": text, "column": COLUMNS[key][0]}
+                    )
+
+        for key in ("enlisted_year", "discharged_year"):
+            if key in values:
+                fields[key] = self._year(values[key], key, problems)
+        if fields.get("enlisted_year") and fields.get("discharged_year"):
+            if fields["discharged_year"] < fields["enlisted_year"]:
+                problems.append(_("the year discharged is before the year enlisted"))
+
+        for key in ("party_member", "sms_opt_out"):
+            if key in values:
+                fields[key] = self._yes_no(values[key], key, problems)
+
+        tags = None
+        if "tags" in values:
+            tags = sorted({t for t in TAG_SEPARATORS.split(values["tags"]) if t})
+            if any(len(t) > 30 for t in tags):
+                problems.append(_("a tag is longer than 30 characters"))
+
+        if parsed is not None:
+            self._check_derived(parsed.sex, parsed.birth_date, values, problems)
+        if problems:
+            return None, problems
+        return Entry(number, parsed.number, parsed.birth_date, parsed.sex, fields, tags), []
+
+    def _year(self, text: str, key: str, problems: list[str]) -> int | None:
+        if not text:
+            return None
+        found = YEAR.search(text)
+        if not found or not 1930 <= int(found.group()) <= self.this_year:
+            problems.append(
+                _("“%(value)s” is not a year (%(column)s)") % {"value": text, "column": COLUMNS[key][0]}
+            )
+            return None
+        return int(found.group())
+
+    def _yes_no(self, text: str, key: str, problems: list[str]) -> bool:
+        word = text.strip().lower()
+        if word in YES:
+            return True
+        if word and word not in NO:
+            problems.append(
+                _("“%(value)s” is neither yes (是) nor no (否) (%(column)s)")
+                % {"value": text, "column": COLUMNS[key][0]}
+            )
+        return False
+
+    @staticmethod
+    def _check_derived(sex: str, birth_date: date, values: dict[str, str], problems: list[str]) -> None:
+        """A sheet that also has sex or birth-date columns must agree with the ID number."""
+        written_sex = SEX_WORDS.get(values.get("sex", "").strip().lower())
+        if written_sex and written_sex != sex:
+            problems.append(
+                _("the sex “%(value)s” does not match the ID number (%(derived)s)")
+                % {"value": values["sex"], "derived": Sex(sex).label}
+            )
+        written_date = DATE.search(values.get("birth_date", ""))
+        if written_date:
+            try:
+                written = date(*(int(part) for part in written_date.groups()))
+            except ValueError:
+                written = None
+            if written != birth_date:
+                problems.append(
+                    _("the birth date “%(value)s” does not match the ID number (%(derived)s)")
+                    % {"value": values["birth_date"], "derived": birth_date.isoformat()}
+                )
+
+
+class PlaceFinder:
+    """The place a row names, under the place the roll is imported into: by division code, by name, or
+    by town and name where two villages share a name."""
+
+    def __init__(self, within: OrgUnit):
+        self.within = within
+        self.by_code: dict[str, OrgUnit] = {}
+        self.by_name: dict[str, list[OrgUnit]] = {}
+        self.by_town_and_name: dict[str, list[OrgUnit]] = {}
+        self.parent_name: dict[int, str] = {}
+        places = list(OrgUnit.objects.under(within).only("pk", "name", "code", "parent_id", "path", "level"))
+        names = {place.pk: place.name for place in places}
+        for place in places:
+            self.parent_name[place.pk] = names.get(place.parent_id, "")
+            if place.code:
+                self.by_code[place.code] = place
+            self.by_name.setdefault(place.name, []).append(place)
+            self.by_town_and_name.setdefault(self.parent_name[place.pk] + place.name, []).append(place)
+
+    def find(self, text: str, town: str) -> tuple[OrgUnit | None, str]:
+        text, town = text.strip(), town.strip()
+        if not text and not town:
+            return self.within, ""
+        if text.isdigit():
+            try:
+                place = self.by_code.get(normalize_code(text) or "")
+            except ValidationError:
+                place = None
+            return (place, "") if place else (None, _("unknown place code %(code)s") % {"code": text})
+        if not text:
+            text, town = town, ""
+        candidates = self.by_name.get(text, [])
+        if not candidates and not town:
+            # "龙颈镇迳口村" or "龙颈镇/迳口村": the town's name written before the village's.
+            candidates = self.by_town_and_name.get(re.sub(r"[/\s]", "", text), [])
+        if town:
+            candidates = [p for p in candidates if self.parent_name[p.pk] == town]
+        if len(candidates) == 1:
+            return candidates[0], ""
+        if not candidates:
+            return None, _("unknown place “%(place)s” under %(within)s") % {
+                "place": f"{town} {text}".strip(),
+                "within": self.within.name,
+            }
+        return None, _(
+            "several places are named “%(place)s”: add the town (所属镇(街道)) or use the code"
+        ) % {"place": text}
+
+
+# --- writing the roll out -----------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "name",
+    "id_number",
+    "town",
+    "place",
+    "phone",
+    "address",
+    "category",
+    "status",
+    "service_branch",
+    "enlisted_year",
+    "discharged_year",
+    "party_member",
+    "tags",
+    "sms_opt_out",
+    "sex",
+    "birth_date",
+]
+EXPORT_HEADINGS = [COLUMNS[key][0] for key in EXPORT_COLUMNS]
+TOWN_LEVELS = {"province", "city", "district", "town"}
+
+
+def export_row(veteran: Any, *, reveal: bool) -> list[Any]:
+    """A veteran as a row of EXPORT_COLUMNS, which imports back as the same veteran. Protected values
+    are masked unless `reveal`. Wants `place__parent` and `tags` fetched with the veteran."""
+    place = veteran.place
+    if place.level in TOWN_LEVELS:
+        town, village = place.name, ""
+    else:
+        town, village = (place.parent.name if place.parent_id else ""), place.name
+
+    def protected(value):
+        if not value:
+            return ""
+        return value.reveal() if reveal else str(value)
+
+    return [
+        veteran.name,
+        protected(veteran.id_number),
+        town,
+        village,
+        protected(veteran.phone),
+        veteran.address,
+        veteran.get_category_display(),
+        veteran.get_status_display(),
+        veteran.get_service_branch_display() if veteran.service_branch else "",
+        veteran.enlisted_year or "",
+        veteran.discharged_year or "",
+        "是" if veteran.party_member else "否",
+        "、".join(tag.name for tag in veteran.tags.all()),
+        "是" if veteran.sms_opt_out else "否",
+        veteran.get_sex_display(),
+        veteran.birth_date.isoformat(),
+    ]
