@@ -33,6 +33,12 @@ def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
+@pytest.fixture(autouse=True)
+def small_demo_rolls(settings):
+    # The full demo roll is loaded by the demo's own test; elsewhere a fiftieth of it is plenty.
+    settings.DEMO_ROLL_SCALE = 0.02
+
+
 @pytest.fixture
 def world(db) -> World:
     return make_world()

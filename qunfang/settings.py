@@ -215,6 +215,10 @@ LOGGING = {
 # A bare view at /bench/bare for the load benchmark's baseline: Django and the server with no work.
 BENCHMARK_VIEW = env_bool("BENCHMARK_VIEW", False)
 
+# The demo's synthetic rolls at full size (1.0: 11,581 veterans in Qingxin, 14,100 people in Hunnan);
+# tests load a small fraction.
+DEMO_ROLL_SCALE = float(env_str("DEMO_ROLL_SCALE", "1"))
+
 # Labels used by the navigation; kept here so the base template has one source.
 SITE_TITLE = _("Qunfang")
 

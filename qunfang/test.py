@@ -179,6 +179,7 @@ class Site:
         self.env.update(
             QUNFANG_VAR_DIR=str(self.var_dir),
             QUNFANG_TASKS_BACKEND="database",
+            QUNFANG_DEMO_ROLL_SCALE="0.02",
             DJANGO_SETTINGS_MODULE="qunfang.settings",
         )
         base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")

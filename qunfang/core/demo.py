@@ -1,6 +1,7 @@
-"""Demo places and people: Qingxin district with its eight real towns, Hunnan's 五三街道 and the
-community 在水一方. Town and street codes are the official ones (Ministry of Civil Affairs, 2025);
-village and community codes and the village names beyond 迳口村 are invented for the demo."""
+"""Demo places and people: Qingxin district with its eight real towns; Hunnan with 五三街道, its
+community 在水一方 and four more streets. Town and street codes are the official ones (Ministry of Civil
+Affairs, 2025); village and community codes and the village names beyond 迳口村 are invented for the
+demo."""
 
 import base64
 
@@ -21,6 +22,15 @@ QINGXIN_TOWNS = [
     ("441803113", "禾云镇", ["禾云村", "鱼坝村"]),
     ("441803117", "浸潭镇", ["浸潭村", "新洲村"]),
     ("441803118", "石潭镇", ["石潭村", "黄坑村", "石潭社区"]),
+]
+
+# More of Hunnan's streets, each with two communities: the names of the communities are invented, and
+# these streets carry no code here (五三街道 above has its official one).
+HUNNAN_STREETS = [
+    ("白塔街道", ["白塔社区", "塔湾社区"]),
+    ("东湖街道", ["东湖社区", "湖滨社区"]),
+    ("桃仙街道", ["桃仙社区", "仙鹤社区"]),
+    ("李相街道", ["李相社区", "相和社区"]),
 ]
 
 # (user name, full name, role, place name): one for each role, in different places.
@@ -92,6 +102,10 @@ def load() -> list[str]:
         )
         for grid in ["第一", "第二", "第三", "第四"]:
             _place(community, f"在水一方{grid}网格", Level.GRID)
+        for street_name, communities in HUNNAN_STREETS:
+            street = _place(hunnan, street_name, Level.TOWN, station_kind=StationKind.SERVICE_STATION)
+            for community_name in communities:
+                _place(street, community_name, Level.VILLAGE, station_kind=StationKind.SERVICE_STATION)
 
     lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
     for username, full_name, role, place_name in DEMO_USERS:

@@ -10,24 +10,23 @@ import csv
 import io
 import itertools
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError, CalamineWorkbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 # The stream an encrypted (password-protected) Office file keeps its content in, as named in the
 # OLE container's directory (UTF-16).
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-MERGE_CELL = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+HEAD_ROWS = 50  # enough to find the heading row under a title or two
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A leading character that makes a spreadsheet treat text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,10 +58,11 @@ class Table:
                 yield Row(number, values)
 
 
-def read_table(upload: Any, columns: dict[str, Sequence[str]]) -> Table:
+def read_table(upload: Any, columns: dict[str, Sequence[str]], *, head_only: bool = False) -> Table:
     """The first sheet of an uploaded .xlsx or CSV file. The heading row is the first of the top rows
     that names our columns (a title row above it is skipped); `columns` maps each of our column names
-    to the headings accepted for it."""
+    to the headings accepted for it. `head_only` reads just the top rows, to see what a file holds
+    without the time a large one takes."""
     size = getattr(upload, "size", None)
     if size == 0:
         raise TableError(_("The file is empty."))
@@ -76,7 +76,7 @@ def read_table(upload: Any, columns: dict[str, Sequence[str]]) -> Table:
         raise TableError(_("The file is empty."))
     merged: list[tuple[int, int, str]] = []
     if data.startswith(XLSX_MAGIC):
-        raw_rows, merged = _xlsx_rows(data)
+        raw_rows, merged = _xlsx_rows(data, limit=HEAD_ROWS if head_only else None)
     elif data.startswith(OLD_XLS_MAGIC):
         # Both old .xls workbooks and password-protected .xlsx files are OLE containers.
         if ENCRYPTED_PACKAGE in data[:1_000_000] or ENCRYPTED_PACKAGE in data[-1_000_000:]:
@@ -85,7 +85,7 @@ def read_table(upload: Any, columns: dict[str, Sequence[str]]) -> Table:
             )
         raise TableError(_("This is an old .xls workbook. Save it as .xlsx (Excel Workbook) and try again."))
     else:
-        raw_rows = _csv_rows(data)
+        raw_rows = _csv_rows(data)[: HEAD_ROWS if head_only else None]
 
     header_at = _header_position(raw_rows, columns)
     header_number, header = raw_rows[header_at]
@@ -154,36 +154,26 @@ def _header_position(raw_rows: list[tuple[int, list[Any]]], columns: dict[str, S
     return nonblank[0]
 
 
-def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
+def _xlsx_rows(
+    data: bytes, limit: int | None = None
+) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
+    """Rows of the first sheet, numbered as Excel shows them, and its merged ranges as (first row,
+    last row, "A1:C1"). Read with calamine (Rust), about twenty times faster than openpyxl: a
+    province's roll is read in seconds, not minutes."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        first = sheet.start[0] + 1 if sheet.start else 1  # calamine starts at the first non-empty row
+        rows = [
+            (number, values)
+            for number, values in enumerate(itertools.islice(sheet.iter_rows(), limit), first)
+        ]
+        merged = [
+            (r1 + 1, r2 + 1, f"{get_column_letter(c1 + 1)}{r1 + 1}:{get_column_letter(c2 + 1)}{r2 + 1}")
+            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
+        ]
+    except (CalamineError, ValueError, IndexError, OSError):
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-        return rows, _merged_ranges(workbook, sheet)
-    finally:
-        workbook.close()
-
-
-def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, str]]:
-    """(first row, last row, "A1:C1") of each merged range. openpyxl's fast read-only mode does not
-    report merged cells, and its full mode is too slow for large rolls, so the sheet's XML is scanned
-    for them: they are listed after the cells."""
-    archive, path = getattr(workbook, "_archive", None), getattr(sheet, "_worksheet_path", None)
-    if archive is None or path is None:
-        return []
-    found, tail = [], b""
-    with archive.open(path) as xml:
-        while chunk := xml.read(1 << 20):
-            text = tail + chunk
-            found.extend(MERGE_CELL.findall(text))
-            tail = text[-200:] if not text.endswith(b">") else b""
-    return [
-        (int(r1), int(r2), f"{c1.decode()}{r1.decode()}:{c2.decode()}{r2.decode()}")
-        for c1, r1, c2, r2 in set(found)
-    ]
+    return rows, merged
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:

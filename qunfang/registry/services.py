@@ -10,14 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number
-from qunfang.lib.tables import Table, guess_mapping, missing_columns, read_table
+from qunfang.lib.bulk import insert_rows
+from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
 from qunfang.registry import roll
 from qunfang.registry.models import FamilyMember, Move, RollImport, Tag, Veteran
@@ -241,6 +242,29 @@ COMPARED = [
     "party_member",
     "sms_opt_out",
 ]
+# The columns of a new veteran taken from a row (or their defaults), and those derived from it.
+NEW_FIELDS = [
+    "place_id",
+    "name",
+    "address",
+    "category",
+    "status",
+    "service_branch",
+    "enlisted_year",
+    "discharged_year",
+    "party_member",
+    "sms_opt_out",
+]
+NEW_DERIVED_FIELDS = [
+    "id_number",
+    "id_number_index",
+    "phone",
+    "phone_index",
+    "birth_date",
+    "sex",
+    "created_at",
+    "updated_at",
+]
 LOOKUP_CHUNK = 500  # ID indexes per query: well under SQLite's limit of bound parameters
 WRITE_BATCH = 1000
 Progress = Callable[[str, int, int], None]
@@ -368,32 +392,40 @@ def write_roll(
     through = Veteran.tags.through
     total, done = len(plan.new) + len(plan.changed), 0
 
+    defaults = {name: Veteran._meta.get_field(name).get_default() for name in NEW_FIELDS}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    adapt_date = connection.ops.adapt_datefield_value
     for batch in _chunks(plan.new, WRITE_BATCH):
-        veterans = []
+        rows = []
         for entry in batch:
-            fields = {**entry.fields}
-            phone = fields.pop("phone", None)
-            fields.setdefault("place_id", within.pk)
-            veteran = Veteran(
-                id_number=_sealed(ID_NUMBER, entry.id_number, entry.index),
-                id_number_index=entry.index,
-                phone=_sealed(PHONE, phone),
-                birth_date=entry.birth_date,
-                sex=entry.sex,
-                created_at=now,
-                updated_at=now,
-                **fields,
+            values = {**defaults, "place_id": within.pk, **entry.fields}
+            phone = _sealed(PHONE, values.pop("phone", None))
+            rows.append(
+                (
+                    *(values[name] for name in NEW_FIELDS),
+                    _sealed(ID_NUMBER, entry.id_number, entry.index).ciphertext,
+                    entry.index,
+                    phone.ciphertext if phone else None,
+                    phone.index if phone else None,
+                    adapt_date(entry.birth_date),
+                    entry.sex,
+                    stamp,
+                    stamp,
+                )
             )
-            veteran.phone_index = veteran.phone.index if veteran.phone else None
-            veterans.append(veteran)
-        Veteran.objects.bulk_create(veterans)
-        through.objects.bulk_create(
-            [
-                through(veteran_id=veteran.pk, tag_id=tags[name])
-                for veteran, entry in zip(veterans, batch, strict=True)
-                for name in entry.tags or []
-            ]
-        )
+        insert_rows(Veteran, [*NEW_FIELDS, *NEW_DERIVED_FIELDS], rows)
+        tagged = [entry for entry in batch if entry.tags]
+        if tagged:
+            pks = dict(
+                Veteran.objects.filter(id_number_index__in=[e.index for e in tagged]).values_list(
+                    "id_number_index", "pk"
+                )
+            )
+            insert_rows(
+                through,
+                ["veteran", "tag"],
+                [(pks[entry.index], tags[name]) for entry in tagged for name in entry.tags],
+            )
         done += len(batch)
         progress("writing", done, total)
 
@@ -439,7 +471,7 @@ def write_roll(
 def start_roll_import(*, by: User, place: OrgUnit, upload) -> RollImport:
     """Read the uploaded roll's heading row, keep the file and guess which column is which. A file
     that cannot be read at all is refused here (TableError), and nothing is kept."""
-    table = read_table(upload, roll.COLUMNS)
+    table = read_table(upload, roll.COLUMNS, head_only=True)
     relative = save_upload(upload, "rolls")
     try:
         with transaction.atomic():
@@ -519,12 +551,73 @@ def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> R
     return job
 
 
-def read_job_table(job: RollImport) -> Table:
+def _read_job_table(job: RollImport) -> Table:
     with open_upload(job.file) as file:
         return read_table(file, roll.COLUMNS)
 
 
-def record_plan(job: RollImport, plan: RollPlan) -> None:
+def _record_plan(job: RollImport, plan: RollPlan) -> None:
     job.total_rows, job.good_rows = plan.total, plan.good
     job.new_count, job.updated_count, job.unchanged_count = len(plan.new), len(plan.changed), plan.unchanged
     job.errors = plan.errors
+
+
+def run_roll_check(job_id: int, progress: Progress = _no_progress) -> None:
+    """The dry run of a job in CHECKING (the worker's task; does nothing for a job in another state)."""
+    job = RollImport.objects.select_related("place").get(pk=job_id)
+    if job.status != RollImport.Status.CHECKING:
+        return
+    try:
+        progress("reading", 0, 0)
+        plan = plan_roll(within=job.place, table=_read_job_table(job), mapping=job.mapping, progress=progress)
+    except TableError as error:
+        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
+    else:
+        _record_plan(job, plan)
+        job.status = RollImport.Status.CHECKED
+    with transaction.atomic():
+        # Save only if nobody changed the job meanwhile (a new check with other columns).
+        if (
+            RollImport.objects.select_for_update()
+            .filter(pk=job_id, status=RollImport.Status.CHECKING)
+            .exists()
+        ):
+            job.save()
+
+
+@transaction.atomic
+def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
+    """The import of a job in IMPORTING (the worker's task). The veterans and the job's "done" commit
+    together: a worker killed halfway leaves nothing written and the job to be run again whole."""
+    # Not select_related with the lock: PostgreSQL cannot lock the nullable side of an outer join.
+    job = RollImport.objects.select_for_update().get(pk=job_id)
+    if job.status != RollImport.Status.IMPORTING:
+        return
+    try:
+        progress("reading", 0, 0)
+        plan = plan_roll(within=job.place, table=_read_job_table(job), mapping=job.mapping, progress=progress)
+    except TableError as error:
+        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
+    else:
+        _record_plan(job, plan)
+        if plan.errors and not job.good_rows_only:
+            # The roll changed since the dry run: rows that were good are not any more.
+            job.status = RollImport.Status.FAILED
+        else:
+            write_roll(by=job.created_by, within=job.place, plan=plan, progress=progress)
+            job.status = RollImport.Status.DONE
+            audit.record(
+                by=job.created_by,
+                action="veteran.import",
+                place=job.place,
+                target=job,
+                after={
+                    "file": job.original_name,
+                    "new": job.new_count,
+                    "updated": job.updated_count,
+                    "unchanged": job.unchanged_count,
+                    "skipped": len(job.errors),
+                },
+            )
+    job.finished_at = timezone.now()
+    job.save()

@@ -38,7 +38,12 @@ def synthetic_id(region: str, number: int) -> str:
 
 
 def rows(
-    places: Sequence[OrgUnit], count: int, *, start: int = 0, phone_base: int = 13900000000
+    places: Sequence[OrgUnit],
+    count: int,
+    *,
+    start: int = 0,
+    phone_base: int = 13900000000,
+    region: str | None = None,
 ) -> Iterator[list]:
     """`count` roll rows spread round-robin over `places` (villages, or towns), as the columns of
     HEADINGS: name, ID number, town, village, mobile, address, category, status, branch, years, party
@@ -50,7 +55,7 @@ def rows(
         enlisted = born.year + 18 + i % 3
         yield [
             SURNAMES[i % len(SURNAMES)] + GIVEN[i // len(SURNAMES) % len(GIVEN)],
-            synthetic_id(place.code or "441803", i),
+            synthetic_id(region or place.code or "441803", i),
             towns[place.pk],
             place.name,
             str(phone_base + i),
@@ -59,7 +64,7 @@ def rows(
             "在册",
             BRANCHES[i % len(BRANCHES)],
             enlisted,
-            enlisted + 2 + i % 14,
+            min(enlisted + 2 + i % 14, 2020),
             "中共党员" if i % 3 == 0 else "群众",
             TAGS[i % len(TAGS)],
             "否",

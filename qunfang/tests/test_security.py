@@ -11,7 +11,8 @@ from django.test import Client
 
 from qunfang.core import services
 from qunfang.core.models import ImportJob
-from qunfang.registry.services import create_veteran
+from qunfang.registry.models import RollImport
+from qunfang.registry.services import add_family_member, create_veteran
 from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">\'"'
@@ -96,10 +97,27 @@ def own_objects(world):
         errors=[{"row": 2, "message": PAYLOAD}],
     )
     veteran = create_veteran(
-        by=None, place=world.jingkou, name=PAYLOAD[:50], id_number=SAMPLE_ID, address=PAYLOAD
+        by=None,
+        place=world.jingkou,
+        name=PAYLOAD[:50],
+        id_number=SAMPLE_ID,
+        address=PAYLOAD,
+        tags=[PAYLOAD[:30]],
+    )
+    member = add_family_member(by=None, veteran=veteran, relation="child", name=PAYLOAD[:50])
+    roll_import = RollImport.objects.create(
+        place=world.jingkou,
+        created_by=world.alice,
+        file="rolls/x.xlsx",
+        original_name=PAYLOAD[:100],
+        headings=[PAYLOAD],
+        status=RollImport.Status.CHECKED,
+        errors=[{"row": 2, "name": PAYLOAD[:50], "message": PAYLOAD}],
     )
     return {
         "veteran_id": lambda w: veteran.pk,
+        "member_id": lambda w: member.pk,
+        "import_id": lambda w: roll_import.pk,
         "job_id": lambda w: job.pk,
         "place_id": lambda w: w.jingkou.pk,
         "user_id": lambda w: w.carol.pk,

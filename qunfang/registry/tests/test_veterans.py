@@ -108,11 +108,23 @@ def test_the_api_lists_masked_veterans_within_scope(veteran, world, as_user):
     assert as_user(world.dave).get("/api/v1/veterans").json()["count"] == 0
 
 
-def test_the_demo_roll_is_made_through_the_services_and_loads_twice(db):
+def test_the_full_demo_roll_has_qingxins_11509_reachable_veterans_and_hunnans_14100_people(db, settings):
     from django.core.management import call_command
 
+    from qunfang.core.models import OrgUnit
+    from qunfang.registry.models import FamilyMember
+
+    settings.DEMO_ROLL_SCALE = 1
     call_command("load_demo")
     call_command("load_demo")
-    count = Veteran.objects.count()
-    assert count > 50
-    assert AuditEntry.objects.filter(action="veteran.create").count() == count
+    qingxin = Veteran.objects.filter(place__path__startswith=OrgUnit.objects.get(name="清新区").path)
+    assert qingxin.count() == 11_581
+    reachable = qingxin.filter(status="active", sms_opt_out=False).exclude(phone=None)
+    assert reachable.count() == 11_509
+    hunnan_path = OrgUnit.objects.get(name="浑南区").path
+    hunnan = Veteran.objects.filter(place__path__startswith=hunnan_path).count()
+    families = FamilyMember.objects.filter(veteran__place__path__startswith=hunnan_path).count()
+    assert (hunnan, families) == (11_200, 2_900)
+    # Brought in through the roll import, as a bureau would: one audited import per district.
+    imports = AuditEntry.objects.filter(action="veteran.import")
+    assert sorted(imports.values_list("actor__username", flat=True)) == ["hn_admin", "qx_admin"]
