@@ -3,6 +3,7 @@
 qunfang demo            migrate the embedded database, load the demo data, serve on 127.0.0.1:8000
 qunfang serve           the production server (gunicorn) against whatever database is configured
 qunfang worker          background tasks (imports) from the database queue; run it beside `serve`
+qunfang synth --veterans N   a synthetic province with N veterans, for benchmarks
 qunfang backup/restore  a consistent backup while running, and bringing it back on a fresh machine
 qunfang <command>       any Django management command (migrate, createsuperuser, load_demo, …)
 """

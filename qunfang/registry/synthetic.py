@@ -71,6 +71,37 @@ def rows(
         ]
 
 
+SYNTH_PROVINCE_CODE = "98"  # no province has it
+
+
+def synth_tree(*, districts: int = 10, towns: int = 10, villages: int = 10) -> tuple[OrgUnit, list[OrgUnit]]:
+    """A synthetic province of one city for `qunfang synth`, made through the services (so audited),
+    or the one made before: (province, its villages)."""
+    from qunfang.core import services
+    from qunfang.core.models import Level
+
+    province = OrgUnit.objects.filter(code=SYNTH_PROVINCE_CODE.ljust(12, "0")).first()
+    if province is None:
+        province = services.create_place(
+            by=None, parent=None, name="合成省", level=Level.PROVINCE, code=SYNTH_PROVINCE_CODE
+        )
+        city = services.create_place(by=None, parent=province, name="合成市", level=Level.CITY)
+        for d in range(districts):
+            district = services.create_place(by=None, parent=city, name=f"合成{d}区", level=Level.DISTRICT)
+            for t in range(towns):
+                town = services.create_place(
+                    by=None, parent=district, name=f"合成{d}区{t}镇", level=Level.TOWN
+                )
+                for v in range(villages):
+                    services.create_place(
+                        by=None, parent=town, name=f"合成{d}区{t}镇{v}村", level=Level.VILLAGE
+                    )
+    found = (
+        OrgUnit.objects.under(province).filter(level=Level.VILLAGE).select_related("parent").order_by("path")
+    )
+    return province, list(found)
+
+
 def xlsx(table_rows: Iterable[Sequence], *, title: str = "退役军人花名册") -> bytes:
     """A roll as bureaus keep it: a title row, the heading row, then the rows."""
     workbook = Workbook(write_only=True)

@@ -79,6 +79,22 @@ def test_mainland_mobiles_are_normalized_and_landlines_refused():
             personal.normalize_phone(bad)
 
 
+@given(st.integers(min_value=10_000_000_000, max_value=19_999_999_999))
+def test_the_fast_path_for_eleven_digits_agrees_with_phonenumbers(number):
+    import phonenumbers
+
+    parsed = phonenumbers.parse(str(number), "CN")
+    mobile = (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    )
+    try:
+        normalized = personal.normalize_phone(str(number))
+    except ValidationError:
+        normalized = None
+    assert normalized == (f"+86{number}" if mobile else None)
+
+
 def test_a_protected_value_is_encrypted_masked_and_found_by_its_index(settings, tmp_path):
     number = id_number("441803", date(1990, 1, 1), 123)
     value = Protected.seal(ID_NUMBER, number)

@@ -128,3 +128,19 @@ def test_the_full_demo_roll_has_qingxins_11509_reachable_veterans_and_hunnans_14
     # Brought in through the roll import, as a bureau would: one audited import per district.
     imports = AuditEntry.objects.filter(action="veteran.import")
     assert sorted(imports.values_list("actor__username", flat=True)) == ["hn_admin", "qx_admin"]
+
+
+def test_synth_makes_a_province_of_valid_veterans_and_tops_it_up_when_run_again(db):
+    from django.core.management import call_command
+
+    from qunfang.core.models import OrgUnit
+    from qunfang.core.personal import parse_id_number
+
+    call_command("synth", veterans=250)
+    call_command("synth", veterans=300)
+    province = OrgUnit.objects.get(name="合成省")
+    assert OrgUnit.objects.under(province).filter(level="village").count() == 1000
+    veterans = Veteran.objects.filter(place__path__startswith=province.path)
+    assert veterans.count() == 300
+    for veteran in veterans[:20]:
+        assert parse_id_number(veteran.id_number.reveal()).birth_date == veteran.birth_date

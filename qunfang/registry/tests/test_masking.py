@@ -1,0 +1,123 @@
+"""No page, export or API answer shows a full ID number or mobile to a role that may not reveal them;
+a role that may sees them only when asking, with an audit entry."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from qunfang.core import services as core_services
+from qunfang.core.models import AuditEntry
+from qunfang.core.roles import Role
+from qunfang.registry import services
+from qunfang.registry.models import RollImport
+from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
+
+PHONE = "13800138000"
+SPOUSE_ID = "441803199203046225"
+SPOUSE_PHONE = "13912345678"
+SECRETS = [SAMPLE_ID, PHONE, SPOUSE_ID, SPOUSE_PHONE]
+
+
+@pytest.fixture
+def veteran(world):
+    veteran = services.create_veteran(
+        by=None, place=world.jingkou, name="曹建明", id_number=SAMPLE_ID, phone=PHONE, tags=["驾驶员"]
+    )
+    services.add_family_member(
+        by=None, veteran=veteran, relation="spouse", name="王秀兰", id_number=SPOUSE_ID, phone=SPOUSE_PHONE
+    )
+    return veteran
+
+
+@pytest.fixture
+def grid_worker(world):
+    return core_services.create_user(
+        by=None,
+        username="gina",
+        full_name="网格员",
+        password="Grid-worker-2020",
+        place=world.jingkou,
+        role=Role.GRID_WORKER,
+    )
+
+
+def text_of(response) -> str:
+    """What a person could read in the answer: the page, or every cell of a workbook."""
+    content = response.content
+    if content.startswith(b"PK"):
+        sheet = load_workbook(io.BytesIO(content)).active
+        return " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return content.decode(errors="replace")
+
+
+def assert_masked(text: str, where: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, f"{where} shows {secret}"
+        assert secret[-4:] in text or secret not in text  # masks keep the last four
+
+
+@pytest.mark.parametrize("who", ["leader", "grid worker"])
+def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(
+    who, world, veteran, grid_worker
+):
+    user = world.leo if who == "leader" else grid_worker
+    job = RollImport.objects.create(place=world.jingkou, file="rolls/x.xlsx", headings=["姓名"])
+    parameters = {
+        "veteran_id": lambda w: veteran.pk,
+        "member_id": lambda w: veteran.family.get().pk,
+        "import_id": lambda w: job.pk,
+        "place_id": lambda w: w.jingkou.pk,
+        "user_id": lambda w: w.carol.pk,
+        "membership_id": lambda w: w.carol.memberships.get().pk,
+        "token_id": lambda w: 1,
+        "job_id": lambda w: 1,
+        "parent_id": lambda w: w.longjing.pk,
+    }
+    for route, _view in page_routes():
+        url = fill_route(route, parameters, world)
+        client = client_for(user)  # afresh: one of the pages signs out
+        for response in (client.get(url), client.post(url, {"reveal": "1", "field": "id_number"})):
+            assert_masked(text_of(response), f"{url} as the {who}")
+    detail = client.get(f"/veterans/{veteran.pk}/").content.decode()
+    assert "4418**********1235" in detail and "显示" not in detail  # masked, and no button to reveal
+
+    exported = client.post("/veterans/export/", {"reveal": "1"})
+    assert exported.status_code == 200 and "4418**********1235" in text_of(exported)
+    assert not AuditEntry.objects.filter(action="veteran.export_revealed").exists()
+
+    _token, raw = core_services.issue_token(by=user, name="masking")
+    api = client_for(user)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    for path in ("/api/v1/veterans", f"/api/v1/veterans/{veteran.pk}", "/api/v1/veterans/export?reveal=true"):
+        assert_masked(text_of(api.get(path, **headers)), f"{path} as the {who}")
+
+
+def test_station_staff_see_full_numbers_in_an_export_only_when_they_ask_and_it_is_audited(world, veteran):
+    client = client_for(world.carol)
+    assert_masked(text_of(client.post("/veterans/export/")), "the plain export")
+    revealed = text_of(client.post("/veterans/export/", {"reveal": "1"}))
+    assert SAMPLE_ID in revealed and PHONE in revealed
+    entry = AuditEntry.objects.get(action="veteran.export_revealed")
+    assert entry.actor == world.carol and entry.after == {"rows": 1}
+
+
+def test_revealing_a_family_members_number_is_audited(world, veteran, as_user):
+    member = veteran.family.get()
+    response = as_user(world.carol).post(f"/family/{member.pk}/reveal/", {"field": "id_number"})
+    assert SPOUSE_ID in response.content.decode() and SPOUSE_PHONE not in response.content.decode()
+    assert AuditEntry.objects.filter(action="veteran.reveal", target_id=str(member.pk)).count() == 1
+
+
+def test_an_export_imports_back_as_the_same_roll(world, veteran, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = as_user(world.bob)
+    content = client.post("/veterans/export/", {"reveal": "1"}).content
+    client.post(
+        f"/places/{world.longjing.pk}/veterans/import/", {"file": SimpleUploadedFile("roll.xlsx", content)}
+    )
+    job = RollImport.objects.latest("pk")
+    client.post(f"/roll-imports/{job.pk}/", {k: str(v) for k, v in job.mapping.items()})
+    job.refresh_from_db()
+    assert (job.total_rows, job.unchanged_count, job.errors) == (1, 1, [])
