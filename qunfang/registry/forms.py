@@ -6,7 +6,7 @@ from qunfang.registry.models import Category, Relation, ServiceBranch, Status
 
 
 class VeteranForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=40)
     phone = forms.CharField(label=_("Mobile"), max_length=40, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -63,7 +63,7 @@ class MoveVeteranForm(forms.Form):
 
 class FamilyMemberForm(forms.Form):
     relation = forms.ChoiceField(label=_("Relation"), choices=Relation.choices)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
     phone = forms.CharField(label=_("Mobile"), max_length=40, required=False)
 

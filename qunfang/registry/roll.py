@@ -41,7 +41,7 @@ COLUMNS: dict[str, list[str]] = {
 }
 REQUIRED = ["name", "id_number"]
 LABELS = {
-    "name": gettext_lazy("Name"),
+    "name": gettext_lazy("Full name"),
     "id_number": gettext_lazy("ID number"),
     "place": gettext_lazy("Village or community"),
     "town": gettext_lazy("Town or street"),
