@@ -197,6 +197,8 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
 
 
 def _clean(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

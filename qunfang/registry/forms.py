@@ -33,13 +33,6 @@ class VeteranForm(forms.Form):
     def clean_tags(self):
         return [t for t in roll.TAG_SEPARATORS.split(self.cleaned_data["tags"]) if t]
 
-    def clean(self):
-        data = super().clean()
-        enlisted, discharged = data.get("enlisted_year"), data.get("discharged_year")
-        if enlisted and discharged and discharged < enlisted:
-            self.add_error("discharged_year", _("The year discharged is before the year enlisted."))
-        return data
-
 
 class EditVeteranForm(VeteranForm):
     """Protected values are never put back into a form: blank keeps what is stored."""

@@ -2,6 +2,7 @@
 and phones are `Protected`."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,11 @@ class Tag(models.Model):
         return self.name
 
 
+def years_in_order(enlisted: int | None, discharged: int | None) -> bool:
+    """A veteran cannot leave the service before joining it."""
+    return not (enlisted and discharged and discharged < enlisted)
+
+
 class Veteran(models.Model):
     place = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="veterans", verbose_name=_("place")
@@ -87,6 +93,10 @@ class Veteran(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if not years_in_order(self.enlisted_year, self.discharged_year):
+            raise ValidationError({"discharged_year": _("The year discharged is before the year enlisted.")})
 
 
 class ThroughVeteranQuerySet(PlaceScopedQuerySet):

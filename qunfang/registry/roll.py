@@ -18,7 +18,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.personal import normalize_phone, parse_id_number
 from qunfang.core.services import normalize_code
 from qunfang.lib.choices import choice_reader
-from qunfang.registry.models import Category, ServiceBranch, Sex, Status
+from qunfang.registry.models import Category, ServiceBranch, Sex, Status, years_in_order
 
 # Our column -> the headings accepted for it; the first is the one exports write.
 COLUMNS: dict[str, list[str]] = {
@@ -127,7 +127,8 @@ class RowReader:
         self.category = choice_reader(Category, CATEGORY_WORDS)
         self.status = choice_reader(Status, STATUS_WORDS)
         self.branch = choice_reader(ServiceBranch, BRANCH_WORDS)
-        self.this_year = timezone.localdate().year
+        self.today = timezone.localdate()
+        self.this_year = self.today.year
 
     def read(self, number: int, values: dict[str, str]) -> tuple[Entry | None, list[str]]:
         problems: list[str] = []
@@ -144,7 +145,7 @@ class RowReader:
             problems.append(_("the ID number is missing"))
         else:
             try:
-                parsed = parse_id_number(values["id_number"])
+                parsed = parse_id_number(values["id_number"], today=self.today)
             except ValidationError as error:
                 problems.extend(error.messages)
 
@@ -184,9 +185,8 @@ class RowReader:
         for key in ("enlisted_year", "discharged_year"):
             if key in values:
                 fields[key] = self._year(values[key], key, problems)
-        if fields.get("enlisted_year") and fields.get("discharged_year"):
-            if fields["discharged_year"] < fields["enlisted_year"]:
-                problems.append(_("the year discharged is before the year enlisted"))
+        if not years_in_order(fields.get("enlisted_year"), fields.get("discharged_year")):
+            problems.append(_("the year discharged is before the year enlisted"))
 
         for key in ("party_member", "sms_opt_out"):
             if key in values:

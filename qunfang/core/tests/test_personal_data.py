@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qunfang.core import personal
@@ -79,6 +79,7 @@ def test_mainland_mobiles_are_normalized_and_landlines_refused():
             personal.normalize_phone(bad)
 
 
+@settings(deadline=None)  # the first call loads phonenumbers' metadata
 @given(st.integers(min_value=10_000_000_000, max_value=19_999_999_999))
 def test_the_fast_path_for_eleven_digits_agrees_with_phonenumbers(number):
     import phonenumbers

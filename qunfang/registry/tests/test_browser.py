@@ -61,7 +61,9 @@ def test_a_town_clerk_brings_an_excel_roll_in_and_sees_every_bad_row_before_impo
             page.screenshot(path=os.path.join(screenshot_dir, f"roll-done-{name}.png"), full_page=True)
         page.context.clear_cookies()
     veteran = services.Veteran.objects.filter(place=world.jingkou).first()
-    services.add_family_member(by=None, veteran=veteran, relation="spouse", name="王秀兰", phone="13912345678")
+    services.add_family_member(
+        by=None, veteran=veteran, relation="spouse", name="王秀兰", phone="13912345678"
+    )
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "carol")
     page.goto(f"{live_server.url}/veterans/{veteran.pk}/")

@@ -144,3 +144,69 @@ def test_synth_makes_a_province_of_valid_veterans_and_tops_it_up_when_run_again(
     assert veterans.count() == 300
     for veteran in veterans[:20]:
         assert parse_id_number(veteran.id_number.reveal()).birth_date == veteran.birth_date
+
+
+def test_moving_a_veteran_on_the_page_keeps_the_history_and_filters_find_by_place_and_tag(
+    veteran, world, as_user
+):
+    from qunfang.registry.models import Move
+
+    client = as_user(world.bob)
+    client.post(f"/veterans/{veteran.pk}/edit/", {"name": veteran.name, "category": "retired_soldier",
+                "status": "active", "tags": "驾驶员, 医护"})  # fmt: skip
+    response = client.post(f"/veterans/{veteran.pk}/move/", {"place": world.nankeng.pk}, follow=True)
+    assert "现居南坑村" in response.content.decode()
+    move = Move.objects.get(veteran=veteran)
+    assert (move.from_place, move.to_place, move.moved_by) == (world.jingkou, world.nankeng, world.bob)
+    assert "迳口村 → 南坑村" in client.get(f"/veterans/{veteran.pk}/").content.decode()
+
+    tag = veteran.tags.get(name="医护")
+    found = client.post("/veterans/", {"place": world.nankeng.pk, "tag": tag.pk}, follow=True)
+    assert "曹建明" in found.content.decode()
+    elsewhere = client.post("/veterans/", {"place": world.jingkou.pk}, follow=True)
+    assert "曹建明" not in elsewhere.content.decode()
+    # The village clerk of 迳口村 no longer sees him.
+    assert as_user(world.carol).get(f"/veterans/{veteran.pk}/").status_code == 404
+
+
+def test_the_api_updates_moves_and_exports_with_the_same_rules(veteran, world):
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from qunfang.core import services as core_services
+    from qunfang.registry.models import Move
+
+    _token, raw = core_services.issue_token(by=world.bob, name="script")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = api.patch(
+        f"/api/v1/veterans/{veteran.pk}",
+        {"place_id": world.nankeng.pk, "tags": ["驾驶员"], "enlisted_year": 1985, "discharged_year": 1980},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "退役年份早于入伍年份" in str(response.json())
+    response = api.patch(
+        f"/api/v1/veterans/{veteran.pk}",
+        {"place_id": world.nankeng.pk, "tags": ["驾驶员"], "enlisted_year": 1985},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["tags"] == ["驾驶员"] and response.json()["id_number"] == "4418**********1235"
+    assert Move.objects.filter(veteran=veteran, to_place=world.nankeng).exists()
+    exported = api.get("/api/v1/veterans/export", {"tag": "驾驶员"})
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert rows[1][:4] == ("曹建明", "4418**********1235", "龙颈镇", "南坑村")
+
+
+def test_text_that_a_spreadsheet_would_run_is_exported_as_text(world, as_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.create_veteran(
+        by=None, place=world.jingkou, name="老兵", id_number=SAMPLE_ID, address="=HYPERLINK(1)"
+    )
+    content = as_user(world.carol).post("/veterans/export/").content
+    cell = load_workbook(io.BytesIO(content)).active["F2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
