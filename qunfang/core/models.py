@@ -158,14 +158,9 @@ class AccessToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class ImportJob(models.Model):
-    """A spreadsheet of places waiting for, undergoing or past its import in the background."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+class FileJob(models.Model):
+    """An uploaded spreadsheet on its way in, worked on in the background: what every kind of import
+    keeps about its file, its place and how it went."""
 
     place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(
@@ -173,8 +168,6 @@ class ImportJob(models.Model):
     )
     file = models.CharField(max_length=200)  # path under MEDIA_ROOT
     original_name = models.CharField(max_length=200, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    created_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # [{"row": 3, "message": "…"}]
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,12 +176,28 @@ class ImportJob(models.Model):
     objects = PlaceScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        abstract = True
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.original_name or self.file
+
+
+class ImportJob(FileJob):
+    """A spreadsheet of places waiting for, undergoing or past its import in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    created_count = models.PositiveIntegerField(default=0)
+
+    class Meta(FileJob.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
     @property
     def finished(self) -> bool:

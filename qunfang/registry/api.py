@@ -4,7 +4,7 @@ from datetime import date
 
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
@@ -87,36 +87,35 @@ class VeteranPatch(Schema):
     tags: list[Text] | None = Field(None, max_length=20)
 
 
-def _found(request, q: str, status: Status | None, category: Category | None, place_id: int | None, tag: str):
-    place = (
-        get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_VETERANS, pk=place_id)
-        if place_id
-        else None
-    )
-    tag_object = Tag.objects.filter(name=tag).first() if tag else None
-    if tag and tag_object is None:
+class VeteranFilters(Schema):
+    q: Text = Field("", description="a name, or an exact ID number or mobile")
+    status: Status | None = None
+    category: Category | None = None
+    place_id: Id | None = Field(None, description="this place and everything under it")
+    tag: Text = ""
+
+
+def _found(request, filters: VeteranFilters):
+    place = None
+    if filters.place_id:
+        place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_VETERANS, pk=filters.place_id)
+    tag = Tag.objects.filter(name=filters.tag).first() if filters.tag else None
+    if filters.tag and tag is None:
         return Veteran.objects.none()
     return selectors.veterans(
         request.scope,
-        search=q.strip(),
-        status=status or "",
-        category=category or "",
+        search=filters.q.strip(),
+        status=filters.status or "",
+        category=filters.category or "",
         place=place,
-        tag=tag_object,
+        tag=tag,
     ).prefetch_related("tags")
 
 
 @router.get("/veterans", response={200: list[VeteranOut], **ERRORS})
 @paginate(Pages)
-def list_veterans(
-    request,
-    q: Text = "",
-    status: Status | None = None,
-    category: Category | None = None,
-    place_id: Id | None = None,
-    tag: Text = "",
-):
-    return _found(request, q, status, category, place_id, tag)
+def list_veterans(request, filters: Query[VeteranFilters]):
+    return _found(request, filters)
 
 
 @router.get(
@@ -124,18 +123,10 @@ def list_veterans(
     response={200: bytes, **ERRORS},
     openapi_extra={"responses": {200: {"content": {XLSX_MIME: {}}}}},
 )
-def export_veterans(
-    request,
-    q: Text = "",
-    status: Status | None = None,
-    category: Category | None = None,
-    place_id: Id | None = None,
-    tag: Text = "",
-    reveal: bool = False,
-):
+def export_veterans(request, filters: Query[VeteranFilters], reveal: bool = False):
     """The list as .xlsx, the same columns the roll import reads. Full numbers with `reveal` where the
     token's user may reveal them (audited); masked everywhere else."""
-    found = _found(request, q, status, category, place_id, tag)
+    found = _found(request, filters)
     reveal = reveal and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
     services.record_export(by=request.auth, place=None, count=found.count(), revealed=reveal)
     content = write_xlsx(

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import FileJob, OrgUnit
 from qunfang.core.personal import ID_NUMBER, PHONE, BlindIndexField, ProtectedField
 
 
@@ -154,7 +154,7 @@ class Move(models.Model):
         return f"{self.veteran_id}: {self.from_place_id} → {self.to_place_id}"
 
 
-class RollImport(models.Model):
+class RollImport(FileJob):
     """A spreadsheet roll on its way in: uploaded, its columns mapped, checked (a dry run that writes
     nothing), then imported in the background."""
 
@@ -166,12 +166,6 @@ class RollImport(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    file = models.CharField(max_length=200)  # path under MEDIA_ROOT
-    original_name = models.CharField(max_length=200, blank=True)
     headings = models.JSONField(default=list, blank=True)  # the file's heading row
     mapping = models.JSONField(default=dict, blank=True)  # our column -> index of the file's column
     good_rows_only = models.BooleanField(default=False)
@@ -181,20 +175,10 @@ class RollImport(models.Model):
     new_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)  # [{"row": 3, "message": "…"}]
-    message = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PlaceScopedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(FileJob.Meta):
         verbose_name = _("roll import")
         verbose_name_plural = _("roll imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.file
 
     @property
     def busy(self) -> bool:

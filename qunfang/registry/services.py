@@ -229,32 +229,9 @@ def remove_family_member(*, by: User | None, member: FamilyMember) -> None:
 # bad row), then imported in the background in one transaction. An ID number already on the roll under
 # the import's place is updated, never duplicated, so importing the same file twice changes nothing.
 
-# The columns a re-import compares to tell changed records from unchanged ones.
-COMPARED = [
-    "name",
-    "place_id",
-    "address",
-    "category",
-    "status",
-    "service_branch",
-    "enlisted_year",
-    "discharged_year",
-    "party_member",
-    "sms_opt_out",
-]
-# The columns of a new veteran taken from a row (or their defaults), and those derived from it.
-NEW_FIELDS = [
-    "place_id",
-    "name",
-    "address",
-    "category",
-    "status",
-    "service_branch",
-    "enlisted_year",
-    "discharged_year",
-    "party_member",
-    "sms_opt_out",
-]
+# The columns a row sets (a new veteran takes defaults for those the file lacks; a re-import compares
+# them to tell changed records from unchanged ones), and those derived for a new veteran.
+ROW_FIELDS = [name if name != "place" else "place_id" for name in VETERAN_FIELDS]
 NEW_DERIVED_FIELDS = [
     "id_number",
     "id_number_index",
@@ -325,7 +302,7 @@ def plan_roll(
     indexes = list(good)
     for chunk in _chunks(indexes, LOOKUP_CHUNK):
         for values in Veteran.objects.filter(id_number_index__in=chunk).values(
-            "pk", "id_number_index", "place__path", "phone_index", *COMPARED
+            "pk", "id_number_index", "place__path", "phone_index", *ROW_FIELDS
         ):
             stored[values["id_number_index"]] = values
     tags_of: dict[int, list[str]] = {}
@@ -392,7 +369,7 @@ def write_roll(
     through = Veteran.tags.through
     total, done = len(plan.new) + len(plan.changed), 0
 
-    defaults = {name: Veteran._meta.get_field(name).get_default() for name in NEW_FIELDS}
+    defaults = {name: Veteran._meta.get_field(name).get_default() for name in ROW_FIELDS}
     stamp = connection.ops.adapt_datetimefield_value(now)
     adapt_date = connection.ops.adapt_datefield_value
     for batch in _chunks(plan.new, WRITE_BATCH):
@@ -402,7 +379,7 @@ def write_roll(
             phone = _sealed(PHONE, values.pop("phone", None))
             rows.append(
                 (
-                    *(values[name] for name in NEW_FIELDS),
+                    *(values[name] for name in ROW_FIELDS),
                     _sealed(ID_NUMBER, entry.id_number, entry.index).ciphertext,
                     entry.index,
                     phone.ciphertext if phone else None,
@@ -413,7 +390,7 @@ def write_roll(
                     stamp,
                 )
             )
-        insert_rows(Veteran, [*NEW_FIELDS, *NEW_DERIVED_FIELDS], rows)
+        insert_rows(Veteran, [*ROW_FIELDS, *NEW_DERIVED_FIELDS], rows)
         tagged = [entry for entry in batch if entry.tags]
         if tagged:
             pks = dict(
@@ -551,15 +528,21 @@ def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> R
     return job
 
 
-def _read_job_table(job: RollImport) -> Table:
-    with open_upload(job.file) as file:
-        return read_table(file, roll.COLUMNS)
-
-
-def _record_plan(job: RollImport, plan: RollPlan) -> None:
+def _plan_job(job: RollImport, progress: Progress) -> RollPlan | None:
+    """Read the job's file and plan it, keeping the counts and bad rows on the job; None (and the job
+    failed with the reason) when the file cannot be read."""
+    progress("reading", 0, 0)
+    try:
+        with open_upload(job.file) as file:
+            table = read_table(file, roll.COLUMNS)
+    except TableError as error:
+        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
+        return None
+    plan = plan_roll(within=job.place, table=table, mapping=job.mapping, progress=progress)
     job.total_rows, job.good_rows = plan.total, plan.good
     job.new_count, job.updated_count, job.unchanged_count = len(plan.new), len(plan.changed), plan.unchanged
     job.errors = plan.errors
+    return plan
 
 
 def run_roll_check(job_id: int, progress: Progress = _no_progress) -> None:
@@ -567,13 +550,7 @@ def run_roll_check(job_id: int, progress: Progress = _no_progress) -> None:
     job = RollImport.objects.select_related("place").get(pk=job_id)
     if job.status != RollImport.Status.CHECKING:
         return
-    try:
-        progress("reading", 0, 0)
-        plan = plan_roll(within=job.place, table=_read_job_table(job), mapping=job.mapping, progress=progress)
-    except TableError as error:
-        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
-    else:
-        _record_plan(job, plan)
+    if _plan_job(job, progress) is not None:
         job.status = RollImport.Status.CHECKED
     with transaction.atomic():
         # Save only if nobody changed the job meanwhile (a new check with other columns).
@@ -593,13 +570,8 @@ def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
     job = RollImport.objects.select_for_update().get(pk=job_id)
     if job.status != RollImport.Status.IMPORTING:
         return
-    try:
-        progress("reading", 0, 0)
-        plan = plan_roll(within=job.place, table=_read_job_table(job), mapping=job.mapping, progress=progress)
-    except TableError as error:
-        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
-    else:
-        _record_plan(job, plan)
+    plan = _plan_job(job, progress)
+    if plan is not None:
         if plan.errors and not job.good_rows_only:
             # The roll changed since the dry run: rows that were good are not any more.
             job.status = RollImport.Status.FAILED

@@ -152,15 +152,20 @@ def veteran_detail(request, veteran_id: int):
     return _detail(request, veteran_for(request, veteran_id, Capability.VIEW_VETERANS))
 
 
+def _reveal(request, record) -> tuple[str, str]:
+    """The posted field of the record and its full value (audited). The value is shown in this one
+    answer only, never kept in the page's address or the session."""
+    field = request.POST.get("field", "")
+    if field not in services.PROTECTED_FIELDS:
+        raise PermissionDenied
+    return field, services.reveal(by=request.user, record=record, field=field)
+
+
 @require_POST
 @requires(Capability.REVEAL_PERSONAL_DATA)
 def veteran_reveal(request, veteran_id: int):
     veteran = veteran_for(request, veteran_id, Capability.REVEAL_PERSONAL_DATA)
-    field = request.POST.get("field", "")
-    if field not in services.PROTECTED_FIELDS:
-        raise PermissionDenied
-    # Shown in this one answer only, never kept in the page's address or the session.
-    value = services.reveal(by=request.user, record=veteran, field=field)
+    field, value = _reveal(request, veteran)
     return _detail(request, veteran, {field: value})
 
 
@@ -168,10 +173,7 @@ def veteran_reveal(request, veteran_id: int):
 @requires(Capability.REVEAL_PERSONAL_DATA)
 def member_reveal(request, member_id: int):
     member = member_for(request, member_id, Capability.REVEAL_PERSONAL_DATA)
-    field = request.POST.get("field", "")
-    if field not in services.PROTECTED_FIELDS:
-        raise PermissionDenied
-    value = services.reveal(by=request.user, record=member, field=field)
+    field, value = _reveal(request, member)
     return _detail(request, member.veteran, revealed_member={"pk": member.pk, "field": field, "value": value})
 
 
