@@ -103,7 +103,10 @@ def veteran_list(request):
         "registry/veteran_list.html",
         {
             "form": form,
-            "veterans": paginate(request, _found(request, filters)),
+            # An exact lookup comes unsorted (see selectors.veterans): a page of it is a list.
+            "veterans": paginate(
+                request, found if (found := _found(request, filters)).ordered else list(found)
+            ),
             "page_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
             if query
             else "",
