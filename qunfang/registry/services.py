@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number
-from qunfang.lib.bulk import insert_rows
+from qunfang.lib.bulk import garbage_collection_paused, insert_rows
 from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
 from qunfang.registry import roll
@@ -532,13 +532,14 @@ def _plan_job(job: RollImport, progress: Progress) -> RollPlan | None:
     """Read the job's file and plan it, keeping the counts and bad rows on the job; None (and the job
     failed with the reason) when the file cannot be read."""
     progress("reading", 0, 0)
-    try:
-        with open_upload(job.file) as file:
-            table = read_table(file, roll.COLUMNS)
-    except TableError as error:
-        job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
-        return None
-    plan = plan_roll(within=job.place, table=table, mapping=job.mapping, progress=progress)
+    with garbage_collection_paused():
+        try:
+            with open_upload(job.file) as file:
+                table = read_table(file, roll.COLUMNS)
+        except TableError as error:
+            job.status, job.message = RollImport.Status.FAILED, str(error)[:300]
+            return None
+        plan = plan_roll(within=job.place, table=table, mapping=job.mapping, progress=progress)
     job.total_rows, job.good_rows = plan.total, plan.good
     job.new_count, job.updated_count, job.unchanged_count = len(plan.new), len(plan.changed), plan.unchanged
     job.errors = plan.errors
@@ -576,7 +577,8 @@ def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
             # The roll changed since the dry run: rows that were good are not any more.
             job.status = RollImport.Status.FAILED
         else:
-            write_roll(by=job.created_by, within=job.place, plan=plan, progress=progress)
+            with garbage_collection_paused():
+                write_roll(by=job.created_by, within=job.place, plan=plan, progress=progress)
             job.status = RollImport.Status.DONE
             audit.record(
                 by=job.created_by,
