@@ -9,18 +9,23 @@ from django.db import connection, models
 
 def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> None:
     """INSERT `rows` (values already as the database stores them, in the order of `fields`) with one
-    prepared statement. Django's bulk_create builds a model object and prepares every field of every
-    row first, which is most of the time of a large import; callers of this function have the stored
-    values at hand. Skips `save()` and its signals, like bulk_create."""
+    prepared statement, or one COPY on PostgreSQL. Django's bulk_create builds a model object and
+    prepares every field of every row first, which is most of the time of a large import; callers of
+    this function have the stored values at hand. Skips `save()` and its signals, like bulk_create."""
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", rows
-        )
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: several times faster than a statement per row.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
 
 
 @contextmanager
