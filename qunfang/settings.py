@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "qunfang.core",
     "qunfang.registry",
+    "qunfang.mobilization",
 ]
 
 MIDDLEWARE = [

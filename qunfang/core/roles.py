@@ -25,6 +25,8 @@ class Capability(StrEnum):
     VIEW_VETERANS = "view_veterans"
     MANAGE_VETERANS = "manage_veterans"  # add and edit veterans in the roll
     REVEAL_PERSONAL_DATA = "reveal_personal_data"  # see a full ID number or phone (audited)
+    VIEW_ACTIVITIES = "view_activities"  # the activity ledger and its totals
+    RECORD_ACTIVITIES = "record_activities"  # record what was done, and correct it
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -37,12 +39,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_VETERANS,
             Capability.MANAGE_VETERANS,
             Capability.REVEAL_PERSONAL_DATA,  # they call and visit their veterans
+            Capability.VIEW_ACTIVITIES,
+            Capability.RECORD_ACTIVITIES,
         }
     ),
-    Role.GRID_WORKER: frozenset({Capability.VIEW_PLACES, Capability.VIEW_VETERANS}),
-    Role.CHECKPOINT_GUARD: frozenset({Capability.VIEW_PLACES}),
+    Role.GRID_WORKER: frozenset(
+        {
+            Capability.VIEW_PLACES,
+            Capability.VIEW_VETERANS,
+            Capability.VIEW_ACTIVITIES,
+            Capability.RECORD_ACTIVITIES,
+        }
+    ),
+    # Guards count the temperature checks at their gates.
+    Role.CHECKPOINT_GUARD: frozenset(
+        {Capability.VIEW_PLACES, Capability.VIEW_ACTIVITIES, Capability.RECORD_ACTIVITIES}
+    ),
     Role.VOLUNTEER: frozenset({Capability.VIEW_PLACES}),
     Role.LEADER: frozenset(
-        {Capability.VIEW_PLACES, Capability.VIEW_USERS, Capability.VIEW_AUDIT, Capability.VIEW_VETERANS}
+        {
+            Capability.VIEW_PLACES,
+            Capability.VIEW_USERS,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_VETERANS,
+            Capability.VIEW_ACTIVITIES,
+        }
     ),
 }

@@ -35,6 +35,7 @@ from qunfang.core.models import (
     User,
 )
 from qunfang.core.roles import Role
+from qunfang.core.signals import place_moved
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import Row
 from qunfang.lib.uploads import save_upload
@@ -160,6 +161,7 @@ def move_place(*, by: User | None, place: OrgUnit, new_parent: OrgUnit) -> OrgUn
     )
     OrgUnit.objects.filter(pk=place.pk).update(parent=new_parent)
     place.refresh_from_db()
+    place_moved.send(sender=OrgUnit, place=place, old_path=old_prefix, new_path=new_prefix)
     audit.record(
         by=by,
         action="place.move",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MobilizationConfig(AppConfig):
+    name = "qunfang.mobilization"
+    label = "mobilization"
+    verbose_name = _("Mobilization")
+
+    def ready(self):
+        from qunfang.core.signals import place_moved
+        from qunfang.mobilization import services
+
+        place_moved.connect(services.move_totals, dispatch_uid="mobilization.move_totals")
