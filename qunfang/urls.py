@@ -22,6 +22,7 @@ urlpatterns = [
     path("operator/", admin.site.urls),
     path("", include("qunfang.core.urls")),
     path("", include("qunfang.registry.urls")),
+    path("", include("qunfang.mobilization.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

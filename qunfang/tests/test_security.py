@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.test import Client
 
 from qunfang.core import services
 from qunfang.core.models import ImportJob
+from qunfang.mobilization.models import ActivityType
+from qunfang.mobilization.services import Entry, record_day
 from qunfang.registry.models import RollImport
 from qunfang.registry.services import add_family_member, create_veteran
 from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
@@ -114,7 +117,16 @@ def own_objects(world):
         status=RollImport.Status.CHECKED,
         errors=[{"row": 2, "name": PAYLOAD[:50], "message": PAYLOAD}],
     )
+    record = record_day(
+        by=None,
+        place=world.jingkou,
+        day=date(2020, 1, 25),
+        entries=[Entry(ActivityType.objects.get(code="door_to_door"), 5, 9)],
+        participants=PAYLOAD[:300],
+        note=PAYLOAD,
+    )[0]
     return {
+        "record_id": lambda w: record.pk,
         "veteran_id": lambda w: veteran.pk,
         "member_id": lambda w: member.pk,
         "import_id": lambda w: roll_import.pk,

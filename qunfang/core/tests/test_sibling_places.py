@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -14,6 +15,8 @@ from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.mobilization.models import ActivityRecord, ActivityType, DailyTotal
+from qunfang.mobilization.services import Entry, record_day
 from qunfang.registry.models import FamilyMember, RollImport, Veteran
 from qunfang.registry.services import add_family_member, create_veteran
 from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
@@ -31,6 +34,7 @@ class Target:
     veteran: Veteran
     member: FamilyMember
     roll_import: RollImport
+    record: ActivityRecord
     markers: list[str]
 
 
@@ -44,6 +48,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "veteran_id": lambda t: t.veteran.pk,
     "member_id": lambda t: t.member.pk,
     "import_id": lambda t: t.roll_import.pk,
+    "record_id": lambda t: t.record.pk,
     "parent_id": lambda t: t.place.pk,
 }
 
@@ -55,6 +60,8 @@ def snapshot() -> list:
         list(Membership.objects.order_by("pk").values()),
         list(User.objects.order_by("pk").values("pk", "username", "full_name", "password", "is_active")),
         list(AccessToken.objects.order_by("pk").values("pk", "user_id", "name", "digest", "revoked_at")),
+        list(ActivityRecord.objects.order_by("pk").values()),
+        list(DailyTotal.objects.order_by("pk").values()),
     ]
 
 
@@ -74,7 +81,15 @@ def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
     roll_import = RollImport.objects.create(
         place=place, created_by=user, file="rolls/x.xlsx", original_name="邻居名册.xlsx", headings=["姓名"]
     )
+    record = record_day(
+        by=user,
+        place=place,
+        day=date(2020, 1, 25),
+        entries=[Entry(ActivityType.objects.get(code="door_to_door"), 77, 4321)],
+        note="邻居的记录",
+    )[0]
     return Target(
+        record=record,
         veteran=veteran,
         member=member,
         roll_import=roll_import,
@@ -83,7 +98,7 @@ def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
         membership=user.memberships.get(),
         token=token,
         job=job,
-        markers=[*markers, "邻居老兵", "邻居家属", "邻居名册"],
+        markers=[*markers, "邻居老兵", "邻居家属", "邻居名册", "邻居的记录", "4321"],
     )
 
 

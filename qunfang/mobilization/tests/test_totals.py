@@ -67,7 +67,9 @@ def test_kept_totals_equal_the_ledger_after_records_corrections_and_moves(tree, 
             elif step[0] == "correct":
                 originals = list(ActivityRecord.objects.filter(reverses=None, reversed_by=None, count__gt=0))
                 if originals:
-                    services.correct_record(by=None, record=originals[step[1] % len(originals)], count=step[2])
+                    services.correct_record(
+                        by=None, record=originals[step[1] % len(originals)], count=step[2]
+                    )
             else:
                 place, parent = (OrgUnit.objects.get(pk=tree[i].pk) for i in step[1:])
                 try:

@@ -73,6 +73,7 @@ def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(
         "token_id": lambda w: 1,
         "job_id": lambda w: 1,
         "parent_id": lambda w: w.longjing.pk,
+        "record_id": lambda w: 1,
     }
     for route, _view in page_routes():
         url = fill_route(route, parameters, world)
