@@ -75,6 +75,11 @@ def person(username: str, place: OrgUnit, role: str, full_name: str = "") -> Use
 
 
 def make_world() -> World:
+    # Seeded by a migration, but a test with transaction=True flushes every table behind it.
+    from qunfang.mobilization.models import ActivityType
+    from qunfang.mobilization.seed import ensure_activity_types
+
+    ensure_activity_types(ActivityType)
     guangdong = place(None, "广东省", Level.PROVINCE, "44")
     qingyuan = place(guangdong, "清远市", Level.CITY, "4418")
     qingxin = place(qingyuan, "清新区", Level.DISTRICT, "441803", station_kind=StationKind.SERVICE_CENTRE)
