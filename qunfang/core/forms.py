@@ -7,6 +7,11 @@ from qunfang.core.models import HallStatus, Level, OrgUnit, StationKind
 from qunfang.core.roles import Role
 
 
+def date_input() -> forms.DateInput:
+    """A date picker. Browsers read only ISO dates into one: a date in the page's language shows empty."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class StationFactsForm(forms.Form):
     station_kind = forms.ChoiceField(label=_("Station"), choices=StationKind.choices, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -82,5 +87,5 @@ class SecondFactorForm(forms.Form):
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False)
     action = forms.CharField(label=_("Action"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=date_input())
+    until = forms.DateField(label=_("To"), required=False, widget=date_input())

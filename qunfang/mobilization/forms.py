@@ -4,13 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qunfang.core.forms import date_input
 from qunfang.mobilization.models import ActivityType
 
 
 class DayForm(forms.Form):
     """A station's day on one form: a count (and people reached, where counted) for every activity."""
 
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=date_input())
     participants = forms.CharField(label=_("Who took part"), max_length=300, required=False)
     note = forms.CharField(
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -51,8 +52,8 @@ class DayForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=date_input())
+    end = forms.DateField(label=_("To"), widget=date_input())
 
     def clean(self):
         data = super().clean()

@@ -79,6 +79,9 @@ def stats(request, place_id: int):
             "children": selectors.breakdown(request.scope, place, start, end),
             "days": selectors.by_day(request.scope, place, start, end),
             "can_record": request.scope.allows(Capability.RECORD_ACTIVITIES, place),
+            "up": place.parent
+            if place.parent_id and request.scope.allows(Capability.VIEW_ACTIVITIES, place.parent)
+            else None,
         },
     )
 
