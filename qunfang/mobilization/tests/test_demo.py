@@ -18,6 +18,7 @@ def test_the_demo_district_totals_equal_the_reports_figures(db):
     totals = {
         t["type"].code: t for t in selectors.totals(scope, qingxin, date(2020, 1, 24), date(2020, 2, 3))
     }
+    # Spelled out from the report itself, not taken from the demo module that makes them.
     assert {code: totals[code]["count"] for code in REPORT} == {
         "temperature_checks": 7_372,
         "people_served": 22_236,
