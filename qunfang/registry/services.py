@@ -48,20 +48,26 @@ def _snapshot(veteran: Veteran) -> dict[str, Any]:
     return values
 
 
+def _set_fields(record: Veteran | FamilyMember, fields: dict[str, Any]) -> None:
+    """Set the fields, text stripped; a protected value typed in is validated and sealed here, so its
+    error names the field (blank means none)."""
+    for name, value in fields.items():
+        if name in PROTECTED_FIELDS and (value is None or isinstance(value, str)):
+            value = (value or "").strip() or None
+            if value is not None:
+                try:
+                    value = record._meta.get_field(name).to_python(value)
+                except ValidationError as error:
+                    raise ValidationError({name: error.messages}) from None
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+
+
 def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
     fields = dict(fields)
     tags = fields.pop("tags", None)
     if tags is not None:
         veteran._new_tags = _tags_named(tags)
-    for name, value in fields.items():
-        if name in PROTECTED_FIELDS and isinstance(value, str):
-            value = value.strip() or None
-            if value is not None:
-                try:
-                    value = veteran._meta.get_field(name).to_python(value)
-                except ValidationError as error:
-                    raise ValidationError({name: error.messages}) from None
-        setattr(veteran, name, value.strip() if isinstance(value, str) else value)
+    _set_fields(veteran, fields)
     parsed = parse_id_number(veteran.id_number.reveal())
     veteran.birth_date, veteran.sex = parsed.birth_date, parsed.sex
 
@@ -169,15 +175,7 @@ def _family_snapshot(member: FamilyMember) -> dict[str, Any]:
 
 
 def _set_family_fields(member: FamilyMember, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        if name in PROTECTED_FIELDS:
-            value = (value or "").strip() or None
-            if value is not None:
-                try:
-                    value = member._meta.get_field(name).to_python(value)
-                except ValidationError as error:
-                    raise ValidationError({name: error.messages}) from None
-        setattr(member, name, value.strip() if isinstance(value, str) else value)
+    _set_fields(member, fields)
     member.full_clean(exclude=UNCLEANED + ["veteran"])
 
 
