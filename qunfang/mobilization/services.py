@@ -9,8 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,16 +34,32 @@ def ancestor_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _upsert(rows_sql: str, params: list) -> None:
+    """Add the (place, day, type, count, reached) rows of `rows_sql` to the kept totals in one
+    statement. Django's bulk_create can only overwrite on conflict, not add, so this is SQL that
+    PostgreSQL and SQLite (3.24+) both speak; `WHERE true` lets SQLite tell ON CONFLICT from a join."""
+    totals = _table(DailyTotal)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {totals} (place_id, day, activity_type_id, count, people_reached) "
+            f"SELECT * FROM ({rows_sql}) AS added WHERE true "
+            "ON CONFLICT (place_id, day, activity_type_id) DO UPDATE SET "
+            f"count = {totals}.count + excluded.count, "
+            f"people_reached = {totals}.people_reached + excluded.people_reached",
+            params,
+        )
+
+
 def _add_to_totals(place_ids: list[int], day: date, type_id: int, count: int, reached: int) -> None:
     if not place_ids or (count == 0 and reached == 0):
         return
-    DailyTotal.objects.bulk_create(
-        [DailyTotal(place_id=pk, day=day, activity_type_id=type_id) for pk in place_ids],
-        ignore_conflicts=True,
-    )
-    DailyTotal.objects.filter(place_id__in=place_ids, day=day, activity_type_id=type_id).update(
-        count=F("count") + count, people_reached=F("people_reached") + reached
-    )
+    stored_day = connection.ops.adapt_datefield_value(day)
+    rows = " UNION ALL ".join(["SELECT %s, %s, %s, %s, %s"] * len(place_ids))
+    _upsert(rows, [value for pk in place_ids for value in (pk, stored_day, type_id, count, reached)])
 
 
 def _write(record: ActivityRecord, place: OrgUnit) -> ActivityRecord:
@@ -182,44 +197,61 @@ def correct_record(
 
 def move_totals(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
     """A subtree moved (core.move_place, same transaction): its totals leave the old ancestors and
-    join the new ones."""
-    old_ancestors = ancestor_ids(old_path)[:-1]  # the paths end with the moved place itself
-    new_ancestors = ancestor_ids(new_path)[:-1]
-    for total in DailyTotal.objects.filter(place_id=place.pk):
-        _add_to_totals(old_ancestors, total.day, total.activity_type_id, -total.count, -total.people_reached)
-        _add_to_totals(new_ancestors, total.day, total.activity_type_id, total.count, total.people_reached)
+    join the new ones, a statement for each side whatever the number of days and types."""
+    totals, places = _table(DailyTotal), _table(OrgUnit)
+    for ancestors, sign in ((ancestor_ids(old_path)[:-1], -1), (ancestor_ids(new_path)[:-1], 1)):
+        if ancestors:  # the paths end with the moved place itself
+            marks = ", ".join(["%s"] * len(ancestors))
+            _upsert(
+                f"SELECT a.id, t.day, t.activity_type_id, t.count * %s, t.people_reached * %s "
+                f"FROM {totals} t CROSS JOIN {places} a WHERE t.place_id = %s AND a.id IN ({marks})",
+                [sign, sign, place.pk, *ancestors],
+            )
 
 
-def totals_from_ledger() -> dict[tuple[int, date, int], tuple[int, int]]:
-    """Every place's totals recomputed from the raw records: (place, day, type) -> (count, reached)."""
-    paths = dict(OrgUnit.objects.values_list("pk", "path"))
-    sums: dict[tuple[int, date, int], list[int]] = {}
-    rows = ActivityRecord.objects.values("place_id", "day", "activity_type_id").annotate(
-        count=Sum("count"), reached=Sum("people_reached")
+def _ledger_sums_sql() -> str:
+    """The totals recomputed from the raw records: each place's sums per day and type, added to the
+    place itself and to each of its ancestors (found by walking the parents)."""
+    places, records = _table(OrgUnit), _table(ActivityRecord)
+    return (
+        "WITH RECURSIVE up (place_id, ancestor_id) AS ("
+        f" SELECT id, id FROM {places}"
+        f" UNION ALL SELECT up.place_id, p.parent_id FROM up JOIN {places} p ON p.id = up.ancestor_id"
+        "  WHERE p.parent_id IS NOT NULL),"
+        " own AS (SELECT place_id, day, activity_type_id, SUM(count) AS count,"
+        f"  SUM(people_reached) AS people_reached FROM {records} GROUP BY place_id, day, activity_type_id),"
+        " fresh AS (SELECT up.ancestor_id AS place_id, own.day, own.activity_type_id,"
+        "  SUM(own.count) AS count, SUM(own.people_reached) AS people_reached"
+        "  FROM own JOIN up ON up.place_id = own.place_id"
+        "  GROUP BY up.ancestor_id, own.day, own.activity_type_id"
+        "  HAVING SUM(own.count) <> 0 OR SUM(own.people_reached) <> 0) "
     )
-    for row in rows:
-        for pk in ancestor_ids(paths[row["place_id"]]):
-            kept = sums.setdefault((pk, row["day"], row["activity_type_id"]), [0, 0])
-            kept[0] += row["count"]
-            kept[1] += row["reached"]
-    return {key: (count, reached) for key, (count, reached) in sums.items() if count or reached}
 
 
-def kept_totals() -> dict[tuple[int, date, int], tuple[int, int]]:
-    return {
-        (t.place_id, t.day, t.activity_type_id): (t.count, t.people_reached)
-        for t in DailyTotal.objects.all()
-        if t.count or t.people_reached
-    }
+def count_disagreements() -> int:
+    """How many kept totals differ from the ledger summed up the tree (missing or extra ones count)."""
+    kept = (
+        f"SELECT place_id, day, activity_type_id, count, people_reached FROM {_table(DailyTotal)}"
+        " WHERE count <> 0 OR people_reached <> 0"
+    )
+    fresh = "SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ledger_sums_sql() + f"SELECT (SELECT COUNT(*) FROM ({kept} EXCEPT {fresh}) AS extra)"
+            f" + (SELECT COUNT(*) FROM ({fresh} EXCEPT {kept}) AS missing)"
+        )
+        return cursor.fetchone()[0]
 
 
 @transaction.atomic
 def rebuild_totals() -> int:
-    """Throw the kept totals away and make them again from the ledger (after a restore, or to check)."""
+    """Throw the kept totals away and make them again from the ledger (after a restore, or to check),
+    in the database: at province scale the ledger holds millions of records."""
     DailyTotal.objects.all().delete()
-    rows = [
-        DailyTotal(place_id=pk, day=day, activity_type_id=type_id, count=count, people_reached=reached)
-        for (pk, day, type_id), (count, reached) in totals_from_ledger().items()
-    ]
-    DailyTotal.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ledger_sums_sql()
+            + f"INSERT INTO {_table(DailyTotal)} (place_id, day, activity_type_id, count, people_reached)"
+            " SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
+        )
+    return DailyTotal.objects.count()

@@ -6,8 +6,9 @@ from django.core.management import call_command
 
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
-from qunfang.mobilization import selectors, services
+from qunfang.mobilization import selectors
 from qunfang.mobilization.demo import REPORT, split
+from qunfang.mobilization.tests.oracle import kept_totals, totals_from_ledger
 
 
 def test_the_demo_district_totals_equal_the_reports_figures(db):
@@ -30,7 +31,7 @@ def test_the_demo_district_totals_equal_the_reports_figures(db):
         "door_to_door": 7_562,
     }
     assert totals["door_to_door"]["reached"] == 32_665
-    assert services.kept_totals() == services.totals_from_ledger()
+    assert kept_totals() == totals_from_ledger()
 
 
 def test_split_shares_a_total_exactly_in_proportion():
