@@ -59,6 +59,54 @@ class World:
     leo: User
 
 
+def image_upload(name: str = "photo.png", size: tuple[int, int] = (64, 48)):
+    """A real little PNG, as a phone would upload it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID) -> dict[str, Any]:
+    """A volunteer, a team, a deployment, a deed with a photo and a signed sign-up token at `place`,
+    each carrying `text`: what the walks of every page aim at or look for."""
+    from datetime import date
+
+    from qunfang.mobilization import services
+    from qunfang.mobilization.views import signup_token
+
+    volunteer = services.add_volunteer(
+        by=by, place=place, name=text[:50], id_number=id_number, phone="13700137000", note=text[:300]
+    )
+    team = services.save_team(
+        by=by, place=place, name=text[:60], duties=text[:300], members=[volunteer], leader=volunteer
+    )
+    services.deploy(
+        by=by, place=place, team=team, start=date(2020, 1, 25), end=date(2020, 2, 3), task=text[:300]
+    )
+    deed = services.record_deed(
+        by=by,
+        place=place,
+        day=date(2020, 1, 26),
+        person=text[:100],
+        title=text[:120],
+        story=text,
+        volunteer=volunteer,
+        photos=[(image_upload(), text[:200])],
+    )
+    return {
+        "volunteer_id": volunteer.pk,
+        "team_id": team.pk,
+        "deed_id": deed.pk,
+        "photo_id": deed.photos.get().pk,
+        "token": signup_token(place),
+    }
+
+
 def place(parent: OrgUnit | None, name: str, level: str, code: str | None = None, **fields) -> OrgUnit:
     return services.create_place(by=None, parent=parent, name=name, level=level, code=code, **fields)
 

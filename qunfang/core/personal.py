@@ -270,6 +270,22 @@ class ProtectedField(models.TextField):
         return value.ciphertext if value is not None else None
 
 
+def set_fields(record: models.Model, fields: dict) -> None:
+    """Set the fields, text stripped; a protected value typed in is validated and sealed here, so its
+    error names the field (blank means none)."""
+    for name, value in fields.items():
+        if isinstance(record._meta.get_field(name), ProtectedField) and (
+            value is None or isinstance(value, str)
+        ):
+            value = (value or "").strip() or None
+            if value is not None:
+                try:
+                    value = record._meta.get_field(name).to_python(value)
+                except ValidationError as error:
+                    raise ValidationError({name: error.messages}) from None
+        setattr(record, name, value.strip() if isinstance(value, str) else value)
+
+
 class BlindIndexField(models.CharField):
     """The keyed hash of another field's value, kept up to date on every save, for exact search."""
 

@@ -27,6 +27,7 @@ class Capability(StrEnum):
     REVEAL_PERSONAL_DATA = "reveal_personal_data"  # see a full ID number or phone (audited)
     VIEW_ACTIVITIES = "view_activities"  # the activity ledger and its totals
     RECORD_ACTIVITIES = "record_activities"  # record what was done, and correct it
+    MANAGE_VOLUNTEERS = "manage_volunteers"  # confirm volunteers, form teams, send them to places
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -41,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVEAL_PERSONAL_DATA,  # they call and visit their veterans
             Capability.VIEW_ACTIVITIES,
             Capability.RECORD_ACTIVITIES,
+            Capability.MANAGE_VOLUNTEERS,
         }
     ),
     Role.GRID_WORKER: frozenset(

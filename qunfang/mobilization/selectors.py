@@ -3,12 +3,21 @@ the kept daily totals, never summed from the raw records."""
 
 from datetime import date
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.mobilization.models import ActivityRecord, ActivityType, DailyTotal
+from qunfang.mobilization.models import (
+    ActivityRecord,
+    ActivityType,
+    DailyTotal,
+    Deed,
+    Deployment,
+    Team,
+    Volunteer,
+    VolunteerStatus,
+)
 
 
 def activity_types() -> QuerySet[ActivityType]:
@@ -77,5 +86,75 @@ def records(
         ActivityRecord.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
         .filter(place__path__startswith=place.path, day__range=(start, end))
         .select_related("place", "activity_type", "recorded_by", "reverses")
+        .prefetch_related("volunteers", "photos")
     )
     return found.filter(activity_type=activity_type) if activity_type else found
+
+
+# --- people -------------------------------------------------------------------------------------------
+
+
+def volunteers(
+    scope: Scope, place: OrgUnit, *, status: str = "", skill: str = "", name: str = ""
+) -> QuerySet[Volunteer]:
+    """The volunteers of the place's stations and those below it."""
+    found = (
+        Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(place__path__startswith=place.path)
+        .select_related("place", "veteran")
+    )
+    if status:
+        found = found.filter(status=status)
+    if skill:
+        # JSON containment is not on SQLite; the list is short and the codes are plain words.
+        found = found.filter(skills__icontains=f'"{skill}"')
+    if name:
+        found = found.filter(name__icontains=name.strip())
+    return found
+
+
+def who_can_take_part(scope: Scope, place: OrgUnit, day: date) -> QuerySet[Volunteer]:
+    """The active volunteers who may have worked at the place on the day: those of its own station, of
+    the stations above it and below it, and anyone sent there for that day."""
+    above = [int(pk) for pk in place.path.strip("/").split("/")]
+    sent = Deployment.objects.filter(place=place, start__lte=day, end__gte=day)
+    return (
+        Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(status=VolunteerStatus.ACTIVE)
+        .filter(
+            Q(place__path__startswith=place.path)
+            | Q(place_id__in=above)
+            | Q(pk__in=sent.values("volunteer_id"))
+            | Q(teams__in=sent.values("team_id"))
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def teams(scope: Scope, place: OrgUnit) -> QuerySet[Team]:
+    return (
+        Team.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(place__path__startswith=place.path)
+        .select_related("place", "leader")
+        .prefetch_related("members")
+    )
+
+
+def deployments(scope: Scope, place: OrgUnit, *, on: date | None = None) -> QuerySet[Deployment]:
+    """People and teams sent to the place or below it; with `on`, those at work on that day."""
+    found = (
+        Deployment.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(place__path__startswith=place.path)
+        .select_related("place", "volunteer", "team")
+    )
+    return found.filter(start__lte=on, end__gte=on) if on else found
+
+
+def deeds(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[Deed]:
+    return (
+        Deed.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(place__path__startswith=place.path, day__range=(start, end))
+        .select_related("place", "volunteer")
+        .prefetch_related("photos")
+    )

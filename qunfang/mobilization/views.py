@@ -1,23 +1,52 @@
 """The ledger's pages: a station's day on one form, the statistics of a place for a period (totals,
 a table by child place, a table by day), the entries behind any total, corrections, and the export."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+import segno
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from qunfang.core.access import get_for, requires
+from qunfang.core.access import get_for, public, requires
+from qunfang.core.middleware import client_address
+from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.core.views import form_page, paginate, place_for
+from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
+from qunfang.lib.throttle import allow
 from qunfang.mobilization import selectors, services
-from qunfang.mobilization.forms import CorrectionForm, DayForm, PeriodForm
-from qunfang.mobilization.models import ActivityRecord, ActivityType
+from qunfang.mobilization.forms import (
+    CorrectionForm,
+    DayForm,
+    DeedForm,
+    DeploymentForm,
+    PeriodForm,
+    PhotoForm,
+    SignUpForm,
+    TeamForm,
+    VolunteerEditForm,
+    VolunteerForm,
+)
+from qunfang.mobilization.models import (
+    ActivityRecord,
+    ActivityType,
+    Deed,
+    Photo,
+    Skill,
+    Team,
+    Volunteer,
+    VolunteerStatus,
+)
+
+SIGNUP_SALT = "qunfang.volunteer-signup"
+SIGNUPS_PER_HOUR = 20  # from one address: a family or a station's Wi-Fi, not a script
 
 
 def _period(request) -> tuple[PeriodForm, object, object]:
@@ -29,14 +58,39 @@ def _period(request) -> tuple[PeriodForm, object, object]:
     return PeriodForm(initial={"start": start, "end": today}), start, today
 
 
+def daily_chart(types, days) -> dict:
+    """What the page's ECharts line chart draws: a line per activity with anything counted."""
+    series = [
+        {"name": f"{kind.name}（{kind.unit}）", "data": [row["counts"][i] for row in days]}
+        for i, kind in enumerate(types)
+        if any(row["counts"][i] for row in days)
+    ]
+    return {"days": [row["day"].strftime("%m-%d") for row in days], "series": series}
+
+
 def stats_url(place, start, end) -> str:
     return f"{reverse('mobilization:stats', args=[place.pk])}?start={start}&end={end}"
+
+
+def form_day(request):
+    """The day the form is for: the posted one, the one in the address, or today."""
+    try:
+        return date.fromisoformat(request.POST.get("day") or request.GET.get("day") or "")
+    except ValueError:
+        return timezone.localdate()
 
 
 @requires(Capability.RECORD_ACTIVITIES)
 def day_entry(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_ACTIVITIES)
-    form = DayForm(request.POST or None, types=list(selectors.activity_types()))
+    day = form_day(request)
+    form = DayForm(
+        request.POST or None,
+        request.FILES or None,
+        types=list(selectors.activity_types()),
+        volunteers=selectors.who_can_take_part(request.scope, place, day),
+        initial={"day": day},
+    )
     if request.method == "POST" and form.is_valid():
         entries = [services.Entry(kind, count, reached) for kind, count, reached in form.counts()]
         try:
@@ -48,6 +102,8 @@ def day_entry(request, place_id: int):
                 participants=form.cleaned_data["participants"],
                 note=form.cleaned_data["note"],
                 submission=form.cleaned_data["submission"],
+                volunteers=list(form.cleaned_data["volunteers"]),
+                photos=[(form.cleaned_data["photo"], form.cleaned_data["caption"])],
             )
         except ValidationError as error:
             for key, problems in error.message_dict.items():
@@ -66,6 +122,8 @@ def day_entry(request, place_id: int):
 def stats(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
     period, start, end = _period(request)
+    types = list(selectors.activity_types())
+    days = selectors.by_day(request.scope, place, start, end)
     return render(
         request,
         "mobilization/stats.html",
@@ -75,9 +133,10 @@ def stats(request, place_id: int):
             "start": start,
             "end": end,
             "totals": selectors.totals(request.scope, place, start, end),
-            "types": list(selectors.activity_types()),
+            "types": types,
             "children": selectors.breakdown(request.scope, place, start, end),
-            "days": selectors.by_day(request.scope, place, start, end),
+            "days": days,
+            "chart": daily_chart(types, days),
             "can_record": request.scope.allows(Capability.RECORD_ACTIVITIES, place),
             "up": place.parent
             if place.parent_id and request.scope.allows(Capability.VIEW_ACTIVITIES, place.parent)
@@ -152,3 +211,350 @@ def correct(request, record_id: int):
             f"{reverse('mobilization:ledger', args=[record.place_id])}?start={record.day}&end={record.day}",
         ),
     )
+
+
+# --- volunteers ---------------------------------------------------------------------------------------
+
+
+def volunteer_for(request, volunteer_id: int, capability: Capability) -> Volunteer:
+    return get_for(
+        request.scope, Volunteer.objects.select_related("place", "veteran"), capability, pk=volunteer_id
+    )
+
+
+def signup_token(place) -> str:
+    """The station's sign-up address carries its id signed with the site's key: nobody can make one for
+    another place, and nothing needs storing."""
+    return signing.Signer(salt=SIGNUP_SALT).sign(str(place.pk))
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def volunteer_list(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
+    status, skill = request.GET.get("status", ""), request.GET.get("skill", "")
+    found = selectors.volunteers(
+        request.scope,
+        place,
+        status=status if status in VolunteerStatus.values else "",
+        skill=skill if skill in Skill.values else "",
+        name=request.GET.get("name", "")[:50],
+    )
+    query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
+    return render(
+        request,
+        "mobilization/volunteer_list.html",
+        {
+            "place": place,
+            "volunteers": paginate(request, found),
+            "pending": selectors.volunteers(request.scope, place, status=VolunteerStatus.PENDING).count(),
+            "statuses": VolunteerStatus.choices,
+            "skills": Skill.choices,
+            "status": status,
+            "skill": skill,
+            "name": request.GET.get("name", "")[:50],
+            "page_query": query,
+            "can_manage": request.scope.allows(Capability.MANAGE_VOLUNTEERS, place),
+        },
+    )
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def volunteer_new(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_VOLUNTEERS)
+    return form_page(
+        request,
+        VolunteerForm(request.POST or None),
+        place=place,
+        title=_("New volunteer at %(place)s") % {"place": place.name},
+        save=lambda data: services.add_volunteer(by=request.user, place=place, **data),
+        done=lambda volunteer: (
+            _("%(name)s is a volunteer now.") % {"name": volunteer.name},
+            reverse("mobilization:volunteer", args=[volunteer.pk]),
+        ),
+    )
+
+
+def _volunteer_page(request, volunteer: Volunteer, revealed: dict | None = None):
+    return render(
+        request,
+        "mobilization/volunteer_detail.html",
+        {
+            "volunteer": volunteer,
+            "place": volunteer.place,
+            "revealed": revealed or {},
+            "phone_matches": bool(
+                volunteer.veteran and volunteer.veteran.phone_index == volunteer.phone_index
+            ),
+            "teams": volunteer.teams.all(),
+            "deployments": volunteer.deployments.select_related("place"),
+            "records": volunteer.records.select_related("place", "activity_type")[:20],
+            "deeds": volunteer.deeds.all()[:20],
+            "can_manage": request.scope.allows(Capability.MANAGE_VOLUNTEERS, volunteer.place),
+            "can_reveal": request.scope.allows(Capability.REVEAL_PERSONAL_DATA, volunteer.place),
+        },
+    )
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def volunteer_detail(request, volunteer_id: int):
+    return _volunteer_page(request, volunteer_for(request, volunteer_id, Capability.VIEW_ACTIVITIES))
+
+
+@require_POST
+@requires(Capability.REVEAL_PERSONAL_DATA)
+def volunteer_reveal(request, volunteer_id: int):
+    volunteer = volunteer_for(request, volunteer_id, Capability.REVEAL_PERSONAL_DATA)
+    field = request.POST.get("field", "")
+    if field not in ("id_number", "phone"):
+        raise PermissionDenied
+    value = services.reveal_volunteer(by=request.user, volunteer=volunteer, field=field)
+    return _volunteer_page(request, volunteer, {field: value})
+
+
+@require_POST
+@requires(Capability.MANAGE_VOLUNTEERS)
+def volunteer_confirm(request, volunteer_id: int):
+    volunteer = volunteer_for(request, volunteer_id, Capability.MANAGE_VOLUNTEERS)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.confirm_volunteer(by=request.user, volunteer=volunteer, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (
+                _("%(name)s is confirmed as a volunteer.")
+                if accept
+                else _("The sign-up of %(name)s is declined.")
+            )
+            % {"name": volunteer.name},
+        )
+    return redirect("mobilization:volunteer", volunteer_id=volunteer.pk)
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def volunteer_edit(request, volunteer_id: int):
+    volunteer = volunteer_for(request, volunteer_id, Capability.MANAGE_VOLUNTEERS)
+    initial = {f: getattr(volunteer, f) for f in services.VOLUNTEER_FIELDS}
+    return form_page(
+        request,
+        VolunteerEditForm(request.POST or None, initial=initial),
+        place=volunteer.place,
+        title=_("Edit %(name)s") % {"name": volunteer.name},
+        save=lambda data: services.update_volunteer(
+            by=request.user, volunteer=volunteer, **{k: v for k, v in data.items() if k != "phone" or v}
+        ),
+        done=lambda _v: (_("Saved."), reverse("mobilization:volunteer", args=[volunteer.pk])),
+    )
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def signup_poster(request, place_id: int):
+    """A page to print and post at the station: scanning its QR code opens the sign-up form."""
+    place = place_for(request, place_id, Capability.MANAGE_VOLUNTEERS)
+    url = request.build_absolute_uri(reverse("mobilization:signup", args=[signup_token(place)]))
+    qr = segno.make(url, error="m").svg_data_uri(scale=8, border=2)
+    return render(request, "mobilization/signup_poster.html", {"place": place, "url": url, "qr": qr})
+
+
+@public
+def signup(request, token: str):
+    """The public sign-up form behind the station's QR code: no account needed."""
+    try:
+        place = OrgUnit.objects.get(pk=int(signing.Signer(salt=SIGNUP_SALT).unsign(token)))
+    except (signing.BadSignature, ValueError, OrgUnit.DoesNotExist):
+        raise Http404 from None
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not allow(f"signup:{client_address(request)}", limit=SIGNUPS_PER_HOUR, window_seconds=3600):
+            form.add_error(None, _("Too many sign-ups from this network; please try again in an hour."))
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
+            try:
+                services.add_volunteer(by=None, place=place, signed_up_alone=True, **data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return render(request, "mobilization/signup_done.html", {"place": place})
+    return render(request, "mobilization/signup.html", {"form": form, "place": place})
+
+
+# --- teams and deployments ----------------------------------------------------------------------------
+
+
+def _active_volunteers(request, place):
+    return selectors.volunteers(request.scope, place, status=VolunteerStatus.ACTIVE).order_by("name", "pk")
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def team_list(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
+    today = timezone.localdate()
+    return render(
+        request,
+        "mobilization/teams.html",
+        {
+            "place": place,
+            "teams": selectors.teams(request.scope, place),
+            "deployments": selectors.deployments(request.scope, place).filter(end__gte=today)[:100],
+            "can_manage": request.scope.allows(Capability.MANAGE_VOLUNTEERS, place),
+        },
+    )
+
+
+def _team_form_page(request, place, team=None):
+    initial = {}
+    if team:
+        initial = {
+            "name": team.name,
+            "duties": team.duties,
+            "members": team.members.all(),
+            "leader": team.leader,
+        }
+    return form_page(
+        request,
+        TeamForm(request.POST or None, volunteers=_active_volunteers(request, place), initial=initial),
+        place=place,
+        title=_("Team %(name)s") % {"name": team.name}
+        if team
+        else _("New team at %(place)s") % {"place": place.name},
+        save=lambda data: services.save_team(
+            by=request.user,
+            place=place,
+            team=team,
+            name=data["name"],
+            duties=data["duties"],
+            members=list(data["members"]),
+            leader=data["leader"],
+        ),
+        done=lambda saved: (
+            _("Team %(name)s saved.") % {"name": saved.name},
+            reverse("mobilization:teams", args=[place.pk]),
+        ),
+    )
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def team_new(request, place_id: int):
+    return _team_form_page(request, place_for(request, place_id, Capability.MANAGE_VOLUNTEERS))
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def team_edit(request, team_id: int):
+    team = get_for(
+        request.scope, Team.objects.select_related("place"), Capability.MANAGE_VOLUNTEERS, pk=team_id
+    )
+    return _team_form_page(request, team.place, team)
+
+
+@requires(Capability.MANAGE_VOLUNTEERS)
+def deployment_new(request, place_id: int):
+    """Send a person or a team to work at this place."""
+    place = place_for(request, place_id, Capability.MANAGE_VOLUNTEERS)
+    # Whoever the user may manage, from anywhere in their places: the bureau sends its own staff down.
+    volunteers = Volunteer.objects.visible_to(request.scope, Capability.MANAGE_VOLUNTEERS).filter(
+        status=VolunteerStatus.ACTIVE
+    )
+    teams = Team.objects.visible_to(request.scope, Capability.MANAGE_VOLUNTEERS)
+    form = DeploymentForm(request.POST or None, volunteers=volunteers, teams=teams)
+    return form_page(
+        request,
+        form,
+        place=place,
+        title=_("Send people to %(place)s") % {"place": place.name},
+        save=lambda data: services.deploy(by=request.user, place=place, **data),
+        done=lambda _d: (_("Sent."), reverse("mobilization:teams", args=[place.pk])),
+    )
+
+
+# --- deeds and photos ---------------------------------------------------------------------------------
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def deed_list(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
+    period, start, end = _period(request)
+    return render(
+        request,
+        "mobilization/deeds.html",
+        {
+            "place": place,
+            "period": period,
+            "deeds": paginate(request, selectors.deeds(request.scope, place, start, end), 20),
+            "can_record": request.scope.allows(Capability.RECORD_ACTIVITIES, place),
+        },
+    )
+
+
+@requires(Capability.RECORD_ACTIVITIES)
+def deed_new(request, place_id: int):
+    place = place_for(request, place_id, Capability.RECORD_ACTIVITIES)
+    form = DeedForm(
+        request.POST or None,
+        request.FILES or None,
+        volunteers=_active_volunteers(request, place),
+        initial={"day": timezone.localdate()},
+    )
+    return form_page(
+        request,
+        form,
+        place=place,
+        title=_("A deed at %(place)s") % {"place": place.name},
+        save=lambda data: services.record_deed(
+            by=request.user,
+            place=place,
+            day=data["day"],
+            person=data["person"],
+            volunteer=data["volunteer"],
+            title=data["title"],
+            story=data["story"],
+            photos=form.photos(),
+        ),
+        done=lambda deed: (_("The deed is recorded."), reverse("mobilization:deed", args=[deed.pk])),
+    )
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def deed_detail(request, deed_id: int):
+    deed = get_for(
+        request.scope,
+        Deed.objects.select_related("place", "volunteer"),
+        Capability.VIEW_ACTIVITIES,
+        pk=deed_id,
+    )
+    return render(request, "mobilization/deed_detail.html", {"deed": deed, "place": deed.place})
+
+
+@requires(Capability.RECORD_ACTIVITIES)
+def record_photos(request, record_id: int):
+    record = get_for(
+        request.scope,
+        ActivityRecord.objects.select_related("place", "activity_type"),
+        Capability.RECORD_ACTIVITIES,
+        pk=record_id,
+    )
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    return form_page(
+        request,
+        form,
+        place=record.place,
+        title=_("Photo of %(activity)s of %(day)s at %(place)s")
+        % {"activity": record.activity_type.name, "day": record.day, "place": record.place.name},
+        save=lambda data: services.add_photos(
+            by=request.user, record=record, photos=[(data["photo"], data["caption"])]
+        ),
+        done=lambda _p: (
+            _("The photo is kept."),
+            f"{reverse('mobilization:ledger', args=[record.place_id])}?start={record.day}&end={record.day}",
+        ),
+    )
+
+
+@requires(Capability.VIEW_ACTIVITIES)
+def photo(request, photo_id: int):
+    """A stored photo, for those who may see its place only (the uploads folder is not public)."""
+    found = get_for(request.scope, Photo.objects.all(), Capability.VIEW_ACTIVITIES, pk=photo_id)
+    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
-from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number
+from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number, set_fields
 from qunfang.lib.bulk import garbage_collection_paused, insert_rows
 from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
@@ -48,26 +48,12 @@ def _snapshot(veteran: Veteran) -> dict[str, Any]:
     return values
 
 
-def _set_fields(record: Veteran | FamilyMember, fields: dict[str, Any]) -> None:
-    """Set the fields, text stripped; a protected value typed in is validated and sealed here, so its
-    error names the field (blank means none)."""
-    for name, value in fields.items():
-        if name in PROTECTED_FIELDS and (value is None or isinstance(value, str)):
-            value = (value or "").strip() or None
-            if value is not None:
-                try:
-                    value = record._meta.get_field(name).to_python(value)
-                except ValidationError as error:
-                    raise ValidationError({name: error.messages}) from None
-        setattr(record, name, value.strip() if isinstance(value, str) else value)
-
-
 def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
     fields = dict(fields)
     tags = fields.pop("tags", None)
     if tags is not None:
         veteran._new_tags = _tags_named(tags)
-    _set_fields(veteran, fields)
+    set_fields(veteran, fields)
     parsed = parse_id_number(veteran.id_number.reveal())
     veteran.birth_date, veteran.sex = parsed.birth_date, parsed.sex
 
@@ -175,7 +161,7 @@ def _family_snapshot(member: FamilyMember) -> dict[str, Any]:
 
 
 def _set_family_fields(member: FamilyMember, fields: dict[str, Any]) -> None:
-    _set_fields(member, fields)
+    set_fields(member, fields)
     member.full_clean(exclude=UNCLEANED + ["veteran"])
 
 

@@ -16,7 +16,7 @@ from qunfang.mobilization.models import ActivityType
 from qunfang.mobilization.services import Entry, record_day
 from qunfang.registry.models import RollImport
 from qunfang.registry.services import add_family_member, create_veteran
-from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
+from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">\'"'
 RAW_MARKERS = ["<script>window.__xss", "<img src=x onerror"]
@@ -125,7 +125,9 @@ def own_objects(world):
         participants=PAYLOAD[:300],
         note=PAYLOAD,
     )[0]
+    people = people_at(world.jingkou, by=world.carol, text=PAYLOAD)
     return {
+        **{name: (lambda w, value=value: value) for name, value in people.items()},
         "record_id": lambda w: record.pk,
         "veteran_id": lambda w: veteran.pk,
         "member_id": lambda w: member.pk,

@@ -11,12 +11,12 @@ from qunfang.core.models import AuditEntry
 from qunfang.core.roles import Role
 from qunfang.registry import services
 from qunfang.registry.models import RollImport
-from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes
+from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
 
 PHONE = "13800138000"
 SPOUSE_ID = "441803199203046225"
 SPOUSE_PHONE = "13912345678"
-SECRETS = [SAMPLE_ID, PHONE, SPOUSE_ID, SPOUSE_PHONE]
+SECRETS = [SAMPLE_ID, PHONE, SPOUSE_ID, SPOUSE_PHONE, "13700137000"]  # the last: people_at's volunteer
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def grid_worker(world):
 
 def text_of(response) -> str:
     """What a person could read in the answer: the page, or every cell of a workbook."""
-    content = response.content
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     if content.startswith(b"PK"):
         sheet = load_workbook(io.BytesIO(content)).active
         return " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
@@ -63,7 +63,9 @@ def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(
 ):
     user = world.leo if who == "leader" else grid_worker
     job = RollImport.objects.create(place=world.jingkou, file="rolls/x.xlsx", headings=["姓名"])
+    people = people_at(world.jingkou, by=world.carol, text="志愿者")
     parameters = {
+        **{name: (lambda w, value=value: value) for name, value in people.items()},
         "veteran_id": lambda w: veteran.pk,
         "member_id": lambda w: veteran.family.get().pk,
         "import_id": lambda w: job.pk,
@@ -90,7 +92,12 @@ def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(
     _token, raw = core_services.issue_token(by=user, name="masking")
     api = client_for(user)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    for path in ("/api/v1/veterans", f"/api/v1/veterans/{veteran.pk}", "/api/v1/veterans/export?reveal=true"):
+    for path in (
+        "/api/v1/veterans",
+        f"/api/v1/veterans/{veteran.pk}",
+        "/api/v1/veterans/export?reveal=true",
+        f"/api/v1/volunteers?place_id={world.jingkou.pk}",
+    ):
         assert_masked(text_of(api.get(path, **headers)), f"{path} as the {who}")
 
 

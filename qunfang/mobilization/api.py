@@ -1,0 +1,245 @@
+"""The activity ledger under /api/v1/activities: records in and out, totals, the breakdown by child
+place and by day, all read from the kept totals; and the volunteers, masked."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from qunfang.core.access import get_for
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.mobilization import selectors, services
+from qunfang.mobilization.models import ActivityRecord, ActivityType, Volunteer, VolunteerStatus
+
+router = Router(tags=["activities"])
+LONGEST_PERIOD_DAYS = 731
+
+
+class Period(Schema):
+    place_id: Id = Field(..., description="this place and everything under it")
+    start: date
+    end: date
+
+
+def _place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
+    if period.end < period.start:
+        raise ValidationError(_("The period ends before it starts."))
+    if (period.end - period.start).days > LONGEST_PERIOD_DAYS:
+        raise ValidationError(_("Ask for two years at most at a time."))
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=period.place_id)
+
+
+class TypeOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    category: str
+    counts_people_reached: bool
+
+
+class RecordOut(Schema):
+    id: int
+    place_id: int
+    day: date
+    type: str = Field(..., alias="activity_type.code")
+    count: int
+    people_reached: int
+    participants: str
+    volunteer_ids: list[int]
+    note: str
+    reverses_id: int | None
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_volunteer_ids(record: ActivityRecord) -> list[int]:
+        return [v.pk for v in record.volunteers.all()]
+
+
+class EntryIn(Schema):
+    type: Text = Field(..., max_length=40, description="an activity type's code")
+    count: int = Field(..., ge=0, le=10**9)
+    people_reached: int = Field(0, ge=0, le=10**10)
+
+
+class DayIn(Schema):
+    place_id: Id
+    day: date
+    entries: list[EntryIn] = Field(..., min_length=1, max_length=50)
+    participants: Text = Field("", max_length=300)
+    volunteer_ids: list[Id] = Field([], max_length=200)
+    note: Text = Field("", max_length=500)
+    submission: Text = Field(
+        ..., min_length=8, max_length=64, description="one key per form: sent again, it is recorded once"
+    )
+
+
+class CorrectionIn(Schema):
+    count: int = Field(..., ge=0, le=10**9)
+    people_reached: int = Field(0, ge=0, le=10**10)
+    note: Text = Field(..., min_length=1, max_length=500)
+
+
+class TotalOut(Schema):
+    type: str
+    name: str
+    unit: str
+    count: int
+    people_reached: int
+
+
+class TotalsOut(Schema):
+    place_id: int
+    start: date
+    end: date
+    totals: list[TotalOut]
+
+
+class ChildOut(Schema):
+    place_id: int
+    name: str
+    counts: list[int]
+
+
+class BreakdownOut(Schema):
+    types: list[str]
+    children: list[ChildOut]
+
+
+class DayOut(Schema):
+    day: date
+    counts: list[int]
+
+
+class DailyOut(Schema):
+    types: list[str]
+    days: list[DayOut]
+
+
+class VolunteerOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    phone: str = Field(..., description="masked")
+    veteran_id: int | None
+    skills: list[str]
+    availability: str
+    status: VolunteerStatus
+
+    @staticmethod
+    def resolve_phone(volunteer: Volunteer) -> str:
+        return str(volunteer.phone)
+
+
+@router.get("/activities/types", response={200: list[TypeOut], **ERRORS})
+def list_types(request):
+    return selectors.activity_types()
+
+
+@router.get("/activities/records", response={200: list[RecordOut], **ERRORS})
+@paginate(Pages)
+def list_records(request, period: Query[Period], type: Text = ""):
+    place = _place_and_period(request, period)
+    kind = ActivityType.objects.filter(code=type).first() if type else None
+    if type and kind is None:
+        return ActivityRecord.objects.none()
+    return selectors.records(request.scope, place, period.start, period.end, kind)
+
+
+@router.post("/activities/records", response={201: list[RecordOut], 200: list[RecordOut], **ERRORS})
+def record_day(request, data: DayIn):
+    """A station's day: one record per activity with a count. The same `submission` sent again (a
+    retry on a bad network) answers 200 with the records of the first time and records nothing."""
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.RECORD_ACTIVITIES, pk=data.place_id)
+    kinds = {kind.code: kind for kind in selectors.activity_types()}
+    unknown = sorted({entry.type for entry in data.entries} - kinds.keys())
+    if unknown:
+        raise ValidationError(_("Unknown activity type: %(codes)s.") % {"codes": ", ".join(unknown)})
+    people = list(
+        selectors.who_can_take_part(request.scope, place, data.day).filter(pk__in=data.volunteer_ids)
+    )
+    if len(people) != len(set(data.volunteer_ids)):
+        raise ValidationError(_("Some of the volunteers cannot have taken part here on that day."))
+    repeated = ActivityRecord.objects.filter(submission=data.submission).exists()
+    records = services.record_day(
+        by=request.auth,
+        place=place,
+        day=data.day,
+        entries=[services.Entry(kinds[e.type], e.count, e.people_reached) for e in data.entries],
+        participants=data.participants,
+        note=data.note,
+        submission=data.submission,
+        volunteers=people,
+    )
+    return (200 if repeated else 201), records
+
+
+@router.post("/activities/records/{record_id}/correct", response={201: list[RecordOut], **ERRORS})
+def correct_record(request, record_id: Id, data: CorrectionIn):
+    """Reverse a record and record the right count; answers the new records (none for a withdrawal)."""
+    record = get_for(request.scope, ActivityRecord.objects.all(), Capability.RECORD_ACTIVITIES, pk=record_id)
+    corrected = services.correct_record(
+        by=request.auth, record=record, count=data.count, people_reached=data.people_reached, note=data.note
+    )
+    return 201, [corrected] if corrected else []
+
+
+@router.get("/activities/totals", response={200: TotalsOut, **ERRORS})
+def totals(request, period: Query[Period]):
+    """Per activity type, the place's and its subtree's sums for the period, from the kept totals."""
+    place = _place_and_period(request, period)
+    rows = selectors.totals(request.scope, place, period.start, period.end)
+    return {
+        "place_id": place.pk,
+        "start": period.start,
+        "end": period.end,
+        "totals": [
+            {
+                "type": row["type"].code,
+                "name": row["type"].name,
+                "unit": row["type"].unit,
+                "count": row["count"],
+                "people_reached": row["reached"],
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.get("/activities/breakdown", response={200: BreakdownOut, **ERRORS})
+def breakdown(request, period: Query[Period]):
+    """Per child place, its counts per type (in the order of `types`)."""
+    place = _place_and_period(request, period)
+    rows = selectors.breakdown(request.scope, place, period.start, period.end)
+    return {
+        "types": [kind.code for kind in selectors.activity_types()],
+        "children": [
+            {"place_id": r["place"].pk, "name": r["place"].name, "counts": r["counts"]} for r in rows
+        ],
+    }
+
+
+@router.get("/activities/daily", response={200: DailyOut, **ERRORS})
+def daily(request, period: Query[Period]):
+    """Per day with anything recorded, the counts per type (in the order of `types`)."""
+    place = _place_and_period(request, period)
+    return {
+        "types": [kind.code for kind in selectors.activity_types()],
+        "days": selectors.by_day(request.scope, place, period.start, period.end),
+    }
+
+
+class VolunteerFilters(Schema):
+    place_id: Id = Field(..., description="this place and everything under it")
+    status: VolunteerStatus | None = None
+
+
+@router.get("/volunteers", response={200: list[VolunteerOut], **ERRORS})
+@paginate(Pages)
+def list_volunteers(request, filters: Query[VolunteerFilters]):
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_ACTIVITIES, pk=filters.place_id)
+    return selectors.volunteers(request.scope, place, status=filters.status or "")
