@@ -34,6 +34,17 @@ def uploads_in_a_temporary_folder(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def a_cache_of_its_own(settings, tmp_path):
+    # Counts kept in the cache (sign-up limits, job progress) must not carry from one test to the next.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def small_demo_rolls(settings):
     # The full demo roll is loaded by the demo's own test; elsewhere a fiftieth of it is plenty.
     settings.DEMO_ROLL_SCALE = 0.02

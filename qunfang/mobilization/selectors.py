@@ -114,16 +114,17 @@ def volunteers(
 
 
 def who_can_take_part(scope: Scope, place: OrgUnit, day: date) -> QuerySet[Volunteer]:
-    """The active volunteers who may have worked at the place on the day: those of its own station, of
-    the stations above it and below it, and anyone sent there for that day."""
-    above = [int(pk) for pk in place.path.strip("/").split("/")]
+    """The active volunteers who may have worked at the place (already checked to be the user's) on
+    the day: those of its own station and the stations below it, and anyone sent there for that day,
+    from wherever they come (the district's staff sent down into a community)."""
     sent = Deployment.objects.filter(place=place, start__lte=day, end__gte=day)
+    own = Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).filter(
+        place__path__startswith=place.path
+    )
     return (
-        Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(status=VolunteerStatus.ACTIVE)
+        Volunteer.objects.filter(status=VolunteerStatus.ACTIVE)
         .filter(
-            Q(place__path__startswith=place.path)
-            | Q(place_id__in=above)
+            Q(pk__in=own.values("pk"))
             | Q(pk__in=sent.values("volunteer_id"))
             | Q(teams__in=sent.values("team_id"))
         )
