@@ -13,10 +13,10 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.mobilization import selectors, services
+from qunfang.mobilization.forms import LONGEST_PERIOD_DAYS
 from qunfang.mobilization.models import ActivityRecord, ActivityType, Volunteer, VolunteerStatus
 
 router = Router(tags=["activities"])
-LONGEST_PERIOD_DAYS = 731
 
 
 class Period(Schema):

@@ -70,6 +70,9 @@ class DayForm(forms.Form):
         return [(k, data.get(f"count_{k.code}") or 0, data.get(f"reached_{k.code}") or 0) for k in self.types]
 
 
+LONGEST_PERIOD_DAYS = 731
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=date_input())
     end = forms.DateField(label=_("To"), widget=date_input())
@@ -78,6 +81,8 @@ class PeriodForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The period ends before it starts."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > LONGEST_PERIOD_DAYS:
+            raise forms.ValidationError(_("Ask for two years at most at a time."))
         return data
 
 
@@ -90,7 +95,7 @@ class CorrectionForm(forms.Form):
 
 
 class VolunteerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(
         label=_("Mobile phone"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})

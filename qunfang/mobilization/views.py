@@ -58,14 +58,18 @@ def _period(request) -> tuple[PeriodForm, object, object]:
     return PeriodForm(initial={"start": start, "end": today}), start, today
 
 
-def daily_chart(types, days) -> dict:
-    """What the page's ECharts line chart draws: a line per activity with anything counted."""
+def daily_chart(types, days, start, end) -> dict:
+    """What the page's ECharts line chart draws: a line per activity with anything counted, over every
+    day of the period (a day with nothing recorded is a zero, not a gap)."""
+    counted = {row["day"]: row["counts"] for row in days}
+    period = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    zero = [0] * len(types)
     series = [
-        {"name": f"{kind.name}（{kind.unit}）", "data": [row["counts"][i] for row in days]}
+        {"name": f"{kind.name}（{kind.unit}）", "data": [counted.get(day, zero)[i] for day in period]}
         for i, kind in enumerate(types)
         if any(row["counts"][i] for row in days)
     ]
-    return {"days": [row["day"].strftime("%m-%d") for row in days], "series": series}
+    return {"days": [day.strftime("%m-%d") for day in period], "series": series}
 
 
 def stats_url(place, start, end) -> str:
@@ -136,7 +140,7 @@ def stats(request, place_id: int):
             "types": types,
             "children": selectors.breakdown(request.scope, place, start, end),
             "days": days,
-            "chart": daily_chart(types, days),
+            "chart": daily_chart(types, days, start, end),
             "can_record": request.scope.allows(Capability.RECORD_ACTIVITIES, place),
             "up": place.parent
             if place.parent_id and request.scope.allows(Capability.VIEW_ACTIVITIES, place.parent)

@@ -34,6 +34,18 @@ def test_the_demo_district_totals_equal_the_reports_figures(db):
     assert kept_totals() == totals_from_ledger()
 
 
+def test_the_demo_sends_the_hunnan_bureaus_fourteen_staff_into_the_community_in_four_teams(db):
+    call_command("load_demo")
+    community = OrgUnit.objects.get(name="在水一方社区")
+    scope = Scope.for_user(User.objects.get(username="zs_guard"))
+    teams = {d.team.name for d in selectors.deployments(scope, community) if d.team}
+    assert teams == {"一组：流动宣传", "二组：电话排查", "三组：卡点登记", "四组：心理疏导"}
+    on_duty = selectors.who_can_take_part(scope, community, date(2020, 2, 18))
+    assert on_duty.count() == 15  # the director and his 14 staff
+    deed = selectors.deeds(scope, community, date(2020, 2, 18), date(2020, 2, 18)).get()
+    assert "120瓶" in deed.story and deed.person == "夏宇"
+
+
 def test_split_shares_a_total_exactly_in_proportion():
     assert split(10, [1, 1, 1]) == [4, 3, 3]
     assert split(5, [3, 1]) == [4, 1]
