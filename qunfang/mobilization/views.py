@@ -186,14 +186,23 @@ def ledger(request, place_id: int):
     )
 
 
-@requires(Capability.RECORD_ACTIVITIES)
-def correct(request, record_id: int):
-    record = get_for(
+def record_for(request, record_id: int) -> ActivityRecord:
+    """A ledger record the user may record at (to correct it, or to add its photos)."""
+    return get_for(
         request.scope,
         ActivityRecord.objects.select_related("place", "activity_type"),
         Capability.RECORD_ACTIVITIES,
         pk=record_id,
     )
+
+
+def records_of_its_day(record: ActivityRecord) -> str:
+    return f"{reverse('mobilization:ledger', args=[record.place_id])}?start={record.day}&end={record.day}"
+
+
+@requires(Capability.RECORD_ACTIVITIES)
+def correct(request, record_id: int):
+    record = record_for(request, record_id)
     form = CorrectionForm(
         request.POST or None, initial={"count": record.count, "people_reached": record.people_reached}
     )
@@ -212,7 +221,7 @@ def correct(request, record_id: int):
         ),
         done=lambda _new: (
             _("Corrected: the old record is reversed and kept."),
-            f"{reverse('mobilization:ledger', args=[record.place_id])}?start={record.day}&end={record.day}",
+            records_of_its_day(record),
         ),
     )
 
@@ -532,12 +541,7 @@ def deed_detail(request, deed_id: int):
 
 @requires(Capability.RECORD_ACTIVITIES)
 def record_photos(request, record_id: int):
-    record = get_for(
-        request.scope,
-        ActivityRecord.objects.select_related("place", "activity_type"),
-        Capability.RECORD_ACTIVITIES,
-        pk=record_id,
-    )
+    record = record_for(request, record_id)
     form = PhotoForm(request.POST or None, request.FILES or None)
     return form_page(
         request,
@@ -550,7 +554,7 @@ def record_photos(request, record_id: int):
         ),
         done=lambda _p: (
             _("The photo is kept."),
-            f"{reverse('mobilization:ledger', args=[record.place_id])}?start={record.day}&end={record.day}",
+            records_of_its_day(record),
         ),
     )
 
