@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from qunfang.mobilization.models import ActivityRecord, DailyTotal
+from qunfang.core.models import User
+from qunfang.mobilization.models import ActivityRecord, ActivityType, DailyTotal
 
 DAY = date(2020, 1, 25)
 
@@ -67,3 +68,25 @@ def test_a_correction_reverses_the_record_and_the_totals_follow(world, as_user):
     assert ActivityRecord.objects.get(reverses=record).count == -120
     ledger = client.get(f"/places/{world.jingkou.pk}/activities/records/", {"start": DAY, "end": DAY})
     assert "已更正" in ledger.content.decode() and "冲销" in ledger.content.decode()
+
+
+def test_the_operator_adds_an_activity_type_and_stations_count_it_at_once(world, as_user):
+    operator = User.objects.create_superuser("operator", password="a long operator password")
+    response = as_user(operator).post(
+        "/operator/mobilization/activitytype/add/",
+        {
+            "code": "masks_given",
+            "name_zh": "发放口罩",
+            "name_en": "Masks given out",
+            "unit": "只",
+            "category": "service",
+            "daily_limit": 3000,
+            "position": 20,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302 and ActivityType.objects.filter(code="masks_given").exists()
+    form = as_user(world.carol).get(f"/places/{world.jingkou.pk}/activities/day/").content.decode()
+    assert "发放口罩（只）" in form
+    post_day(as_user(world.carol), world.jingkou, masks_given=500)
+    assert DailyTotal.objects.get(place=world.qingxin, activity_type__code="masks_given").count == 500
