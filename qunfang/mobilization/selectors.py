@@ -3,6 +3,7 @@ the kept daily totals, never summed from the raw records."""
 
 from datetime import date
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from qunfang.core.access import Scope
@@ -28,21 +29,35 @@ def _kept(scope: Scope, start: date, end: date) -> QuerySet[DailyTotal]:
     return DailyTotal.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).filter(day__range=(start, end))
 
 
+def _kept_at(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[DailyTotal]:
+    """The kept totals of one place the scope may see. The place's own path is checked in Python, so
+    the query needs no join to the tree: this read is what every dashboard opens with."""
+    if not scope.allows(Capability.VIEW_ACTIVITIES, place):
+        return DailyTotal.objects.none()
+    return DailyTotal.objects.filter(place_id=place.pk, day__range=(start, end))
+
+
 def totals(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
     """Per activity type: the count and people reached of the place and everything under it."""
-    sums = {
-        row["activity_type_id"]: row
-        for row in _kept(scope, start, end)
-        .filter(place=place)
-        .values("activity_type_id")
-        .annotate(count=Sum("count"), reached=Sum("people_reached"))
-    }
+    sums = {}
+    if scope.allows(Capability.VIEW_ACTIVITIES, place):
+        # The read every dashboard opens with, in plain SQL: building the ORM query took longer than
+        # the database takes to answer it from the covering index.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT activity_type_id, SUM(count), SUM(people_reached)"
+                f" FROM {connection.ops.quote_name(DailyTotal._meta.db_table)}"
+                " WHERE place_id = %s AND day BETWEEN %s AND %s GROUP BY activity_type_id",
+                [
+                    place.pk,
+                    connection.ops.adapt_datefield_value(start),
+                    connection.ops.adapt_datefield_value(end),
+                ],
+            )
+            # int(): PostgreSQL sums bigints as numeric.
+            sums = {type_id: (int(count), int(reached)) for type_id, count, reached in cursor.fetchall()}
     return [
-        {
-            "type": kind,
-            "count": sums.get(kind.pk, {}).get("count") or 0,
-            "reached": sums.get(kind.pk, {}).get("reached") or 0,
-        }
+        {"type": kind, "count": sums.get(kind.pk, (0, 0))[0], "reached": sums.get(kind.pk, (0, 0))[1]}
         for kind in activity_types()
     ]
 
@@ -71,8 +86,10 @@ def by_day(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
     """Per day: counts per activity type (in the order of activity_types())."""
     kinds = list(activity_types())
     sums: dict[tuple[date, int], int] = {
-        (row["day"], row["activity_type_id"]): row["count"]
-        for row in _kept(scope, start, end).filter(place=place).values("day", "activity_type_id", "count")
+        (day, type_id): count
+        for day, type_id, count in _kept_at(scope, place, start, end).values_list(
+            "day", "activity_type_id", "count"
+        )
     }
     days = sorted({day for day, _kind in sums})
     return [{"day": day, "counts": [sums.get((day, kind.pk), 0) for kind in kinds]} for day in days]
