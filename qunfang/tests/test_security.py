@@ -207,3 +207,16 @@ def test_no_secret_is_committed():
             found.append(f"{name}: a literal password")
     assert found == []
     assert "var/" in Path(settings.BASE_DIR, ".gitignore").read_text()
+
+
+def test_no_template_has_an_inline_script_the_policy_would_block():
+    """The Content-Security-Policy allows our own script files only: an inline handler or script would
+    silently do nothing in the browser."""
+    from pathlib import Path
+
+    found = []
+    for template in Path(__file__).resolve().parents[1].rglob("templates/**/*.html"):
+        text = template.read_text()
+        if re.search(r"\son[a-z]+=", text) or re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            found.append(template.name)
+    assert found == []
