@@ -39,26 +39,22 @@ def _kept_at(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[D
 
 def totals(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
     """Per activity type: the count and people reached of the place and everything under it."""
-    sums = {}
-    if scope.allows(Capability.VIEW_ACTIVITIES, place):
-        # The read every dashboard opens with, in plain SQL: building the ORM query took longer than
-        # the database takes to answer it from the covering index.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT activity_type_id, SUM(count), SUM(people_reached)"
-                f" FROM {connection.ops.quote_name(DailyTotal._meta.db_table)}"
-                " WHERE place_id = %s AND day BETWEEN %s AND %s GROUP BY activity_type_id",
-                [
-                    place.pk,
-                    connection.ops.adapt_datefield_value(start),
-                    connection.ops.adapt_datefield_value(end),
-                ],
-            )
-            # int(): PostgreSQL sums bigints as numeric.
-            sums = {type_id: (int(count), int(reached)) for type_id, count, reached in cursor.fetchall()}
+    if not scope.allows(Capability.VIEW_ACTIVITIES, place):
+        return [{"type": kind, "count": 0, "reached": 0} for kind in activity_types()]
+    # The read every dashboard opens with: the types and their sums in one plain statement, answered
+    # from the covering index. Built by the ORM it took several times longer than the database does.
+    types, sums = (connection.ops.quote_name(m._meta.db_table) for m in (ActivityType, DailyTotal))
+    found = ActivityType.objects.raw(
+        f"SELECT t.*, COALESCE(s.count, 0) AS kept_count, COALESCE(s.reached, 0) AS kept_reached"
+        f" FROM {types} t LEFT JOIN (SELECT activity_type_id, SUM(count) AS count,"
+        f" SUM(people_reached) AS reached FROM {sums} WHERE place_id = %s AND day BETWEEN %s AND %s"
+        " GROUP BY activity_type_id) s ON s.activity_type_id = t.id"
+        " WHERE t.active ORDER BY t.position, t.code",
+        [place.pk, connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)],
+    )
+    # int(): PostgreSQL sums bigints as numeric.
     return [
-        {"type": kind, "count": sums.get(kind.pk, (0, 0))[0], "reached": sums.get(kind.pk, (0, 0))[1]}
-        for kind in activity_types()
+        {"type": kind, "count": int(kind.kept_count), "reached": int(kind.kept_reached)} for kind in found
     ]
 
 
