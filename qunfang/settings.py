@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "qunfang.core",
     "qunfang.registry",
     "qunfang.mobilization",
+    "qunfang.reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,140 @@
+"""Daily and zero reporting: what a level of places reports each period (a data set and its fields
+and rules), and each place's report of a period with every version it went through."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from qunfang.core.access import PlaceScopedQuerySet
+from qunfang.core.models import Level, OrgUnit
+
+
+class Periodicity(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class DataSet(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name in Chinese"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    level = models.CharField(_("reported by"), max_length=16, choices=Level.choices, default=Level.VILLAGE)
+    periodicity = models.CharField(
+        _("period"), max_length=8, choices=Periodicity.choices, default=Periodicity.DAILY
+    )
+    # Due at this hour of the day after the period ends ("10:00 the next day").
+    deadline_hour = models.PositiveSmallIntegerField(_("deadline hour, the next day"), default=10)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+class DataField(models.Model):
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="fields")
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name in Chinese"), max_length=80)
+    name_en = models.CharField(_("name in English"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=10, default="人")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["data_set", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["data_set", "code"], name="one_field_code_per_data_set")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+class Rule(models.Model):
+    """A check between two fields of a report, such as "close contacts >= confirmed cases"."""
+
+    class Operator(models.TextChoices):
+        AT_LEAST = ">=", "≥"
+        AT_MOST = "<=", "≤"
+
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="rules")
+    left = models.ForeignKey(DataField, on_delete=models.CASCADE, related_name="+")
+    operator = models.CharField(max_length=2, choices=Operator.choices)
+    right = models.ForeignKey(DataField, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.left} {self.operator} {self.right}"
+
+    def holds(self, values: dict[str, int]) -> bool:
+        left, right = values.get(self.left.code, 0), values.get(self.right.code, 0)
+        return left >= right if self.operator == self.Operator.AT_LEAST else left <= right
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+
+
+class Report(models.Model):
+    """A place's report of one period: its latest values, whether it is a zero report, on time or late,
+    and where it stands with the level above. Every submission is kept as a version."""
+
+    data_set = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="reports")
+    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    period_start = models.DateField(_("period"))
+    values = models.JSONField(default=dict)
+    zero = models.BooleanField(_("zero report"), default=False)
+    late = models.BooleanField(_("late"), default=False)
+    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    first_submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_start", "place__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_set", "place", "period_start"], name="one_report_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id} {self.place_id} {self.period_start}"
+
+
+class ReportVersion(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    values = models.JSONField(default=dict)
+    zero = models.BooleanField(default=False)
+    # The form's one-time key: a report sent twice on a bad network is one version.
+    submission = models.CharField(max_length=64, unique=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_version_number_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"

@@ -1,0 +1,85 @@
+"""A station reports its day, with figures or explicitly as zero; a zero report is not a missing
+one; late reports are marked late; corrections keep every version; approval locks; bad reports are
+refused with the reason and store nothing."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from qunfang.core.access import Scope
+from qunfang.reporting import selectors, services
+from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
+from qunfang.reporting.seed import ensure_epidemic_data_set
+
+DAY = date(2020, 1, 25)
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def epidemic(db):
+    from qunfang.reporting.models import DataField, Rule
+
+    ensure_epidemic_data_set(DataSet, DataField, Rule)  # transactional tests flush the seeded rows
+    return DataSet.objects.get(code="epidemic_daily")
+
+
+def submit(by, place, data_set, key, **kwargs):
+    kwargs.setdefault("period_start", DAY)
+    return services.submit_report(by=by, data_set=data_set, place=place, submission=key, **kwargs)
+
+
+def test_a_zero_report_counts_as_reported_and_a_silent_village_as_missing(world, epidemic):
+    submit(world.carol, world.jingkou, epidemic, "k1", zero=True)
+    found = selectors.completeness(Scope.for_user(world.bob), epidemic, world.longjing, DAY)
+    assert [r.place for r in found.on_time + found.late] == [world.jingkou]
+    assert found.missing == [world.nankeng] and found.rate == 0.5
+    assert Report.objects.get().values == {code: 0 for code in Report.objects.get().values}
+
+
+def test_a_report_after_ten_the_next_morning_is_late(world, epidemic, monkeypatch):
+    at = datetime(2020, 1, 26, 10, 1, tzinfo=CHINA)
+    monkeypatch.setattr(timezone, "now", lambda: at)
+    report = submit(world.carol, world.jingkou, epidemic, "k1", values={"fever_found": 2})
+    assert report.late
+    assert services.deadline(epidemic, DAY) == datetime(2020, 1, 26, 10, 0, tzinfo=CHINA)
+
+
+def test_a_correction_keeps_every_version_and_a_resubmission_is_one(world, epidemic):
+    submit(world.carol, world.jingkou, epidemic, "k1", values={"fever_found": 2})
+    submit(world.carol, world.jingkou, epidemic, "k1", values={"fever_found": 2})  # sent twice
+    report = submit(world.carol, world.jingkou, epidemic, "k2", values={"fever_found": 3})
+    assert [v.values["fever_found"] for v in report.versions.all()] == [2, 3]
+    assert report.values["fever_found"] == 3
+
+
+def test_an_approved_report_is_locked(world, epidemic):
+    report = submit(world.carol, world.jingkou, epidemic, "k1", zero=True)
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
+    with pytest.raises(ValidationError, match="已审核通过"):
+        submit(world.carol, world.jingkou, epidemic, "k2", values={"fever_found": 1})
+    assert ReportVersion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, reason",
+    [
+        ({"values": {"confirmed": 2, "close_contacts": 1}}, "密切接触者"),
+        ({"values": {"fever_found": "两个"}}, "整数"),
+        ({"values": {"fever_found": -1}}, "负数"),
+        ({"values": {"no_such": 1}}, "未知"),
+        ({"period_start": timezone.localdate() + timedelta(days=2), "zero": True}, "未来"),
+    ],
+)
+def test_bad_reports_are_refused_with_the_reason_and_store_nothing(world, epidemic, kwargs, reason):
+    with pytest.raises(ValidationError, match=reason):
+        submit(world.carol, world.jingkou, epidemic, "k1", **kwargs)
+    assert not Report.objects.exists() and not ReportVersion.objects.exists()
+
+
+def test_a_town_does_not_report_the_villages_data_set(world, epidemic):
+    with pytest.raises(ValidationError, match="不报送"):
+        submit(world.bob, world.longjing, epidemic, "k1", zero=True)
+    assert not Report.objects.exists()
