@@ -43,6 +43,20 @@ class OrgUnitQuerySet(PlaceScopedQuerySet):
         return self.filter(path__startswith=place.path)
 
 
+class BilingualName:
+    """For configured vocabularies kept with a Chinese and an English name: `name` is the one of the
+    language the page is shown in."""
+
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
 class OrgUnit(models.Model):
     """A place in the tree: province, city, district, town or street, village or community, grid."""
 

@@ -3,11 +3,10 @@ totals kept for every place and each of its ancestors as the records are written
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import BilingualName, OrgUnit
 from qunfang.core.personal import ID_NUMBER, PHONE, BlindIndexField, ProtectedField
 
 
@@ -18,7 +17,7 @@ class ActivityCategory(models.TextChoices):
     COMMAND = "command", _("Command and duty")
 
 
-class ActivityType(models.Model):
+class ActivityType(BilingualName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_zh = models.CharField(_("name in Chinese"), max_length=60)
     name_en = models.CharField(_("name in English"), max_length=80)
@@ -37,10 +36,6 @@ class ActivityType(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
 
 
 class ActivityRecord(models.Model):

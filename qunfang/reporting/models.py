@@ -3,11 +3,10 @@ and rules), and each place's report of a period with every version it went throu
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import Level, OrgUnit
+from qunfang.core.models import BilingualName, Level, OrgUnit
 
 
 class Periodicity(models.TextChoices):
@@ -15,7 +14,7 @@ class Periodicity(models.TextChoices):
     WEEKLY = "weekly", _("Weekly")
 
 
-class DataSet(models.Model):
+class DataSet(BilingualName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_zh = models.CharField(_("name in Chinese"), max_length=80)
     name_en = models.CharField(_("name in English"), max_length=120)
@@ -35,12 +34,8 @@ class DataSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def name(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
 
-
-class DataField(models.Model):
+class DataField(BilingualName, models.Model):
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="fields")
     code = models.SlugField(_("code"), max_length=40)
     name_zh = models.CharField(_("name in Chinese"), max_length=80)
@@ -56,10 +51,6 @@ class DataField(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
 
 
 class Rule(models.Model):
