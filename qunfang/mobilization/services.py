@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, WebPImagePlugin  # noqa: F401 (registers WebP w
 from qunfang.core import audit
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, index_of, set_fields
+from qunfang.lib.tallies import Tally, table
 from qunfang.mobilization.models import (
     ActivityRecord,
     ActivityType,
@@ -47,45 +48,24 @@ LIMIT_FACTOR = {
 EARLIEST_DAY = date(2000, 1, 1)
 
 
-def ancestor_ids(path: str) -> list[int]:
-    """The place and its ancestors, from its materialized path "/1/7/42/"."""
-    return [int(part) for part in path.strip("/").split("/") if part]
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _upsert(rows_sql: str, params: list) -> None:
-    """Add the (place, day, type, count, reached) rows of `rows_sql` to the kept totals in one
-    statement. Django's bulk_create can only overwrite on conflict, not add, so this is SQL that
-    PostgreSQL and SQLite (3.24+) both speak; `WHERE true` lets SQLite tell ON CONFLICT from a join."""
-    totals = _table(DailyTotal)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {totals} (place_id, day, activity_type_id, count, people_reached) "
-            f"SELECT * FROM ({rows_sql}) AS added WHERE true "
-            "ON CONFLICT (place_id, day, activity_type_id) DO UPDATE SET "
-            f"count = {totals}.count + excluded.count, "
-            f"people_reached = {totals}.people_reached + excluded.people_reached",
-            params,
-        )
-
-
-def _add_to_totals(place_ids: list[int], day: date, type_id: int, count: int, reached: int) -> None:
-    if not place_ids or (count == 0 and reached == 0):
-        return
-    stored_day = connection.ops.adapt_datefield_value(day)
-    rows = " UNION ALL ".join(["SELECT %s, %s, %s, %s, %s"] * len(place_ids))
-    _upsert(rows, [value for pk in place_ids for value in (pk, stored_day, type_id, count, reached)])
+# Each place's totals per day and activity type, kept up the tree.
+TOTALS = Tally(DailyTotal, keys=("place_id", "day", "activity_type_id"), sums=("count", "people_reached"))
 
 
 def write_record(record: ActivityRecord, place: OrgUnit) -> ActivityRecord:
     """Save a checked record and add it to the totals of its place and every ancestor; the caller
     holds the transaction."""
     record.save()
-    _add_to_totals(
-        ancestor_ids(place.path), record.day, record.activity_type_id, record.count, record.people_reached
+    TOTALS.add_up_the_tree(
+        place.path,
+        [
+            (
+                connection.ops.adapt_datefield_value(record.day),
+                record.activity_type_id,
+                record.count,
+                record.people_reached,
+            )
+        ],
     )
     return record
 
@@ -232,23 +212,14 @@ def correct_record(
 
 
 def move_totals(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
-    """A subtree moved (core.move_place, same transaction): its totals leave the old ancestors and
-    join the new ones, a statement for each side whatever the number of days and types."""
-    totals, places = _table(DailyTotal), _table(OrgUnit)
-    for ancestors, sign in ((ancestor_ids(old_path)[:-1], -1), (ancestor_ids(new_path)[:-1], 1)):
-        if ancestors:  # the paths end with the moved place itself
-            marks = ", ".join(["%s"] * len(ancestors))
-            _upsert(
-                f"SELECT a.id, t.day, t.activity_type_id, t.count * %s, t.people_reached * %s "
-                f"FROM {totals} t CROSS JOIN {places} a WHERE t.place_id = %s AND a.id IN ({marks})",
-                [sign, sign, place.pk, *ancestors],
-            )
+    """A subtree moved (core.move_place, same transaction): its totals follow it."""
+    TOTALS.move(place.pk, old_path, new_path)
 
 
 def _ledger_sums_sql() -> str:
     """The totals recomputed from the raw records: each place's sums per day and type, added to the
     place itself and to each of its ancestors (found by walking the parents)."""
-    places, records = _table(OrgUnit), _table(ActivityRecord)
+    places, records = table(OrgUnit), table(ActivityRecord)
     return (
         "WITH RECURSIVE up (place_id, ancestor_id) AS ("
         f" SELECT id, id FROM {places}"
@@ -267,7 +238,7 @@ def _ledger_sums_sql() -> str:
 def count_disagreements() -> int:
     """How many kept totals differ from the ledger summed up the tree (missing or extra ones count)."""
     kept = (
-        f"SELECT place_id, day, activity_type_id, count, people_reached FROM {_table(DailyTotal)}"
+        f"SELECT place_id, day, activity_type_id, count, people_reached FROM {table(DailyTotal)}"
         " WHERE count <> 0 OR people_reached <> 0"
     )
     fresh = "SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
@@ -287,7 +258,7 @@ def rebuild_totals() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             _ledger_sums_sql()
-            + f"INSERT INTO {_table(DailyTotal)} (place_id, day, activity_type_id, count, people_reached)"
+            + f"INSERT INTO {table(DailyTotal)} (place_id, day, activity_type_id, count, people_reached)"
             " SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
         )
     return DailyTotal.objects.count()

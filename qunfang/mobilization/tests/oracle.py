@@ -6,8 +6,8 @@ from datetime import date
 from django.db.models import Sum
 
 from qunfang.core.models import OrgUnit
+from qunfang.lib.tallies import ancestor_ids
 from qunfang.mobilization.models import ActivityRecord, DailyTotal
-from qunfang.mobilization.services import ancestor_ids
 
 Totals = dict[tuple[int, date, int], tuple[int, int]]
 
