@@ -74,11 +74,14 @@ def image_upload(name: str = "photo.png", size: tuple[int, int] = (64, 48)):
 
 def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID) -> dict[str, Any]:
     """A volunteer, a team, a deployment, a deed with a photo and a signed sign-up token at `place`,
-    each carrying `text`: what the walks of every page aim at or look for."""
+    each carrying `text`, and a daily report of its first village: what the walks of every page aim at
+    or look for."""
     from datetime import date
 
     from qunfang.mobilization import services
     from qunfang.mobilization.views import signup_token
+    from qunfang.reporting import services as reporting
+    from qunfang.reporting.models import DataSet
 
     volunteer = services.add_volunteer(
         by=by, place=place, name=text[:50], id_number=id_number, phone="13700137000", note=text[:300]
@@ -99,7 +102,19 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         volunteer=volunteer,
         photos=[(image_upload(), text[:200])],
     )
+    village = (
+        OrgUnit.objects.filter(path__startswith=place.path, level=Level.VILLAGE).order_by("path").first()
+    )
+    report = reporting.submit_report(
+        by=by,
+        data_set=DataSet.objects.get(code="epidemic_daily"),
+        place=village,
+        period_start=date(2020, 1, 25),
+        values={"fever_found": 4321},
+        submission=f"people-at-{village.pk}",
+    )
     return {
+        "report_id": report.pk,
         "volunteer_id": volunteer.pk,
         "team_id": team.pk,
         "deed_id": deed.pk,
@@ -127,8 +142,11 @@ def make_world() -> World:
     # Seeded by a migration, but a test with transaction=True flushes every table behind it.
     from qunfang.mobilization.models import ActivityType
     from qunfang.mobilization.seed import ensure_activity_types
+    from qunfang.reporting.models import DataField, DataSet, Rule
+    from qunfang.reporting.seed import ensure_epidemic_data_set
 
     ensure_activity_types(ActivityType)
+    ensure_epidemic_data_set(DataSet, DataField, Rule)
     guangdong = place(None, "广东省", Level.PROVINCE, "44")
     qingyuan = place(guangdong, "清远市", Level.CITY, "4418")
     qingxin = place(qingyuan, "清新区", Level.DISTRICT, "441803", station_kind=StationKind.SERVICE_CENTRE)

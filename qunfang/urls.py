@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("qunfang.core.urls")),
     path("", include("qunfang.registry.urls")),
     path("", include("qunfang.mobilization.urls")),
+    path("", include("qunfang.reporting.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

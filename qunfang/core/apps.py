@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "qunfang.core"
     label = "core"
     verbose_name = _("Places and people")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from qunfang.core.models import OrgUnit
+        from qunfang.core.selectors import forget_tree_shape
+        from qunfang.core.signals import place_moved
+
+        post_save.connect(forget_tree_shape, sender=OrgUnit, dispatch_uid="core.forget_tree_on_save")
+        post_delete.connect(forget_tree_shape, sender=OrgUnit, dispatch_uid="core.forget_tree_on_delete")
+        place_moved.connect(forget_tree_shape, dispatch_uid="core.forget_tree_moved")

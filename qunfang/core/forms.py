@@ -12,6 +12,22 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+LONGEST_PERIOD_DAYS = 731
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=date_input())
+    end = forms.DateField(label=_("To"), widget=date_input())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > LONGEST_PERIOD_DAYS:
+            raise forms.ValidationError(_("Ask for two years at most at a time."))
+        return data
+
+
 class StationFactsForm(forms.Form):
     station_kind = forms.ChoiceField(label=_("Station"), choices=StationKind.choices, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)

@@ -28,6 +28,9 @@ class Capability(StrEnum):
     VIEW_ACTIVITIES = "view_activities"  # the activity ledger and its totals
     RECORD_ACTIVITIES = "record_activities"  # record what was done, and correct it
     MANAGE_VOLUNTEERS = "manage_volunteers"  # confirm volunteers, form teams, send them to places
+    VIEW_REPORTS = "view_reports"  # daily reports, their completeness and totals
+    SUBMIT_REPORTS = "submit_reports"  # a place's own daily report, and its corrections
+    APPROVE_REPORTS = "approve_reports"  # approve or return the reports of the places one level down
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -43,6 +46,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ACTIVITIES,
             Capability.RECORD_ACTIVITIES,
             Capability.MANAGE_VOLUNTEERS,
+            Capability.VIEW_REPORTS,
+            Capability.SUBMIT_REPORTS,
+            Capability.APPROVE_REPORTS,
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -65,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_AUDIT,
             Capability.VIEW_VETERANS,
             Capability.VIEW_ACTIVITIES,
+            Capability.VIEW_REPORTS,
         }
     ),
 }

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from qunfang.core.access import Scope
 from qunfang.core.models import AuditEntry, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+
+TREE_VERSION_KEY = "core:tree-version"
+
+
+def tree_version() -> str:
+    """A mark that changes whenever a place is added, changed, moved or removed: cached reads of the
+    tree's shape put it in their keys and so never outlive the shape they were computed from."""
+    return cache.get_or_set(TREE_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None)
+
+
+def forget_tree_shape(**kwargs: object) -> None:
+    cache.set(TREE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def visible_places(scope: Scope, *, search: str = "") -> QuerySet[OrgUnit]:

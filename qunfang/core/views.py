@@ -4,6 +4,7 @@ Thin on purpose: parse, fetch through `access`, call a service or selector, rend
 """
 
 import base64
+from datetime import date, timedelta
 
 import segno
 from django.contrib import messages
@@ -32,6 +33,7 @@ from qunfang.core.forms import (
     MoveForm,
     NewUserForm,
     PasswordPairForm,
+    PeriodForm,
     PlaceForm,
     SecondFactorForm,
     StationFactsForm,
@@ -78,6 +80,16 @@ def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, 
 
 def place_url(place: OrgUnit) -> str:
     return reverse("core:place", args=[place.pk])
+
+
+def period_from(request) -> tuple[PeriodForm, date, date]:
+    """The period the page is asked for (?start=&end=), or the last thirty days."""
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    start = today - timedelta(days=29)
+    return PeriodForm(initial={"start": start, "end": today}), start, today
 
 
 def place_for(request, place_id: int, capability: Capability) -> OrgUnit:

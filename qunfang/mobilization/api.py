@@ -9,11 +9,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
+from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.mobilization import selectors, services
-from qunfang.mobilization.forms import LONGEST_PERIOD_DAYS
 from qunfang.mobilization.models import ActivityRecord, ActivityType, Volunteer, VolunteerStatus
 
 router = Router(tags=["activities"])

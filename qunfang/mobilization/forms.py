@@ -70,22 +70,6 @@ class DayForm(forms.Form):
         return [(k, data.get(f"count_{k.code}") or 0, data.get(f"reached_{k.code}") or 0) for k in self.types]
 
 
-LONGEST_PERIOD_DAYS = 731
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=date_input())
-    end = forms.DateField(label=_("To"), widget=date_input())
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError(_("The period ends before it starts."))
-        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > LONGEST_PERIOD_DAYS:
-            raise forms.ValidationError(_("Ask for two years at most at a time."))
-        return data
-
-
 class CorrectionForm(forms.Form):
     count = forms.IntegerField(label=_("Right count"), min_value=0)
     people_reached = forms.IntegerField(

@@ -18,7 +18,7 @@ from qunfang.core.access import get_for, public, requires
 from qunfang.core.middleware import client_address
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.core.views import add_service_errors, form_page, paginate, place_for
+from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.lib.throttle import allow
 from qunfang.mobilization import selectors, services
@@ -27,7 +27,6 @@ from qunfang.mobilization.forms import (
     DayForm,
     DeedForm,
     DeploymentForm,
-    PeriodForm,
     PhotoForm,
     SignUpForm,
     TeamForm,
@@ -47,15 +46,6 @@ from qunfang.mobilization.models import (
 
 SIGNUP_SALT = "qunfang.volunteer-signup"
 SIGNUPS_PER_HOUR = 20  # from one address: a family or a station's Wi-Fi, not a script
-
-
-def _period(request) -> tuple[PeriodForm, object, object]:
-    today = timezone.localdate()
-    form = PeriodForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    start = today - timedelta(days=29)
-    return PeriodForm(initial={"start": start, "end": today}), start, today
 
 
 def daily_chart(types, days, start, end) -> dict:
@@ -125,7 +115,7 @@ def day_entry(request, place_id: int):
 @requires(Capability.VIEW_ACTIVITIES)
 def stats(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
-    period, start, end = _period(request)
+    period, start, end = period_from(request)
     types = list(selectors.activity_types())
     days = selectors.by_day(request.scope, place, start, end)
     return render(
@@ -152,7 +142,7 @@ def stats(request, place_id: int):
 @requires(Capability.VIEW_ACTIVITIES)
 def stats_export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
-    _form, start, end = _period(request)
+    _form, start, end = period_from(request)
     types = list(selectors.activity_types())
     headings = [_("Place"), *(f"{kind.name}（{kind.unit}）" for kind in types)]
     rows = [
@@ -169,7 +159,7 @@ def stats_export(request, place_id: int):
 @requires(Capability.VIEW_ACTIVITIES)
 def ledger(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
-    period, start, end = _period(request)
+    period, start, end = period_from(request)
     kind = ActivityType.objects.filter(code=request.GET.get("type", "")).first()
     found = selectors.records(request.scope, place, start, end, kind)
     query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
@@ -487,7 +477,7 @@ def deployment_new(request, place_id: int):
 @requires(Capability.VIEW_ACTIVITIES)
 def deed_list(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
-    period, start, end = _period(request)
+    period, start, end = period_from(request)
     return render(
         request,
         "mobilization/deeds.html",

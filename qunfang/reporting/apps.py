@@ -6,3 +6,9 @@ class ReportingConfig(AppConfig):
     name = "qunfang.reporting"
     label = "reporting"
     verbose_name = _("Daily reporting")
+
+    def ready(self) -> None:
+        from qunfang.core.signals import place_moved
+        from qunfang.reporting import services
+
+        place_moved.connect(services.move_tallies, dispatch_uid="reporting.move_tallies")

@@ -24,6 +24,8 @@ class DataSet(BilingualName, models.Model):
     )
     # Due at this hour of the day after the period ends ("10:00 the next day").
     deadline_hour = models.PositiveSmallIntegerField(_("deadline hour, the next day"), default=10)
+    # Places that have not reported are reminded this many hours before the deadline.
+    remind_hours_before = models.PositiveSmallIntegerField(_("remind, hours before the deadline"), default=2)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -91,6 +93,12 @@ class Report(models.Model):
     late = models.BooleanField(_("late"), default=False)
     status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
     first_submitted_at = models.DateTimeField()
+    # The level above's last decision: who approved or returned it, when, and why it was returned.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlaceScopedQuerySet.as_manager()
@@ -129,3 +137,26 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.number}"
+
+
+class ReportTally(models.Model):
+    """Kept counts and sums of a period's reports for a place and each of its ancestors: how many
+    reported, late, as zero, approved; each figure's sum as submitted ("sum:<field>") and as approved
+    ("approved:<field>"). Written with each report, so completeness and totals of any place are a few
+    rows away (see qunfang.lib.tallies)."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    key = models.CharField(max_length=60)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "data_set", "period_start", "key"], name="one_tally_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.period_start} {self.key}={self.value}"

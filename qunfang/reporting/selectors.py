@@ -1,47 +1,303 @@
-"""Reads of daily reporting, scope first."""
+"""Reads of daily reporting, scope first. Completeness and totals come from the kept tallies (a few
+rows per place, see services.TALLIES) and the tree's shape, cached until the tree changes."""
 
-from dataclasses import dataclass
-from datetime import date
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet, Sum
 
 from qunfang.core.access import Scope
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.reporting.models import DataSet, Report
+from qunfang.core.selectors import tree_version
+from qunfang.lib.tallies import ancestor_ids
+from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally
+
+COUNTS = ("reported", "late", "zero", "approved")
+
+
+def data_sets() -> QuerySet[DataSet]:
+    return DataSet.objects.filter(active=True).prefetch_related("fields")
+
+
+def _check(scope: Scope, place: OrgUnit) -> None:
+    if not scope.allows(Capability.VIEW_REPORTS, place):
+        raise PermissionDenied
+
+
+@dataclass
+class PlaceCompleteness:
+    """How a place's reporting places stand for a period (for a reporting place itself: 1 or 0)."""
+
+    place: OrgUnit
+    expected: int
+    reported: int = 0
+    late: int = 0
+    zero: int = 0
+    approved: int = 0
+    report: Report | None = None  # for a reporting place: its report, if any
+
+    @property
+    def on_time(self) -> int:
+        return self.reported - self.late
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
+
+    @property
+    def rate(self) -> float:
+        """The share that reported at all (a zero report is a report)."""
+        return self.reported / self.expected if self.expected else 1.0
+
+    @property
+    def state(self) -> str:
+        """One word for the cell's color: all in on time, some late, some missing, none."""
+        if self.expected and self.reported == 0:
+            return "missing"
+        if self.missing:
+            return "partial"
+        return "late" if self.late else "on-time"
+
+
+def reporting_shape(place: OrgUnit, level: str) -> dict[int, tuple[int, int]]:
+    """For `place` and each place under it that holds places of `level`: (depth, how many it holds).
+    Reporting places themselves are left out (each holds itself). Cached until the tree changes."""
+    key = f"reporting:shape:{tree_version()}:{place.pk}:{level}"
+    shape = cache.get(key)
+    if shape is None:
+        counts: dict[int, int] = defaultdict(int)
+        paths = OrgUnit.objects.filter(path__startswith=place.path, level=level).values_list(
+            "path", flat=True
+        )
+        for path in paths:
+            for pk in ancestor_ids(path)[place.depth : -1]:
+                counts[pk] += 1
+        depths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "depth"))
+        shape = {pk: (depths[pk], count) for pk, count in counts.items()}
+        cache.set(key, shape, timeout=24 * 3600)
+    return shape
+
+
+def _tallies(data_set: DataSet, period_start: date, place_ids: list[int]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = ReportTally.objects.filter(
+        data_set=data_set, period_start=period_start, place_id__in=place_ids, key__in=COUNTS
+    ).values_list("place_id", "key", "value")
+    for place_id, key, value in rows:
+        found[place_id][key] = value
+    return found
 
 
 @dataclass
 class Completeness:
-    on_time: list[Report]
-    late: list[Report]
-    missing: list[OrgUnit]
-
-    @property
-    def expected(self) -> int:
-        return len(self.on_time) + len(self.late) + len(self.missing)
-
-    @property
-    def rate(self) -> float:
-        """The share that reported at all (zero reports count: they are reports)."""
-        return (len(self.on_time) + len(self.late)) / self.expected if self.expected else 1.0
+    place: PlaceCompleteness
+    children: list[PlaceCompleteness] = field(default_factory=list)
 
 
 def completeness(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: date) -> Completeness:
-    """Which of the places under `place` that report the data set reported the period: on time, late,
-    or not at all."""
-    reporting = list(
-        OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(path__startswith=place.path, level=data_set.level)
-        .order_by("path")
+    """The place's completeness for the period, and each child's that holds reporting places: which
+    reported on time, late, or not at all."""
+    _check(scope, place)
+    shape = reporting_shape(place, data_set.level)
+    if place.level == data_set.level:
+        counts = _tallies(data_set, period_start, [place.pk])
+        return Completeness(PlaceCompleteness(place, 1, **counts.get(place.pk, {})))
+    children = [
+        child
+        for child in OrgUnit.objects.filter(parent=place).order_by("code", "name")
+        if child.pk in shape or child.level == data_set.level
+    ]
+    counts = _tallies(data_set, period_start, [place.pk, *(child.pk for child in children)])
+    rows = [
+        PlaceCompleteness(child, shape.get(child.pk, (0, 1))[1], **counts.get(child.pk, {}))
+        for child in children
+    ]
+    if children and children[0].level == data_set.level:
+        reports = {
+            report.place_id: report
+            for report in Report.objects.filter(
+                data_set=data_set, period_start=period_start, place__parent=place
+            )
+        }
+        for row in rows:
+            row.report = reports.get(row.place.pk)
+    whole = PlaceCompleteness(place, shape.get(place.pk, (0, 0))[1], **counts.get(place.pk, {}))
+    return Completeness(whole, rows)
+
+
+@dataclass
+class LevelRate:
+    level: str
+    places: int  # places of this level that hold reporting places
+    complete: int  # of them, those whose every place reported
+    expected: int
+    reported: int
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.expected if self.expected else 1.0
+
+
+def rates_by_level(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: date) -> list[LevelRate]:
+    """For each level under the place down to the reporting one: how many of its places reported
+    completely, and the share of reports in."""
+    _check(scope, place)
+    shape = reporting_shape(place, data_set.level)
+    below = {pk: value for pk, value in shape.items() if pk != place.pk}
+    reported = dict(
+        ReportTally.objects.filter(
+            data_set=data_set, period_start=period_start, key="reported", place_id__in=list(below)
+        ).values_list("place_id", "value")
     )
+    levels = dict(OrgUnit.objects.filter(pk__in=below).values_list("pk", "level"))
+    by_level: dict[str, LevelRate] = {}
+    for pk, (_depth, expected) in sorted(below.items(), key=lambda item: item[1][0]):
+        rate = by_level.setdefault(levels[pk], LevelRate(levels[pk], 0, 0, 0, 0))
+        rate.places += 1
+        rate.expected += expected
+        rate.reported += reported.get(pk, 0)
+        rate.complete += reported.get(pk, 0) >= expected
+    whole = completeness(scope, data_set, place, period_start).place
+    reporting = LevelRate(data_set.level, whole.expected, whole.reported, whole.expected, whole.reported)
+    return [*by_level.values(), reporting] if place.level != data_set.level else []
+
+
+def totals(
+    scope: Scope, data_set: DataSet, place: OrgUnit, start: date, end: date, *, approved: bool = False
+) -> dict[str, int]:
+    """Each field's sum over the period for the place and everything under it: as submitted (the
+    figures the moment they are in), or only what the level above approved."""
+    _check(scope, place)
+    prefix = "approved:" if approved else "sum:"
+    sums = dict(
+        ReportTally.objects.filter(
+            place=place, data_set=data_set, period_start__range=(start, end), key__startswith=prefix
+        )
+        .values_list("key")
+        .annotate(total=Sum("value"))
+        .values_list("key", "total")
+    )
+    return {f.code: sums.get(prefix + f.code, 0) for f in data_set.fields.all()}
+
+
+def report_for(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: date) -> Report | None:
+    _check(scope, place)
+    return (
+        Report.objects.filter(data_set=data_set, place=place, period_start=period_start)
+        .prefetch_related("versions__submitted_by")
+        .first()
+    )
+
+
+def reports(scope: Scope, data_set: DataSet, place: OrgUnit, start: date, end: date) -> QuerySet[Report]:
+    """The reports of the places under `place` (and its own) for the period, oldest first."""
+    _check(scope, place)
+    return (
+        Report.objects.visible_to(scope, Capability.VIEW_REPORTS)
+        .filter(data_set=data_set, place__path__startswith=place.path, period_start__range=(start, end))
+        .select_related("place")
+        .order_by("period_start", "place__path")
+    )
+
+
+def awaiting_review(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: date) -> list[Report]:
+    """The reports of the place's children that wait for its approval."""
+    _check(scope, place)
+    return list(
+        Report.objects.filter(
+            data_set=data_set, period_start=period_start, place__parent=place, status=ReportStatus.SUBMITTED
+        ).select_related("place")
+    )
+
+
+@dataclass
+class Cell:
+    """A square of the completeness grid: a reporting place and how its report stands, or a place
+    above them colored by its share."""
+
+    place: OrgUnit
+    state: str  # on-time, zero, late, missing, returned, approved; for a place above: its share's state
+    rate: float | None = None
+
+
+def report_state(report: Report | None) -> str:
+    if report is None:
+        return "missing"
+    if report.status == ReportStatus.APPROVED:
+        return "approved"
+    if report.status == ReportStatus.RETURNED:
+        return "returned"
+    return "late" if report.late else ("zero" if report.zero else "on-time")
+
+
+# A grid shows every reporting place while there are at most this many; above, a square per child.
+GRID_PLACES = 600
+
+
+def grid(
+    scope: Scope, data_set: DataSet, found: Completeness, period_start: date
+) -> list[tuple[OrgUnit | None, list[Cell]]]:
+    """The completeness as colored squares, grouped: the reporting places under each child when they
+    are few enough to see at a glance (a district's villages by town), else a square per child."""
+    place = found.place.place
+    _check(scope, place)
+    if not found.children or found.place.expected > GRID_PLACES:
+        return [(None, [Cell(row.place, row.state, row.rate) for row in found.children])]
+    if found.children[0].place.level == data_set.level:
+        return [(None, [Cell(row.place, report_state(row.report)) for row in found.children])]
+    reporting = OrgUnit.objects.filter(path__startswith=place.path, level=data_set.level).order_by("path")
     reports = {
         report.place_id: report
-        for report in Report.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).filter(
+        for report in Report.objects.filter(
             data_set=data_set, period_start=period_start, place__path__startswith=place.path
         )
     }
-    found = [reports[p.pk] for p in reporting if p.pk in reports]
-    return Completeness(
-        on_time=[r for r in found if not r.late],
-        late=[r for r in found if r.late],
-        missing=[p for p in reporting if p.pk not in reports],
-    )
+    groups: dict[int, list[Cell]] = {row.place.pk: [] for row in found.children}
+    for unit in reporting:
+        child = ancestor_ids(unit.path)[place.depth + 1]
+        groups[child].append(Cell(unit, report_state(reports.get(unit.pk))))
+    return [(row.place, groups[row.place.pk]) for row in found.children]
+
+
+def period_table(
+    scope: Scope, data_set: DataSet, place: OrgUnit, start: date, end: date
+) -> list[tuple[date, PlaceCompleteness, dict[str, int]]]:
+    """Each day's completeness and submitted sums for each child (or the place itself): the table
+    a bureau exports."""
+    _check(scope, place)
+    shape = reporting_shape(place, data_set.level)
+    if place.level == data_set.level:
+        places = [place]
+    else:
+        places = [
+            child
+            for child in OrgUnit.objects.filter(parent=place).order_by("code", "name")
+            if child.pk in shape or child.level == data_set.level
+        ]
+    fields = list(data_set.fields.all())
+    kept: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
+    rows = ReportTally.objects.filter(
+        data_set=data_set, period_start__range=(start, end), place_id__in=[p.pk for p in places]
+    ).values_list("place_id", "period_start", "key", "value")
+    for place_id, day, key, value in rows:
+        kept[place_id, day][key] = value
+    table = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        for unit in places:
+            found = kept.get((unit.pk, day), {})
+            counts = {key: found.get(key, 0) for key in COUNTS}
+            expected = shape.get(unit.pk, (0, 1))[1]
+            sums = {f.code: found.get(f"sum:{f.code}", 0) for f in fields}
+            table.append((day, PlaceCompleteness(unit, expected, **counts), sums))
+    return table

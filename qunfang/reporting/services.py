@@ -4,15 +4,21 @@ until the level above approves it, and every submission is kept as a version."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
-from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
+from qunfang.core.roles import Capability
+from qunfang.lib.tallies import Tally
+from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally, ReportVersion
+
+# Counts and sums of each place's reports, kept for it and every ancestor.
+TALLIES = Tally(ReportTally, keys=("place_id", "data_set_id", "period_start", "key"), sums=("value",))
 
 
 def deadline(data_set: DataSet, period_start: date) -> datetime:
@@ -59,6 +65,29 @@ def _checked_values(data_set: DataSet, values: dict, zero: bool) -> dict[str, in
     return checked
 
 
+def _add_to_tallies(report: Report, changes: dict[str, int]) -> None:
+    """Add `changes` (tally key → amount) to the report's place and every ancestor; the caller holds
+    the transaction."""
+    period = connection.ops.adapt_datefield_value(report.period_start)
+    TALLIES.add_up_the_tree(
+        report.place.path,
+        [(report.data_set_id, period, key, amount) for key, amount in changes.items() if amount],
+    )
+
+
+def _submission_changes(before: Report | None, after: Report) -> dict[str, int]:
+    """What a submission changes in the tallies: a first one is counted (late, zero), a correction
+    only moves the sums and the zero count by the difference."""
+    changes: dict[str, int] = {}
+    if before is None:
+        changes["reported"] = 1
+        changes["late"] = int(after.late)
+    changes["zero"] = int(after.zero) - int(before.zero if before else 0)
+    for code, value in after.values.items():
+        changes[f"sum:{code}"] = value - (before.values.get(code, 0) if before else 0)
+    return changes
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -92,7 +121,7 @@ def submit_report(
     )
     if report and report.status == ReportStatus.APPROVED:
         raise ValidationError(_("The report is approved and can no longer be changed."))
-    before = {"values": report.values, "zero": report.zero} if report else None
+    before = Report(values=report.values, zero=report.zero) if report else None
     if report is None:
         report = Report(
             data_set=data_set,
@@ -103,6 +132,7 @@ def submit_report(
         )
     report.values, report.zero, report.status = checked, zero, ReportStatus.SUBMITTED
     report.save()
+    _add_to_tallies(report, _submission_changes(before, report))
     number = report.versions.count() + 1
     ReportVersion.objects.create(
         report=report,
@@ -110,7 +140,7 @@ def submit_report(
         values=checked,
         zero=zero,
         submission=submission,
-        submitted_by=by if by and by.pk else None,
+        submitted_by=_user(by),
         submitted_at=now,
     )
     audit.record(
@@ -118,7 +148,71 @@ def submit_report(
         action="report.submit" if number == 1 else "report.correct",
         place=place,
         target=report,
-        before=before,
+        before={"values": before.values, "zero": before.zero} if before else None,
         after={"values": checked, "zero": zero},
     )
     return report
+
+
+def _check_reviewer(by: User | None, report: Report, scope) -> None:
+    """The level above reviews: the reviewer must be able to approve at the report's parent place,
+    which its own station staff cannot."""
+    parent = report.place.parent
+    if scope is not None and (parent is None or not scope.allows(Capability.APPROVE_REPORTS, parent)):
+        raise PermissionDenied(_("Only the level above may approve or return this report."))
+
+
+@transaction.atomic
+def approve_report(*, by: User | None, report: Report, scope=None) -> Report:
+    """Approve a submitted report: it is locked, and its figures join the approved totals of its place
+    and every ancestor at once."""
+    report = Report.objects.select_for_update().select_related("place").get(pk=report.pk)
+    _check_reviewer(by, report, scope)
+    if report.status == ReportStatus.APPROVED:
+        return report  # approving twice (a double tap) is approving once
+    if report.status == ReportStatus.RETURNED:
+        raise ValidationError(_("The report was returned; it can be approved once it is corrected."))
+    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.APPROVED, _user(by), timezone.now()
+    report.return_reason = ""
+    report.save()
+    changes = {"approved": 1, **{f"approved:{code}": value for code, value in report.values.items()}}
+    _add_to_tallies(report, changes)
+    audit.record(by=by, action="report.approve", place=report.place, target=report, after=report.values)
+    return report
+
+
+@transaction.atomic
+def approve_reports(*, by: User | None, reports: list[Report], scope=None) -> int:
+    """Approve every submitted report of the list (the town's "approve all" after a quiet day)."""
+    approved = 0
+    for report in reports:
+        if report.status == ReportStatus.SUBMITTED:
+            approve_report(by=by, report=report, scope=scope)
+            approved += 1
+    return approved
+
+
+@transaction.atomic
+def return_report(*, by: User | None, report: Report, reason: str, scope=None) -> Report:
+    """Send a report back to its station with the reason; it can be corrected and submitted again."""
+    report = Report.objects.select_for_update().select_related("place").get(pk=report.pk)
+    _check_reviewer(by, report, scope)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report goes back, so the station can fix it.")})
+    if report.status == ReportStatus.APPROVED:
+        raise ValidationError(_("The report is approved and can no longer be changed."))
+    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.RETURNED, _user(by), timezone.now()
+    report.return_reason = reason[:300]
+    report.save()
+    audit.record(by=by, action="report.return", place=report.place, target=report, after={"reason": reason})
+    return report
+
+
+def _user(by: User | None) -> User | None:
+    return by if by and by.pk else None
+
+
+def move_tallies(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
+    """A subtree moved (core.move_place, same transaction): its reports' tallies follow it."""
+    TALLIES.move(place.pk, old_path, new_path)

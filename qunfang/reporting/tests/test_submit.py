@@ -11,19 +11,10 @@ from django.utils import timezone
 
 from qunfang.core.access import Scope
 from qunfang.reporting import selectors, services
-from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
-from qunfang.reporting.seed import ensure_epidemic_data_set
+from qunfang.reporting.models import Report, ReportVersion
 
 DAY = date(2020, 1, 25)
 CHINA = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def epidemic(db):
-    from qunfang.reporting.models import DataField, Rule
-
-    ensure_epidemic_data_set(DataSet, DataField, Rule)  # transactional tests flush the seeded rows
-    return DataSet.objects.get(code="epidemic_daily")
 
 
 def submit(by, place, data_set, key, **kwargs):
@@ -31,11 +22,16 @@ def submit(by, place, data_set, key, **kwargs):
     return services.submit_report(by=by, data_set=data_set, place=place, submission=key, **kwargs)
 
 
-def test_a_zero_report_counts_as_reported_and_a_silent_village_as_missing(world, epidemic):
+def test_a_zero_report_counts_as_reported_and_a_silent_village_as_missing(world, epidemic, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2020, 1, 25, 20, 0, tzinfo=CHINA))
     submit(world.carol, world.jingkou, epidemic, "k1", zero=True)
     found = selectors.completeness(Scope.for_user(world.bob), epidemic, world.longjing, DAY)
-    assert [r.place for r in found.on_time + found.late] == [world.jingkou]
-    assert found.missing == [world.nankeng] and found.rate == 0.5
+    by_place = {row.place: row for row in found.children}
+    assert by_place[world.jingkou].state == "on-time" and by_place[world.jingkou].report.zero
+    assert by_place[world.nankeng].state == "missing" and by_place[world.nankeng].report is None
+    assert (found.place.expected, found.place.reported, found.place.zero, found.place.rate) == (2, 1, 1, 0.5)
+    district = selectors.completeness(Scope.for_user(world.alice), epidemic, world.qingxin, DAY)
+    assert [(row.place, row.reported, row.missing) for row in district.children] == [(world.longjing, 1, 1)]
     assert Report.objects.get().values == {code: 0 for code in Report.objects.get().values}
 
 
@@ -44,6 +40,8 @@ def test_a_report_after_ten_the_next_morning_is_late(world, epidemic, monkeypatc
     monkeypatch.setattr(timezone, "now", lambda: at)
     report = submit(world.carol, world.jingkou, epidemic, "k1", values={"fever_found": 2})
     assert report.late
+    town = selectors.completeness(Scope.for_user(world.bob), epidemic, world.longjing, DAY).place
+    assert (town.reported, town.late, town.on_time) == (1, 1, 0)
     assert services.deadline(epidemic, DAY) == datetime(2020, 1, 26, 10, 0, tzinfo=CHINA)
 
 
@@ -57,7 +55,7 @@ def test_a_correction_keeps_every_version_and_a_resubmission_is_one(world, epide
 
 def test_an_approved_report_is_locked(world, epidemic):
     report = submit(world.carol, world.jingkou, epidemic, "k1", zero=True)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
+    services.approve_report(by=world.bob, report=report, scope=Scope.for_user(world.bob))
     with pytest.raises(ValidationError, match="已审核通过"):
         submit(world.carol, world.jingkou, epidemic, "k2", values={"fever_found": 1})
     assert ReportVersion.objects.count() == 1

@@ -1,0 +1,229 @@
+"""Daily reporting's pages: a place's reporting (completeness, grid, rates, totals, what waits for its
+review), the phone-first report form with its "zero report" button, a report with its versions and the
+level above's decision, and the period's table as .xlsx. Thin: parse, scope, call, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qunfang.core.access import get_for, requires
+from qunfang.core.roles import Capability
+from qunfang.core.views import add_service_errors, period_from, place_for
+from qunfang.lib.tables import XLSX_MIME, write_xlsx
+from qunfang.reporting import selectors, services
+from qunfang.reporting.forms import ReportForm, ReturnForm, default_period
+from qunfang.reporting.models import DataSet, Report, ReportStatus
+
+
+def _data_set(request) -> DataSet:
+    """The data set the page is for (?set=code), else the first in use."""
+    found = selectors.data_sets()
+    chosen = request.GET.get("set") or request.POST.get("set")
+    data_set = found.filter(code=chosen).first() if chosen else found.first()
+    if data_set is None:
+        raise Http404(_("No data set is in use."))
+    return data_set
+
+
+def _day(request, data_set: DataSet) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("day") or "")
+    except ValueError:
+        return default_period(data_set)
+
+
+def place_url(place_id: int, data_set: DataSet, day: date) -> str:
+    return f"{reverse('reporting:place', args=[place_id])}?set={data_set.code}&day={day.isoformat()}"
+
+
+@requires(Capability.VIEW_REPORTS)
+def place_reporting(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_REPORTS)
+    data_set = _data_set(request)
+    day = _day(request, data_set)
+    found = selectors.completeness(request.scope, data_set, place, day)
+    can_review = request.scope.allows(Capability.APPROVE_REPORTS, place)
+    fields = list(data_set.fields.all())
+    submitted = selectors.totals(request.scope, data_set, place, day, day)
+    approved = selectors.totals(request.scope, data_set, place, day, day, approved=True)
+    return render(
+        request,
+        "reporting/place.html",
+        {
+            "place": place,
+            "data_set": data_set,
+            "data_sets": selectors.data_sets(),
+            "day": day,
+            "found": found,
+            "grid": selectors.grid(request.scope, data_set, found, day),
+            "rates": selectors.rates_by_level(request.scope, data_set, place, day),
+            "fields": fields,
+            "figures": [(f, submitted[f.code], approved[f.code]) for f in fields],
+            "up_allowed": place.parent_id is not None
+            and request.scope.allows(Capability.VIEW_REPORTS, place.parent),
+            "own_report": selectors.report_for(request.scope, data_set, place, day)
+            if place.level == data_set.level
+            else None,
+            "reports_here": place.level == data_set.level,
+            "can_submit": place.level == data_set.level
+            and request.scope.allows(Capability.SUBMIT_REPORTS, place),
+            "waiting": selectors.awaiting_review(request.scope, data_set, place, day) if can_review else [],
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@requires(Capability.SUBMIT_REPORTS)
+def submit(request, place_id: int):
+    place = place_for(request, place_id, Capability.SUBMIT_REPORTS)
+    data_set = _data_set(request)
+    if place.level != data_set.level:
+        raise Http404(_("This place does not report this data set."))
+    day = _day(request, data_set)
+    report = selectors.report_for(request.scope, data_set, place, day)
+    form = ReportForm(request.POST or None, data_set=data_set, report=report, initial={"period_start": day})
+    zero = "zero" in request.POST
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        if zero and any(values.values()):
+            form.add_error(
+                None, _("You entered figures: a zero report has none. Clear them, or submit them.")
+            )
+        else:
+            try:
+                saved = services.submit_report(
+                    by=request.user,
+                    data_set=data_set,
+                    place=place,
+                    period_start=form.cleaned_data["period_start"],
+                    values=values,
+                    zero=zero,
+                    submission=form.cleaned_data["submission"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                message = _("Zero report sent for %(day)s.") if saved.zero else _("Report sent for %(day)s.")
+                messages.success(request, message % {"day": saved.period_start})
+                return redirect(place_url(place.pk, data_set, saved.period_start))
+    return render(
+        request,
+        "reporting/submit.html",
+        {"place": place, "data_set": data_set, "day": day, "form": form, "report": report},
+    )
+
+
+def _report(request, report_id: int) -> Report:
+    return get_for(
+        request.scope,
+        Report.objects.select_related("place", "data_set", "reviewed_by"),
+        Capability.VIEW_REPORTS,
+        pk=report_id,
+    )
+
+
+@requires(Capability.VIEW_REPORTS)
+def report_detail(request, report_id: int):
+    report = _report(request, report_id)
+    parent = report.place.parent
+    return render(
+        request,
+        "reporting/report.html",
+        {
+            "report": report,
+            "place": report.place,
+            "rows": [(f, report.values.get(f.code, 0)) for f in report.data_set.fields.all()],
+            "versions": report.versions.select_related("submitted_by"),
+            "fields": list(report.data_set.fields.all()),
+            "can_review": parent is not None
+            and report.status == ReportStatus.SUBMITTED
+            and request.scope.allows(Capability.APPROVE_REPORTS, parent),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@require_POST
+@requires(Capability.APPROVE_REPORTS)
+def review(request, report_id: int):
+    """Approve or return one report (the buttons on the report and in the town's list)."""
+    report = _report(request, report_id)
+    try:
+        if request.POST.get("action") == "return":
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.return_report(by=request.user, report=report, reason=reason, scope=request.scope)
+            messages.success(request, _("%(place)s's report went back to it.") % {"place": report.place.name})
+        else:
+            services.approve_report(by=request.user, report=report, scope=request.scope)
+            messages.success(request, _("%(place)s's report is approved.") % {"place": report.place.name})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    return redirect(
+        place_url(report.place.parent_id or report.place_id, report.data_set, report.period_start)
+    )
+
+
+@require_POST
+@requires(Capability.APPROVE_REPORTS)
+def approve_all(request, place_id: int):
+    """Approve every report the place's children sent for the day and nobody returned."""
+    place = place_for(request, place_id, Capability.APPROVE_REPORTS)
+    data_set = _data_set(request)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError as error:
+        raise Http404 from error
+    waiting = selectors.awaiting_review(request.scope, data_set, place, day)
+    count = services.approve_reports(by=request.user, reports=waiting, scope=request.scope)
+    messages.success(request, _("%(count)s reports approved.") % {"count": count})
+    return redirect(place_url(place.pk, data_set, day))
+
+
+@requires(Capability.VIEW_REPORTS)
+def export(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_REPORTS)
+    data_set = _data_set(request)
+    _form, start, end = period_from(request)
+    fields = list(data_set.fields.all())
+    headings = [
+        _("Day"),
+        _("Place"),
+        _("Expected"),
+        _("On time"),
+        _("Late"),
+        _("Missing"),
+        _("Zero reports"),
+        _("Approved"),
+        _("Reported (%)"),
+        *(f"{f.name}（{f.unit}）" for f in fields),
+    ]
+    rows = [
+        [
+            day,
+            row.place.name,
+            row.expected,
+            row.on_time,
+            row.late,
+            row.missing,
+            row.zero,
+            row.approved,
+            round(row.rate * 100, 1),
+            *(sums[f.code] for f in fields),
+        ]
+        for day, row, sums in selectors.period_table(request.scope, data_set, place, start, end)
+    ]
+    response = HttpResponse(write_xlsx(f"{start}-{end}", headings, rows), content_type=XLSX_MIME)
+    name = f"{data_set.code}-{place.pk}-{start}-{end}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
