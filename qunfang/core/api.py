@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.core import selectors, services
@@ -116,7 +116,7 @@ def get_place(request, place_id: Id):
 def create_place(request, data: PlaceIn):
     parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
     fields = data.dict(exclude={"parent_id"})
-    return 201, services.create_place(by=request.auth, parent=parent, **fields)
+    return Status(201, services.create_place(by=request.auth, parent=parent, **fields))
 
 
 @router.patch("/places/{place_id}", response={200: PlaceOut, **ERRORS})

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
@@ -175,7 +175,7 @@ def record_day(request, data: DayIn):
         submission=data.submission,
         volunteers=people,
     )
-    return (200 if repeated else 201), records
+    return Status(200 if repeated else 201, records)
 
 
 @router.post("/activities/records/{record_id}/correct", response={201: list[RecordOut], **ERRORS})
@@ -185,7 +185,7 @@ def correct_record(request, record_id: Id, data: CorrectionIn):
     corrected = services.correct_record(
         by=request.auth, record=record, count=data.count, people_reached=data.people_reached, note=data.note
     )
-    return 201, [corrected] if corrected else []
+    return Status(201, [corrected] if corrected else [])
 
 
 @router.get("/activities/totals", response={200: TotalsOut, **ERRORS})

@@ -5,6 +5,7 @@ from datetime import date
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja import Status as HttpStatus  # the registry has a Status of its own (a veteran's)
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
@@ -147,7 +148,7 @@ def create_veteran(request, data: VeteranIn):
     place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_VETERANS, pk=data.place_id)
     fields = data.dict(exclude={"place_id"})
     fields["service_branch"] = fields["service_branch"] or ""
-    return 201, services.create_veteran(by=request.auth, place=place, **fields)
+    return HttpStatus(201, services.create_veteran(by=request.auth, place=place, **fields))
 
 
 @router.patch("/veterans/{veteran_id}", response={200: VeteranOut, **ERRORS})

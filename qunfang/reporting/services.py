@@ -37,6 +37,8 @@ def _checked_values(data_set: DataSet, values: dict, zero: bool) -> dict[str, in
     for field in fields:
         raw = values.get(field.code, 0)
         try:
+            if isinstance(raw, bool | list | dict):
+                raise TypeError
             number = int(raw if raw not in ("", None) else 0)
         except (TypeError, ValueError):
             errors.setdefault(field.code, []).append(_("Enter a whole number."))

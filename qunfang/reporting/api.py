@@ -1,0 +1,245 @@
+"""Daily reporting under /api/v1/reports: the data sets, submitting (idempotent: the same submission
+sent twice on a bad network is one report), reading with versions, completeness, totals and review."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from qunfang.core.access import get_for
+from qunfang.core.forms import LONGEST_PERIOD_DAYS
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.reporting import selectors, services
+from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
+
+router = Router(tags=["reports"])
+
+
+def _data_set(code: str) -> DataSet:
+    found = selectors.data_sets().filter(code=code).first()
+    if found is None:
+        raise Http404(_("No data set is in use."))
+    return found
+
+
+def _place(request, place_id: int, capability=Capability.VIEW_REPORTS) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+
+
+class FieldOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+
+
+class RuleOut(Schema):
+    left: str = Field(..., alias="left.code")
+    operator: str
+    right: str = Field(..., alias="right.code")
+
+
+class DataSetOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    periodicity: str
+    deadline_hour: int
+    fields: list[FieldOut]
+    rules: list[RuleOut]
+
+    @staticmethod
+    def resolve_fields(data_set: DataSet) -> list:
+        return list(data_set.fields.all())
+
+    @staticmethod
+    def resolve_rules(data_set: DataSet) -> list:
+        return list(data_set.rules.select_related("left", "right"))
+
+
+class VersionOut(Schema):
+    number: int
+    values: dict[str, int]
+    zero: bool
+    submitted_at: datetime
+
+
+class ReportOut(Schema):
+    id: int
+    data_set: str = Field(..., alias="data_set.code")
+    place_id: int
+    period_start: date
+    values: dict[str, int]
+    zero: bool
+    late: bool
+    status: ReportStatus
+    return_reason: str
+    first_submitted_at: datetime
+
+
+class ReportWithVersionsOut(ReportOut):
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_versions(report: Report) -> list:
+        return list(report.versions.all())
+
+
+class ReportIn(Schema):
+    data_set: Text = Field(..., max_length=40)
+    place_id: Id
+    period_start: date
+    values: dict[str, Any] = Field({}, max_length=50, description="field code → whole number; none for zero")
+    zero: bool = Field(False, description="an explicit zero report: nothing to report")
+    submission: Text = Field(
+        ..., min_length=8, max_length=64, description="one key per form: sent again, it is one report"
+    )
+
+
+class ReturnIn(Schema):
+    reason: Text = Field(..., min_length=1, max_length=300)
+
+
+class CompletenessQuery(Schema):
+    place_id: Id
+    data_set: Text = Field(..., max_length=40)
+    day: date
+
+
+class CountsOut(Schema):
+    place_id: int
+    name: str
+    expected: int
+    reported: int
+    on_time: int
+    late: int
+    missing: int
+    zero: int
+    approved: int
+    rate: float
+
+    @staticmethod
+    def resolve_place_id(row) -> int:
+        return row.place.pk
+
+    @staticmethod
+    def resolve_name(row) -> str:
+        return row.place.name
+
+
+class CompletenessOut(Schema):
+    place: CountsOut
+    children: list[CountsOut]
+
+
+class PeriodQuery(Schema):
+    place_id: Id
+    data_set: Text = Field(..., max_length=40)
+    start: date
+    end: date
+
+
+class TotalsOut(Schema):
+    place_id: int
+    start: date
+    end: date
+    approved: bool
+    totals: dict[str, int]
+
+
+def _period(request, query: PeriodQuery) -> tuple[OrgUnit, DataSet]:
+    if query.end < query.start:
+        raise ValidationError(_("The period ends before it starts."))
+    if (query.end - query.start).days > LONGEST_PERIOD_DAYS:
+        raise ValidationError(_("Ask for two years at most at a time."))
+    return _place(request, query.place_id), _data_set(query.data_set)
+
+
+@router.get("/reports/data-sets", response={200: list[DataSetOut], **ERRORS})
+def list_data_sets(request):
+    return selectors.data_sets()
+
+
+@router.post("/reports", response={201: ReportOut, 200: ReportOut, **ERRORS})
+def submit_report(request, data: ReportIn):
+    """Submit or correct a place's report of a period. The same `submission` sent again answers 200
+    with the report and stores nothing."""
+    place = _place(request, data.place_id, Capability.SUBMIT_REPORTS)
+    data_set = _data_set(data.data_set)
+    repeated = ReportVersion.objects.filter(submission=data.submission).exists()
+    report = services.submit_report(
+        by=request.auth,
+        data_set=data_set,
+        place=place,
+        period_start=data.period_start,
+        values=data.values,
+        zero=data.zero,
+        submission=data.submission,
+    )
+    return Status(200 if repeated else 201, report)
+
+
+@router.get("/reports", response={200: list[ReportOut], **ERRORS})
+@paginate(Pages)
+def list_reports(request, query: Query[PeriodQuery]):
+    place, data_set = _period(request, query)
+    return selectors.reports(request.scope, data_set, place, query.start, query.end).select_related(
+        "data_set"
+    )
+
+
+@router.get("/reports/completeness", response={200: CompletenessOut, **ERRORS})
+def completeness(request, query: Query[CompletenessQuery]):
+    """For the place and each child holding reporting places: expected, on time, late, missing."""
+    found = selectors.completeness(
+        request.scope, _data_set(query.data_set), _place(request, query.place_id), query.day
+    )
+    return {"place": found.place, "children": found.children}
+
+
+@router.get("/reports/totals", response={200: TotalsOut, **ERRORS})
+def totals(request, query: Query[PeriodQuery], approved: bool = False):
+    """Each field's sum over the period for the place and its subtree, as submitted or as approved."""
+    place, data_set = _period(request, query)
+    sums = selectors.totals(request.scope, data_set, place, query.start, query.end, approved=approved)
+    return {
+        "place_id": place.pk,
+        "start": query.start,
+        "end": query.end,
+        "approved": approved,
+        "totals": sums,
+    }
+
+
+def _report(request, report_id: int) -> Report:
+    return get_for(
+        request.scope,
+        Report.objects.select_related("data_set", "place"),
+        Capability.VIEW_REPORTS,
+        pk=report_id,
+    )
+
+
+@router.get("/reports/{report_id}", response={200: ReportWithVersionsOut, **ERRORS})
+def get_report(request, report_id: Id):
+    return _report(request, report_id)
+
+
+@router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
+def approve_report(request, report_id: Id):
+    """The level above approves: the report locks and its figures join the approved totals."""
+    return services.approve_report(by=request.auth, report=_report(request, report_id), scope=request.scope)
+
+
+@router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
+def return_report(request, report_id: Id, data: ReturnIn):
+    """The level above sends the report back with the reason; the station corrects and resubmits."""
+    report = _report(request, report_id)
+    return services.return_report(by=request.auth, report=report, reason=data.reason, scope=request.scope)
