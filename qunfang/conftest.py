@@ -31,6 +31,7 @@ def tasks_run_at_once(settings):
 @pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.MESSAGES_LOG = tmp_path / "messages.log"
 
 
 @pytest.fixture(autouse=True)

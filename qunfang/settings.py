@@ -192,6 +192,11 @@ TASK_BACKENDS = {
 }
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
 
+# Messages to people (reminders now; campaigns with the messaging issue): the console backend writes
+# them to this file and the log, so the embedded setup needs no provider account.
+MESSAGING_BACKEND = "qunfang.messaging.backends.ConsoleBackend"
+MESSAGES_LOG = Path(env_str("MESSAGES_LOG", str(VAR_DIR / "messages.log")))
+
 # Short-lived shared state, such as an import's progress, which the web processes read while a worker
 # writes it: files under var/ reach every process on the machine without another service.
 CACHES = {

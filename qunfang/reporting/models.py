@@ -160,3 +160,24 @@ class ReportTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_id} {self.period_start} {self.key}={self.value}"
+
+
+class Reminder(models.Model):
+    """A place was reminded of a period's report it had not sent: kept so that nobody is reminded
+    twice, however many times the reminder job runs."""
+
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_set", "period_start", "place"], name="one_reminder_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.period_start}"

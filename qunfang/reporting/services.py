@@ -12,20 +12,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qunfang.core import audit
-from qunfang.core.models import OrgUnit, User
+from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.tallies import Tally
-from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally, ReportVersion
+from qunfang.messaging.backends import Message, Recipient, send
+from qunfang.reporting.models import DataSet, Reminder, Report, ReportStatus, ReportTally, ReportVersion
 
 # Counts and sums of each place's reports, kept for it and every ancestor.
 TALLIES = Tally(ReportTally, keys=("place_id", "data_set_id", "period_start", "key"), sums=("value",))
 
 
+def period_length(data_set: DataSet) -> int:
+    return 7 if data_set.periodicity == "weekly" else 1
+
+
 def deadline(data_set: DataSet, period_start: date) -> datetime:
     """When the report of the period is due: the set hour of the day after the period ends."""
-    length = 7 if data_set.periodicity == "weekly" else 1
-    day_after = period_start + timedelta(days=length)
+    day_after = period_start + timedelta(days=period_length(data_set))
     return timezone.make_aware(datetime.combine(day_after, time(hour=data_set.deadline_hour)))
+
+
+def reminder_time(data_set: DataSet, period_start: date) -> datetime:
+    return deadline(data_set, period_start) - timedelta(hours=data_set.remind_hours_before)
 
 
 def _checked_values(data_set: DataSet, values: dict, zero: bool) -> dict[str, int]:
@@ -218,3 +226,78 @@ def _user(by: User | None) -> User | None:
 def move_tallies(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
     """A subtree moved (core.move_place, same transaction): its reports' tallies follow it."""
     TALLIES.move(place.pk, old_path, new_path)
+
+
+# --- reminders -----------------------------------------------------------------------------------------
+
+
+def periods_to_remind(now: datetime) -> list[tuple[DataSet, date]]:
+    """The (data set, period) pairs whose reminder time has come and whose deadline has not passed."""
+    today = timezone.localdate(now)
+    due = []
+    for data_set in DataSet.objects.filter(active=True):
+        length = period_length(data_set)
+        for back in range(length + 2):
+            period = today - timedelta(days=back)
+            if length == 7 and period.weekday() != 0:
+                continue  # weekly periods start on Mondays
+            if reminder_time(data_set, period) <= now < deadline(data_set, period):
+                due.append((data_set, period))
+    return due
+
+
+def _reminder_text(data_set: DataSet, place: OrgUnit, period_start: date) -> str:
+    due = timezone.localtime(deadline(data_set, period_start))
+    return _(
+        "%(place)s: the %(data_set)s for %(day)s has not been sent. It is due by %(deadline)s; "
+        "with nothing to report, send a zero report."
+    ) % {
+        "place": place.name,
+        "data_set": data_set.name,
+        "day": period_start.isoformat(),
+        "deadline": due.strftime("%m-%d %H:%M"),
+    }
+
+
+def remind_missing(data_set: DataSet, period_start: date) -> int:
+    """Remind every place that has not sent the period's report and was not reminded of it yet, through
+    the messaging backend: its station staff by name and the station's phone. Run twice, it reminds
+    once. Answers how many places were reminded."""
+    missing = (
+        OrgUnit.objects.filter(level=data_set.level)
+        .exclude(
+            pk__in=Report.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
+        )
+        .exclude(
+            pk__in=Reminder.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
+        )
+        .order_by("path")
+    )
+    reminded = 0
+    for place in missing.iterator():
+        staff = Membership.objects.filter(place=place, user__is_active=True, role="station_staff")
+        recipients = [
+            Recipient(name=m.user.full_name or m.user.username, place=place.name)
+            for m in staff.select_related("user")
+        ]
+        if place.phone:
+            recipients.append(Recipient(name=place.name, phone=place.phone, place=place.name))
+        with transaction.atomic():
+            _reminder, created = Reminder.objects.get_or_create(
+                data_set=data_set,
+                period_start=period_start,
+                place=place,
+                defaults={"sent_at": timezone.now(), "recipients": len(recipients)},
+            )
+            if created:
+                text = _reminder_text(data_set, place, period_start)
+                send(Message(recipients, text, topic="report-reminder", extra={"place_id": place.pk}))
+                reminded += 1
+    return reminded
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Every reminder whose time has come (the worker's clock calls this every few minutes)."""
+    return sum(
+        remind_missing(data_set, period) for data_set, period in periods_to_remind(now or timezone.now())
+    )

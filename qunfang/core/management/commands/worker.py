@@ -1,4 +1,5 @@
-"""`qunfang worker`: runs background tasks from the database queue (django-tasks-db's db_worker).
+"""`qunfang worker`: runs background tasks from the database queue (django-tasks-db's db_worker), and
+queues the tasks that run on a clock (the daily reports' reminders) every few minutes.
 
 django-tasks-db leaves a task RUNNING forever when its worker dies (SIGKILL, power cut). Before it
 starts, this worker puts back in the queue the tasks of workers on this host whose process is gone;
@@ -8,10 +9,14 @@ other hosts are left alone: only their own host can tell whether they still live
 
 import os
 import socket
+import threading
+import time
 import uuid
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 HOST = socket.gethostname()
@@ -48,6 +53,26 @@ def requeue_orphans() -> int:
     return requeued
 
 
+# Tasks queued on a clock rather than by a user: (task, seconds between runs). Each is idempotent, so
+# several workers queueing the same one do the work once.
+CLOCK = [("qunfang.reporting.tasks.send_due_reminders", 300)]
+
+
+def queue_clock_tasks() -> None:
+    for name, _every in CLOCK:
+        import_string(name).enqueue()
+
+
+def run_clock(every: float) -> None:
+    """The clock's thread: queue the tasks, sleep, again; its database connection closes each round."""
+    while True:
+        try:
+            queue_clock_tasks()
+        finally:
+            connection.close()
+        time.sleep(every)
+
+
 class Command(BaseCommand):
     help = "Run background tasks (imports, later campaigns and briefings) until stopped."
 
@@ -59,4 +84,9 @@ class Command(BaseCommand):
         requeued = requeue_orphans()
         if requeued:
             self.stdout.write(f"Requeued {requeued} task(s) left running by workers that died.")
+        if batch:
+            queue_clock_tasks()  # a batch run (from cron) does the clock's work once
+        else:
+            every = min(seconds for _name, seconds in CLOCK)
+            threading.Thread(target=run_clock, args=(every,), daemon=True, name="clock").start()
         call_command("db_worker", worker_id=worker_id(), batch=batch, interval=interval, startup_delay=False)

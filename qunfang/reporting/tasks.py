@@ -1,0 +1,15 @@
+"""Background work of daily reporting. Every task is idempotent: run twice, it does the work once."""
+
+from django.utils import translation
+from django_tasks import task
+
+from qunfang.core.audit import Origin, current_origin
+from qunfang.reporting import services
+
+
+@task()
+def send_due_reminders() -> int:
+    """Remind the places that have not reported, once their data set's reminder time has come."""
+    current_origin.set(Origin(None, "task"))
+    with translation.override("zh-hans"):  # the stations read Chinese
+        return services.send_due_reminders()

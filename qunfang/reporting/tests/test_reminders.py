@@ -1,0 +1,42 @@
+"""Places that have not reported are reminded, once, at the data set's set time before the deadline,
+through the messaging backend (the console one: a line in the messages log)."""
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from qunfang.reporting import services
+from qunfang.reporting.tasks import send_due_reminders
+
+CHINA = ZoneInfo("Asia/Shanghai")
+DAY = date(2020, 1, 25)
+
+
+def at(hour, minute=0):
+    return datetime(2020, 1, 26, hour, minute, tzinfo=CHINA)
+
+
+def test_reminders_are_due_from_two_hours_before_the_deadline_until_it(epidemic):
+    assert services.periods_to_remind(at(7, 59)) == []
+    assert services.periods_to_remind(at(8, 0)) == [(epidemic, DAY)]
+    assert services.periods_to_remind(at(9, 59)) == [(epidemic, DAY)]
+    assert services.periods_to_remind(at(10, 0)) == []
+    epidemic.remind_hours_before = 4
+    epidemic.save()
+    assert services.periods_to_remind(at(6, 0)) == [(epidemic, DAY)]
+
+
+def test_only_the_silent_village_is_reminded_and_only_once(world, epidemic, monkeypatch):
+    services.submit_report(
+        by=world.carol, data_set=epidemic, place=world.jingkou, period_start=DAY, zero=True, submission="k1"
+    )
+    monkeypatch.setattr(timezone, "now", lambda: at(8, 30))
+    send_due_reminders.enqueue()
+    send_due_reminders.enqueue()  # the clock of a second worker
+    lines = [json.loads(line) for line in settings.MESSAGES_LOG.read_text().splitlines()]
+    assert len(lines) == 1
+    assert lines[0]["place_id"] == world.nankeng.pk and [r["name"] for r in lines[0]["to"]] == ["戴维"]
+    assert "南坑村" in lines[0]["text"] and "零报告" in lines[0]["text"] and "01-26 10:00" in lines[0]["text"]
