@@ -108,9 +108,11 @@ def submit_report(
     values: dict | None = None,
     zero: bool = False,
     submission: str,
+    at: datetime | None = None,
 ) -> Report:
     """Submit or correct a place's report of a period. The same `submission` sent again returns the
-    report as it is and stores nothing; an approved report is locked."""
+    report as it is and stores nothing; an approved report is locked. `at` is when it was made (paper
+    reports typed in later give it), by default now."""
     earlier = ReportVersion.objects.filter(submission=submission).select_related("report").first()
     if earlier:
         if earlier.report.place_id != place.pk:
@@ -120,10 +122,10 @@ def submit_report(
         raise ValidationError(
             _("%(place)s does not report %(data_set)s.") % {"place": place.name, "data_set": data_set.name}
         )
-    if period_start > timezone.localdate():
+    now = at or timezone.now()
+    if period_start > timezone.localdate(now):
         raise ValidationError({"period_start": _("The period is in the future.")})
     checked = _checked_values(data_set, values or {}, zero)
-    now = timezone.now()
     report = (
         Report.objects.select_for_update()
         .filter(data_set=data_set, place=place, period_start=period_start)
