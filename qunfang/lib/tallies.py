@@ -72,6 +72,50 @@ class Tally:
                     [*([sign] * len(self.sums)), place_id, *ancestors],
                 )
 
+    def _summed_up_the_tree(self, own_sql: str) -> str:
+        """A WITH clause naming `fresh`: the rows of `own_sql` (each place's own keys and sums, in the
+        table's column order) summed for the place and every ancestor, found by walking the parents."""
+        places = table(_place_model())
+        rest = ", ".join(f"own.{column}" for column in self.keys[1:])
+        sums = ", ".join(f"SUM(own.{column}) AS {column}" for column in self.sums)
+        nonzero = " OR ".join(f"SUM(own.{column}) <> 0" for column in self.sums)
+        return (
+            "WITH RECURSIVE up (place_id, ancestor_id) AS ("
+            f" SELECT id, id FROM {places}"
+            f" UNION ALL SELECT up.place_id, p.parent_id FROM up JOIN {places} p ON p.id = up.ancestor_id"
+            "  WHERE p.parent_id IS NOT NULL),"
+            f" own ({', '.join(self.keys + self.sums)}) AS ({own_sql}),"
+            f" fresh AS (SELECT up.ancestor_id AS {self.keys[0]}, {rest}, {sums}"
+            f"  FROM own JOIN up ON up.place_id = own.{self.keys[0]}"
+            f"  GROUP BY up.ancestor_id, {rest} HAVING {nonzero}) "
+        )
+
+    def rebuild(self, own_sql: str) -> int:
+        """Throw the kept sums away and make them again from the raw rows `own_sql` selects (after a
+        restore, or to check), in the database: at province scale there are millions."""
+        columns = ", ".join(self.keys + self.sums)
+        self.model.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._summed_up_the_tree(own_sql)
+                + f"INSERT INTO {table(self.model)} ({columns}) SELECT {columns} FROM fresh"
+            )
+        return self.model.objects.count()
+
+    def count_disagreements(self, own_sql: str) -> int:
+        """How many kept rows differ from the raw rows summed up the tree (missing or extra count)."""
+        columns = ", ".join(self.keys + self.sums)
+        nonzero = " OR ".join(f"{column} <> 0" for column in self.sums)
+        kept = f"SELECT {columns} FROM {table(self.model)} WHERE {nonzero}"
+        fresh = f"SELECT {columns} FROM fresh"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._summed_up_the_tree(own_sql)
+                + f"SELECT (SELECT COUNT(*) FROM ({kept} EXCEPT {fresh}) AS extra)"
+                f" + (SELECT COUNT(*) FROM ({fresh} EXCEPT {kept}) AS missing)"
+            )
+            return cursor.fetchone()[0]
+
 
 def _place_model() -> type[models.Model]:
     from qunfang.core.models import OrgUnit

@@ -216,52 +216,24 @@ def move_totals(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **
     TOTALS.move(place.pk, old_path, new_path)
 
 
-def _ledger_sums_sql() -> str:
-    """The totals recomputed from the raw records: each place's sums per day and type, added to the
-    place itself and to each of its ancestors (found by walking the parents)."""
-    places, records = table(OrgUnit), table(ActivityRecord)
+def _own_sums_sql() -> str:
+    """Each place's own sums per day and activity type, from the ledger."""
     return (
-        "WITH RECURSIVE up (place_id, ancestor_id) AS ("
-        f" SELECT id, id FROM {places}"
-        f" UNION ALL SELECT up.place_id, p.parent_id FROM up JOIN {places} p ON p.id = up.ancestor_id"
-        "  WHERE p.parent_id IS NOT NULL),"
-        " own AS (SELECT place_id, day, activity_type_id, SUM(count) AS count,"
-        f"  SUM(people_reached) AS people_reached FROM {records} GROUP BY place_id, day, activity_type_id),"
-        " fresh AS (SELECT up.ancestor_id AS place_id, own.day, own.activity_type_id,"
-        "  SUM(own.count) AS count, SUM(own.people_reached) AS people_reached"
-        "  FROM own JOIN up ON up.place_id = own.place_id"
-        "  GROUP BY up.ancestor_id, own.day, own.activity_type_id"
-        "  HAVING SUM(own.count) <> 0 OR SUM(own.people_reached) <> 0) "
+        "SELECT place_id, day, activity_type_id, SUM(count), SUM(people_reached)"
+        f" FROM {table(ActivityRecord)} GROUP BY place_id, day, activity_type_id"
     )
 
 
 def count_disagreements() -> int:
     """How many kept totals differ from the ledger summed up the tree (missing or extra ones count)."""
-    kept = (
-        f"SELECT place_id, day, activity_type_id, count, people_reached FROM {table(DailyTotal)}"
-        " WHERE count <> 0 OR people_reached <> 0"
-    )
-    fresh = "SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ledger_sums_sql() + f"SELECT (SELECT COUNT(*) FROM ({kept} EXCEPT {fresh}) AS extra)"
-            f" + (SELECT COUNT(*) FROM ({fresh} EXCEPT {kept}) AS missing)"
-        )
-        return cursor.fetchone()[0]
+    return TOTALS.count_disagreements(_own_sums_sql())
 
 
 @transaction.atomic
 def rebuild_totals() -> int:
     """Throw the kept totals away and make them again from the ledger (after a restore, or to check),
     in the database: at province scale the ledger holds millions of records."""
-    DailyTotal.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ledger_sums_sql()
-            + f"INSERT INTO {table(DailyTotal)} (place_id, day, activity_type_id, count, people_reached)"
-            " SELECT place_id, day, activity_type_id, count, people_reached FROM fresh"
-        )
-    return DailyTotal.objects.count()
+    return TOTALS.rebuild(_own_sums_sql())
 
 
 # --- volunteers, teams, deployments -------------------------------------------------------------------

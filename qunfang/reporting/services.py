@@ -14,9 +14,17 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
-from qunfang.lib.tallies import Tally
+from qunfang.lib.tallies import Tally, table
 from qunfang.messaging.backends import Message, Recipient, send
-from qunfang.reporting.models import DataSet, Reminder, Report, ReportStatus, ReportTally, ReportVersion
+from qunfang.reporting.models import (
+    DataField,
+    DataSet,
+    Reminder,
+    Report,
+    ReportStatus,
+    ReportTally,
+    ReportVersion,
+)
 
 # Counts and sums of each place's reports, kept for it and every ancestor.
 TALLIES = Tally(ReportTally, keys=("place_id", "data_set_id", "period_start", "key"), sums=("value",))
@@ -303,3 +311,41 @@ def send_due_reminders(now: datetime | None = None) -> int:
     return sum(
         remind_missing(data_set, period) for data_set, period in periods_to_remind(now or timezone.now())
     )
+
+
+# --- the kept tallies, checked and remade from the reports ------------------------------------------------
+
+
+def _own_tallies_sql() -> str:
+    """Each report's own tally rows (place, data set, period, key, value), in SQL that PostgreSQL and
+    SQLite both run: the counts, and each figure as submitted and, when approved, as approved."""
+    reports, fields = table(Report), table(DataField)
+    values = f"r.{connection.ops.quote_name('values')}"
+    if connection.vendor == "postgresql":
+        figure = f"COALESCE(({values} ->> f.code)::bigint, 0)"
+    else:
+        figure = f"COALESCE(json_extract({values}, '$.' || f.code), 0)"
+    row = "SELECT r.place_id, r.data_set_id, r.period_start"
+    with_fields = f"FROM {reports} r JOIN {fields} f ON f.data_set_id = r.data_set_id WHERE NOT r.zero"
+    approved = f"r.status = '{ReportStatus.APPROVED}'"
+    return " UNION ALL ".join(
+        [
+            f"{row}, 'reported', 1 FROM {reports} r",
+            f"{row}, 'late', 1 FROM {reports} r WHERE r.late",
+            f"{row}, 'zero', 1 FROM {reports} r WHERE r.zero",
+            f"{row}, 'approved', 1 FROM {reports} r WHERE {approved}",
+            f"{row}, 'sum:' || f.code, {figure} {with_fields}",
+            f"{row}, 'approved:' || f.code, {figure} {with_fields} AND {approved}",
+        ]
+    )
+
+
+def count_tally_disagreements() -> int:
+    """How many kept tallies differ from the reports counted and summed up the tree."""
+    return TALLIES.count_disagreements(_own_tallies_sql())
+
+
+@transaction.atomic
+def rebuild_tallies() -> int:
+    """Make the kept tallies again from the reports (after a restore, or to check), in the database."""
+    return TALLIES.rebuild(_own_tallies_sql())

@@ -141,6 +141,7 @@ def test_kept_totals_always_equal_the_raw_reports(world, epidemic, steps):
                 )
         except ValidationError:
             pass  # locked or returned: refused, and nothing may have changed
+    assert services.count_tally_disagreements() == 0
     scope = Scope.for_user(world.alice)
     for place in (world.qingxin, world.longjing, world.jingkou):
         for approved in (False, True):
@@ -153,3 +154,22 @@ def test_kept_totals_always_equal_the_raw_reports(world, epidemic, steps):
         assert town.reported == reports.count()
         assert town.zero == reports.filter(zero=True).count()
         assert town.approved == reports.filter(status=ReportStatus.APPROVED).count()
+
+
+def test_lost_tallies_are_found_and_made_again_from_the_reports(world, epidemic):
+    report = submit(
+        world.carol,
+        world.jingkou,
+        epidemic,
+        "k1",
+        values={"fever_found": 2, "confirmed": 1, "close_contacts": 3},
+    )
+    approve(world.bob, report)
+    submit(world.dave, world.nankeng, epidemic, "k2", zero=True)
+    kept = sorted(ReportTally.objects.values_list("place_id", "period_start", "key", "value"))
+    ReportTally.objects.filter(key="approved:fever_found", place=world.qingxin).delete()
+    ReportTally.objects.filter(key="zero", place=world.longjing).update(value=5)
+    assert services.count_tally_disagreements() == 3  # one missing; one changed: extra and missing
+    services.rebuild_tallies()
+    assert services.count_tally_disagreements() == 0
+    assert sorted(ReportTally.objects.values_list("place_id", "period_start", "key", "value")) == kept
