@@ -1,6 +1,7 @@
-"""Load benchmark: station staff's mixed reads and writes against the production server configuration
-(gunicorn, 2 workers, PostgreSQL with fsync on), beside a bare Django view served the same way in the
-same run. Prints requests per second, median (p50) and p99 latency and errors for both, and the ratios.
+"""Load benchmark: station staff's mixed reads and writes, and their daily reports sent through the API,
+against the production server configuration (gunicorn, 2 workers, PostgreSQL with fsync on), beside a
+bare Django view served the same way in the same run. Prints requests per second, median (p50) and p99
+latency and errors for each phase, and the ratios to the bare view.
 
     .venv/bin/python benchmarks/load.py                  # the long run: 60 s a phase, 20 users
     .venv/bin/python benchmarks/load.py --seconds 5      # what CI runs (qunfang/tests/test_load.py)
@@ -112,7 +113,39 @@ def drive(args) -> None:
                 name="PATCH /api/v1/places/[id]",
             )
 
-    user_class = Bare if args.phase == "bare" else StationClerk
+    class ReportingClerk(FastHttpUser):
+        """Sends the village's daily report through the API, as the phone app does: each a new
+        report or a correction of one, each with its own submission key."""
+
+        wait_time = constant(0)
+
+        def on_start(self):
+            self.account = random.choice(accounts)
+            self.api = {"Authorization": f"Bearer {self.account['token']}"}
+
+        @task
+        def submit(self):
+            zero = random.random() < 0.85
+            body = {
+                "data_set": "epidemic_daily",
+                "place_id": self.account["village"],
+                # 2021: days the demo's approved reports of 2020 do not lock
+                "period_start": f"2021-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}",
+                "values": {} if zero else {"home_quarantined": random.randint(1, 4)},
+                "zero": zero,
+                "submission": secrets.token_hex(12),
+            }
+            with self.client.post(
+                "/api/v1/reports",
+                json=body,
+                headers=self.api,
+                name="POST /api/v1/reports",
+                catch_response=True,
+            ) as response:
+                if response.status_code != 201:
+                    response.failure(f"not stored ({response.status_code}): {response.text[:120]}")
+
+    user_class = {"bare": Bare, "mixed": StationClerk, "reports": ReportingClerk}[args.phase]
     environment = Environment(user_classes=[user_class], host=args.base_url)
     runner = environment.create_local_runner()
     runner.start(args.users, spawn_rate=args.users)
@@ -189,6 +222,7 @@ def benchmark(seconds: float, users: int) -> dict:
             _wait_for(base_url + "/healthz")
             bare = run_phase(base_url, accounts, "bare", seconds, users)
             mixed = run_phase(base_url, accounts, "mixed", seconds, users)
+            reports = run_phase(base_url, accounts, "reports", seconds, users)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -197,8 +231,10 @@ def benchmark(seconds: float, users: int) -> dict:
     return {
         "bare": bare,
         "mixed": mixed,
+        "reports": reports,
         "rps_ratio": round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None,
         "p50_ratio": round(mixed["p50_ms"] / bare["p50_ms"], 2) if bare["p50_ms"] else None,
+        "reports_rps_ratio": round(reports["rps"] / bare["rps"], 3) if bare["rps"] else None,
     }
 
 
@@ -218,7 +254,7 @@ def report(figures: dict, seconds: float, users: int) -> str:
         f"Load benchmark: gunicorn 2 workers + PostgreSQL, {users} users, {seconds:g} s a phase, 127.0.0.1",
         f"{'phase':<8}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}",
     ]
-    for phase in ("bare", "mixed"):
+    for phase in ("bare", "mixed", "reports"):
         f = figures[phase]
         lines.append(
             f"{phase:<8}{f['requests']:>10}{f['rps']:>10}{f['p50_ms']:>10}{f['p99_ms']:>10}{f['errors']:>8}"
@@ -226,6 +262,8 @@ def report(figures: dict, seconds: float, users: int) -> str:
     lines.append(
         f"mixed/bare: throughput ratio {figures['rps_ratio']}, median latency ratio {figures['p50_ratio']}"
     )
+    ratio = figures["reports_rps_ratio"]
+    lines.append(f"reports/bare (daily reports submitted over the API): throughput ratio {ratio}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
-"""The short load run that CI makes: station staff's mixed reads and writes against gunicorn with two
-workers on PostgreSQL must see no error. Timing is printed, never asserted (machines are noisy); the
-long run is `benchmarks/load.py`."""
+"""The short load run that CI makes: station staff's mixed reads and writes, and daily reports sent
+through the API, against gunicorn with two workers on PostgreSQL must see no error. Timing is printed,
+never asserted (machines are noisy); the long run is `benchmarks/load.py`."""
 
 import json
 import os
@@ -34,6 +34,6 @@ def test_a_short_mixed_load_on_the_production_configuration_has_no_errors():
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(result.stdout)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for phase in ("bare", "mixed"):
+    for phase in ("bare", "mixed", "reports"):
         assert figures[phase]["errors"] == 0, figures[phase]["error_examples"]
         assert figures[phase]["requests"] > 50

@@ -1,0 +1,234 @@
+"""Daily reporting benchmark: the province root's completeness table for one day, and its figures'
+totals over the whole period, read from the kept tallies against computing the same answers from the
+raw reports, in the same run. Prints the medians and the ratios.
+
+    .venv/bin/python benchmarks/reports.py                      # province on PostgreSQL: 28,224
+                                                                # villages reporting for 60 days
+    .venv/bin/python benchmarks/reports.py --days 10            # a quicker look
+    .venv/bin/python benchmarks/reports.py --database-url postgres://postgres@127.0.0.1:54330/bench
+
+The province runs on a private PostgreSQL server (fsync on) unless given --database-url. Its places are
+the ledger benchmark's tree (benchmarks/ledger.py): province → 14 cities → 112 districts → 1,568 towns
+→ 28,224 villages. The reports are inserted in one statement in the server (most of them zero reports,
+some late, a few missing, most approved) and the tallies made by the service's own rebuild; the reads
+are the selectors behind the reporting page and the API, scoped for the root's bureau admin, and each
+kept answer is checked against the raw one. The bar: both at least 100x faster than from the raw reports.
+
+Submission throughput over HTTP (gunicorn, 2 workers) against a bare view is in benchmarks/load.py.
+"""
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+FIRST_DAY = date(2020, 1, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--days", type=int, default=60, help="days of reports (default 60)")
+    parser.add_argument("--database-url", help="an existing PostgreSQL database (else a private server)")
+    args = parser.parse_args()
+    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-reports-var-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    if args.database_url:
+        os.environ["QUNFANG_DATABASE_URL"] = args.database_url
+        run(args.days)
+        return
+    import django
+
+    django.setup()
+    from qunfang.test import PrivatePostgres
+
+    work = Path(tempfile.mkdtemp(prefix="qunfang-reports-"))
+    work.chmod(0o755)
+    server = PrivatePostgres(work / "pg", durable=True)
+    try:
+        server.run("createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", "bench")
+        command = [sys.executable, __file__, "--days", str(args.days)]
+        subprocess.run([*command, "--database-url", f"{server.url}/bench"], check=True)
+    finally:
+        server.stop()
+
+
+def fill_reports(data_set, villages: list[int], days: int) -> None:
+    """One statement in the server: ~3% of village-days missing, ~5% late, ~85% zero reports, the rest
+    with a few people quarantined at home or a fever found; everything but the last day approved. The
+    villages have consecutive ids (see ledger.build_tree)."""
+    from django.db import connection
+
+    from qunfang.reporting.models import Report, ReportVersion
+
+    first, count = min(villages), len(villages)
+    values = connection.ops.quote_name("values")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Report._meta.db_table} (data_set_id, place_id, period_start, {values},"
+            " zero, late, status, first_submitted_at, updated_at, return_reason)"
+            " SELECT %s, v, d, CASE WHEN r < 0.85 THEN '{}'::jsonb ELSE jsonb_build_object("
+            " 'home_quarantined', 1 + floor(random() * 4)::int, 'fever_found', floor(random() * 2)::int) END,"
+            " r < 0.85, random() < 0.05,"
+            " CASE WHEN d < %s THEN 'approved' ELSE 'submitted' END, now(), now(), ''"
+            " FROM (SELECT v, d, random() AS r FROM generate_series(%s::int, %s::int) AS v,"
+            " generate_series(%s::date, %s::date, '1 day') AS d) AS cells WHERE random() >= 0.03",
+            [
+                data_set.pk,
+                FIRST_DAY + timedelta(days=days - 1),
+                first,
+                first + count - 1,
+                FIRST_DAY,
+                FIRST_DAY + timedelta(days=days - 1),
+            ],
+        )
+        cursor.execute(
+            f"INSERT INTO {ReportVersion._meta.db_table} (report_id, number, {values},"
+            f" zero, submission, submitted_at) SELECT id, 1, {values}, zero, 'bench-' || id, now()"
+            f" FROM {Report._meta.db_table}"
+        )
+        cursor.execute(f"ANALYZE {Report._meta.db_table}")
+
+
+def run(days: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.db.models import Case, Count, IntegerField, Q, Value, When
+    from ledger import build_tree, medians_ms
+
+    from qunfang.core import services as core_services
+    from qunfang.core.access import Scope
+    from qunfang.core.models import OrgUnit, User
+    from qunfang.core.roles import Role
+    from qunfang.reporting import selectors, services
+    from qunfang.reporting.models import DataSet, Report, ReportTally
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    root, villages = build_tree("province")
+    data_set = DataSet.objects.get(code="epidemic_daily")
+    if not Report.objects.filter(place__path__startswith=root.path).exists():
+        with transaction.atomic():
+            fill_reports(data_set, villages, days)
+        print(
+            f"{Report.objects.count():,} reports filled in {time.perf_counter() - started:,.0f} s", flush=True
+        )
+        started = time.perf_counter()
+        made = services.rebuild_tallies()
+        print(f"{made:,} kept tallies made from them in {time.perf_counter() - started:,.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {ReportTally._meta.db_table}")
+    admin = User.objects.filter(username="reports-bench").first() or core_services.create_user(
+        by=None,
+        username="reports-bench",
+        full_name="基准",
+        password=secrets.token_urlsafe(16),  # nobody signs in: the benchmark calls the selectors
+        place=root,
+        role=Role.BUREAU_ADMIN,
+    )
+    scope = Scope.for_user(admin)
+    day = FIRST_DAY + timedelta(days=days // 2)
+    start, end = FIRST_DAY, FIRST_DAY + timedelta(days=days - 1)
+    children = list(OrgUnit.objects.filter(parent=root).order_by("code", "name"))
+    fields = list(data_set.fields.all())
+
+    def kept_completeness():
+        found = selectors.completeness(scope, data_set, root, day)
+        return {
+            row.place.pk: (row.expected, row.reported, row.late, row.zero, row.approved)
+            for row in found.children
+        }
+
+    def raw_completeness():
+        """Each city's expected villages and the day's reports under it, counted from the raw rows."""
+
+        def city(prefix: str):
+            return Case(
+                *[When(**{f"{prefix}path__startswith": c.path}, then=Value(c.pk)) for c in children],
+                output_field=IntegerField(),
+            )
+
+        expected = dict(
+            OrgUnit.objects.filter(path__startswith=root.path, level=data_set.level)
+            .annotate(city=city(""))
+            .values("city")
+            .annotate(n=Count("pk"))
+            .values_list("city", "n")
+        )
+        rows = (
+            Report.objects.filter(data_set=data_set, period_start=day, place__path__startswith=root.path)
+            .annotate(city=city("place__"))
+            .values("city")
+            .annotate(
+                reported=Count("pk"),
+                late=Count("pk", filter=Q(late=True)),
+                zero=Count("pk", filter=Q(zero=True)),
+                approved=Count("pk", filter=Q(status="approved")),
+            )
+        )
+        counts = {row["city"]: row for row in rows}
+        return {
+            c.pk: (
+                expected.get(c.pk, 0),
+                *(counts.get(c.pk, {}).get(key, 0) for key in ("reported", "late", "zero", "approved")),
+            )
+            for c in children
+        }
+
+    def kept_totals():
+        return selectors.totals(scope, data_set, root, start, end, approved=True)
+
+    def raw_totals():
+        """Each field summed over the period's approved reports, from the raw rows."""
+        sums = dict.fromkeys((f.code for f in fields), 0)
+        reports = Report.objects.filter(
+            data_set=data_set,
+            period_start__range=(start, end),
+            status="approved",
+            zero=False,
+            place__path__startswith=root.path,
+        )
+        for values in reports.values_list("values", flat=True).iterator(chunk_size=10_000):
+            for code, value in values.items():
+                sums[code] += value
+        return sums
+
+    assert kept_completeness() == raw_completeness(), "the kept completeness disagrees with the reports"
+    assert kept_totals() == raw_totals(), "the kept totals disagree with the reports"
+    places = OrgUnit.objects.filter(path__startswith=root.path).count()
+    print(
+        f"{places:,} places, {len(villages):,} reporting, {Report.objects.count():,} reports over {days} days"
+        f" on PostgreSQL {connection.pg_version // 10000}"
+    )
+    medians_ms([kept_completeness, raw_completeness, kept_totals, raw_totals], 1)  # warm the caches alike
+    kept_c, raw_c = medians_ms([kept_completeness, raw_completeness], 15)
+    kept_t, raw_t = medians_ms([kept_totals, raw_totals], 5)
+    print(
+        f"root completeness, one day   kept median {kept_c:8.2f} ms   raw median {raw_c:9.2f} ms"
+        f"   ratio {raw_c / kept_c:7.1f}x  (bar: at least 100x)"
+    )
+    print(
+        f"root totals, {days} days        kept median {kept_t:8.2f} ms   raw median {raw_t:9.2f} ms"
+        f"   ratio {raw_t / kept_t:7.1f}x  (bar: at least 100x)"
+    )
+    started = time.perf_counter()
+    wrong = services.count_tally_disagreements()
+    seconds = time.perf_counter() - started
+    print(f"kept tallies checked against every report in {seconds:,.0f} s: {wrong:,} disagree")
+    assert wrong == 0
+
+
+if __name__ == "__main__":
+    main()
