@@ -134,9 +134,19 @@ class CountsOut(Schema):
         return row.place.name
 
 
+class LevelRateOut(Schema):
+    level: str
+    places: int = Field(..., description="places of this level that hold reporting places")
+    complete: int = Field(..., description="of them, those whose every place reported")
+    expected: int
+    reported: int
+    rate: float
+
+
 class CompletenessOut(Schema):
     place: CountsOut
     children: list[CountsOut]
+    levels: list[LevelRateOut]
 
 
 class PeriodQuery(Schema):
@@ -197,11 +207,12 @@ def list_reports(request, query: Query[PeriodQuery]):
 
 @router.get("/reports/completeness", response={200: CompletenessOut, **ERRORS})
 def completeness(request, query: Query[CompletenessQuery]):
-    """For the place and each child holding reporting places: expected, on time, late, missing."""
-    found = selectors.completeness(
-        request.scope, _data_set(query.data_set), _place(request, query.place_id), query.day
-    )
-    return {"place": found.place, "children": found.children}
+    """For the place and each child holding reporting places: expected, on time, late, missing; and for
+    each level below, how many places reported completely."""
+    place, data_set = _place(request, query.place_id), _data_set(query.data_set)
+    found = selectors.completeness(request.scope, data_set, place, query.day)
+    levels = selectors.rates_by_level(request.scope, data_set, place, query.day)
+    return {"place": found.place, "children": found.children, "levels": levels}
 
 
 @router.get("/reports/totals", response={200: TotalsOut, **ERRORS})

@@ -47,6 +47,7 @@ def test_completeness_totals_and_review_through_the_api(world, epidemic):
     ).json()
     assert (found["place"]["expected"], found["place"]["reported"], found["place"]["zero"]) == (2, 1, 1)
     assert {row["name"]: row["missing"] for row in found["children"]} == {"迳口村": 1, "南坑村": 0}
+    assert [(lv["level"], lv["places"], lv["complete"]) for lv in found["levels"]] == [("village", 2, 1)]
     report = Report.objects.get()
     returned = town.post(f"/api/v1/reports/{report.pk}/return", {"reason": "核实"}, content_type=JSON)
     assert returned.json()["status"] == "returned" and returned.json()["return_reason"] == "核实"
