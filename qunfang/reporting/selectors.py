@@ -66,19 +66,29 @@ class PlaceCompleteness:
         return "late" if self.late else "on-time"
 
 
-# The shapes this process has read, by cache key (which holds the tree's version): a province's is
-# a few thousand entries, read on every completeness page, and unpickling it each time would cost more
-# than the rest of the page's reads.
-_shapes: dict[str, dict[int, tuple[int, int]]] = {}
+@dataclass
+class Shape:
+    """Where a data set's reporting places sit under a place: for the place and each place under it
+    that holds some, (depth, how many it holds) — reporting places themselves are left out, each holds
+    itself — and the place's children that hold some or report themselves, in order."""
+
+    held: dict[int, tuple[int, int]]
+    children: list[OrgUnit]
+
+    def expected(self, place: OrgUnit) -> int:
+        return self.held.get(place.pk, (0, 1))[1]
 
 
-def reporting_shape(place: OrgUnit, level: str) -> dict[int, tuple[int, int]]:
-    """For `place` and each place under it that holds places of `level`: (depth, how many it holds).
-    Reporting places themselves are left out (each holds itself). Cached until the tree changes."""
-    key = f"reporting:shape:{tree_version()}:{place.pk}:{level}"
-    shape = _shapes.get(key)
-    if shape is None:
-        shape = cache.get(key)
+# The shapes this process has read, by cache key (which holds the tree's version): a province's is a
+# few thousand entries, read on every completeness page; unpickling it each time would cost more than
+# the page's query.
+_shapes: dict[str, Shape] = {}
+
+
+def reporting_shape(place: OrgUnit, level: str) -> Shape:
+    """The shape of the reporting places of `level` under `place`, cached until the tree changes."""
+    key = f"reporting:shape:2:{tree_version()}:{place.pk}:{level}"  # 2: the Shape class
+    shape = _shapes.get(key) or cache.get(key)
     if shape is None:
         counts: dict[int, int] = defaultdict(int)
         paths = OrgUnit.objects.filter(path__startswith=place.path, level=level).values_list(
@@ -88,7 +98,12 @@ def reporting_shape(place: OrgUnit, level: str) -> dict[int, tuple[int, int]]:
             for pk in ancestor_ids(path)[place.depth : -1]:
                 counts[pk] += 1
         depths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "depth"))
-        shape = {pk: (depths[pk], count) for pk, count in counts.items()}
+        children = [
+            child
+            for child in OrgUnit.objects.filter(parent=place).order_by("code", "name")
+            if child.pk in counts or child.level == level
+        ]
+        shape = Shape({pk: (depths[pk], count) for pk, count in counts.items()}, children)
         cache.set(key, shape, timeout=24 * 3600)
     if len(_shapes) > 256:
         _shapes.clear()
@@ -97,38 +112,21 @@ def reporting_shape(place: OrgUnit, level: str) -> dict[int, tuple[int, int]]:
 
 
 def _tallies(data_set: DataSet, period_start: date, place_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The period's counts of each place, in one plain statement: the main read of the reporting pages,
+    where building the ORM's query would cost more than the database's answer (from the index alone)."""
+    places = ", ".join(["%s"] * len(place_ids))
+    keys = ", ".join(["%s"] * len(COUNTS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT place_id, key, value FROM {connection.ops.quote_name(ReportTally._meta.db_table)}"
+            f" WHERE place_id IN ({places}) AND data_set_id = %s AND period_start = %s AND key IN ({keys})",
+            [*place_ids, data_set.pk, connection.ops.adapt_datefield_value(period_start), *COUNTS],
+        )
+        rows = cursor.fetchall()
     found: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = ReportTally.objects.filter(
-        data_set=data_set, period_start=period_start, place_id__in=place_ids, key__in=COUNTS
-    ).values_list("place_id", "key", "value")
     for place_id, key, value in rows:
         found[place_id][key] = value
     return found
-
-
-def _place_and_children_counts(
-    data_set: DataSet, place: OrgUnit, period_start: date
-) -> tuple[list[OrgUnit], dict[int, dict[str, int]]]:
-    """The place's children and the period's counts of the place and each child, in one plain
-    statement: the page's main read, worth the round trip and the ORM's query building it saves."""
-    places, tallies = (connection.ops.quote_name(m._meta.db_table) for m in (OrgUnit, ReportTally))
-    marks = ", ".join(["%s"] * len(COUNTS))
-    rows = OrgUnit.objects.raw(
-        # A UNION, not "parent_id = … OR id = …", which would make PostgreSQL read every place.
-        f"SELECT c.*, t.key AS tally_key, t.value AS tally_value FROM"
-        f" (SELECT * FROM {places} WHERE parent_id = %s UNION ALL SELECT * FROM {places} WHERE id = %s) c"
-        f" LEFT JOIN {tallies} t ON t.place_id = c.id AND t.data_set_id = %s AND t.period_start = %s"
-        f"  AND t.key IN ({marks}) ORDER BY c.code, c.name",
-        [place.pk, place.pk, data_set.pk, connection.ops.adapt_datefield_value(period_start), *COUNTS],
-    )
-    children: dict[int, OrgUnit] = {}
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        if row.pk != place.pk:
-            children.setdefault(row.pk, row)
-        if row.tally_key:
-            counts[row.pk][row.tally_key] = row.tally_value
-    return list(children.values()), counts
 
 
 @dataclass
@@ -141,17 +139,16 @@ def completeness(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: 
     """The place's completeness for the period, and each child's that holds reporting places: which
     reported on time, late, or not at all."""
     _check(scope, place)
-    shape = reporting_shape(place, data_set.level)
     if place.level == data_set.level:
         counts = _tallies(data_set, period_start, [place.pk])
         return Completeness(PlaceCompleteness(place, 1, **counts.get(place.pk, {})))
-    children, counts = _place_and_children_counts(data_set, place, period_start)
-    children = [child for child in children if child.pk in shape or child.level == data_set.level]
+    shape = reporting_shape(place, data_set.level)
+    counts = _tallies(data_set, period_start, [place.pk, *(child.pk for child in shape.children)])
     rows = [
-        PlaceCompleteness(child, shape.get(child.pk, (0, 1))[1], **counts.get(child.pk, {}))
-        for child in children
+        PlaceCompleteness(child, shape.expected(child), **counts.get(child.pk, {}))
+        for child in shape.children
     ]
-    if children and children[0].level == data_set.level:
+    if rows and rows[0].place.level == data_set.level:
         reports = {
             report.place_id: report
             for report in Report.objects.filter(
@@ -160,7 +157,7 @@ def completeness(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: 
         }
         for row in rows:
             row.report = reports.get(row.place.pk)
-    whole = PlaceCompleteness(place, shape.get(place.pk, (0, 0))[1], **counts.get(place.pk, {}))
+    whole = PlaceCompleteness(place, shape.held.get(place.pk, (0, 0))[1], **counts.get(place.pk, {}))
     return Completeness(whole, rows)
 
 
@@ -186,7 +183,7 @@ def rates_by_level(scope: Scope, data_set: DataSet, place: OrgUnit, period_start
     completely, and the share of reports in."""
     _check(scope, place)
     shape = reporting_shape(place, data_set.level)
-    below = {pk: value for pk, value in shape.items() if pk != place.pk}
+    below = {pk: value for pk, value in shape.held.items() if pk != place.pk}
     reported = dict(
         ReportTally.objects.filter(
             data_set=data_set, period_start=period_start, key="reported", place_id__in=list(below)
@@ -309,14 +306,7 @@ def period_table(
     a bureau exports."""
     _check(scope, place)
     shape = reporting_shape(place, data_set.level)
-    if place.level == data_set.level:
-        places = [place]
-    else:
-        places = [
-            child
-            for child in OrgUnit.objects.filter(parent=place).order_by("code", "name")
-            if child.pk in shape or child.level == data_set.level
-        ]
+    places = [place] if place.level == data_set.level else shape.children
     fields = list(data_set.fields.all())
     kept: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
     rows = ReportTally.objects.filter(
@@ -330,7 +320,7 @@ def period_table(
         for unit in places:
             found = kept.get((unit.pk, day), {})
             counts = {key: found.get(key, 0) for key in COUNTS}
-            expected = shape.get(unit.pk, (0, 1))[1]
+            expected = shape.expected(unit)
             sums = {f.code: found.get(f"sum:{f.code}", 0) for f in fields}
             table.append((day, PlaceCompleteness(unit, expected, **counts), sums))
     return table
