@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +106,38 @@ def _submission_changes(before: Report | None, after: Report) -> dict[str, int]:
     return changes
 
 
+def _earlier_submission(submission: str, place: OrgUnit) -> Report | None:
+    earlier = ReportVersion.objects.filter(submission=submission).select_related("report").first()
+    if earlier and earlier.report.place_id != place.pk:
+        raise ValidationError({"submission": _("This submission key is used already.")})
+    return earlier.report if earlier else None
+
+
+def _locked_report(
+    data_set: DataSet, place: OrgUnit, period_start: date, now: datetime
+) -> tuple[Report, bool]:
+    """The period's report of the place, locked until the transaction ends, made if there is none.
+    Two first submissions at once (two phones of one station) both find none: the second's insert
+    meets the unique constraint and it takes the first's report instead."""
+    found = Report.objects.select_for_update().filter(
+        data_set=data_set, place=place, period_start=period_start
+    )
+    report = found.first()
+    if report:
+        return report, False
+    try:
+        with transaction.atomic():  # a savepoint: the conflict must not spoil the caller's transaction
+            return Report.objects.create(
+                data_set=data_set,
+                place=place,
+                period_start=period_start,
+                first_submitted_at=now,
+                late=now > deadline(data_set, period_start),
+            ), True
+    except IntegrityError:
+        return found.get(), False
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -121,11 +153,9 @@ def submit_report(
     """Submit or correct a place's report of a period. The same `submission` sent again returns the
     report as it is and stores nothing; an approved report is locked. `at` is when it was made (paper
     reports typed in later give it), by default now."""
-    earlier = ReportVersion.objects.filter(submission=submission).select_related("report").first()
+    earlier = _earlier_submission(submission, place)
     if earlier:
-        if earlier.report.place_id != place.pk:
-            raise ValidationError({"submission": _("This submission key is used already.")})
-        return earlier.report
+        return earlier
     if place.level != data_set.level:
         raise ValidationError(
             _("%(place)s does not report %(data_set)s.") % {"place": place.name, "data_set": data_set.name}
@@ -134,22 +164,14 @@ def submit_report(
     if period_start > timezone.localdate(now):
         raise ValidationError({"period_start": _("The period is in the future.")})
     checked = _checked_values(data_set, values or {}, zero)
-    report = (
-        Report.objects.select_for_update()
-        .filter(data_set=data_set, place=place, period_start=period_start)
-        .first()
-    )
-    if report and report.status == ReportStatus.APPROVED:
+    report, created = _locked_report(data_set, place, period_start, now)
+    # Whoever held the lock before us may have been this very submission, sent twice at once.
+    earlier = _earlier_submission(submission, place)
+    if earlier:
+        return earlier
+    if report.status == ReportStatus.APPROVED:
         raise ValidationError(_("The report is approved and can no longer be changed."))
-    before = Report(values=report.values, zero=report.zero) if report else None
-    if report is None:
-        report = Report(
-            data_set=data_set,
-            place=place,
-            period_start=period_start,
-            first_submitted_at=now,
-            late=now > deadline(data_set, period_start),
-        )
+    before = None if created else Report(values=report.values, zero=report.zero)
     report.values, report.zero, report.status = checked, zero, ReportStatus.SUBMITTED
     report.save()
     _add_to_tallies(report, _submission_changes(before, report))

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -81,3 +82,39 @@ def test_a_town_does_not_report_the_villages_data_set(world, epidemic):
     with pytest.raises(ValidationError, match="不报送"):
         submit(world.bob, world.longjing, epidemic, "k1", zero=True)
     assert not Report.objects.exists()
+
+
+@pytest.mark.skipif(
+    "sqlite" in settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite's in-memory test database refuses a second writer at once; a file waits its turn",
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_key", [False, True], ids=["two phones", "one phone sending twice"])
+def test_two_first_submissions_at_once_make_one_report(world, epidemic, same_key):
+    """Two phones of one station send the day's first report at the same moment (or one phone sends it
+    twice on a bad network): one report, with one version per distinct submission, and no error."""
+    from threading import Barrier, Thread
+
+    from django.db import connection
+
+    start, errors = Barrier(2), []
+
+    def send(key):
+        try:
+            start.wait()
+            submit(world.carol, world.jingkou, epidemic, key, values={"fever_found": 1})
+        except Exception as error:  # noqa: BLE001 (the test reports whatever went wrong)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [Thread(target=send, args=("same" if same_key else key,)) for key in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Report.objects.count() == 1
+    assert ReportVersion.objects.count() == (1 if same_key else 2)
+    town = selectors.completeness(Scope.for_user(world.bob), epidemic, world.longjing, DAY).place
+    assert town.reported == 1
