@@ -113,7 +113,22 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         values={"fever_found": 4321},
         submission=f"people-at-{village.pk}",
     )
+    data_set = reporting.save_data_set(
+        by=None,
+        owner=place,
+        facts={
+            "code": f"local_{place.pk}",
+            "name_zh": text[:80],
+            "name_en": text[:120],
+            "level": Level.VILLAGE,
+            "periodicity": "daily",
+            "deadline_hour": 10,
+            "remind_hours_before": 2,
+        },
+        fields=[{"code": "sandbags", "name_zh": text[:80], "name_en": "Sandbags", "unit": "袋"}],
+    )
     return {
+        "data_set_id": data_set.pk,
         "report_id": report.pk,
         "volunteer_id": volunteer.pk,
         "team_id": team.pk,

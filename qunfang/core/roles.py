@@ -31,6 +31,7 @@ class Capability(StrEnum):
     VIEW_REPORTS = "view_reports"  # daily reports, their completeness and totals
     SUBMIT_REPORTS = "submit_reports"  # a place's own daily report, and its corrections
     APPROVE_REPORTS = "approve_reports"  # approve or return the reports of the places one level down
+    MANAGE_DATA_SETS = "manage_data_sets"  # define what the places under a bureau report (bureau admins)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.forms import date_input
-from qunfang.reporting.models import DataSet, Report
+from qunfang.core.models import Level
+from qunfang.reporting.models import DataSet, Periodicity, Report, Rule
 
 
 def default_period(data_set: DataSet):
@@ -46,3 +47,45 @@ class ReportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Why it goes back"), max_length=300)
+
+
+class DataSetForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Letters, digits and underscores, such as flood_daily.")
+    )
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=80)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    level = forms.ChoiceField(label=_("Reported by"), choices=Level.choices, initial=Level.VILLAGE)
+    periodicity = forms.ChoiceField(label=_("Period"), choices=Periodicity.choices)
+    deadline_hour = forms.IntegerField(
+        label=_("Due at this hour the next day"), min_value=0, max_value=23, initial=10
+    )
+    remind_hours_before = forms.IntegerField(
+        label=_("Remind this many hours before"), min_value=0, max_value=23, initial=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["name_en"] = data.get("name_en") or data.get("name_zh", "")
+        return data
+
+
+class FieldRow(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=80)
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=10, required=False)
+
+
+class RuleRow(forms.Form):
+    left = forms.ChoiceField(label=_("Field"))
+    operator = forms.ChoiceField(label=_("must be"), choices=Rule.Operator.choices)
+    right = forms.ChoiceField(label=_("Field"))
+
+    def __init__(self, *args, codes: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left"].choices = self.fields["right"].choices = codes
+
+
+FieldRows = forms.formset_factory(FieldRow, extra=3)
+RuleRows = forms.formset_factory(RuleRow, extra=2)

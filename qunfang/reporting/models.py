@@ -15,7 +15,18 @@ class Periodicity(models.TextChoices):
 
 
 class DataSet(BilingualName, models.Model):
+    """What the places of a level report each period. A bureau defines its own for the places under
+    it (`owner`); one without an owner (the seeded epidemic report) is reported everywhere."""
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    owner = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("defined by"),
+    )
     name_zh = models.CharField(_("name in Chinese"), max_length=80)
     name_en = models.CharField(_("name in English"), max_length=120)
     level = models.CharField(_("reported by"), max_length=16, choices=Level.choices, default=Level.VILLAGE)
@@ -36,6 +47,15 @@ class DataSet(BilingualName, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def reported_under(self, place: OrgUnit) -> str | None:
+        """The path prefix of the places under `place` that report this data set, or None if none
+        does: the deeper of the place and the owner, when one holds the other."""
+        if self.owner is None or place.path.startswith(self.owner.path):
+            return place.path
+        if self.owner.path.startswith(place.path):
+            return self.owner.path
+        return None
+
 
 class DataField(BilingualName, models.Model):
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="fields")
@@ -43,7 +63,7 @@ class DataField(BilingualName, models.Model):
     name_zh = models.CharField(_("name in Chinese"), max_length=80)
     name_en = models.CharField(_("name in English"), max_length=120)
     unit = models.CharField(_("unit"), max_length=10, default="人")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["data_set", "position", "code"]

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit
@@ -22,8 +22,17 @@ from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally
 COUNTS = ("reported", "late", "zero", "approved")
 
 
-def data_sets() -> QuerySet[DataSet]:
-    return DataSet.objects.filter(active=True).prefetch_related("fields")
+def data_sets(place: OrgUnit | None = None) -> QuerySet[DataSet]:
+    """The data sets in use; with a place, those reported in or under it: everywhere's, its bureaus'
+    above, and those of bureaus under it."""
+    found = DataSet.objects.filter(active=True).select_related("owner").prefetch_related("fields")
+    if place is not None:
+        found = found.filter(
+            Q(owner=None)
+            | Q(owner_id__in=[*place.ancestor_ids, place.pk])
+            | Q(owner__path__startswith=place.path)
+        )
+    return found
 
 
 def _check(scope: Scope, place: OrgUnit) -> None:
@@ -85,9 +94,12 @@ class Shape:
 _shapes: dict[str, Shape] = {}
 
 
-def reporting_shape(place: OrgUnit, level: str) -> Shape:
-    """The shape of the reporting places of `level` under `place`, cached until the tree changes."""
-    key = f"reporting:shape:2:{tree_version()}:{place.pk}:{level}"  # 2: the Shape class
+def reporting_shape(place: OrgUnit, data_set: DataSet) -> Shape:
+    """The shape of the data set's reporting places under `place`, cached until the tree changes."""
+    level, prefix = data_set.level, data_set.reported_under(place)
+    if prefix is None:
+        return Shape({}, [])
+    key = f"reporting:shape:2:{tree_version()}:{place.pk}:{level}:{prefix}"  # 2: the Shape class
     shape = _shapes.get(key) or cache.get(key)
     if shape is None:
         counts: dict[int, int] = defaultdict(int)
@@ -141,8 +153,9 @@ def completeness(scope: Scope, data_set: DataSet, place: OrgUnit, period_start: 
     _check(scope, place)
     if place.level == data_set.level:
         counts = _tallies(data_set, period_start, [place.pk])
-        return Completeness(PlaceCompleteness(place, 1, **counts.get(place.pk, {})))
-    shape = reporting_shape(place, data_set.level)
+        expected = int(data_set.reported_under(place) is not None)
+        return Completeness(PlaceCompleteness(place, expected, **counts.get(place.pk, {})))
+    shape = reporting_shape(place, data_set)
     counts = _tallies(data_set, period_start, [place.pk, *(child.pk for child in shape.children)])
     rows = [
         PlaceCompleteness(child, shape.expected(child), **counts.get(child.pk, {}))
@@ -182,7 +195,7 @@ def rates_by_level(scope: Scope, data_set: DataSet, place: OrgUnit, period_start
     """For each level under the place down to the reporting one: how many of its places reported
     completely, and the share of reports in."""
     _check(scope, place)
-    shape = reporting_shape(place, data_set.level)
+    shape = reporting_shape(place, data_set)
     below = {pk: value for pk, value in shape.held.items() if pk != place.pk}
     reported = dict(
         ReportTally.objects.filter(
@@ -305,7 +318,7 @@ def period_table(
     """Each day's completeness and submitted sums for each child (or the place itself): the table
     a bureau exports."""
     _check(scope, place)
-    shape = reporting_shape(place, data_set.level)
+    shape = reporting_shape(place, data_set)
     places = [place] if place.level == data_set.level else shape.children
     fields = list(data_set.fields.all())
     kept: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)

@@ -156,7 +156,7 @@ def submit_report(
     earlier = _earlier_submission(submission, place)
     if earlier:
         return earlier
-    if place.level != data_set.level:
+    if place.level != data_set.level or data_set.reported_under(place) is None:
         raise ValidationError(
             _("%(place)s does not report %(data_set)s.") % {"place": place.name, "data_set": data_set.name}
         )
@@ -296,7 +296,9 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
     the messaging backend: its station staff by name and the station's phone. Run twice, it reminds
     once. Answers how many places were reminded."""
     missing = (
-        OrgUnit.objects.filter(level=data_set.level)
+        OrgUnit.objects.filter(
+            level=data_set.level, path__startswith=data_set.owner.path if data_set.owner else ""
+        )
         .exclude(
             pk__in=Report.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
         )
@@ -371,3 +373,93 @@ def count_tally_disagreements() -> int:
 def rebuild_tallies() -> int:
     """Make the kept tallies again from the reports (after a restore, or to check), in the database."""
     return TALLIES.rebuild(_own_tallies_sql())
+
+
+# --- data sets -------------------------------------------------------------------------------------------
+
+DATA_SET_FIELDS = [
+    "code",
+    "name_zh",
+    "name_en",
+    "level",
+    "periodicity",
+    "deadline_hour",
+    "remind_hours_before",
+]
+
+
+@transaction.atomic
+def save_data_set(
+    *,
+    by: User | None,
+    owner: OrgUnit | None,
+    facts: dict[str, Any],
+    fields: list[dict[str, str]],
+    rules: list[tuple[str, str, str]] = (),
+    data_set: DataSet | None = None,
+) -> DataSet:
+    """Define or change a data set of the bureau at `owner`: its facts, its fields (code, Chinese and
+    English names, unit; in order) and its rules (left field code, operator, right field code). Once
+    a data set has reports its fields keep their codes: names, units and new fields may change."""
+    errors: dict[str, list[str]] = {}
+    codes = [f["code"] for f in fields]
+    if not fields:
+        errors.setdefault("fields", []).append(_("Give the data set at least one field."))
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        errors.setdefault("fields", []).append(
+            _("Each field needs its own code: %(codes)s.") % {"codes": ", ".join(repeated)}
+        )
+    taken = DataSet.objects.filter(code=facts["code"]).exclude(pk=data_set.pk if data_set else None)
+    if taken.exists():
+        errors.setdefault("code", []).append(_("Another data set has this code."))
+    if data_set and Report.objects.filter(data_set=data_set).exists():
+        kept = set(data_set.fields.values_list("code", flat=True))
+        if not kept <= set(codes):
+            errors.setdefault("fields", []).append(
+                _("The data set has reports: its fields %(codes)s stay.")
+                % {"codes": ", ".join(sorted(kept - set(codes)))}
+            )
+        if facts["level"] != data_set.level:
+            errors.setdefault("level", []).append(
+                _("The data set has reports: the level that reports it stays.")
+            )
+    for left, _operator, right in rules:
+        if left == right or left not in codes or right not in codes:
+            errors.setdefault("rules", []).append(_("A rule compares two different fields of the data set."))
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(data_set, DATA_SET_FIELDS) if data_set else None
+    data_set = data_set or DataSet(owner=owner)
+    for name in DATA_SET_FIELDS:
+        setattr(data_set, name, facts[name])
+    data_set.save()
+    by_code = {}
+    for position, values in enumerate(fields):
+        by_code[values["code"]], _created = DataField.objects.update_or_create(
+            data_set=data_set,
+            code=values["code"],
+            defaults={
+                "name_zh": values["name_zh"],
+                "name_en": values.get("name_en") or values["name_zh"],
+                "unit": values.get("unit") or "",
+                "position": position,
+            },
+        )
+    DataField.objects.filter(data_set=data_set).exclude(code__in=codes).delete()
+    data_set.rules.all().delete()
+    for left, operator, right in rules:
+        data_set.rules.create(left=by_code[left], operator=operator, right=by_code[right])
+    audit.record(
+        by=by,
+        action="data_set.save",
+        place=owner,
+        target=data_set,
+        before=before,
+        after={
+            **audit.snapshot(data_set, DATA_SET_FIELDS),
+            "fields": codes,
+            "rules": [" ".join(r) for r in rules],
+        },
+    )
+    return data_set

@@ -11,4 +11,7 @@ urlpatterns = [
     path("places/<int:place_id>/reports/export.xlsx", views.export, name="export"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("reports/<int:report_id>/review/", views.review, name="review"),
+    path("places/<int:place_id>/data-sets/", views.data_sets, name="data_sets"),
+    path("places/<int:place_id>/data-sets/new/", views.data_set_new, name="data_set_new"),
+    path("data-sets/<int:data_set_id>/", views.data_set_edit, name="data_set_edit"),
 ]

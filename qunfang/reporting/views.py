@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +19,13 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, period_from, place_for
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.reporting import selectors, services
-from qunfang.reporting.forms import ReportForm, ReturnForm, default_period
+from qunfang.reporting.forms import DataSetForm, FieldRows, ReportForm, ReturnForm, RuleRows, default_period
 from qunfang.reporting.models import DataSet, Report, ReportStatus
 
 
-def _data_set(request) -> DataSet:
-    """The data set the page is for (?set=code), else the first in use."""
-    found = selectors.data_sets()
+def _data_set(request, place) -> DataSet:
+    """The data set the page is for (?set=code), else the first in use at the place."""
+    found = selectors.data_sets(place)
     chosen = request.GET.get("set") or request.POST.get("set")
     data_set = found.filter(code=chosen).first() if chosen else found.first()
     if data_set is None:
@@ -47,7 +47,7 @@ def place_url(place_id: int, data_set: DataSet, day: date) -> str:
 @requires(Capability.VIEW_REPORTS)
 def place_reporting(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_REPORTS)
-    data_set = _data_set(request)
+    data_set = _data_set(request, place)
     day = _day(request, data_set)
     found = selectors.completeness(request.scope, data_set, place, day)
     can_review = request.scope.allows(Capability.APPROVE_REPORTS, place)
@@ -60,7 +60,7 @@ def place_reporting(request, place_id: int):
         {
             "place": place,
             "data_set": data_set,
-            "data_sets": selectors.data_sets(),
+            "data_sets": selectors.data_sets(place),
             "day": day,
             "found": found,
             "grid": selectors.grid(request.scope, data_set, found, day),
@@ -84,7 +84,7 @@ def place_reporting(request, place_id: int):
 @requires(Capability.SUBMIT_REPORTS)
 def submit(request, place_id: int):
     place = place_for(request, place_id, Capability.SUBMIT_REPORTS)
-    data_set = _data_set(request)
+    data_set = _data_set(request, place)
     if place.level != data_set.level:
         raise Http404(_("This place does not report this data set."))
     day = _day(request, data_set)
@@ -179,7 +179,7 @@ def review(request, report_id: int):
 def approve_all(request, place_id: int):
     """Approve every report the place's children sent for the day and nobody returned."""
     place = place_for(request, place_id, Capability.APPROVE_REPORTS)
-    data_set = _data_set(request)
+    data_set = _data_set(request, place)
     try:
         day = date.fromisoformat(request.POST.get("day", ""))
     except ValueError as error:
@@ -193,7 +193,7 @@ def approve_all(request, place_id: int):
 @requires(Capability.VIEW_REPORTS)
 def export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_REPORTS)
-    data_set = _data_set(request)
+    data_set = _data_set(request, place)
     _form, start, end = period_from(request)
     fields = list(data_set.fields.all())
     headings = [
@@ -227,3 +227,83 @@ def export(request, place_id: int):
     name = f"{data_set.code}-{place.pk}-{start}-{end}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- data sets: what the places under a bureau report ---------------------------------------------------
+
+
+@requires(Capability.VIEW_REPORTS)
+def data_sets(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_REPORTS)
+    return render(
+        request,
+        "reporting/data_sets.html",
+        {
+            "place": place,
+            "data_sets": selectors.data_sets(place).prefetch_related("rules__left", "rules__right"),
+            "can_manage": request.scope.allows(Capability.MANAGE_DATA_SETS, place),
+        },
+    )
+
+
+def _data_set_page(request, place, data_set: DataSet | None):
+    """The form of a data set with its fields (and, once saved, its rules); saved through the service."""
+    initial = {}
+    field_rows, rule_rows, codes = [], [], []
+    if data_set:
+        initial = {name: getattr(data_set, name) for name in services.DATA_SET_FIELDS}
+        field_rows = [
+            {"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "unit": f.unit}
+            for f in data_set.fields.all()
+        ]
+        codes = [(f.code, f.name) for f in data_set.fields.all()]
+        rule_rows = [
+            {"left": r.left.code, "operator": r.operator, "right": r.right.code} for r in data_set.rules.all()
+        ]
+    post = request.POST or None
+    form = DataSetForm(post, initial=initial)
+    fields = FieldRows(post, initial=field_rows, prefix="fields")
+    rules = (
+        RuleRows(post, initial=rule_rows, prefix="rules", form_kwargs={"codes": codes}) if data_set else None
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and fields.is_valid()
+        and (rules is None or rules.is_valid())
+    ):
+        try:
+            saved = services.save_data_set(
+                by=request.user,
+                owner=place,
+                facts=form.cleaned_data,
+                fields=[row for row in fields.cleaned_data if row.get("code")],
+                rules=[
+                    (r["left"], r["operator"], r["right"]) for r in (rules.cleaned_data if rules else []) if r
+                ],
+                data_set=data_set,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Data set %(name)s saved.") % {"name": saved.name})
+            return redirect("reporting:data_sets", place_id=place.pk)
+    return render(
+        request,
+        "reporting/data_set_form.html",
+        {"place": place, "data_set": data_set, "form": form, "fields": fields, "rules": rules},
+    )
+
+
+@requires(Capability.MANAGE_DATA_SETS)
+def data_set_new(request, place_id: int):
+    return _data_set_page(request, place_for(request, place_id, Capability.MANAGE_DATA_SETS), None)
+
+
+@requires(Capability.MANAGE_DATA_SETS)
+def data_set_edit(request, data_set_id: int):
+    """Only a bureau's own data sets; the one reported everywhere is the operator's."""
+    data_set = get_object_or_404(DataSet.objects.select_related("owner"), pk=data_set_id, owner__isnull=False)
+    if not request.scope.allows(Capability.MANAGE_DATA_SETS, data_set.owner):
+        raise Http404
+    return _data_set_page(request, data_set.owner, data_set)

@@ -28,7 +28,7 @@ from qunfang.mobilization.models import (
 from qunfang.mobilization.services import Entry, record_day
 from qunfang.registry.models import FamilyMember, RollImport, Veteran
 from qunfang.registry.services import add_family_member, create_veteran
-from qunfang.reporting.models import Report, ReportTally, ReportVersion
+from qunfang.reporting.models import DataField, DataSet, Report, ReportTally, ReportVersion
 from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
 
 
@@ -66,6 +66,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "deed_id": lambda t: t.people["deed_id"],
     "photo_id": lambda t: t.people["photo_id"],
     "report_id": lambda t: t.people["report_id"],
+    "data_set_id": lambda t: t.people["data_set_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -82,7 +83,18 @@ def snapshot() -> list:
         list(DailyTotal.objects.order_by("pk").values()),
         *(
             list(model.objects.order_by("pk").values())
-            for model in (Volunteer, Team, Deployment, Deed, Photo, Report, ReportVersion, ReportTally)
+            for model in (
+                Volunteer,
+                Team,
+                Deployment,
+                Deed,
+                Photo,
+                Report,
+                ReportVersion,
+                ReportTally,
+                DataSet,
+                DataField,
+            )
         ),
         list(Team.members.through.objects.order_by("pk").values()),
     ]
