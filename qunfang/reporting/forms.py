@@ -11,9 +11,13 @@ from qunfang.reporting.models import DataSet, Periodicity, Report, Rule
 
 
 def default_period(data_set: DataSet):
-    """The period a station most likely means: before the deadline hour, yesterday's (still due);
-    after it, today's."""
+    """The period a station most likely means: before the deadline hour, the last one (still due);
+    after it, the current one. Weekly periods start on Mondays."""
     now = timezone.localtime()
+    if data_set.periodicity == "weekly":
+        monday = now.date() - timedelta(days=now.weekday())
+        due_today = now.weekday() == 0 and now.hour < data_set.deadline_hour
+        return monday - timedelta(days=7) if due_today else monday
     return now.date() - timedelta(days=1) if now.hour < data_set.deadline_hour else now.date()
 
 

@@ -163,6 +163,8 @@ def submit_report(
     now = at or timezone.now()
     if period_start > timezone.localdate(now):
         raise ValidationError({"period_start": _("The period is in the future.")})
+    if period_length(data_set) == 7 and period_start.weekday() != 0:
+        raise ValidationError({"period_start": _("A weekly report's period starts on a Monday.")})
     checked = _checked_values(data_set, values or {}, zero)
     report, created = _locked_report(data_set, place, period_start, now)
     # Whoever held the lock before us may have been this very submission, sent twice at once.

@@ -78,6 +78,17 @@ def test_bad_reports_are_refused_with_the_reason_and_store_nothing(world, epidem
     assert not Report.objects.exists() and not ReportVersion.objects.exists()
 
 
+def test_a_weekly_report_starts_on_a_monday(world, epidemic):
+    epidemic.periodicity = "weekly"
+    epidemic.save()
+    with pytest.raises(ValidationError, match="周一"):
+        submit(
+            world.carol, world.jingkou, epidemic, "k1", period_start=date(2020, 1, 22), zero=True
+        )  # a Wednesday
+    report = submit(world.carol, world.jingkou, epidemic, "k2", period_start=date(2020, 1, 20), zero=True)
+    assert services.deadline(epidemic, report.period_start) == datetime(2020, 1, 27, 10, 0, tzinfo=CHINA)
+
+
 def test_a_town_does_not_report_the_villages_data_set(world, epidemic):
     with pytest.raises(ValidationError, match="不报送"):
         submit(world.bob, world.longjing, epidemic, "k1", zero=True)
