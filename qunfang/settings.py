@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "qunfang.registry",
     "qunfang.mobilization",
     "qunfang.reporting",
+    "qunfang.messaging",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from qunfang.core.personal import PHONE, mask
 
 log = logging.getLogger("qunfang.messaging")
 
@@ -24,7 +27,9 @@ class Recipient:
 
 
 @dataclass
-class Message:
+class Outgoing:
+    """A text on its way to its recipients."""
+
     recipients: list[Recipient]
     text: str
     topic: str = ""  # what it is about, for the log: "report-reminder"
@@ -32,28 +37,37 @@ class Message:
 
 
 class ConsoleBackend:
-    """Writes each message as one JSON line to the messages log and to the process's log."""
+    """Writes each message as one JSON line to the messages log and to the process's log. Mobile
+    numbers are written masked: the log is a file anyone on the machine may read."""
 
-    def send(self, message: Message) -> int:
+    def send(self, message: Outgoing) -> str:
+        """Deliver the message; answers the provider's id for it."""
         line = {
             "at": timezone.now().isoformat(),
+            "channel": "console",
             "topic": message.topic,
-            "to": [r.__dict__ for r in message.recipients],
+            "to": [{**r.__dict__, "phone": _masked(r.phone)} for r in message.recipients],
             "text": message.text,
             **message.extra,
         }
         with open(settings.MESSAGES_LOG, "a", encoding="utf-8") as out:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         log.info("message to %s: %s", ", ".join(r.name for r in message.recipients), message.text)
-        return len(message.recipients)
+        return f"console-{uuid.uuid4().hex[:16]}"
+
+
+def _masked(phone: str) -> str:
+    if not phone.startswith("+86"):
+        return phone  # a station's landline, public anyway
+    return mask(PHONE, phone)
 
 
 def backend() -> ConsoleBackend:
     return import_string(settings.MESSAGING_BACKEND)()
 
 
-def send(message: Message) -> int:
-    """Send the message; answers how many recipients it went to."""
+def send(message: Outgoing) -> str | None:
+    """Send the message; answers the provider's id for it (None when it had nobody to go to)."""
     if not message.recipients:
-        return 0
+        return None
     return backend().send(message)

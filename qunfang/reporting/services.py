@@ -15,7 +15,7 @@ from qunfang.core import audit
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.tallies import Tally, table
-from qunfang.messaging.backends import Message, Recipient, send
+from qunfang.messaging.backends import Outgoing, Recipient, send
 from qunfang.reporting.models import (
     DataField,
     DataSet,
@@ -327,7 +327,7 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
             )
             if created:
                 text = _reminder_text(data_set, place, period_start)
-                send(Message(recipients, text, topic="report-reminder", extra={"place_id": place.pk}))
+                send(Outgoing(recipients, text, topic="report-reminder", extra={"place_id": place.pk}))
                 reminded += 1
     return reminded
 

@@ -1,0 +1,95 @@
+"""Campaigns of messages to chosen veterans: a template, an audience saved with the campaign, and one
+message row per recipient, made when the campaign starts (the list is frozen then) and unique per
+campaign and veteran, so that nobody ever gets the same campaign twice."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qunfang.core.access import PlaceScopedQuerySet
+from qunfang.core.models import OrgUnit
+
+
+class Channel(models.TextChoices):
+    CONSOLE = "console", _("Console (test)")
+    SMS = "sms", _("SMS")
+
+
+class Template(models.Model):
+    """A text with variables ({name}, {place}) for one channel. An SMS template is used only once the
+    provider has approved it; the bureau marks it so, with the provider's template code."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.SMS)
+    name = models.CharField(_("name"), max_length=80)
+    body = models.TextField(_("text"), max_length=1000)
+    approved = models.BooleanField(_("approved for use"), default=False)
+    provider_code = models.CharField(_("provider's template code"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Done")
+
+
+class Campaign(models.Model):
+    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    name = models.CharField(_("name"), max_length=100)
+    template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="campaigns")
+    # Who it goes to, as chosen: {"places": [ids], "category": "", "tag": ""}; frozen into messages at start.
+    audience = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    recipients = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MessageState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class Message(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    veteran = models.ForeignKey("registry.Veteran", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    state = models.CharField(max_length=12, choices=MessageState.choices, default=MessageState.QUEUED)
+    provider_id = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # The idempotency key: one message per campaign and recipient, whatever happens.
+            models.UniqueConstraint(fields=["campaign", "veteran"], name="one_message_per_recipient")
+        ]
+        indexes = [models.Index(fields=["campaign", "state"], name="message_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.veteran_id} {self.state}"

@@ -1,0 +1,239 @@
+"""Writes of messaging: templates, campaigns started (the recipient list frozen into one message row
+each, in one statement), and messages sent through the channel's backend, each exactly once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qunfang.core import audit
+from qunfang.core.models import OrgUnit, User
+from qunfang.lib.tallies import table
+from qunfang.messaging.backends import Outgoing, Recipient, backend
+from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
+from qunfang.registry.models import Status, Veteran
+
+# What a template may say about its recipient; each becomes that person's value when the list freezes.
+VARIABLES = {
+    "name": gettext_lazy("the veteran's name"),
+    "place": gettext_lazy("the veteran's village or community"),
+}
+VARIABLE = re.compile(r"\{(\w*)\}")
+# China's SMS: 70 characters in one message; longer texts go in parts of 67. Providers refuse over 500.
+SMS_SINGLE, SMS_PART, SMS_LIMIT = 70, 67, 500
+
+
+@dataclass(frozen=True)
+class Length:
+    characters: int  # with the longest value each variable is likely to take
+    segments: int
+
+
+def sms_length(body: str) -> Length:
+    """How long the text is once filled in (names up to 4 characters, places up to 10) and in how many
+    SMS it goes."""
+    filled = VARIABLE.sub(lambda m: "某" * (4 if m.group(1) == "name" else 10), body)
+    characters = len(filled)
+    segments = 1 if characters <= SMS_SINGLE else -(-characters // SMS_PART)
+    return Length(characters, segments)
+
+
+def check_body(body: str, channel: str) -> None:
+    unknown = sorted({m.group(1) for m in VARIABLE.finditer(body)} - VARIABLES.keys())
+    if unknown:
+        raise ValidationError(
+            {
+                "body": _("The text uses {%(names)s}, which has no value; it may use {name} and {place}.")
+                % {"names": "}, {".join(unknown)}
+            }
+        )
+    if channel == Channel.SMS and sms_length(body).characters > SMS_LIMIT:
+        raise ValidationError(
+            {
+                "body": _("An SMS holds at most %(limit)s characters once filled in; this one has %(n)s.")
+                % {"limit": SMS_LIMIT, "n": sms_length(body).characters}
+            }
+        )
+
+
+@transaction.atomic
+def save_template(
+    *, by: User | None, place: OrgUnit, template: Template | None = None, **fields: Any
+) -> Template:
+    check_body(fields["body"], fields["channel"])
+    template = template or Template(place=place)
+    for name, value in fields.items():
+        setattr(template, name, value)
+    template.save()
+    audit.record(by=by, action="template.save", place=place, target=template, after=fields)
+    return template
+
+
+# --- audiences and campaigns ---------------------------------------------------------------------------
+
+
+def audience(place: OrgUnit, filters: dict[str, Any]) -> QuerySet[Veteran]:
+    """The veterans a campaign of `place` reaches with these filters: living here, with a mobile, not
+    opted out of SMS; in the chosen places under it (or all of it), of the category, with the tag."""
+    found = Veteran.objects.filter(
+        place__path__startswith=place.path, status=Status.ACTIVE, phone__isnull=False, sms_opt_out=False
+    )
+    chosen = OrgUnit.objects.filter(pk__in=filters.get("places") or [], path__startswith=place.path)
+    if filters.get("places"):
+        paths = list(chosen.values_list("path", flat=True))
+        if not paths:
+            return found.none()
+        within = Q()
+        for path in paths:
+            within |= Q(place__path__startswith=path)
+        found = found.filter(within)
+    if filters.get("category"):
+        found = found.filter(category=filters["category"])
+    if filters.get("tag"):
+        found = found.filter(tags__name=filters["tag"])
+    return found
+
+
+def render(body: str, veteran: Veteran) -> str:
+    return body.replace("{name}", veteran.name).replace("{place}", veteran.place.name)
+
+
+@transaction.atomic
+def create_campaign(
+    *, by: User | None, place: OrgUnit, name: str, template: Template, filters: dict[str, Any]
+) -> Campaign:
+    campaign = Campaign.objects.create(
+        place=place, name=name, template=template, audience=filters, created_by=by if by and by.pk else None
+    )
+    audit.record(by=by, action="campaign.create", place=place, target=campaign, after={"audience": filters})
+    return campaign
+
+
+def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
+    """Freeze the recipient list into one message row each (the text filled in by the database, in one
+    statement) and queue the sending. Refused before anything is written if the template is not
+    approved or nobody would receive it; a campaign starts once."""
+    from qunfang.messaging.tasks import send_campaign
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().select_related("template").get(pk=campaign.pk)
+        if campaign.status != CampaignStatus.DRAFT:
+            return campaign
+        if not campaign.template.approved:
+            raise ValidationError(_("The template is not approved for use yet."))
+        check_body(campaign.template.body, campaign.template.channel)
+        recipients = audience(campaign.place, campaign.audience)
+        count = _freeze(campaign, recipients)
+        if count == 0:
+            raise ValidationError(_("Nobody would receive this campaign: the audience is empty."))
+        campaign.status, campaign.recipients, campaign.started_at = (
+            CampaignStatus.SENDING,
+            count,
+            timezone.now(),
+        )
+        campaign.save(update_fields=["status", "recipients", "started_at"])
+        audit.record(
+            by=by, action="campaign.start", place=campaign.place, target=campaign, after={"recipients": count}
+        )
+        transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
+    return campaign
+
+
+def _freeze(campaign: Campaign, recipients: QuerySet[Veteran]) -> int:
+    """INSERT … SELECT: the message rows made in the database from the audience's query, the text
+    filled in with each veteran's name and place by REPLACE (both PostgreSQL and SQLite have it)."""
+    ids_sql, ids_params = recipients.values("pk").query.sql_with_params()
+    veterans, places = table(Veteran), table(OrgUnit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(Message)}"
+            " (campaign_id, veteran_id, text, state, provider_id, error, attempts)"
+            " SELECT %s, v.id, REPLACE(REPLACE(%s, '{name}', v.name), '{place}', p.name), %s, '', '', 0"
+            f" FROM {veterans} v JOIN {places} p ON p.id = v.place_id WHERE v.id IN ({ids_sql})",
+            [campaign.pk, campaign.template.body, MessageState.QUEUED, *ids_params],
+        )
+        return cursor.rowcount
+
+
+# --- sending ---------------------------------------------------------------------------------------------
+
+BATCH = 200
+
+
+def _claim(campaign: Campaign) -> list[Message]:
+    """The next queued messages, marked as being sent (on PostgreSQL, rows another worker holds are
+    skipped, so several workers share a campaign)."""
+    with transaction.atomic():
+        queued = Message.objects.filter(campaign=campaign, state=MessageState.QUEUED).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            queued = queued.select_for_update(skip_locked=True)
+        batch = list(queued.select_related("veteran")[:BATCH])
+        Message.objects.filter(pk__in=[m.pk for m in batch]).update(
+            state=MessageState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    return batch
+
+
+def send_campaign(campaign_id: int) -> int:
+    """Send the campaign's queued messages until none is left; answers how many were sent. Messages a
+    dead worker left being sent are queued again first (the console backend may then write one twice;
+    a provider is given the message's id and drops the repeat)."""
+    campaign = Campaign.objects.select_related("template").get(pk=campaign_id)
+    Message.objects.filter(campaign=campaign, state=MessageState.SENDING).update(state=MessageState.QUEUED)
+    sender = backend()
+    sent = 0
+    while batch := _claim(campaign):
+        results = []
+        for message in batch:
+            phone = message.veteran.phone.reveal()  # the gateway needs the number; no person sees it
+            try:
+                provider_id = sender.send(
+                    Outgoing(
+                        [Recipient(message.veteran.name, phone)],
+                        message.text,
+                        topic=f"campaign-{campaign.pk}",
+                        extra={"message_id": message.pk},
+                    )
+                )
+                results.append((message.pk, MessageState.SENT, provider_id, ""))
+            except Exception as error:  # noqa: BLE001 (any failure of the channel fails this message, visibly)
+                results.append((message.pk, MessageState.FAILED, "", str(error)[:300]))
+        with transaction.atomic():
+            for pk, state, provider_id, error in results:
+                Message.objects.filter(pk=pk).update(
+                    state=state, provider_id=provider_id or "", error=error, updated_at=timezone.now()
+                )
+        sent += sum(1 for r in results if r[1] == MessageState.SENT)
+    Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
+        status=CampaignStatus.DONE, finished_at=timezone.now()
+    )
+    return sent
+
+
+def retry_failed(*, by: User | None, campaign: Campaign) -> int:
+    """Queue the failed messages again and send them: one click for the bureau."""
+    from qunfang.messaging.tasks import send_campaign as send_task
+
+    with transaction.atomic():
+        count = Message.objects.filter(campaign=campaign, state=MessageState.FAILED).update(
+            state=MessageState.QUEUED, error=""
+        )
+        if count:
+            Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.SENDING, finished_at=None)
+            audit.record(
+                by=by,
+                action="campaign.retry",
+                place=campaign.place,
+                target=campaign,
+                after={"messages": count},
+            )
+            transaction.on_commit(lambda: send_task.enqueue(campaign.pk))
+    return count

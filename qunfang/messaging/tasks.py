@@ -1,0 +1,12 @@
+"""Background work of messaging. Every task is idempotent: run twice, it sends each message once."""
+
+from django_tasks import task
+
+from qunfang.core.audit import Origin, current_origin
+from qunfang.messaging import services
+
+
+@task()
+def send_campaign(campaign_id: int) -> int:
+    current_origin.set(Origin(None, "task"))
+    return services.send_campaign(campaign_id)

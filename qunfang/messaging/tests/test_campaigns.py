@@ -1,0 +1,143 @@
+"""A bureau sends a campaign to chosen veterans: the list is frozen when it starts, one message each,
+sent once each even when a worker dies halfway; bad templates and empty audiences are refused before
+anything is written."""
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from qunfang.messaging import services
+from qunfang.messaging.models import Campaign, CampaignStatus, Message, MessageState
+from qunfang.registry.services import create_veteran
+from qunfang.registry.synthetic import synthetic_id
+
+
+@pytest.fixture
+def veterans(world):
+    made = [
+        create_veteran(
+            by=None,
+            place=world.jingkou,
+            name="张伟",
+            id_number=synthetic_id("441803", 1),
+            phone="13800000001",
+        ),
+        create_veteran(
+            by=None,
+            place=world.jingkou,
+            name="王芳",
+            id_number=synthetic_id("441803", 2),
+            phone="13800000002",
+        ),
+        create_veteran(
+            by=None,
+            place=world.jingkou,
+            name="李强",
+            id_number=synthetic_id("441803", 3),
+            phone="13800000003",
+            sms_opt_out=True,
+        ),
+        create_veteran(
+            by=None, place=world.nankeng, name="刘洋", id_number=synthetic_id("441803", 4)
+        ),  # no mobile
+        create_veteran(
+            by=None,
+            place=world.nankeng,
+            name="陈静",
+            id_number=synthetic_id("441803", 5),
+            phone="13800000005",
+        ),
+    ]
+    return made
+
+
+def template(world, body="{name}同志：请做好疫情防护。{place}村委会", approved=True, channel="console"):
+    return services.save_template(
+        by=None, place=world.qingxin, name="防疫提醒", body=body, channel=channel, approved=approved
+    )
+
+
+def campaign(world, filters=None, **kwargs):
+    return services.create_campaign(
+        by=world.alice,
+        place=world.qingxin,
+        name="防疫提醒",
+        template=template(world, **kwargs),
+        filters=filters or {},
+    )
+
+
+def sent_lines():
+    return [json.loads(line) for line in settings.MESSAGES_LOG.read_text().splitlines()]
+
+
+def test_every_reachable_veteran_gets_the_campaign_once_with_their_own_name(
+    world, veterans, django_capture_on_commit_callbacks
+):
+    chosen = campaign(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_campaign(by=world.alice, campaign=chosen)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_campaign(by=world.alice, campaign=chosen)  # a second start does nothing
+    chosen.refresh_from_db()
+    assert chosen.status == CampaignStatus.DONE and chosen.recipients == 3  # opted out and no mobile left out
+    assert sorted(m.text for m in Message.objects.all()) == sorted(
+        [
+            "张伟同志：请做好疫情防护。迳口村村委会",
+            "王芳同志：请做好疫情防护。迳口村村委会",
+            "陈静同志：请做好疫情防护。南坑村村委会",
+        ]
+    )
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}
+    assert sorted(line["to"][0]["phone"] for line in sent_lines()) == [
+        "138****0001",
+        "138****0002",
+        "138****0005",
+    ]
+
+
+def test_a_worker_killed_while_sending_leaves_nothing_unsent_and_no_one_twice(world, veterans):
+    chosen = campaign(world)
+    services.start_campaign(by=world.alice, campaign=chosen)  # the task is not run: on_commit not executed
+    Message.objects.filter(pk=Message.objects.order_by("pk").first().pk).update(state=MessageState.SENDING)
+    assert services.send_campaign(chosen.pk) == 3
+    assert services.send_campaign(chosen.pk) == 0  # run again: nothing more to send
+    assert Message.objects.filter(state=MessageState.SENT).count() == 3 == Message.objects.count()
+
+
+def test_the_audience_narrows_by_place(world, veterans):
+    chosen = campaign(world, filters={"places": [world.nankeng.pk]})
+    assert list(services.audience(world.qingxin, chosen.audience).values_list("name", flat=True)) == ["陈静"]
+    assert services.audience(world.qingxin, {"places": [world.hunnan.pk]}).count() == 0  # outside: nobody
+
+
+@pytest.mark.parametrize(
+    "kwargs, filters, message",
+    [
+        ({"approved": False}, {}, "尚未批准"),
+        ({}, {"category": "retired_cadre"}, "没有人"),
+    ],
+)
+def test_a_campaign_that_cannot_go_is_refused_before_anything_is_written(
+    world, veterans, kwargs, filters, message
+):
+    chosen = campaign(world, filters=filters, **kwargs)
+    with pytest.raises(ValidationError, match=message):
+        services.start_campaign(by=world.alice, campaign=chosen)
+    assert not Message.objects.exists() and Campaign.objects.get().status == CampaignStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [("{名字}同志您好", "没有值"), ("很长的短信" * 120, "500")],
+)
+def test_a_template_with_an_unknown_variable_or_too_long_is_refused(world, body, message):
+    with pytest.raises(ValidationError, match=message):
+        template(world, body=body, channel="sms")
+
+
+def test_an_sms_template_shows_its_length_and_segments():
+    assert services.sms_length("{name}同志：请做好防护。") == services.Length(13, 1)
+    assert services.sms_length("字" * 71).segments == 2 and services.sms_length("字" * 135).segments == 3
