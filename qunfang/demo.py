@@ -2,11 +2,18 @@
 idempotent and writes through the app's services, so the demo shows what the real code paths make."""
 
 from qunfang.core import demo as core_demo
+from qunfang.messaging import demo as messaging_demo
 from qunfang.mobilization import demo as mobilization_demo
 from qunfang.registry import demo as registry_demo
 from qunfang.reporting import demo as reporting_demo
 
-LOADERS = [core_demo.load, registry_demo.load, mobilization_demo.load, reporting_demo.load]
+LOADERS = [
+    core_demo.load,
+    registry_demo.load,
+    mobilization_demo.load,
+    reporting_demo.load,
+    messaging_demo.load,
+]
 
 
 def load_all() -> list[str]:

@@ -127,7 +127,24 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         },
         fields=[{"code": "sandbags", "name_zh": text[:80], "name_en": "Sandbags", "unit": "袋"}],
     )
+    from qunfang.messaging import services as messaging
+
+    campaign = messaging.create_campaign(
+        by=None,
+        place=place,
+        name=text[:100],
+        template=messaging.save_template(
+            by=None,
+            place=place,
+            name=text[:80],
+            body="{name}：" + text[:200],
+            channel="console",
+            approved=True,
+        ),
+        filters={},
+    )
     return {
+        "campaign_id": campaign.pk,
         "data_set_id": data_set.pk,
         "report_id": report.pk,
         "volunteer_id": volunteer.pk,
@@ -213,16 +230,15 @@ def current_code(device: TOTPDevice) -> str:
 
 
 class ClosingClient(Client):
-    """A test client that reads a streamed answer (a photo, a file) whole and closes it, as a web server
-    does. Django's own leaves the file open: the garbage collector closes it later, anywhere, with a
-    ResourceWarning that once broke an unrelated import in the middle of a test."""
+    """A test client that reads a streamed answer (a photo, a file) whole, as a web server does; the
+    test client closes it once read. Left unread, the file stays open until the garbage collector
+    closes it, anywhere, with a ResourceWarning that once broke an unrelated import mid-test. (Not
+    response.close() here: that would also close the test's database connection.)"""
 
     def request(self, **request: Any) -> HttpResponseBase:
         response = super().request(**request)
         if response.streaming:
-            body = list(response.streaming_content)
-            response.close()
-            response.streaming_content = body
+            response.streaming_content = list(response.streaming_content)
         return response
 
 

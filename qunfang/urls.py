@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("qunfang.registry.urls")),
     path("", include("qunfang.mobilization.urls")),
     path("", include("qunfang.reporting.urls")),
+    path("", include("qunfang.messaging.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

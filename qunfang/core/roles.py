@@ -32,6 +32,7 @@ class Capability(StrEnum):
     SUBMIT_REPORTS = "submit_reports"  # a place's own daily report, and its corrections
     APPROVE_REPORTS = "approve_reports"  # approve or return the reports of the places one level down
     MANAGE_DATA_SETS = "manage_data_sets"  # define what the places under a bureau report (bureau admins)
+    SEND_CAMPAIGNS = "send_campaigns"  # templates and campaigns of messages to veterans (bureau admins)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

@@ -191,11 +191,11 @@ def send_campaign(campaign_id: int) -> int:
     sender = backend()
     sent = 0
     while batch := _claim(campaign):
-        results = []
+        now = timezone.now()
         for message in batch:
             phone = message.veteran.phone.reveal()  # the gateway needs the number; no person sees it
             try:
-                provider_id = sender.send(
+                message.provider_id = sender.send(
                     Outgoing(
                         [Recipient(message.veteran.name, phone)],
                         message.text,
@@ -203,15 +203,12 @@ def send_campaign(campaign_id: int) -> int:
                         extra={"message_id": message.pk},
                     )
                 )
-                results.append((message.pk, MessageState.SENT, provider_id, ""))
+                message.state, message.error = MessageState.SENT, ""
             except Exception as error:  # noqa: BLE001 (any failure of the channel fails this message, visibly)
-                results.append((message.pk, MessageState.FAILED, "", str(error)[:300]))
-        with transaction.atomic():
-            for pk, state, provider_id, error in results:
-                Message.objects.filter(pk=pk).update(
-                    state=state, provider_id=provider_id or "", error=error, updated_at=timezone.now()
-                )
-        sent += sum(1 for r in results if r[1] == MessageState.SENT)
+                message.state, message.error = MessageState.FAILED, str(error)[:300]
+            message.updated_at = now
+        Message.objects.bulk_update(batch, ["state", "provider_id", "error", "updated_at"])
+        sent += sum(1 for message in batch if message.state == MessageState.SENT)
     Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
         status=CampaignStatus.DONE, finished_at=timezone.now()
     )

@@ -15,6 +15,7 @@ from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.messaging.models import Campaign, Message, Template
 from qunfang.mobilization.models import (
     ActivityRecord,
     ActivityType,
@@ -67,6 +68,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "photo_id": lambda t: t.people["photo_id"],
     "report_id": lambda t: t.people["report_id"],
     "data_set_id": lambda t: t.people["data_set_id"],
+    "campaign_id": lambda t: t.people["campaign_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -94,6 +96,9 @@ def snapshot() -> list:
                 ReportTally,
                 DataSet,
                 DataField,
+                Template,
+                Campaign,
+                Message,
             )
         ),
         list(Team.members.through.objects.order_by("pk").values()),

@@ -37,7 +37,6 @@ def test_a_deed_photo_is_shrunk_turned_upright_and_loses_its_camera_data(world, 
     assert photo.caption == "送达社区"
     shown = as_user(world.alice).get(f"/photos/{photo.pk}/")
     assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
-    shown.close()  # the file response holds the stored file open until closed, as a server would
     assert as_user(world.erin).get(f"/photos/{photo.pk}/").status_code == 404  # another district
 
 

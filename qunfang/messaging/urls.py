@@ -1,0 +1,14 @@
+from django.urls import path
+
+from qunfang.messaging import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("places/<int:place_id>/campaigns/", views.campaigns, name="campaigns"),
+    path("places/<int:place_id>/campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("places/<int:place_id>/templates/new/", views.template_new, name="template_new"),
+    path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
+    path("campaigns/<int:campaign_id>/start/", views.campaign_start, name="campaign_start"),
+    path("campaigns/<int:campaign_id>/retry/", views.campaign_retry, name="campaign_retry"),
+]
