@@ -77,6 +77,7 @@ def validation_error(request, exc):
 
 
 from qunfang.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.messaging.api import router as messaging_router  # noqa: E402
 from qunfang.mobilization.api import router as mobilization_router  # noqa: E402
 from qunfang.registry.api import router as registry_router  # noqa: E402
 from qunfang.reporting.api import router as reporting_router  # noqa: E402
@@ -85,3 +86,4 @@ api.add_router("/", core_router)
 api.add_router("/", registry_router)
 api.add_router("/", mobilization_router)
 api.add_router("/", reporting_router)
+api.add_router("/", messaging_router)

@@ -1,0 +1,187 @@
+"""Messaging under /api/v1: templates, campaigns (create, count the audience, start, progress, retry the
+failed) and a campaign's messages, phones masked."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from qunfang.core.access import get_for
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.messaging import selectors, services
+from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState
+
+router = Router(tags=["messaging"])
+
+
+def _place(request, place_id: int) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), Capability.SEND_CAMPAIGNS, pk=place_id)
+
+
+def _campaign(request, campaign_id: int) -> Campaign:
+    return get_for(
+        request.scope,
+        Campaign.objects.select_related("template", "place"),
+        Capability.SEND_CAMPAIGNS,
+        pk=campaign_id,
+    )
+
+
+class TemplateIn(Schema):
+    place_id: Id
+    name: Text = Field(..., min_length=1, max_length=80)
+    channel: Channel
+    body: Text = Field(..., min_length=1, max_length=1000)
+    provider_code: Text = Field("", max_length=40)
+    approved: bool = False
+
+
+class TemplateOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    channel: Channel
+    body: str
+    provider_code: str
+    approved: bool
+    characters: int
+    segments: int
+
+    @staticmethod
+    def resolve_characters(template) -> int:
+        return services.sms_length(template.body).characters
+
+    @staticmethod
+    def resolve_segments(template) -> int:
+        return services.sms_length(template.body).segments
+
+
+class Audience(Schema):
+    places: list[Id] = Field([], max_length=500, description="only these places under the campaign's")
+    category: Text = Field("", max_length=30)
+    tag: Text = Field("", max_length=30)
+
+
+class CampaignIn(Schema):
+    place_id: Id
+    name: Text = Field(..., min_length=1, max_length=100)
+    template_id: Id
+    audience: Audience = Audience()
+
+
+class Progress(Schema):
+    queued: int
+    sending: int
+    sent: int
+    delivered: int
+    failed: int
+
+
+class CampaignOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    template_id: int
+    audience: dict
+    status: CampaignStatus
+    recipients: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    progress: Progress
+
+    @staticmethod
+    def resolve_progress(campaign) -> dict:
+        return selectors.progress(campaign)
+
+
+class CountOut(Schema):
+    recipients: int
+    sample: str
+
+
+class MessageOut(Schema):
+    id: int
+    veteran_id: int
+    phone: str = Field(..., description="masked")
+    text: str
+    state: MessageState
+    provider_id: str
+    error: str
+    attempts: int
+
+    @staticmethod
+    def resolve_phone(message: Message) -> str:
+        return str(message.veteran.phone or "")
+
+
+@router.get("/messaging/templates", response={200: list[TemplateOut], **ERRORS})
+def list_templates(request, place_id: Id):
+    return selectors.templates(request.scope, _place(request, place_id))
+
+
+@router.post("/messaging/templates", response={201: TemplateOut, **ERRORS})
+def create_template(request, data: TemplateIn):
+    place = _place(request, data.place_id)
+    fields = data.dict(exclude={"place_id"})
+    return Status(201, services.save_template(by=request.auth, place=place, **fields))
+
+
+@router.get("/messaging/campaigns", response={200: list[CampaignOut], **ERRORS})
+@paginate(Pages)
+def list_campaigns(request, place_id: Id):
+    return selectors.campaigns(request.scope, _place(request, place_id))
+
+
+@router.post("/messaging/campaigns/count", response={200: CountOut, **ERRORS})
+def count_audience(request, data: CampaignIn):
+    """How many would receive the campaign, and the message the first of them would get."""
+    place = _place(request, data.place_id)
+    template = selectors.templates(request.scope, place).filter(pk=data.template_id).first()
+    if template is None:
+        raise ValidationError(_("No such template here."))
+    recipients = services.audience(place, data.audience.dict())
+    first = recipients.select_related("place").order_by("pk").first()
+    return {
+        "recipients": recipients.count(),
+        "sample": services.render(template.body, first) if first else "",
+    }
+
+
+@router.post("/messaging/campaigns", response={201: CampaignOut, **ERRORS})
+def create_campaign(request, data: CampaignIn):
+    place = _place(request, data.place_id)
+    template = selectors.templates(request.scope, place).filter(pk=data.template_id).first()
+    if template is None:
+        raise ValidationError(_("No such template here."))
+    campaign = services.create_campaign(
+        by=request.auth, place=place, name=data.name, template=template, filters=data.audience.dict()
+    )
+    return Status(201, campaign)
+
+
+@router.get("/messaging/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS})
+def get_campaign(request, campaign_id: Id):
+    return _campaign(request, campaign_id)
+
+
+@router.post("/messaging/campaigns/{campaign_id}/start", response={200: CampaignOut, **ERRORS})
+def start_campaign(request, campaign_id: Id):
+    """Freeze the recipients and send; refused (422) before anything is written if it cannot go."""
+    return services.start_campaign(by=request.auth, campaign=_campaign(request, campaign_id))
+
+
+@router.post("/messaging/campaigns/{campaign_id}/retry", response={200: CampaignOut, **ERRORS})
+def retry_failed(request, campaign_id: Id):
+    campaign = _campaign(request, campaign_id)
+    services.retry_failed(by=request.auth, campaign=campaign)
+    return _campaign(request, campaign_id)
+
+
+@router.get("/messaging/campaigns/{campaign_id}/messages", response={200: list[MessageOut], **ERRORS})
+@paginate(Pages)
+def list_messages(request, campaign_id: Id, state: Query[MessageState | None] = None):
+    return selectors.messages(_campaign(request, campaign_id), state or "")
