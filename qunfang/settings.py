@@ -195,7 +195,20 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database
 
 # Messages to people (reminders now; campaigns with the messaging issue): the console backend writes
 # them to this file and the log, so the embedded setup needs no provider account.
-MESSAGING_BACKEND = "qunfang.messaging.backends.ConsoleBackend"
+MESSAGING_BACKENDS = {
+    "console": "qunfang.messaging.backends.ConsoleBackend",
+    # SMS goes to the console too until a provider is configured: "aliyun" (the only one so far).
+    "sms": {
+        "console": "qunfang.messaging.backends.ConsoleBackend",
+        "aliyun": "qunfang.messaging.aliyun.AliyunSmsBackend",
+    }[env_str("SMS_PROVIDER", "console")],
+}
+ALIYUN_SMS = {
+    "ACCESS_KEY_ID": env_str("ALIYUN_SMS_ACCESS_KEY_ID"),
+    "ACCESS_KEY_SECRET": env_str("ALIYUN_SMS_ACCESS_KEY_SECRET"),
+    "SIGN_NAME": env_str("ALIYUN_SMS_SIGN_NAME"),
+    "ENDPOINT": env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+}
 MESSAGES_LOG = Path(env_str("MESSAGES_LOG", str(VAR_DIR / "messages.log")))
 
 # Short-lived shared state, such as an import's progress, which the web processes read while a worker

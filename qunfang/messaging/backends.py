@@ -28,12 +28,25 @@ class Recipient:
 
 @dataclass
 class Outgoing:
-    """A text on its way to its recipients."""
+    """A text on its way to its recipients. SMS providers send approved templates, not free text:
+    they get the template's code and the values of its variables instead of the text."""
 
     recipients: list[Recipient]
     text: str
     topic: str = ""  # what it is about, for the log: "report-reminder"
     extra: dict = field(default_factory=dict)
+    template_code: str = ""
+    params: dict = field(default_factory=dict)
+    key: str = ""  # ours for this message, given to the provider to match receipts and checks to it
+
+
+class SendError(Exception):
+    """A channel did not take a message: `retry` says whether a later attempt may succeed (throttled,
+    the provider down) or not (an invalid number, a template the provider does not know)."""
+
+    def __init__(self, message: str, *, retry: bool):
+        super().__init__(message)
+        self.retry = retry
 
 
 class ConsoleBackend:
@@ -62,12 +75,14 @@ def _masked(phone: str) -> str:
     return mask(PHONE, phone)
 
 
-def backend() -> ConsoleBackend:
-    return import_string(settings.MESSAGING_BACKEND)()
+def backend(channel: str = "console"):
+    """The backend that carries the channel's messages (settings.MESSAGING_BACKENDS)."""
+    return import_string(settings.MESSAGING_BACKENDS[channel])()
 
 
 def send(message: Outgoing) -> str | None:
-    """Send the message; answers the provider's id for it (None when it had nobody to go to)."""
+    """Send the message through the console channel; answers the provider's id for it (None when it
+    had nobody to go to)."""
     if not message.recipients:
         return None
     return backend().send(message)

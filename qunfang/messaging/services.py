@@ -4,6 +4,7 @@ each, in one statement), and messages sent through the channel's backend, each e
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.lib.tallies import table
-from qunfang.messaging.backends import Outgoing, Recipient, backend
+from qunfang.messaging.backends import Outgoing, Recipient, SendError, backend
 from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
 from qunfang.registry.models import Status, Veteran
 
@@ -174,41 +175,54 @@ def _claim(campaign: Campaign) -> list[Message]:
     with transaction.atomic():
         queued = Message.objects.filter(campaign=campaign, state=MessageState.QUEUED).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
-            queued = queued.select_for_update(skip_locked=True)
-        batch = list(queued.select_related("veteran")[:BATCH])
+            queued = queued.select_for_update(skip_locked=True, of=("self",))
+        batch = list(queued.select_related("veteran__place")[:BATCH])
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(
             state=MessageState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
         )
     return batch
 
 
+MAX_ATTEMPTS = 5
+PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
+
+
 def send_campaign(campaign_id: int) -> int:
     """Send the campaign's queued messages until none is left; answers how many were sent. Messages a
     dead worker left being sent are queued again first (the console backend may then write one twice;
-    a provider is given the message's id and drops the repeat)."""
+    a provider is given the message's key). A provider's passing refusal (throttled, down) queues the
+    message again, up to MAX_ATTEMPTS tries; a final one (an invalid number) fails it, with the reason."""
     campaign = Campaign.objects.select_related("template").get(pk=campaign_id)
+    template = campaign.template
     Message.objects.filter(campaign=campaign, state=MessageState.SENDING).update(state=MessageState.QUEUED)
-    sender = backend()
+    sender = backend(template.channel)
     sent = 0
     while batch := _claim(campaign):
-        now = timezone.now()
+        now, refused = timezone.now(), False
         for message in batch:
-            phone = message.veteran.phone.reveal()  # the gateway needs the number; no person sees it
+            veteran = message.veteran
+            phone = veteran.phone.reveal()  # the gateway needs the number; no person sees it
+            outgoing = Outgoing(
+                [Recipient(veteran.name, phone)],
+                message.text,
+                topic=f"campaign-{campaign.pk}",
+                extra={"message_id": message.pk},
+                template_code=template.provider_code,
+                params={"name": veteran.name, "place": veteran.place.name},
+                key=f"qf{message.pk}",
+            )
             try:
-                message.provider_id = sender.send(
-                    Outgoing(
-                        [Recipient(message.veteran.name, phone)],
-                        message.text,
-                        topic=f"campaign-{campaign.pk}",
-                        extra={"message_id": message.pk},
-                    )
-                )
+                message.provider_id = sender.send(outgoing)
                 message.state, message.error = MessageState.SENT, ""
-            except Exception as error:  # noqa: BLE001 (any failure of the channel fails this message, visibly)
-                message.state, message.error = MessageState.FAILED, str(error)[:300]
+            except SendError as error:
+                again = error.retry and message.attempts + 1 < MAX_ATTEMPTS
+                message.state = MessageState.QUEUED if again else MessageState.FAILED
+                message.error, refused = str(error)[:300], True
             message.updated_at = now
         Message.objects.bulk_update(batch, ["state", "provider_id", "error", "updated_at"])
         sent += sum(1 for message in batch if message.state == MessageState.SENT)
+        if refused:
+            time.sleep(PAUSE_AFTER_REFUSALS)
     Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
         status=CampaignStatus.DONE, finished_at=timezone.now()
     )
