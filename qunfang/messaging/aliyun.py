@@ -14,14 +14,16 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
 
 from qunfang.messaging.backends import Outgoing, SendError
 
+CHINA = ZoneInfo("Asia/Shanghai")
 # Aliyun's answers that a later attempt may get past; every other code fails the message for good.
 RETRYABLE = {"isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "isp.SYSTEM_ERROR", "ServiceUnavailable"}
 
@@ -49,23 +51,19 @@ class AliyunSmsBackend:
         self.endpoint = settings.ALIYUN_SMS["ENDPOINT"]
         self.session = requests.Session()  # keeps the connection open between messages
 
-    def send(self, message: Outgoing) -> str:
-        (recipient,) = message.recipients
+    def _call(self, action: str, **fields: str) -> dict:
+        """One signed call of the SMS API; Aliyun's answer, or SendError with its reason."""
         params = {
             "AccessKeyId": self.key_id,
-            "Action": "SendSms",
+            "Action": action,
             "Format": "JSON",
-            "PhoneNumbers": recipient.phone.removeprefix("+86"),
             "RegionId": "cn-hangzhou",
-            "SignName": self.sign_name,
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": uuid.uuid4().hex,
             "SignatureVersion": "1.0",
-            "TemplateCode": message.template_code,
-            "TemplateParam": json.dumps(message.params, ensure_ascii=False),
             "Timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "Version": "2017-05-25",
-            "OutId": message.key,
+            **fields,
         }
         params["Signature"] = signature(params, self.secret)
         try:
@@ -79,6 +77,39 @@ class AliyunSmsBackend:
         except ValueError as error:
             raise SendError(f"Aliyun SMS answered {response.status_code} without JSON", retry=True) from error
         code = answer.get("Code", "")
-        if code == "OK":
-            return answer["BizId"]
-        raise SendError(f"{code}: {answer.get('Message', '')}"[:300], retry=code in RETRYABLE)
+        if code != "OK":
+            raise SendError(f"{code}: {answer.get('Message', '')}"[:300], retry=code in RETRYABLE)
+        return answer
+
+    def send(self, message: Outgoing) -> str:
+        (recipient,) = message.recipients
+        answer = self._call(
+            "SendSms",
+            PhoneNumbers=recipient.phone.removeprefix("+86"),
+            SignName=self.sign_name,
+            TemplateCode=message.template_code,
+            TemplateParam=json.dumps(message.params, ensure_ascii=False),
+            OutId=message.key,
+        )
+        return answer["BizId"]
+
+    def find_sent(self, messages: list[Outgoing]) -> dict[str, str]:
+        """Which of these messages (by key) Aliyun took already: QuerySendDetails for each number, today
+        and yesterday (China time), matched by OutId. Asked after a worker died mid-batch."""
+        today = datetime.now(CHINA).date()
+        found = {}
+        for message in messages:
+            number = message.recipients[0].phone.removeprefix("+86")
+            for day in (today, today - timedelta(days=1)):
+                answer = self._call(
+                    "QuerySendDetails",
+                    PhoneNumber=number,
+                    SendDate=day.strftime("%Y%m%d"),
+                    PageSize="50",
+                    CurrentPage="1",
+                )
+                details = answer.get("SmsSendDetailDTOs", {}).get("SmsSendDetailDTO", [])
+                if any(detail.get("OutId") == message.key for detail in details):
+                    found[message.key] = ""  # Aliyun's details carry no BizId
+                    break
+        return found

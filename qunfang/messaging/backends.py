@@ -55,18 +55,36 @@ class ConsoleBackend:
 
     def send(self, message: Outgoing) -> str:
         """Deliver the message; answers the provider's id for it."""
+        provider_id = f"console-{uuid.uuid4().hex[:16]}"
         line = {
             "at": timezone.now().isoformat(),
             "channel": "console",
+            "id": provider_id,
+            "key": message.key,
             "topic": message.topic,
             "to": [{**r.__dict__, "phone": _masked(r.phone)} for r in message.recipients],
             "text": message.text,
             **message.extra,
         }
+        # One write of one line, flushed at once: a worker killed after it has sent the message.
         with open(settings.MESSAGES_LOG, "a", encoding="utf-8") as out:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         log.info("message to %s: %s", ", ".join(r.name for r in message.recipients), message.text)
-        return f"console-{uuid.uuid4().hex[:16]}"
+        return provider_id
+
+    def find_sent(self, messages: list[Outgoing]) -> dict[str, str]:
+        """Which of these messages (by key) went out already, with their ids: read back from the log."""
+        wanted = {message.key for message in messages}
+        found = {}
+        if wanted and settings.MESSAGES_LOG.exists():
+            with open(settings.MESSAGES_LOG, encoding="utf-8") as lines:
+                for line in lines:
+                    if '"key": ""' in line:
+                        continue
+                    entry = json.loads(line)
+                    if entry.get("key") in wanted:
+                        found[entry["key"]] = entry["id"]
+        return found
 
 
 def _masked(phone: str) -> str:

@@ -82,6 +82,9 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The worker process sending it ("host:pid"), so that a message left by a killed worker is told
+    # from one a live worker is sending.
+    claimed_by = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
+from qunfang.lib.processes import is_gone, this_process
 from qunfang.lib.tallies import table
 from qunfang.messaging.backends import Outgoing, Recipient, SendError, backend
 from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
@@ -156,8 +157,8 @@ def _freeze(campaign: Campaign, recipients: QuerySet[Veteran]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table(Message)}"
-            " (campaign_id, veteran_id, text, state, provider_id, error, attempts)"
-            " SELECT %s, v.id, REPLACE(REPLACE(%s, '{name}', v.name), '{place}', p.name), %s, '', '', 0"
+            " (campaign_id, veteran_id, text, state, provider_id, error, attempts, claimed_by)"
+            " SELECT %s, v.id, REPLACE(REPLACE(%s, '{name}', v.name), '{place}', p.name), %s, '', '', 0, ''"
             f" FROM {veterans} v JOIN {places} p ON p.id = v.place_id WHERE v.id IN ({ids_sql})",
             [campaign.pk, campaign.template.body, MessageState.QUEUED, *ids_params],
         )
@@ -178,7 +179,10 @@ def _claim(campaign: Campaign) -> list[Message]:
             queued = queued.select_for_update(skip_locked=True, of=("self",))
         batch = list(queued.select_related("veteran__place")[:BATCH])
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(
-            state=MessageState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+            state=MessageState.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_by=this_process(),
+            updated_at=timezone.now(),
         )
     return batch
 
@@ -187,45 +191,76 @@ MAX_ATTEMPTS = 5
 PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
 
 
+def _outgoing(campaign: Campaign, message: Message) -> Outgoing:
+    veteran, template = message.veteran, campaign.template
+    return Outgoing(
+        [Recipient(veteran.name, veteran.phone.reveal())],  # the gateway needs the number; no person sees it
+        message.text,
+        topic=f"campaign-{campaign.pk}",
+        extra={"message_id": message.pk},
+        template_code=template.provider_code,
+        params={"name": veteran.name, "place": veteran.place.name},
+        key=f"qf{message.pk}",
+    )
+
+
+def _take_back_from_the_dead(campaign: Campaign, sender) -> None:
+    """Messages that a worker, now dead, was sending: those the provider took are marked sent, the
+    others queued again. A killed worker thus loses nothing and sends nothing twice."""
+    stuck = [
+        message
+        for message in Message.objects.filter(campaign=campaign, state=MessageState.SENDING).select_related(
+            "veteran__place"
+        )
+        if is_gone(message.claimed_by)
+    ]
+    if not stuck:
+        return
+    found = sender.find_sent([_outgoing(campaign, message) for message in stuck])
+    for message in stuck:
+        key = f"qf{message.pk}"
+        message.state = MessageState.SENT if key in found else MessageState.QUEUED
+        message.provider_id = found.get(key, "")
+    Message.objects.bulk_update(stuck, ["state", "provider_id"])
+
+
+MAX_ATTEMPTS = 5
+PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
+
+
 def send_campaign(campaign_id: int) -> int:
-    """Send the campaign's queued messages until none is left; answers how many were sent. Messages a
-    dead worker left being sent are queued again first (the console backend may then write one twice;
-    a provider is given the message's key). A provider's passing refusal (throttled, down) queues the
-    message again, up to MAX_ATTEMPTS tries; a final one (an invalid number) fails it, with the reason."""
+    """Send the campaign's queued messages until none is left; answers how many were sent. A provider's
+    passing refusal (throttled, down) queues the message again, up to MAX_ATTEMPTS tries; a final one
+    (an invalid number) fails it, with the reason. Several workers may send one campaign together."""
     campaign = Campaign.objects.select_related("template").get(pk=campaign_id)
-    template = campaign.template
-    Message.objects.filter(campaign=campaign, state=MessageState.SENDING).update(state=MessageState.QUEUED)
-    sender = backend(template.channel)
+    sender = backend(campaign.template.channel)
+    _take_back_from_the_dead(campaign, sender)
     sent = 0
     while batch := _claim(campaign):
         now, refused = timezone.now(), False
         for message in batch:
-            veteran = message.veteran
-            phone = veteran.phone.reveal()  # the gateway needs the number; no person sees it
-            outgoing = Outgoing(
-                [Recipient(veteran.name, phone)],
-                message.text,
-                topic=f"campaign-{campaign.pk}",
-                extra={"message_id": message.pk},
-                template_code=template.provider_code,
-                params={"name": veteran.name, "place": veteran.place.name},
-                key=f"qf{message.pk}",
-            )
             try:
-                message.provider_id = sender.send(outgoing)
+                message.provider_id = sender.send(_outgoing(campaign, message))
                 message.state, message.error = MessageState.SENT, ""
             except SendError as error:
                 again = error.retry and message.attempts + 1 < MAX_ATTEMPTS
                 message.state = MessageState.QUEUED if again else MessageState.FAILED
                 message.error, refused = str(error)[:300], True
             message.updated_at = now
-        Message.objects.bulk_update(batch, ["state", "provider_id", "error", "updated_at"])
+            # Each message's outcome written at once: a worker killed now leaves at most one to check.
+            Message.objects.filter(pk=message.pk).update(
+                state=message.state, provider_id=message.provider_id, error=message.error, updated_at=now
+            )
         sent += sum(1 for message in batch if message.state == MessageState.SENT)
         if refused:
             time.sleep(PAUSE_AFTER_REFUSALS)
-    Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
-        status=CampaignStatus.DONE, finished_at=timezone.now()
+    unfinished = Message.objects.filter(
+        campaign=campaign, state__in=[MessageState.QUEUED, MessageState.SENDING]
     )
+    if not unfinished.exists():
+        Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
+            status=CampaignStatus.DONE, finished_at=timezone.now()
+        )
     return sent
 
 

@@ -9,6 +9,7 @@ from qunfang.messaging import services
 from qunfang.messaging.aliyun import signature
 from qunfang.messaging.fake_gateway import FakeAliyunSms
 from qunfang.messaging.models import Message, MessageState
+from qunfang.messaging.tests.test_campaigns import dead_process
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
 
@@ -98,3 +99,12 @@ def test_throttling_that_never_ends_fails_after_the_last_attempt(gateway, campai
     assert services.send_campaign(campaign.pk) == 0
     assert set(Message.objects.values_list("attempts", flat=True)) == {services.MAX_ATTEMPTS}
     assert set(Message.objects.values_list("state", flat=True)) == {MessageState.FAILED}
+
+
+def test_a_message_aliyun_took_before_the_worker_died_is_not_sent_again(gateway, campaign):
+    message = Message.objects.select_related("veteran__place").order_by("pk").first()
+    services.backend("sms").send(services._outgoing(campaign, message))  # the dead worker's last act
+    Message.objects.filter(pk=message.pk).update(state=MessageState.SENDING, claimed_by=dead_process())
+    assert services.send_campaign(campaign.pk) == 2
+    assert sorted(m["out_id"] for m in gateway.accepted) == sorted(f"qf{m.pk}" for m in Message.objects.all())
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}

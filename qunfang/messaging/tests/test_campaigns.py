@@ -3,11 +3,13 @@ sent once each even when a worker dies halfway; bad templates and empty audience
 anything is written."""
 
 import json
+import subprocess
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from qunfang.lib import processes
 from qunfang.messaging import services
 from qunfang.messaging.models import Campaign, CampaignStatus, Message, MessageState
 from qunfang.registry.services import create_veteran
@@ -98,13 +100,28 @@ def test_every_reachable_veteran_gets_the_campaign_once_with_their_own_name(
     ]
 
 
+def dead_process() -> str:
+    """The mark of a worker process of this machine that has ended."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return f"{processes.HOST}:{child.pid}"
+
+
 def test_a_worker_killed_while_sending_leaves_nothing_unsent_and_no_one_twice(world, veterans):
     chosen = campaign(world)
     services.start_campaign(by=world.alice, campaign=chosen)  # the task is not run: on_commit not executed
-    Message.objects.filter(pk=Message.objects.order_by("pk").first().pk).update(state=MessageState.SENDING)
-    assert services.send_campaign(chosen.pk) == 3
-    assert services.send_campaign(chosen.pk) == 0  # run again: nothing more to send
+    first, second, *_rest = Message.objects.order_by("pk")
+    # The dead worker had sent the first (it is in the log) and not yet the second.
+    services.backend().send(
+        services._outgoing(chosen, Message.objects.select_related("veteran__place").get(pk=first.pk))
+    )
+    Message.objects.filter(pk__in=[first.pk, second.pk]).update(
+        state=MessageState.SENDING, claimed_by=dead_process()
+    )
+    assert services.send_campaign(chosen.pk) == 2  # the second and third: the first was in the log
     assert Message.objects.filter(state=MessageState.SENT).count() == 3 == Message.objects.count()
+    assert sorted(line["key"] for line in sent_lines()) == sorted(f"qf{m.pk}" for m in Message.objects.all())
+    assert services.send_campaign(chosen.pk) == 0  # run again: nothing more to send
 
 
 def test_the_audience_narrows_by_place(world, veterans):

@@ -7,8 +7,6 @@ every task is idempotent, so running such a task again finishes the work exactly
 other hosts are left alone: only their own host can tell whether they still live.
 """
 
-import os
-import socket
 import threading
 import time
 import uuid
@@ -19,34 +17,18 @@ from django.db import connection
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-HOST = socket.gethostname()
+from qunfang.lib.processes import is_gone, this_process
 
 
 def worker_id() -> str:
-    return f"{HOST[:40]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return f"{this_process()}:{uuid.uuid4().hex[:6]}"
 
 
 def requeue_orphans() -> int:
     """Tasks marked RUNNING by a worker of this host that no longer runs go back to READY."""
     requeued = 0
     for result in DBTaskResult.objects.filter(status="RUNNING"):
-        owner = (result.worker_ids or [""])[-1].split(":")
-        if (
-            len(owner) == 3
-            and owner[0] == HOST[:40]
-            and owner[1].isdigit()
-            and not process_alive(int(owner[1]))
-        ):
+        if is_gone((result.worker_ids or [""])[-1]):
             requeued += DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
                 status="READY", started_at=None
             )
