@@ -16,6 +16,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -359,6 +360,16 @@ class Site:
         if self.database:
             with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 60, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 def free_port() -> int:

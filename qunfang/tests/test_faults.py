@@ -14,19 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qunfang.core.models import ImportJob
-from qunfang.test import Site, free_port
+from qunfang.test import Site, free_port, wait_until
 
 GRID_ROWS = 4000
-
-
-def wait_until(condition, timeout: float = 60, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 def big_csv(rows: int, prefix: str) -> str:
