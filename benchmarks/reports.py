@@ -20,12 +20,13 @@ Submission throughput over HTTP (gunicorn, 2 workers) against a bare view is in 
 import argparse
 import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from private_postgres import again_on_private_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,20 +47,7 @@ def main() -> None:
         os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.days)
         return
-    import django
-
-    django.setup()
-    from qunfang.test import PrivatePostgres
-
-    work = Path(tempfile.mkdtemp(prefix="qunfang-reports-"))
-    work.chmod(0o755)
-    server = PrivatePostgres(work / "pg", durable=True)
-    try:
-        server.run("createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", "bench")
-        command = [sys.executable, __file__, "--days", str(args.days)]
-        subprocess.run([*command, "--database-url", f"{server.url}/bench"], check=True)
-    finally:
-        server.stop()
+    again_on_private_postgres(__file__, ["--days", str(args.days)])
 
 
 def fill_reports(data_set, villages: list[int], days: int) -> None:

@@ -17,11 +17,12 @@ import os
 import random
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from private_postgres import again_on_private_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,21 +60,7 @@ def main() -> None:
         os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.veterans)
         return
-    # A private server, then this script again against it: Django reads the database's address once.
-    import django
-
-    django.setup()
-    from qunfang.test import PrivatePostgres
-
-    work = Path(tempfile.mkdtemp(prefix="qunfang-search-"))
-    work.chmod(0o755)
-    server = PrivatePostgres(work / "pg", durable=True)
-    try:
-        server.run("createdb", "-h", "127.0.0.1", "-p", str(server.port), "-U", "postgres", "bench")
-        command = [sys.executable, __file__, "--veterans", str(args.veterans)]
-        subprocess.run([*command, "--database-url", f"{server.url}/bench"], check=True)
-    finally:
-        server.stop()
+    again_on_private_postgres(__file__, ["--veterans", str(args.veterans)])
 
 
 def run(veterans: int) -> None:

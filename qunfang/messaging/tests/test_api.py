@@ -9,6 +9,11 @@ from qunfang.test import api_client_for
 JSON = "application/json"
 
 
+def approved_template(api, place, body="{name}您好", channel="console") -> dict:
+    data = {"place_id": place.pk, "name": "提醒", "channel": channel, "body": body, "approved": True}
+    return api.post("/api/v1/messaging/templates", data, content_type=JSON)
+
+
 def test_a_campaign_through_the_api(world, django_capture_on_commit_callbacks):
     create_veteran(
         by=None, place=world.jingkou, name="张伟", id_number=synthetic_id("441803", 1), phone="13800000001"
@@ -63,9 +68,5 @@ def test_an_empty_audience_answers_422_in_chinese_and_writes_nothing(world):
     refused = api.post(f"/api/v1/messaging/campaigns/{campaign['id']}/start")
     assert refused.status_code == 422 and "发送对象为空" in str(refused.json()["detail"])
     assert not Message.objects.exists()
-    bad = api.post(
-        "/api/v1/messaging/templates",
-        {"place_id": world.qingxin.pk, "name": "坏", "channel": "sms", "body": "{职务}您好"},
-        content_type=JSON,
-    )
+    bad = approved_template(api, world.qingxin, body="{职务}您好", channel="sms")
     assert bad.status_code == 422 and "没有值" in str(bad.json()["detail"])
