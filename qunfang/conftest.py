@@ -32,6 +32,7 @@ def tasks_run_at_once(settings):
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MESSAGES_LOG = tmp_path / "messages.log"
+    settings.MESSAGING_QUIET_HOURS = None  # tests run at any hour; the quiet hours have a test of their own
 
 
 @pytest.fixture(autouse=True)

@@ -203,6 +203,10 @@ MESSAGING_BACKENDS = {
         "aliyun": "qunfang.messaging.aliyun.AliyunSmsBackend",
     }[env_str("SMS_PROVIDER", "console")],
 }
+# No SMS reaches a veteran between these hours (local time, "22-8"; empty: none): a campaign pauses and
+# its worker takes it up again when they end. The console channel, a test channel, ignores them.
+_quiet = env_str("MESSAGING_QUIET_HOURS", "22-8")
+MESSAGING_QUIET_HOURS = tuple(int(hour) for hour in _quiet.split("-")) if _quiet else None
 ALIYUN_SMS = {
     "ACCESS_KEY_ID": env_str("ALIYUN_SMS_ACCESS_KEY_ID"),
     "ACCESS_KEY_SECRET": env_str("ALIYUN_SMS_ACCESS_KEY_SECRET"),

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -187,10 +190,6 @@ def _claim(campaign: Campaign) -> list[Message]:
     return batch
 
 
-MAX_ATTEMPTS = 5
-PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
-
-
 def _outgoing(campaign: Campaign, message: Message) -> Outgoing:
     veteran, template = message.veteran, campaign.template
     return Outgoing(
@@ -224,6 +223,27 @@ def _take_back_from_the_dead(campaign: Campaign, sender) -> None:
     Message.objects.bulk_update(stuck, ["state", "provider_id"])
 
 
+def quiet_until(channel: str, now: datetime) -> datetime | None:
+    """When the quiet hours that hold `now` end, or None if it is not quiet (SMS only)."""
+    if channel != Channel.SMS or not settings.MESSAGING_QUIET_HOURS:
+        return None
+    start, end = settings.MESSAGING_QUIET_HOURS
+    local = timezone.localtime(now)
+    quiet = start <= local.hour or local.hour < end if start > end else start <= local.hour < end
+    if not quiet:
+        return None
+    day = local.date() + timedelta(days=1) if start > end and local.hour >= start else local.date()
+    return timezone.make_aware(datetime.combine(day, dt_time(hour=end)))
+
+
+def _pause_until(campaign: Campaign, until: datetime) -> None:
+    """Take the campaign up again when the quiet hours end (where the task queue can wait)."""
+    from qunfang.messaging.tasks import send_campaign as send_task
+
+    if send_task.get_backend().supports_defer:
+        send_task.using(run_after=until).enqueue(campaign.pk)
+
+
 MAX_ATTEMPTS = 5
 PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
 
@@ -236,7 +256,14 @@ def send_campaign(campaign_id: int) -> int:
     sender = backend(campaign.template.channel)
     _take_back_from_the_dead(campaign, sender)
     sent = 0
-    while batch := _claim(campaign):
+    while True:
+        until = quiet_until(campaign.template.channel, timezone.now())
+        if until:
+            _pause_until(campaign, until)
+            return sent
+        batch = _claim(campaign)
+        if not batch:
+            break
         now, refused = timezone.now(), False
         for message in batch:
             try:

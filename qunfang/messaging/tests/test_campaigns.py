@@ -158,3 +158,32 @@ def test_a_template_with_an_unknown_variable_or_too_long_is_refused(world, body,
 def test_an_sms_template_shows_its_length_and_segments():
     assert services.sms_length("{name}同志：请做好防护。") == services.Length(13, 1)
     assert services.sms_length("字" * 71).segments == 2 and services.sms_length("字" * 135).segments == 3
+
+
+def test_no_sms_goes_out_in_the_quiet_hours_and_the_campaign_waits_for_the_morning(
+    world, veterans, settings, monkeypatch
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    china = ZoneInfo("Asia/Shanghai")
+    settings.MESSAGING_QUIET_HOURS = (22, 8)
+    chosen = campaign(world, channel="sms")
+    services.start_campaign(by=world.alice, campaign=chosen)
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2020, 2, 1, 23, 30, tzinfo=china))
+    assert services.send_campaign(chosen.pk) == 0
+    assert Message.objects.filter(state=MessageState.QUEUED).count() == 3
+    assert services.quiet_until("sms", datetime(2020, 2, 1, 23, 30, tzinfo=china)) == datetime(
+        2020, 2, 2, 8, tzinfo=china
+    )
+    assert services.quiet_until("sms", datetime(2020, 2, 2, 7, 59, tzinfo=china)) == datetime(
+        2020, 2, 2, 8, tzinfo=china
+    )
+    assert services.quiet_until("sms", datetime(2020, 2, 2, 8, 0, tzinfo=china)) is None
+    assert (
+        services.quiet_until("console", datetime(2020, 2, 1, 23, 30, tzinfo=china)) is None
+    )  # a test channel
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2020, 2, 2, 8, 0, tzinfo=china))
+    assert services.send_campaign(chosen.pk) == 3

@@ -43,6 +43,7 @@ def test_a_campaign_survives_ten_kills_and_sends_each_message_exactly_once(site)
             QUNFANG_ALIYUN_SMS_ACCESS_KEY_SECRET=SECRET,
             QUNFANG_ALIYUN_SMS_SIGN_NAME=SIGN,
             QUNFANG_ALIYUN_SMS_ENDPOINT=gateway.url,
+            QUNFANG_MESSAGING_QUIET_HOURS="",  # the test runs at any hour
         )
         site.qunfang("migrate")
         site.qunfang("synth", "--veterans", str(RECIPIENTS), timeout=600)
