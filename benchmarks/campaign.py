@@ -9,14 +9,12 @@ PostgreSQL. Prints both medians and the ratio (bar: at most 3x).
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from private_postgres import again_on_private_postgres
+from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,10 +28,8 @@ def main() -> None:
     parser.add_argument("--veterans", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="an existing PostgreSQL database (else a private server)")
     args = parser.parse_args()
-    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-campaign-var-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    prepare_environment("campaign", args.database_url)
     if args.database_url:
-        os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.veterans)
         return
     again_on_private_postgres(__file__, ["--veterans", str(args.veterans)])

@@ -18,17 +18,15 @@ record with its roll-ups at most 3x the insert of the record alone.
 """
 
 import argparse
-import os
 import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from private_postgres import again_on_private_postgres
+from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,11 +64,8 @@ def main() -> None:
     args = parser.parse_args()
     records = args.records or SCALES[args.scale]["records"]
 
-    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-ledger-var-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    prepare_environment("ledger", args.database_url)
     if args.scale == "district" or args.database_url:
-        if args.database_url:
-            os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.scale, records)
         return
     again_on_private_postgres(__file__, ["--records", str(records)])

@@ -1,11 +1,25 @@
-"""Run a benchmark script again against a private PostgreSQL server (fsync on) made for the run, and
-stop the server afterwards: Django reads the database's address once, at start, so the script cannot
-switch to the server itself."""
+"""What the benchmark scripts share: their environment, and running a script again against a private
+PostgreSQL server (fsync on) made for the run, stopped afterwards: Django reads the database's address
+once, at start, so the script cannot switch to the server itself."""
 
+import base64
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+
+def prepare_environment(name: str, database_url: str | None = None) -> None:
+    """A var/ of the run's own, one fixed key for the synthetic personal data (so that a database filled
+    by one run serves the next), and the database when one is given."""
+    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix=f"qunfang-{name}-var-"))
+    os.environ.setdefault(
+        "QUNFANG_FIELD_KEY", base64.urlsafe_b64encode(b"qunfang benchmarks field key 32b").decode()
+    )
+    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    if database_url:
+        os.environ["QUNFANG_DATABASE_URL"] = database_url
 
 
 def again_on_private_postgres(script: str, arguments: list[str]) -> None:

@@ -18,15 +18,13 @@ Submission throughput over HTTP (gunicorn, 2 workers) against a bare view is in 
 """
 
 import argparse
-import os
 import secrets
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from private_postgres import again_on_private_postgres
+from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,10 +39,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=60, help="days of reports (default 60)")
     parser.add_argument("--database-url", help="an existing PostgreSQL database (else a private server)")
     args = parser.parse_args()
-    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-reports-var-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    prepare_environment("reports", args.database_url)
     if args.database_url:
-        os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.days)
         return
     again_on_private_postgres(__file__, ["--days", str(args.days)])

@@ -12,17 +12,14 @@ the protected values decrypted to their masks. The bar: at most 2x the primary-k
 """
 
 import argparse
-import base64
-import os
 import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from private_postgres import again_on_private_postgres
+from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,14 +47,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="an existing PostgreSQL database (else a private server)")
     args = parser.parse_args()
 
-    os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-search-var-"))
-    # One fixed key for the synthetic roll, so that a database filled by one run serves the next.
-    os.environ.setdefault(
-        "QUNFANG_FIELD_KEY", base64.urlsafe_b64encode(b"qunfang search benchmark key 32b").decode()
-    )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    prepare_environment("search", args.database_url)
     if args.database_url:
-        os.environ["QUNFANG_DATABASE_URL"] = args.database_url
         run(args.veterans)
         return
     again_on_private_postgres(__file__, ["--veterans", str(args.veterans)])
