@@ -197,11 +197,22 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database
 # them to this file and the log, so the embedded setup needs no provider account.
 MESSAGING_BACKENDS = {
     "console": "qunfang.messaging.backends.ConsoleBackend",
-    # SMS goes to the console too until a provider is configured: "aliyun" (the only one so far).
+    # SMS goes to the console too until a provider is configured: "aliyun" or "tencent".
     "sms": {
         "console": "qunfang.messaging.backends.ConsoleBackend",
         "aliyun": "qunfang.messaging.aliyun.AliyunSmsBackend",
+        "tencent": "qunfang.messaging.tencent.TencentSmsBackend",
     }[env_str("SMS_PROVIDER", "console")],
+    "wecom": "qunfang.messaging.wecom.WeComRobotBackend",
+    "email": "qunfang.messaging.mail.EmailBackend",
+}
+# How fast each provider lets us send, "count/seconds", shared by all workers ("": no limit). WeCom's
+# group robots take 20 messages a minute; the SMS figures are the accounts' usual defaults.
+MESSAGING_RATES = {
+    "aliyun": env_str("ALIYUN_SMS_RATE", "100/1"),
+    "tencent": env_str("TENCENT_SMS_RATE", "100/1"),
+    "wecom": env_str("WECOM_ROBOT_RATE", "20/60"),
+    "email": env_str("EMAIL_RATE", "10/1"),
 }
 # No SMS reaches a veteran between these hours (local time, "22-8"; empty: none): a campaign pauses and
 # its worker takes it up again when they end. The console channel, a test channel, ignores them.
@@ -213,6 +224,24 @@ ALIYUN_SMS = {
     "SIGN_NAME": env_str("ALIYUN_SMS_SIGN_NAME"),
     "ENDPOINT": env_str("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
 }
+TENCENT_SMS = {
+    "SECRET_ID": env_str("TENCENT_SMS_SECRET_ID"),
+    "SECRET_KEY": env_str("TENCENT_SMS_SECRET_KEY"),
+    "APP_ID": env_str("TENCENT_SMS_APP_ID"),
+    "SIGN_NAME": env_str("TENCENT_SMS_SIGN_NAME"),
+    "ENDPOINT": env_str("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/"),
+}
+# The bureau's work group in WeCom: its group robot's webhook (…/cgi-bin/webhook/send?key=…).
+WECOM_ROBOT_WEBHOOK = env_str("WECOM_ROBOT_WEBHOOK")
+# E-mail through Django's mail: written to files under var/mail until an SMTP server is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qunfang@localhost")
 MESSAGES_LOG = Path(env_str("MESSAGES_LOG", str(VAR_DIR / "messages.log")))
 
 # Short-lived shared state, such as an import's progress, which the web processes read while a worker

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, SendError
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError
 
 CHINA = ZoneInfo("Asia/Shanghai")
 # Aliyun's answers that a later attempt may get past; every other code fails the message for good.
@@ -44,7 +44,10 @@ class AliyunSmsBackend:
     """One SendSms call per message; the message's id goes as OutId, so that a delivery receipt and a
     check after a crash can be matched to it."""
 
+    provider = "aliyun"
+
     def __init__(self) -> None:
+        self.rate = Rate.parse(settings.MESSAGING_RATES["aliyun"])
         self.key_id = settings.ALIYUN_SMS["ACCESS_KEY_ID"]
         self.secret = settings.ALIYUN_SMS["ACCESS_KEY_SECRET"]
         self.sign_name = settings.ALIYUN_SMS["SIGN_NAME"]
@@ -93,23 +96,36 @@ class AliyunSmsBackend:
         )
         return answer["BizId"]
 
-    def find_sent(self, messages: list[Outgoing]) -> dict[str, str]:
-        """Which of these messages (by key) Aliyun took already: QuerySendDetails for each number, today
-        and yesterday (China time), matched by OutId. Asked after a worker died mid-batch."""
+    def _details(self, message: Outgoing) -> dict | None:
+        """What Aliyun knows of the message: its SmsSendDetailDTO found by OutId among the number's
+        messages of today and yesterday (China time), or None if Aliyun never took it."""
+        number = message.recipients[0].phone.removeprefix("+86")
         today = datetime.now(CHINA).date()
+        for day in (today, today - timedelta(days=1)):
+            answer = self._call(
+                "QuerySendDetails",
+                PhoneNumber=number,
+                SendDate=day.strftime("%Y%m%d"),
+                PageSize="50",
+                CurrentPage="1",
+            )
+            for detail in answer.get("SmsSendDetailDTOs", {}).get("SmsSendDetailDTO", []):
+                if detail.get("OutId") == message.key:
+                    return detail
+        return None
+
+    def find_sent(self, messages: list[Outgoing]) -> dict[str, str]:
+        """Which of these messages (by key) Aliyun took already. Asked after a worker died mid-batch;
+        Aliyun's details carry no BizId, so the id stays empty."""
+        return {message.key: "" for message in messages if self._details(message) is not None}
+
+    def receipts(self, sent: list[Outgoing]) -> dict[str, Receipt]:
+        """The handsets' word on messages Aliyun took: SendStatus 3 delivered, 2 failed (with ErrCode),
+        1 still waiting (left out)."""
         found = {}
-        for message in messages:
-            number = message.recipients[0].phone.removeprefix("+86")
-            for day in (today, today - timedelta(days=1)):
-                answer = self._call(
-                    "QuerySendDetails",
-                    PhoneNumber=number,
-                    SendDate=day.strftime("%Y%m%d"),
-                    PageSize="50",
-                    CurrentPage="1",
-                )
-                details = answer.get("SmsSendDetailDTOs", {}).get("SmsSendDetailDTO", [])
-                if any(detail.get("OutId") == message.key for detail in details):
-                    found[message.key] = ""  # Aliyun's details carry no BizId
-                    break
+        for message in sent:
+            detail = self._details(message)
+            if detail and detail.get("SendStatus") in (2, 3):
+                delivered = detail["SendStatus"] == 3
+                found[message.key] = Receipt(delivered, "" if delivered else detail.get("ErrCode", "")[:300])
         return found

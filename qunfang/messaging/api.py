@@ -1,7 +1,8 @@
 """Messaging under /api/v1: templates, campaigns (create, count the audience, start, progress, retry the
 failed) and a campaign's messages, phones masked."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -61,9 +62,19 @@ class TemplateOut(Schema):
 
 
 class Audience(Schema):
-    places: list[Id] = Field([], max_length=500, description="only these places under the campaign's")
-    category: Text = Field("", max_length=30)
-    tag: Text = Field("", max_length=30)
+    kind: Literal["veterans", "team", "not_reported"] = "veterans"
+    places: list[Id] = Field(
+        [], max_length=500, description="veterans: only these places under the campaign's"
+    )
+    category: Text = Field("", max_length=30, description="veterans: of this category")
+    tag: Text = Field("", max_length=30, description="veterans: with this tag")
+    team: Id | None = Field(None, description="team: its active volunteers")
+    data_set: Id | None = Field(None, description="not_reported: the places that have not sent this report")
+    day: date | None = Field(None, description="not_reported: for this day (default today)")
+    callers: list[Id] = Field([], max_length=200, description="phone calls: who makes them")
+
+    def filters(self) -> dict:
+        return {**self.dict(), "day": self.day.isoformat() if self.day else ""}
 
 
 class CampaignIn(Schema):
@@ -105,17 +116,27 @@ class CountOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    veteran_id: int
+    veteran_id: int | None
+    volunteer_id: int | None
+    station_id: int | None
+    name: str
     phone: str = Field(..., description="masked")
     text: str
     state: MessageState
     provider_id: str
     error: str
     attempts: int
+    caller_id: int | None
+    outcome: str
+    note: str
+
+    @staticmethod
+    def resolve_name(message: Message) -> str:
+        return message.recipient.name
 
     @staticmethod
     def resolve_phone(message: Message) -> str:
-        return str(message.veteran.phone or "")
+        return selectors.masked_phone(message)
 
 
 @router.get("/messaging/templates", response={200: list[TemplateOut], **ERRORS})
@@ -143,12 +164,8 @@ def count_audience(request, data: CampaignIn):
     template = selectors.templates(request.scope, place).filter(pk=data.template_id).first()
     if template is None:
         raise ValidationError(_("No such template here."))
-    recipients = services.audience(place, data.audience.dict())
-    first = recipients.select_related("place").order_by("pk").first()
-    return {
-        "recipients": recipients.count(),
-        "sample": services.render(template.body, first) if first else "",
-    }
+    found = services.preview(place, data.audience.filters(), template)
+    return {"recipients": found.count, "sample": found.sample}
 
 
 @router.post("/messaging/campaigns", response={201: CampaignOut, **ERRORS})
@@ -158,7 +175,7 @@ def create_campaign(request, data: CampaignIn):
     if template is None:
         raise ValidationError(_("No such template here."))
     campaign = services.create_campaign(
-        by=request.auth, place=place, name=data.name, template=template, filters=data.audience.dict()
+        by=request.auth, place=place, name=data.name, template=template, filters=data.audience.filters()
     )
     return Status(201, campaign)
 

@@ -1,7 +1,9 @@
-"""One interface for sending a short text to people, whatever carries it. Only the console backend
-exists yet: it logs each message and appends it to the messages log (var/messages.log), so the embedded
-setup needs no account. SMS gateways, WeCom group robots and e-mail come as further backends with the
-messaging issue; callers do not change."""
+"""One interface for sending a short text to people, whatever carries it: the console backend here (it
+logs each message and appends it to the messages log, var/messages.log, so the embedded setup needs no
+account), Aliyun and Tencent Cloud SMS, a WeCom group robot and e-mail beside it. A backend has
+`send(message) -> provider's id` and `find_sent(messages)` (which of them the provider took already,
+asked after a worker died); one whose provider reports delivery also has `receipts(messages)`. Its
+`rate` is how fast the provider lets us send (None: no limit)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,30 @@ class Recipient:
     name: str
     phone: str = ""  # a station's phone or a contact's number, as stored (not a protected field)
     place: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` messages in any `seconds`: a provider's limit, configured as "count/seconds"."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate | None:
+        if not text:
+            return None
+        count, _, seconds = text.partition("/")
+        return cls(int(count), int(seconds or 1))
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The provider's word on a message it took: delivered to the handset, or not, with its reason."""
+
+    delivered: bool
+    error: str = ""
 
 
 @dataclass
@@ -36,7 +62,8 @@ class Outgoing:
     topic: str = ""  # what it is about, for the log: "report-reminder"
     extra: dict = field(default_factory=dict)
     template_code: str = ""
-    params: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)  # the template's variables in the order its body names them
+    subject: str = ""  # for e-mail
     key: str = ""  # ours for this message, given to the provider to match receipts and checks to it
 
 
@@ -52,6 +79,9 @@ class SendError(Exception):
 class ConsoleBackend:
     """Writes each message as one JSON line to the messages log and to the process's log. Mobile
     numbers are written masked: the log is a file anyone on the machine may read."""
+
+    provider = "console"
+    rate = None
 
     def send(self, message: Outgoing) -> str:
         """Deliver the message; answers the provider's id for it."""

@@ -1,8 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.messaging.models import Channel, Template
+from qunfang.core.forms import date_input
+from qunfang.messaging.models import CallOutcome, Channel, Template
 from qunfang.registry.models import Category
+
+AUDIENCE_KINDS = [
+    ("veterans", _("Veterans")),
+    ("team", _("Volunteers of a team")),
+    ("not_reported", _("Stations that have not reported")),
+]
 
 
 class TemplateForm(forms.Form):
@@ -25,6 +32,7 @@ class TemplateForm(forms.Form):
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     template = forms.ModelChoiceField(label=_("Template"), queryset=Template.objects.none())
+    kind = forms.ChoiceField(label=_("Send to"), choices=AUDIENCE_KINDS, initial="veterans", required=False)
     places = forms.ModelMultipleChoiceField(
         label=_("Only these places"),
         queryset=None,
@@ -36,16 +44,56 @@ class CampaignForm(forms.Form):
         label=_("Category"), choices=[("", _("Any"))] + Category.choices, required=False
     )
     tag = forms.CharField(label=_("Tag"), max_length=30, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False)
+    data_set = forms.ModelChoiceField(label=_("Report not sent"), queryset=None, required=False)
+    day = forms.DateField(label=_("Day"), required=False, widget=date_input(), help_text=_("Empty: today."))
+    callers = forms.ModelMultipleChoiceField(
+        label=_("Callers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Phone calls: the call list is split among them."),
+    )
 
-    def __init__(self, *args, templates, places, **kwargs):
+    def __init__(self, *args, templates, places, teams, data_sets, callers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = templates
         self.fields["places"].queryset = places
+        self.fields["team"].queryset = teams
+        self.fields["data_set"].queryset = data_sets
+        self.fields["callers"].queryset = callers
+        self.fields["callers"].label_from_instance = lambda user: user.full_name or user.username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "team" and not data.get("team"):
+            self.add_error("team", _("Choose the team."))
+        if data.get("kind") == "not_reported" and not data.get("data_set"):
+            self.add_error("data_set", _("Choose the report."))
+        template = data.get("template")
+        if template and template.channel == Channel.PHONE and not data.get("callers"):
+            self.add_error("callers", _("Choose who makes the calls."))
+        return data
 
     def filters(self) -> dict:
         data = self.cleaned_data
-        return {
-            "places": [place.pk for place in data.get("places") or []],
-            "category": data.get("category") or "",
-            "tag": (data.get("tag") or "").strip(),
-        }
+        kind = data.get("kind") or "veterans"
+        if kind == "team":
+            chosen = {"team": data["team"].pk}
+        elif kind == "not_reported":
+            chosen = {
+                "data_set": data["data_set"].pk,
+                "day": data["day"].isoformat() if data.get("day") else "",
+            }
+        else:
+            chosen = {
+                "places": [place.pk for place in data.get("places") or []],
+                "category": data.get("category") or "",
+                "tag": (data.get("tag") or "").strip(),
+            }
+        return {"kind": kind, **chosen, "callers": [user.pk for user in data.get("callers") or []]}
+
+
+class CallForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

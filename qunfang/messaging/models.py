@@ -13,11 +13,15 @@ from qunfang.core.models import OrgUnit
 class Channel(models.TextChoices):
     CONSOLE = "console", _("Console (test)")
     SMS = "sms", _("SMS")
+    WECOM = "wecom", _("WeCom work group")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone calls by staff")
 
 
 class Template(models.Model):
     """A text with variables ({name}, {place}) for one channel. An SMS template is used only once the
-    provider has approved it; the bureau marks it so, with the provider's template code."""
+    provider has approved it; the bureau marks it so, with the provider's template code. For phone
+    calls it is the script the callers read."""
 
     place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.SMS)
@@ -46,7 +50,9 @@ class Campaign(models.Model):
     place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
     name = models.CharField(_("name"), max_length=100)
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="campaigns")
-    # Who it goes to, as chosen: {"places": [ids], "category": "", "tag": ""}; frozen into messages at start.
+    # Who it goes to, as chosen (see services.AUDIENCES): {"kind": "veterans", "places": [ids], "category":
+    # "", "tag": ""}, {"kind": "team", "team": id} or {"kind": "not_reported", "data_set": id, "day": ""};
+    # for phone calls also {"callers": [user ids]}. Frozen into messages when the campaign starts.
     audience = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     recipients = models.PositiveIntegerField(default=0)
@@ -74,9 +80,22 @@ class MessageState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    FOLLOW_UP = "follow_up", _("Needs follow-up")
+
+
 class Message(models.Model):
+    """One recipient's message of a campaign: a veteran, a volunteer or a station (exactly one)."""
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
-    veteran = models.ForeignKey("registry.Veteran", on_delete=models.PROTECT, related_name="+")
+    veteran = models.ForeignKey("registry.Veteran", null=True, on_delete=models.PROTECT, related_name="+")
+    volunteer = models.ForeignKey(
+        "mobilization.Volunteer", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.ForeignKey(OrgUnit, null=True, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     state = models.CharField(max_length=12, choices=MessageState.choices, default=MessageState.QUEUED)
     provider_id = models.CharField(max_length=64, blank=True)
@@ -86,13 +105,48 @@ class Message(models.Model):
     # from one a live worker is sending.
     claimed_by = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Phone campaigns: who makes the call, and how it went.
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=CallOutcome.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         constraints = [
             # The idempotency key: one message per campaign and recipient, whatever happens.
-            models.UniqueConstraint(fields=["campaign", "veteran"], name="one_message_per_recipient")
+            models.UniqueConstraint(fields=["campaign", "veteran"], name="one_message_per_recipient"),
+            models.UniqueConstraint(fields=["campaign", "volunteer"], name="one_message_per_volunteer"),
+            models.UniqueConstraint(fields=["campaign", "station"], name="one_message_per_station"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(veteran__isnull=False, volunteer__isnull=True, station__isnull=True)
+                    | models.Q(veteran__isnull=True, volunteer__isnull=False, station__isnull=True)
+                    | models.Q(veteran__isnull=True, volunteer__isnull=True, station__isnull=False)
+                ),
+                name="message_has_one_recipient",
+            ),
         ]
-        indexes = [models.Index(fields=["campaign", "state"], name="message_progress")]
+        indexes = [
+            models.Index(fields=["campaign", "state"], name="message_progress"),
+            models.Index(fields=["campaign", "caller"], name="message_calls"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.veteran_id} {self.state}"
+        return f"{self.campaign_id}/{self.pk} {self.state}"
+
+    @property
+    def recipient(self):
+        return self.veteran or self.volunteer or self.station
+
+
+class ProviderWindow(models.Model):
+    """How many messages went to a provider in its current window of time: the rate limit that all the
+    workers share (a row lock makes them take turns)."""
+
+    provider = models.CharField(max_length=20, primary_key=True)
+    window = models.BigIntegerField(default=0)  # the window's number since the epoch
+    used = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.used} in window {self.window}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
@@ -22,8 +23,18 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.lib.processes import is_gone, this_process
 from qunfang.lib.tallies import table
-from qunfang.messaging.backends import Outgoing, Recipient, SendError, backend
-from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, Recipient, SendError, backend
+from qunfang.messaging.models import (
+    CallOutcome,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Message,
+    MessageState,
+    ProviderWindow,
+    Template,
+)
+from qunfang.mobilization.models import Team, Volunteer, VolunteerStatus
 from qunfang.registry.models import Status, Veteran
 
 # What a template may say about its recipient; each becomes that person's value when the list freezes.
@@ -85,9 +96,16 @@ def save_template(
 # --- audiences and campaigns ---------------------------------------------------------------------------
 
 
-def audience(place: OrgUnit, filters: dict[str, Any]) -> QuerySet[Veteran]:
-    """The veterans a campaign of `place` reaches with these filters: living here, with a mobile, not
-    opted out of SMS; in the chosen places under it (or all of it), of the category, with the tag."""
+def audience(place: OrgUnit, filters: dict[str, Any], channel: str = Channel.SMS) -> QuerySet:
+    """Who a campaign of `place` reaches with these filters, by their kind (see the Campaign's
+    audience): veterans, the volunteers of a team, or the stations that have not sent a day's report."""
+    kind = filters.get("kind") or "veterans"
+    return AUDIENCES[kind].find(place, filters, channel)
+
+
+def _veterans(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet[Veteran]:
+    """Veterans living here, with a mobile, not opted out of messages; in the chosen places under it (or
+    all of it), of the category, with the tag."""
     found = Veteran.objects.filter(
         place__path__startswith=place.path, status=Status.ACTIVE, phone__isnull=False, sms_opt_out=False
     )
@@ -107,14 +125,84 @@ def audience(place: OrgUnit, filters: dict[str, Any]) -> QuerySet[Veteran]:
     return found
 
 
-def render(body: str, veteran: Veteran) -> str:
-    return body.replace("{name}", veteran.name).replace("{place}", veteran.place.name)
+def _team_volunteers(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet[Volunteer]:
+    """The active members of a team of this place or below (a veteran among them who opted out of
+    messages is left out)."""
+    team = Team.objects.filter(pk=filters.get("team") or 0, place__path__startswith=place.path).first()
+    if team is None:
+        return Volunteer.objects.none()
+    return team.members.filter(status=VolunteerStatus.ACTIVE).exclude(veteran__sms_opt_out=True)
+
+
+def _stations_not_reported(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet[OrgUnit]:
+    """The places under this one that owe the data set's report for the day and have not sent it (with
+    a phone, for the channels that dial one)."""
+    from qunfang.reporting.models import DataSet, Report
+
+    data_set = DataSet.objects.filter(pk=filters.get("data_set") or 0, active=True).first()
+    under = data_set.reported_under(place) if data_set else None
+    if under is None:
+        return OrgUnit.objects.none()
+    period = data_set.period_of(_day(filters.get("day")))
+    found = OrgUnit.objects.filter(level=data_set.level, path__startswith=under).exclude(
+        pk__in=Report.objects.filter(data_set=data_set, period_start=period).values("place_id")
+    )
+    if channel in (Channel.SMS, Channel.PHONE, Channel.WECOM):
+        found = found.exclude(phone="")
+    return found
+
+
+def _day(text: str | None):
+    try:
+        return date.fromisoformat(text) if text else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@dataclass(frozen=True)
+class Audience:
+    find: Callable[[OrgUnit, dict, str], QuerySet]
+    column: str  # the message's column that names the recipient
+    model_place: str  # the recipient's column that names its place ("id" for a station: itself)
+
+
+AUDIENCES = {
+    "veterans": Audience(_veterans, "veteran_id", "place_id"),
+    "team": Audience(_team_volunteers, "volunteer_id", "place_id"),
+    "not_reported": Audience(_stations_not_reported, "station_id", "id"),
+}
+
+
+def render(body: str, recipient) -> str:
+    """The text one recipient (a veteran, a volunteer or a station) gets."""
+    place = recipient if isinstance(recipient, OrgUnit) else recipient.place
+    return body.replace("{name}", recipient.name).replace("{place}", place.name)
+
+
+@dataclass(frozen=True)
+class Preview:
+    count: int
+    sample: str
+    length: Length
+
+
+def preview(place: OrgUnit, filters: dict[str, Any], template: Template) -> Preview:
+    """How many the campaign would reach, and the text the first of them would get."""
+    recipients = audience(place, filters, template.channel)
+    first = recipients.order_by("pk").first()
+    return Preview(
+        recipients.count(), render(template.body, first) if first else "", sms_length(template.body)
+    )
 
 
 @transaction.atomic
 def create_campaign(
     *, by: User | None, place: OrgUnit, name: str, template: Template, filters: dict[str, Any]
 ) -> Campaign:
+    if (filters.get("kind") or "veterans") not in AUDIENCES:
+        raise ValidationError({"audience": _("Choose who the campaign goes to.")})
+    if template.channel == Channel.PHONE:
+        filters = {**filters, "callers": [user.pk for user in _callers(place, filters.get("callers"))]}
     campaign = Campaign.objects.create(
         place=place, name=name, template=template, audience=filters, created_by=by if by and by.pk else None
     )
@@ -135,10 +223,11 @@ def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
         if not campaign.template.approved:
             raise ValidationError(_("The template is not approved for use yet."))
         check_body(campaign.template.body, campaign.template.channel)
-        recipients = audience(campaign.place, campaign.audience)
-        count = _freeze(campaign, recipients)
+        count = _freeze(campaign, campaign.audience)
         if count == 0:
             raise ValidationError(_("Nobody would receive this campaign: the audience is empty."))
+        if campaign.template.channel == Channel.PHONE:
+            _share_calls(campaign, _callers(campaign.place, campaign.audience.get("callers")))
         campaign.status, campaign.recipients, campaign.started_at = (
             CampaignStatus.SENDING,
             count,
@@ -148,24 +237,104 @@ def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
         audit.record(
             by=by, action="campaign.start", place=campaign.place, target=campaign, after={"recipients": count}
         )
-        transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
+        if campaign.template.channel != Channel.PHONE:
+            transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
     return campaign
 
 
-def _freeze(campaign: Campaign, recipients: QuerySet[Veteran]) -> int:
+def _freeze(campaign: Campaign, filters: dict[str, Any]) -> int:
     """INSERT … SELECT: the message rows made in the database from the audience's query, the text
-    filled in with each veteran's name and place by REPLACE (both PostgreSQL and SQLite have it)."""
+    filled in with each recipient's name and place by REPLACE (both PostgreSQL and SQLite have it)."""
+    kind = AUDIENCES[filters.get("kind") or "veterans"]
+    recipients = kind.find(campaign.place, filters, campaign.template.channel)
     ids_sql, ids_params = recipients.values("pk").query.sql_with_params()
-    veterans, places = table(Veteran), table(OrgUnit)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table(Message)}"
-            " (campaign_id, veteran_id, text, state, provider_id, error, attempts, claimed_by)"
-            " SELECT %s, v.id, REPLACE(REPLACE(%s, '{name}', v.name), '{place}', p.name), %s, '', '', 0, ''"
-            f" FROM {veterans} v JOIN {places} p ON p.id = v.place_id WHERE v.id IN ({ids_sql})",
+            f"INSERT INTO {table(Message)} (campaign_id, {kind.column}, text, state,"
+            " provider_id, error, attempts, claimed_by, outcome, note)"
+            " SELECT %s, r.id, REPLACE(REPLACE(%s, '{name}', r.name), '{place}', p.name), %s,"
+            " '', '', 0, '', '', ''"
+            f" FROM {table(recipients.model)} r JOIN {table(OrgUnit)} p ON p.id = r.{kind.model_place}"
+            f" WHERE r.id IN ({ids_sql})",
             [campaign.pk, campaign.template.body, MessageState.QUEUED, *ids_params],
         )
         return cursor.rowcount
+
+
+# --- phone calls ---------------------------------------------------------------------------------------
+
+
+def _callers(place: OrgUnit, ids: list[int] | None) -> list[User]:
+    """The staff or grid workers of the place or below who make a phone campaign's calls."""
+    callers = list(
+        User.objects.filter(pk__in=ids or [], is_active=True, memberships__place__path__startswith=place.path)
+        .distinct()
+        .order_by("pk")
+    )
+    if not callers:
+        raise ValidationError(
+            {"callers": _("Choose who makes the calls: staff or grid workers of this place.")}
+        )
+    return callers
+
+
+def _share_calls(campaign: Campaign, callers: list[User]) -> None:
+    """Split the call list among the callers in even, unbroken runs ordered by place, so that each
+    caller phones neighbours (a grid worker her own buildings)."""
+    ids = list(
+        Message.objects.filter(campaign=campaign)
+        .order_by("veteran__place__path", "volunteer__place__path", "station__path", "pk")
+        .values_list("pk", flat=True)
+    )
+    for number, caller in enumerate(callers):
+        share = ids[number * len(ids) // len(callers) : (number + 1) * len(ids) // len(callers)]
+        Message.objects.filter(pk__in=share).update(caller=caller)
+
+
+def number_to_call(*, by: User, message: Message) -> str:
+    """The full number of a call given to `by`, for dialling; the audit log keeps who saw it."""
+    audit.record(
+        by=by, action="campaign.reveal_number", place=message.campaign.place, target=message.campaign,
+        after={"message": message.pk},
+    )  # fmt: skip
+    if message.station_id:
+        return message.station.phone
+    person = message.veteran or message.volunteer
+    return person.phone.reveal() if person.phone else ""
+
+
+# A call's outcome moves its message: reached is delivered, a wrong number failed, no answer back in
+# the queue to call again, a reached person who needs help stays sent until followed up.
+CALL_STATES = {
+    CallOutcome.REACHED: MessageState.DELIVERED,
+    CallOutcome.WRONG_NUMBER: MessageState.FAILED,
+    CallOutcome.NO_ANSWER: MessageState.QUEUED,
+    CallOutcome.FOLLOW_UP: MessageState.SENT,
+}
+
+
+@transaction.atomic
+def record_call(*, by: User, message: Message, outcome: str, note: str = "") -> Message:
+    """The caller marks how a call went. Only the message's caller (or a sender of the campaign's
+    place) may; a call is recorded again if the caller phones a second time."""
+    if outcome not in CALL_STATES:
+        raise ValidationError({"outcome": _("Choose how the call went.")})
+    if outcome in (CallOutcome.WRONG_NUMBER, CallOutcome.FOLLOW_UP) and not note.strip():
+        raise ValidationError({"note": _("Say what was wrong or what help is needed.")})
+    message = Message.objects.select_for_update().select_related("campaign").get(pk=message.pk)
+    message.outcome, message.note = outcome, note.strip()[:300]
+    message.state, message.attempts = CALL_STATES[outcome], message.attempts + 1
+    message.updated_at = timezone.now()
+    message.save(update_fields=["outcome", "note", "state", "attempts", "updated_at"])
+    audit.record(
+        by=by,
+        action="campaign.call",
+        place=message.campaign.place,
+        target=message.campaign,
+        after={"message": message.pk, "outcome": outcome},
+    )
+    _finish_if_done(message.campaign)
+    return message
 
 
 # --- sending ---------------------------------------------------------------------------------------------
@@ -173,14 +342,17 @@ def _freeze(campaign: Campaign, recipients: QuerySet[Veteran]) -> int:
 BATCH = 200
 
 
-def _claim(campaign: Campaign) -> list[Message]:
+RECIPIENT_RELATIONS = ("veteran__place", "volunteer__place", "station")
+
+
+def _claim(campaign: Campaign, size: int = BATCH) -> list[Message]:
     """The next queued messages, marked as being sent (on PostgreSQL, rows another worker holds are
     skipped, so several workers share a campaign)."""
     with transaction.atomic():
         queued = Message.objects.filter(campaign=campaign, state=MessageState.QUEUED).order_by("pk")
         if connection.features.has_select_for_update_skip_locked:
             queued = queued.select_for_update(skip_locked=True, of=("self",))
-        batch = list(queued.select_related("veteran__place")[:BATCH])
+        batch = list(queued.select_related(*RECIPIENT_RELATIONS)[:size])
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(
             state=MessageState.SENDING,
             attempts=F("attempts") + 1,
@@ -191,16 +363,37 @@ def _claim(campaign: Campaign) -> list[Message]:
 
 
 def _outgoing(campaign: Campaign, message: Message) -> Outgoing:
-    veteran, template = message.veteran, campaign.template
+    template, recipient = campaign.template, message.recipient
+    values = {"name": recipient.name, "place": (recipient if message.station_id else recipient.place).name}
     return Outgoing(
-        [Recipient(veteran.name, veteran.phone.reveal())],  # the gateway needs the number; no person sees it
+        _addresses(message),
         message.text,
         topic=f"campaign-{campaign.pk}",
         extra={"message_id": message.pk},
         template_code=template.provider_code,
-        params={"name": veteran.name, "place": veteran.place.name},
+        # The variables in the order the body names them (Tencent's templates number them).
+        params={name: values[name] for name in dict.fromkeys(VARIABLE.findall(template.body))},
+        subject=campaign.name,
         key=f"qf{message.pk}",
     )
+
+
+def _addresses(message: Message) -> list[Recipient]:
+    """Where the message goes: the person's mobile (revealed for the gateway; no person sees it), or
+    the station's phone and its staff's e-mail addresses."""
+    if message.station_id:
+        station = message.station
+        staff = User.objects.filter(memberships__place=station, is_active=True, email__gt="").order_by("pk")
+        return [
+            Recipient(station.name, phone=station.phone, place=station.name),
+            *(
+                Recipient(user.full_name or user.username, place=station.name, email=user.email)
+                for user in staff
+            ),
+        ]
+    person = message.veteran or message.volunteer
+    phone = person.phone.reveal() if person.phone else ""
+    return [Recipient(person.name, phone=phone, place=person.place.name)]
 
 
 def _take_back_from_the_dead(campaign: Campaign, sender) -> None:
@@ -209,7 +402,7 @@ def _take_back_from_the_dead(campaign: Campaign, sender) -> None:
     stuck = [
         message
         for message in Message.objects.filter(campaign=campaign, state=MessageState.SENDING).select_related(
-            "veteran__place"
+            *RECIPIENT_RELATIONS
         )
         if is_gone(message.claimed_by)
     ]
@@ -251,8 +444,11 @@ PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment be
 def send_campaign(campaign_id: int) -> int:
     """Send the campaign's queued messages until none is left; answers how many were sent. A provider's
     passing refusal (throttled, down) queues the message again, up to MAX_ATTEMPTS tries; a final one
-    (an invalid number) fails it, with the reason. Several workers may send one campaign together."""
+    (an invalid number) fails it, with the reason. Several workers may send one campaign together,
+    within the provider's rate, which they share."""
     campaign = Campaign.objects.select_related("template").get(pk=campaign_id)
+    if campaign.template.channel == Channel.PHONE:
+        return 0  # people make these calls
     sender = backend(campaign.template.channel)
     _take_back_from_the_dead(campaign, sender)
     sent = 0
@@ -261,11 +457,14 @@ def send_campaign(campaign_id: int) -> int:
         if until:
             _pause_until(campaign, until)
             return sent
-        batch = _claim(campaign)
+        batch = _claim(campaign, min(BATCH, sender.rate.count) if sender.rate else BATCH)
         if not batch:
             break
-        now, refused = timezone.now(), False
-        for message in batch:
+        refused, allowed = False, 0
+        for position, message in enumerate(batch):
+            if sender.rate and allowed == 0:
+                allowed = take_from_rate(sender.provider, sender.rate, len(batch) - position)
+            allowed -= 1
             try:
                 message.provider_id = sender.send(_outgoing(campaign, message))
                 message.state, message.error = MessageState.SENT, ""
@@ -273,14 +472,22 @@ def send_campaign(campaign_id: int) -> int:
                 again = error.retry and message.attempts + 1 < MAX_ATTEMPTS
                 message.state = MessageState.QUEUED if again else MessageState.FAILED
                 message.error, refused = str(error)[:300], True
-            message.updated_at = now
+            message.updated_at = timezone.now()
             # Each message's outcome written at once: a worker killed now leaves at most one to check.
             Message.objects.filter(pk=message.pk).update(
-                state=message.state, provider_id=message.provider_id, error=message.error, updated_at=now
+                state=message.state,
+                provider_id=message.provider_id,
+                error=message.error,
+                updated_at=message.updated_at,
             )
         sent += sum(1 for message in batch if message.state == MessageState.SENT)
         if refused:
             time.sleep(PAUSE_AFTER_REFUSALS)
+    _finish_if_done(campaign)
+    return sent
+
+
+def _finish_if_done(campaign: Campaign) -> None:
     unfinished = Message.objects.filter(
         campaign=campaign, state__in=[MessageState.QUEUED, MessageState.SENDING]
     )
@@ -288,7 +495,65 @@ def send_campaign(campaign_id: int) -> int:
         Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
             status=CampaignStatus.DONE, finished_at=timezone.now()
         )
-    return sent
+
+
+def take_from_rate(provider: str, rate: Rate, wanted: int) -> int:
+    """Take up to `wanted` sends from the provider's current window, waiting for the next window while
+    this one is used up; answers how many were taken (at least one). All workers share the window's
+    row, so together they keep to the rate."""
+    ProviderWindow.objects.get_or_create(provider=provider)
+    while True:
+        now = time.time()
+        window = int(now // rate.seconds)
+        with transaction.atomic():
+            row = ProviderWindow.objects.select_for_update().get(provider=provider)
+            if row.window != window:
+                row.window, row.used = window, 0
+            taken = min(wanted, rate.count - row.used)
+            if taken > 0:
+                row.used += taken
+                row.save(update_fields=["window", "used"])
+                return taken
+        time.sleep((window + 1) * rate.seconds - now)
+
+
+# --- delivery receipts -----------------------------------------------------------------------------------
+
+RECEIPTS_WITHIN = timedelta(days=3)  # providers keep receipts about this long
+
+
+def collect_receipts() -> int:
+    """Ask the providers that report delivery about the messages they took in the last days and have
+    not reported on yet: each becomes delivered, or failed with the provider's reason. Asked once per
+    channel, as some providers hand each receipt out once. Answers how many messages it settled."""
+    settled = 0
+    recent = Message.objects.filter(
+        state=MessageState.SENT, campaign__started_at__gte=timezone.now() - RECEIPTS_WITHIN
+    ).select_related("campaign__template", *RECIPIENT_RELATIONS)
+    channels = recent.values_list("campaign__template__channel", flat=True).distinct()
+    for channel in list(channels):
+        sender = backend(channel)
+        if not hasattr(sender, "receipts"):
+            continue
+        waiting = list(recent.filter(campaign__template__channel=channel))
+        try:
+            found = sender.receipts([_outgoing(message.campaign, message) for message in waiting])
+        except SendError:
+            continue  # the provider is away: asked again on the next round
+        settled += _apply_receipts(waiting, found)
+    return settled
+
+
+def _apply_receipts(waiting: list[Message], found: dict[str, Receipt]) -> int:
+    now, settled = timezone.now(), []
+    for message in waiting:
+        receipt = found.get(f"qf{message.pk}")
+        if receipt:
+            message.state = MessageState.DELIVERED if receipt.delivered else MessageState.FAILED
+            message.error, message.updated_at = receipt.error, now
+            settled.append(message)
+    Message.objects.bulk_update(settled, ["state", "error", "updated_at"], batch_size=500)
+    return len(settled)
 
 
 def retry_failed(*, by: User | None, campaign: Campaign) -> int:

@@ -10,3 +10,9 @@ from qunfang.messaging import services
 def send_campaign(campaign_id: int) -> int:
     current_origin.set(Origin(None, "task"))
     return services.send_campaign(campaign_id)
+
+
+@task()
+def collect_receipts() -> int:
+    current_origin.set(Origin(None, "task"))
+    return services.collect_receipts()

@@ -11,4 +11,10 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("campaigns/<int:campaign_id>/start/", views.campaign_start, name="campaign_start"),
     path("campaigns/<int:campaign_id>/retry/", views.campaign_retry, name="campaign_retry"),
+    path("campaigns/<int:campaign_id>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("places/<int:place_id>/campaigns/count/", views.campaign_count, name="campaign_count"),
+    path("calls/", views.my_campaigns, name="my_campaigns"),
+    path("campaigns/<int:campaign_id>/calls/", views.calls, name="calls"),
+    path("calls/<int:message_id>/number/", views.call_number, name="call_number"),
+    path("calls/<int:message_id>/record/", views.call_record, name="call_record"),
 ]

@@ -1,9 +1,12 @@
 """Messaging's pages: a place's campaigns and templates, composing a campaign with its audience counted
 and a sample message shown before anything is sent, and a campaign's progress, watched to the end."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,8 +16,10 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for
 from qunfang.messaging import selectors, services
-from qunfang.messaging.forms import CampaignForm, TemplateForm
-from qunfang.messaging.models import Campaign, CampaignStatus, MessageState
+from qunfang.messaging.forms import CallForm, CampaignForm, TemplateForm
+from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
+from qunfang.mobilization.models import Team
+from qunfang.reporting import selectors as reporting_selectors
 
 
 @requires(Capability.SEND_CAMPAIGNS)
@@ -55,22 +60,11 @@ def _campaigns_url(place: OrgUnit) -> str:
 def campaign_new(request, place_id: int):
     """Compose: "Count" shows how many would receive it and a sample message; "Save" keeps the draft."""
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
-    form = CampaignForm(
-        request.POST or None,
-        templates=selectors.templates(request.scope, place),
-        places=OrgUnit.objects.filter(parent=place).order_by("code", "name"),
-    )
+    form = _campaign_form(request, place)
     preview = None
     if request.method == "POST" and form.is_valid():
-        recipients = services.audience(place, form.filters())
         if "count" in request.POST:
-            first = recipients.select_related("place").order_by("pk").first()
-            template = form.cleaned_data["template"]
-            preview = {
-                "count": recipients.count(),
-                "sample": services.render(template.body, first) if first else "",
-                "length": services.sms_length(template.body),
-            }
+            preview = services.preview(place, form.filters(), form.cleaned_data["template"])
         else:
             campaign = services.create_campaign(
                 by=request.user,
@@ -83,6 +77,31 @@ def campaign_new(request, place_id: int):
     return render(request, "messaging/campaign_new.html", {"place": place, "form": form, "preview": preview})
 
 
+@require_POST
+@requires(Capability.SEND_CAMPAIGNS)
+def campaign_count(request, place_id: int):
+    """The live count of the compose page: the audience counted as the form changes (htmx)."""
+    place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
+    form = _campaign_form(request, place)
+    preview = (
+        services.preview(place, form.filters(), form.cleaned_data["template"]) if form.is_valid() else None
+    )
+    return render(request, "messaging/_preview.html", {"preview": preview, "errors": not preview})
+
+
+def _campaign_form(request, place: OrgUnit) -> CampaignForm:
+    return CampaignForm(
+        request.POST or None,
+        templates=selectors.templates(request.scope, place),
+        places=OrgUnit.objects.filter(parent=place).order_by("code", "name"),
+        teams=Team.objects.visible_to(request.scope, Capability.SEND_CAMPAIGNS).filter(
+            place__path__startswith=place.path
+        ),
+        data_sets=reporting_selectors.data_sets(place),
+        callers=selectors.possible_callers(place),
+    )
+
+
 def _campaign(request, campaign_id: int) -> Campaign:
     return get_for(
         request.scope,
@@ -92,31 +111,51 @@ def _campaign(request, campaign_id: int) -> Campaign:
     )
 
 
+def _progress(found: Campaign) -> dict:
+    counts = selectors.progress(found)
+    done = counts[MessageState.SENT] + counts[MessageState.DELIVERED] + counts[MessageState.FAILED]
+    return {
+        "campaign": found,
+        "counts": counts,
+        "done": done,
+        "percent": round(100 * done / found.recipients) if found.recipients else 0,
+        "sending": found.status == CampaignStatus.SENDING,
+        "phone": found.template.channel == Channel.PHONE,
+    }
+
+
 @requires(Capability.SEND_CAMPAIGNS)
 def campaign(request, campaign_id: int):
     found = _campaign(request, campaign_id)
-    counts = selectors.progress(found)
-    done = counts[MessageState.SENT] + counts[MessageState.DELIVERED] + counts[MessageState.FAILED]
-    state = request.GET.get("state", "")
+    state, search = request.GET.get("state", ""), request.GET.get("q", "").strip()[:50]
+    rows = paginate(request, selectors.messages(found, state, search))  # not "messages": the flash messages
+    for message in rows:
+        message.shown_phone = selectors.masked_phone(message)
+    phone = found.template.channel == Channel.PHONE
     return render(
         request,
         "messaging/campaign.html",
         {
-            "campaign": found,
+            **_progress(found),
             "place": found.place,
-            "counts": counts,
-            "done": done,
-            "percent": round(100 * done / found.recipients) if found.recipients else 0,
-            "sending": found.status == CampaignStatus.SENDING,
-            "audience": services.audience(found.place, found.audience).count()
+            "audience": services.audience(found.place, found.audience, found.template.channel).count()
             if found.status == CampaignStatus.DRAFT
             else None,
-            "rows": paginate(request, selectors.messages(found, state)),  # not "messages": the flash messages
+            "rows": rows,
             "state": state,
-            "page_query": f"state={state}" if state else "",
+            "search": search,
+            "page_query": urlencode({k: v for k, v in (("state", state), ("q", search)) if v}),
             "states": MessageState.choices,
+            "callers": selectors.calls_by_caller(found) if phone else [],
+            "outcomes": CallOutcome.choices,
         },
     )
+
+
+@requires(Capability.SEND_CAMPAIGNS)
+def campaign_progress(request, campaign_id: int):
+    """The progress bar and counts alone, which the campaign's page polls while it sends (htmx)."""
+    return render(request, "messaging/_progress.html", _progress(_campaign(request, campaign_id)))
 
 
 @require_POST
@@ -139,3 +178,68 @@ def campaign_retry(request, campaign_id: int):
     count = services.retry_failed(by=request.user, campaign=found)
     messages.success(request, _("%(count)s failed messages queued again.") % {"count": count})
     return redirect("messaging:campaign", campaign_id=found.pk)
+
+
+# --- phone calls: each caller's share ------------------------------------------------------------------
+
+
+@login_required
+def my_campaigns(request):
+    """The phone campaigns with calls given to the signed-in user, and how many are left."""
+    return render(request, "messaging/my_campaigns.html", {"campaigns": selectors.my_campaigns(request.user)})
+
+
+@login_required
+def calls(request, campaign_id: int, revealed: dict | None = None):
+    state = request.GET.get("state", "")
+    found, mine = selectors.my_calls(request.user, campaign_id, state)
+    rows = paginate(request, mine)
+    for message in rows:
+        message.shown_phone = selectors.masked_phone(message)
+    everything = selectors.my_calls(request.user, campaign_id)[1]
+    return render(
+        request,
+        "messaging/calls.html",
+        {
+            "campaign": found,
+            "place": found.place,
+            "rows": rows,
+            "state": state,
+            "page_query": f"state={state}" if state else "",
+            "outcomes": CallOutcome.choices,
+            "total": everything.count(),
+            "left": everything.filter(state=MessageState.QUEUED).count(),
+            "revealed": revealed,
+        },
+    )
+
+
+def _my_call(request, message_id: int) -> Message:
+    return get_object_or_404(
+        Message.objects.select_related(*services.RECIPIENT_RELATIONS), pk=message_id, caller=request.user
+    )
+
+
+@require_POST
+@login_required
+def call_number(request, message_id: int):
+    """The full number for the caller to dial (recorded in the audit log)."""
+    message = _my_call(request, message_id)
+    number = services.number_to_call(by=request.user, message=message)
+    return calls(request, message.campaign_id, revealed={"pk": message.pk, "number": number})
+
+
+@require_POST
+@login_required
+def call_record(request, message_id: int):
+    message = _my_call(request, message_id)
+    form = CallForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose how the call went."))
+        services.record_call(by=request.user, message=message, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Call to %(name)s recorded.") % {"name": message.recipient.name})
+    return redirect(f"{reverse('messaging:calls', args=[message.campaign_id])}#call-{message.pk}")

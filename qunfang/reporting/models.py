@@ -1,6 +1,8 @@
 """Daily and zero reporting: what a level of places reports each period (a data set and its fields
 and rules), and each place's report of a period with every version it went through."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,10 @@ class DataSet(BilingualName, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def period_of(self, day: date) -> date:
+        """The first day of the period that holds `day` (weekly periods start on Mondays)."""
+        return day - timedelta(days=day.weekday()) if self.periodicity == Periodicity.WEEKLY else day
 
     def reported_under(self, place: OrgUnit) -> str | None:
         """The path prefix of the places under `place` that report this data set, or None if none

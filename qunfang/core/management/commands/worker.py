@@ -37,7 +37,10 @@ def requeue_orphans() -> int:
 
 # Tasks queued on a clock rather than by a user: (task, seconds between runs). Each is idempotent, so
 # several workers queueing the same one do the work once.
-CLOCK = [("qunfang.reporting.tasks.send_due_reminders", 300)]
+CLOCK = [
+    ("qunfang.reporting.tasks.send_due_reminders", 300),
+    ("qunfang.messaging.tasks.collect_receipts", 300),
+]
 
 
 def queue_clock_tasks() -> None:
