@@ -144,8 +144,21 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         ),
         filters={},
     )
+    # A phone campaign to the team, its one call given to `by`: what the call pages aim at.
+    calls = messaging.create_campaign(
+        by=None,
+        place=place,
+        name=text[:100],
+        template=messaging.save_template(
+            by=None, place=place, name=text[:80], body="{name}：" + text[:200], channel="phone", approved=True
+        ),
+        filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
+    )
+    messaging.start_campaign(by=None, campaign=calls)
     return {
         "campaign_id": campaign.pk,
+        "call_campaign_id": calls.pk,
+        "message_id": calls.messages.get().pk,
         "data_set_id": data_set.pk,
         "report_id": report.pk,
         "volunteer_id": volunteer.pk,

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -14,7 +15,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.messaging import selectors, services
-from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState
+from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
 
 router = Router(tags=["messaging"])
 
@@ -202,3 +203,40 @@ def retry_failed(request, campaign_id: Id):
 @paginate(Pages)
 def list_messages(request, campaign_id: Id, state: Query[MessageState | None] = None):
     return selectors.messages(_campaign(request, campaign_id), state or "")
+
+
+class CallerProgress(Schema):
+    caller_id: int = Field(..., alias="caller")
+    name: str
+    calls: int
+    left: int
+    reached: int
+    no_answer: int
+    wrong_number: int
+    follow_up: int
+
+
+@router.get("/messaging/campaigns/{campaign_id}/callers", response={200: list[CallerProgress], **ERRORS})
+def caller_progress(request, campaign_id: Id):
+    """A phone campaign's progress per caller."""
+    return selectors.calls_by_caller(_campaign(request, campaign_id))
+
+
+@router.get("/messaging/campaigns/{campaign_id}/my-calls", response={200: list[MessageOut], **ERRORS})
+@paginate(Pages)
+def my_calls(request, campaign_id: Id, state: Query[MessageState | None] = None):
+    """The calls of a phone campaign given to the caller (404 if none)."""
+    return selectors.my_calls(request.auth, campaign_id, state or "")[1]
+
+
+class CallIn(Schema):
+    outcome: CallOutcome
+    note: Text = Field("", max_length=300)
+
+
+@router.post("/messaging/calls/{message_id}", response={200: MessageOut, **ERRORS})
+def record_call(request, message_id: Id, data: CallIn):
+    """Mark how a call went: only its caller may."""
+    message = get_object_or_404(Message, pk=message_id, caller=request.auth)
+    services.record_call(by=request.auth, message=message, outcome=data.outcome, note=data.note)
+    return Message.objects.select_related(*services.RECIPIENT_RELATIONS).get(pk=message.pk)

@@ -4,14 +4,13 @@ and a sample message shown before anything is sent, and a campaign's progress, w
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qunfang.core.access import get_for, requires
+from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for
@@ -183,13 +182,13 @@ def campaign_retry(request, campaign_id: int):
 # --- phone calls: each caller's share ------------------------------------------------------------------
 
 
-@login_required
+@signed_in
 def my_campaigns(request):
     """The phone campaigns with calls given to the signed-in user, and how many are left."""
     return render(request, "messaging/my_campaigns.html", {"campaigns": selectors.my_campaigns(request.user)})
 
 
-@login_required
+@signed_in
 def calls(request, campaign_id: int, revealed: dict | None = None):
     state = request.GET.get("state", "")
     found, mine = selectors.my_calls(request.user, campaign_id, state)
@@ -221,7 +220,7 @@ def _my_call(request, message_id: int) -> Message:
 
 
 @require_POST
-@login_required
+@signed_in
 def call_number(request, message_id: int):
     """The full number for the caller to dial (recorded in the audit log)."""
     message = _my_call(request, message_id)
@@ -230,7 +229,7 @@ def call_number(request, message_id: int):
 
 
 @require_POST
-@login_required
+@signed_in
 def call_record(request, message_id: int):
     message = _my_call(request, message_id)
     form = CallForm(request.POST)

@@ -69,6 +69,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "report_id": lambda t: t.people["report_id"],
     "data_set_id": lambda t: t.people["data_set_id"],
     "campaign_id": lambda t: t.people["campaign_id"],
+    "message_id": lambda t: t.people["message_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }

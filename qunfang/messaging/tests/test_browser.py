@@ -36,7 +36,7 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
     page.fill("input[name=name]", "一月防疫提醒")
     page.select_option("select[name=template]", label="防疫提醒")
     page.click("button[name=count]")
-    assert "3 名退役军人将收到" in page.inner_text(".preview")
+    assert "3 人将收到" in page.inner_text(".preview")
     page.screenshot(path=os.path.join(screenshot_dir, f"campaign-compose-{size_name}.png"), full_page=True)
     page.click("button[name=save]")
     page.click("text=立即发送")

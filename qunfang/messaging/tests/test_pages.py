@@ -30,7 +30,7 @@ def test_compose_count_send_and_watch(world, django_capture_on_commit_callbacks)
     counted = admin.post(
         f"/places/{world.qingxin.pk}/campaigns/new/", {**data, "count": "1"}
     ).content.decode()
-    assert "2 名退役军人将收到" in counted and "张伟同志：请做好防护。" in counted
+    assert "2 人将收到" in counted and "张伟同志：请做好防护。" in counted
     assert not Campaign.objects.exists()
     saved = admin.post(f"/places/{world.qingxin.pk}/campaigns/new/", {**data, "save": "1"})
     campaign = Campaign.objects.get()
