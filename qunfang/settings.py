@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "qunfang.core",
     "qunfang.registry",
     "qunfang.mobilization",
@@ -185,13 +187,17 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "uploads"
 
-# Background work (imports now; campaigns and briefings later). The database backend needs no other
-# service; `qunfang worker` runs the tasks. Tests run them in-process ("immediate").
+# Background work (imports, campaigns, reminders). The database backend needs no other service;
+# `qunfang worker` runs its tasks. For scale, Redis through RQ (QUNFANG_TASKS_BACKEND=rq,
+# QUNFANG_REDIS_URL), its workers started by `manage.py rqworker --job-class django_tasks_rq.Job
+# --with-scheduler`. Tests run tasks in-process ("immediate"), and each queue in a test of its own.
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database")]}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "database")], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
 
 # Messages to people (reminders now; campaigns with the messaging issue): the console backend writes
 # them to this file and the log, so the embedded setup needs no provider account.
