@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session
 
 CHINA = ZoneInfo("Asia/Shanghai")
 # Aliyun's answers that a later attempt may get past; every other code fails the message for good.
@@ -52,7 +52,7 @@ class AliyunSmsBackend:
         self.secret = settings.ALIYUN_SMS["ACCESS_KEY_SECRET"]
         self.sign_name = settings.ALIYUN_SMS["SIGN_NAME"]
         self.endpoint = settings.ALIYUN_SMS["ENDPOINT"]
-        self.session = requests.Session()  # keeps the connection open between messages
+        self.session = http_session(self.endpoint)
 
     def _call(self, action: str, **fields: str) -> dict:
         """One signed call of the SMS API; Aliyun's answer, or SendError with its reason."""

@@ -117,6 +117,17 @@ class ConsoleBackend:
         return found
 
 
+def http_session(endpoint: str):
+    """A kept-alive HTTP session to a provider. The proxy the environment names is looked up once here:
+    requests would look it up again for every message, which costs more than signing one."""
+    import requests
+
+    session = requests.Session()
+    session.proxies = requests.utils.get_environ_proxies(endpoint) if endpoint else {}
+    session.trust_env = False
+    return session
+
+
 def _masked(phone: str) -> str:
     if not phone.startswith("+86"):
         return phone  # a station's landline, public anyway

@@ -438,6 +438,7 @@ def _pause_until(campaign: Campaign, until: datetime) -> None:
 
 
 MAX_ATTEMPTS = 5
+WRITE_EVERY = 20
 PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
 
 
@@ -461,6 +462,7 @@ def send_campaign(campaign_id: int) -> int:
         if not batch:
             break
         refused, allowed = False, 0
+        unwritten: list[Message] = []
         for position, message in enumerate(batch):
             if sender.rate and allowed == 0:
                 allowed = take_from_rate(sender.provider, sender.rate, len(batch) - position)
@@ -473,18 +475,32 @@ def send_campaign(campaign_id: int) -> int:
                 message.state = MessageState.QUEUED if again else MessageState.FAILED
                 message.error, refused = str(error)[:300], True
             message.updated_at = timezone.now()
-            # Each message's outcome written at once: a worker killed now leaves at most one to check.
-            Message.objects.filter(pk=message.pk).update(
-                state=message.state,
-                provider_id=message.provider_id,
-                error=message.error,
-                updated_at=message.updated_at,
-            )
+            unwritten.append(message)
+            # Outcomes written every few messages, in one statement: a worker killed in between leaves
+            # at most that many in "sending", which the next worker checks with the provider.
+            if len(unwritten) == WRITE_EVERY or position == len(batch) - 1:
+                _write_outcomes(unwritten)
+                unwritten = []
         sent += sum(1 for message in batch if message.state == MessageState.SENT)
         if refused:
             time.sleep(PAUSE_AFTER_REFUSALS)
     _finish_if_done(campaign)
     return sent
+
+
+def _write_outcomes(messages: list[Message]) -> None:
+    """One UPDATE … FROM (VALUES …) for the messages' outcomes: Django's bulk_update builds a CASE per
+    column and row, which costs more than sending them (both PostgreSQL and SQLite ≥ 3.33 have this)."""
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(messages))
+    values = [value for m in messages for value in (m.pk, m.state, m.provider_id, m.error, m.updated_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH outcome (id, state, provider_id, error, updated_at) AS (VALUES {rows})"
+            f" UPDATE {table(Message)} SET state = outcome.state, provider_id = outcome.provider_id,"
+            " error = outcome.error, updated_at = outcome.updated_at"
+            f" FROM outcome WHERE {table(Message)}.id = outcome.id",
+            [connection.ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in values],
+        )
 
 
 def _finish_if_done(campaign: Campaign) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session
 
 SERVICE, VERSION, REGION = "sms", "2021-01-11", "ap-guangzhou"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -89,7 +89,7 @@ class TencentSmsBackend:
         self.app_id, self.sign_name, self.endpoint = config["APP_ID"], config["SIGN_NAME"], config["ENDPOINT"]
         self.host = urlparse(self.endpoint).netloc
         self.rate = Rate.parse(settings.MESSAGING_RATES["tencent"])
-        self.session = requests.Session()
+        self.session = http_session(self.endpoint)
 
     def _call(self, action: str, fields: dict) -> dict:
         """One signed call; the answer's Response, or SendError with Tencent's reason."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, SendError
+from qunfang.messaging.backends import Outgoing, Rate, SendError, http_session
 
 # WeCom's error codes a later attempt may get past: the system busy, the robot's 20 a minute exceeded.
 RETRYABLE = {-1, 45009}
@@ -21,7 +21,7 @@ class WeComRobotBackend:
     def __init__(self) -> None:
         self.webhook = settings.WECOM_ROBOT_WEBHOOK
         self.rate = Rate.parse(settings.MESSAGING_RATES["wecom"])
-        self.session = requests.Session()
+        self.session = http_session(self.webhook)
 
     def send(self, message: Outgoing) -> str:
         if not self.webhook:
