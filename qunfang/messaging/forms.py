@@ -63,6 +63,14 @@ class CampaignForm(forms.Form):
         self.fields["data_set"].queryset = data_sets
         self.fields["callers"].queryset = callers
         self.fields["callers"].label_from_instance = lambda user: user.full_name or user.username
+        # Headings in the form: which fields belong to which audience.
+        for name, heading in (
+            ("places", _("When sending to veterans")),
+            ("team", _("When sending to a team's volunteers")),
+            ("data_set", _("When sending to stations that have not reported")),
+            ("callers", _("When the template is a call script")),
+        ):
+            self.fields[name].group = heading
 
     def clean(self):
         data = super().clean()

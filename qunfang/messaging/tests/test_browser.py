@@ -35,6 +35,9 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
     page.goto(f"{live_server.url}/places/{world.qingxin.pk}/campaigns/new/")
     page.fill("input[name=name]", "一月防疫提醒")
     page.select_option("select[name=template]", label="防疫提醒")
+    # Counted live as the form changes (htmx), before any button is pressed.
+    page.wait_for_selector(".preview")
+    assert "3 人将收到" in page.inner_text(".preview")
     page.click("button[name=count]")
     assert "3 人将收到" in page.inner_text(".preview")
     page.screenshot(path=os.path.join(screenshot_dir, f"campaign-compose-{size_name}.png"), full_page=True)
@@ -43,3 +46,41 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
     page.wait_for_selector("progress")
     assert page.locator("progress").get_attribute("value") == "3"
     page.screenshot(path=os.path.join(screenshot_dir, f"campaign-sent-{size_name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
+def test_a_caller_works_through_her_calls_on_a_phone(
+    page, live_server, world, screenshot_dir, size_name, size
+):
+    for n, name in enumerate(["张伟", "王芳"], start=1):
+        create_veteran(
+            by=None,
+            place=world.jingkou,
+            name=name,
+            id_number=synthetic_id("441803", n),
+            phone=f"1380000000{n}",
+        )
+    template = services.save_template(
+        by=None, place=world.qingxin, name="电话排查", channel="phone", approved=True,
+        body="您好，{name}同志，我们是区退役军人事务局。请问家里有人发热吗？需要帮助吗？",
+    )  # fmt: skip
+    campaign = services.create_campaign(
+        by=world.alice, place=world.qingxin, name="电话排查", template=template,
+        filters={"callers": [world.carol.pk]},
+    )  # fmt: skip
+    services.start_campaign(by=world.alice, campaign=campaign)
+    page.set_viewport_size(size)
+    sign_in(page, live_server, "carol")
+    page.goto(f"{live_server.url}/calls/")
+    page.click("text=电话排查")
+    assert "共 2 个电话，还剩 2 个" in page.inner_text("main")
+    first = page.locator("section.call").first
+    first.locator("text=显示号码以拨打").click()
+    assert page.locator("a[href^='tel:+86138']").count() == 1
+    page.screenshot(path=os.path.join(screenshot_dir, f"calls-number-{size_name}.png"), full_page=True)
+    first = page.locator("section.call").first
+    first.locator("label:has-text('已联系上')").click()
+    first.locator("button:has-text('保存')").click()
+    assert "已记录" in page.inner_text("body")
+    assert "共 2 个电话，还剩 1 个" in page.inner_text("main")
+    page.screenshot(path=os.path.join(screenshot_dir, f"calls-recorded-{size_name}.png"), full_page=True)
