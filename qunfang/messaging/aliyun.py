@@ -18,10 +18,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session, json_answer
 
 CHINA = ZoneInfo("Asia/Shanghai")
 # Aliyun's answers that a later attempt may get past; every other code fails the message for good.
@@ -69,16 +68,7 @@ class AliyunSmsBackend:
             **fields,
         }
         params["Signature"] = signature(params, self.secret)
-        try:
-            response = self.session.get(self.endpoint, params=params, timeout=10)
-        except requests.RequestException as error:
-            raise SendError(f"Aliyun SMS unreachable: {error}", retry=True) from error
-        if response.status_code >= 500:
-            raise SendError(f"Aliyun SMS answered {response.status_code}", retry=True)
-        try:
-            answer = response.json()
-        except ValueError as error:
-            raise SendError(f"Aliyun SMS answered {response.status_code} without JSON", retry=True) from error
+        answer = json_answer("Aliyun SMS", self.session, "GET", self.endpoint, params=params)
         code = answer.get("Code", "")
         if code != "OK":
             raise SendError(f"{code}: {answer.get('Message', '')}"[:300], retry=code in RETRYABLE)

@@ -11,6 +11,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -126,6 +127,23 @@ def http_session(endpoint: str):
     session.proxies = requests.utils.get_environ_proxies(endpoint) if endpoint else {}
     session.trust_env = False
     return session
+
+
+def json_answer(provider: str, session, method: str, url: str, **request) -> Any:
+    """The JSON a provider answered; SendError to try again later when it could not be reached, failed
+    on its side (5xx) or answered something else than JSON."""
+    import requests
+
+    try:
+        response = session.request(method, url, timeout=10, **request)
+    except requests.RequestException as error:
+        raise SendError(f"{provider} unreachable: {error}", retry=True) from error
+    if response.status_code >= 500:
+        raise SendError(f"{provider} answered {response.status_code}", retry=True)
+    try:
+        return response.json()
+    except ValueError as error:
+        raise SendError(f"{provider} answered {response.status_code} without JSON", retry=True) from error
 
 
 def _masked(phone: str) -> str:

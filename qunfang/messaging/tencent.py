@@ -17,10 +17,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
-import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session
+from qunfang.messaging.backends import Outgoing, Rate, Receipt, SendError, http_session, json_answer
 
 SERVICE, VERSION, REGION = "sms", "2021-01-11", "ap-guangzhou"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -106,18 +105,11 @@ class TencentSmsBackend:
             "X-TC-Timestamp": str(timestamp),
             "X-TC-Region": REGION,
         }
-        try:
-            response = self.session.post(self.endpoint, data=payload.encode(), headers=headers, timeout=10)
-        except requests.RequestException as error:
-            raise SendError(f"Tencent SMS unreachable: {error}", retry=True) from error
-        if response.status_code >= 500:
-            raise SendError(f"Tencent SMS answered {response.status_code}", retry=True)
-        try:
-            answer = response.json()["Response"]
-        except (ValueError, KeyError) as error:
-            raise SendError(
-                f"Tencent SMS answered {response.status_code} without a Response", retry=True
-            ) from error
+        answer = json_answer(
+            "Tencent SMS", self.session, "POST", self.endpoint, data=payload.encode(), headers=headers
+        ).get("Response")
+        if not isinstance(answer, dict):
+            raise SendError("Tencent SMS answered without a Response", retry=True)
         if "Error" in answer:
             code = answer["Error"].get("Code", "")
             raise SendError(f"{code}: {answer['Error'].get('Message', '')}"[:300], retry=retryable(code))

@@ -4,10 +4,9 @@ QUNFANG_WECOM_ROBOT_WEBHOOK. Plain requests: the robot's API is one JSON POST.""
 
 from __future__ import annotations
 
-import requests
 from django.conf import settings
 
-from qunfang.messaging.backends import Outgoing, Rate, SendError, http_session
+from qunfang.messaging.backends import Outgoing, Rate, SendError, http_session, json_answer
 
 # WeCom's error codes a later attempt may get past: the system busy, the robot's 20 a minute exceeded.
 RETRYABLE = {-1, 45009}
@@ -35,16 +34,7 @@ class WeComRobotBackend:
                 "mentioned_mobile_list": [r.phone.removeprefix("+86") for r in message.recipients if r.phone],
             },
         }
-        try:
-            response = self.session.post(self.webhook, json=body, timeout=10)
-        except requests.RequestException as error:
-            raise SendError(f"WeCom unreachable: {error}", retry=True) from error
-        if response.status_code >= 500:
-            raise SendError(f"WeCom answered {response.status_code}", retry=True)
-        try:
-            answer = response.json()
-        except ValueError as error:
-            raise SendError(f"WeCom answered {response.status_code} without JSON", retry=True) from error
+        answer = json_answer("WeCom", self.session, "POST", self.webhook, json=body)
         if answer.get("errcode") != 0:
             code = answer.get("errcode")
             raise SendError(f"{code}: {answer.get('errmsg', '')}"[:300], retry=code in RETRYABLE)

@@ -13,11 +13,8 @@ from qunfang.registry.synthetic import synthetic_id
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
-def test_an_admin_sends_a_campaign_and_watches_it_end(
-    page, live_server, world, screenshot_dir, size_name, size
-):
-    for n, name in enumerate(["张伟", "王芳", "陈静"], start=1):
+def veterans_named(world, names):
+    for n, name in enumerate(names, start=1):
         create_veteran(
             by=None,
             place=world.jingkou,
@@ -25,6 +22,13 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
             id_number=synthetic_id("441803", n),
             phone=f"1380000000{n}",
         )
+
+
+@pytest.mark.parametrize("size_name,size", [("desktop", DESKTOP), ("phone", PHONE)])
+def test_an_admin_sends_a_campaign_and_watches_it_end(
+    page, live_server, world, screenshot_dir, size_name, size
+):
+    veterans_named(world, ["张伟", "王芳", "陈静"])
     services.save_template(
         by=None, place=world.qingxin, name="防疫提醒", channel="console", approved=True,
         body="{name}同志：疫情防控期间请少出门、戴口罩，如有发热请告知{place}。",
@@ -52,14 +56,7 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
 def test_a_caller_works_through_her_calls_on_a_phone(
     page, live_server, world, screenshot_dir, size_name, size
 ):
-    for n, name in enumerate(["张伟", "王芳"], start=1):
-        create_veteran(
-            by=None,
-            place=world.jingkou,
-            name=name,
-            id_number=synthetic_id("441803", n),
-            phone=f"1380000000{n}",
-        )
+    veterans_named(world, ["张伟", "王芳"])
     template = services.save_template(
         by=None, place=world.qingxin, name="电话排查", channel="phone", approved=True,
         body="您好，{name}同志，我们是区退役军人事务局。请问家里有人发热吗？需要帮助吗？",

@@ -157,18 +157,22 @@ def robot(settings):
         yield fake
 
 
-@pytest.fixture
-def team(world):
-    members = [
+def volunteers(world, place, name, first_id, phone_prefix):
+    return [
         mobilization.add_volunteer(
             by=world.alice,
-            place=world.jingkou,
-            name=f"志愿者{n}",
-            id_number=synthetic_id("441803", 50 + n),
-            phone=f"1370000000{n}",
+            place=place,
+            name=f"{name}{n}",
+            id_number=synthetic_id("441803", first_id + n),
+            phone=f"{phone_prefix}{n}",
         )
         for n in range(1, 4)
     ]
+
+
+@pytest.fixture
+def team(world):
+    members = volunteers(world, world.jingkou, "志愿者", 50, "1370000000")
     return mobilization.save_team(
         by=world.alice, place=world.longjing, name="宣传组", members=members, leader=members[0]
     )
@@ -191,17 +195,7 @@ def test_the_work_groups_rate_is_kept_by_every_worker_together(world, robot, tea
     settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["database"]}}  # the threads send it
     settings.MESSAGING_RATES = {**settings.MESSAGING_RATES, "wecom": "2/1"}
     robot.per_minute = 1000
-    more = [
-        mobilization.add_volunteer(
-            by=world.alice,
-            place=world.nankeng,
-            name=f"队员{n}",
-            id_number=synthetic_id("441803", 60 + n),
-            phone=f"1360000000{n}",
-        )
-        for n in range(1, 4)
-    ]
-    team.members.add(*more)
+    team.members.add(*volunteers(world, world.nankeng, "队员", 60, "1360000000"))
     stamps = []
     original = robot.answer
 
