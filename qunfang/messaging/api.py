@@ -103,6 +103,8 @@ class CampaignOut(Schema):
     recipients: int
     started_at: datetime | None
     finished_at: datetime | None
+    send_at: datetime | None
+    problem: str
     progress: Progress
 
     @staticmethod
@@ -190,6 +192,23 @@ def get_campaign(request, campaign_id: Id):
 def start_campaign(request, campaign_id: Id):
     """Freeze the recipients and send; refused (422) before anything is written if it cannot go."""
     return services.start_campaign(by=request.auth, campaign=_campaign(request, campaign_id))
+
+
+class ScheduleIn(Schema):
+    send_at: datetime
+
+
+@router.post("/messaging/campaigns/{campaign_id}/schedule", response={200: CampaignOut, **ERRORS})
+def schedule_campaign(request, campaign_id: Id, data: ScheduleIn):
+    """Start the campaign by itself at a time in the next 30 days; checked now as it would be then."""
+    return services.schedule_campaign(
+        by=request.auth, campaign=_campaign(request, campaign_id), at=data.send_at
+    )
+
+
+@router.post("/messaging/campaigns/{campaign_id}/unschedule", response={200: CampaignOut, **ERRORS})
+def unschedule_campaign(request, campaign_id: Id):
+    return services.unschedule_campaign(by=request.auth, campaign=_campaign(request, campaign_id))
 
 
 @router.post("/messaging/campaigns/{campaign_id}/retry", response={200: CampaignOut, **ERRORS})

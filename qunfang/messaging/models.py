@@ -42,6 +42,7 @@ class Template(models.Model):
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
     SENDING = "sending", _("Sending")
     DONE = "done", _("Done")
 
@@ -62,6 +63,9 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)  # when scheduled
+    # Why a scheduled start did not happen (the template withdrawn, nobody left in the audience).
+    problem = models.CharField(max_length=300, blank=True)
 
     objects = PlaceScopedQuerySet.as_manager()
 

@@ -16,3 +16,9 @@ def send_campaign(campaign_id: int) -> int:
 def collect_receipts() -> int:
     current_origin.set(Origin(None, "task"))
     return services.collect_receipts()
+
+
+@task()
+def start_due_campaigns() -> int:
+    current_origin.set(Origin(None, "task"))
+    return services.start_due_campaigns()

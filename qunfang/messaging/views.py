@@ -15,7 +15,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for
 from qunfang.messaging import selectors, services
-from qunfang.messaging.forms import CallForm, CampaignForm, TemplateForm
+from qunfang.messaging.forms import CallForm, CampaignForm, ScheduleForm, TemplateForm
 from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
 from qunfang.mobilization.models import Team
 from qunfang.reporting import selectors as reporting_selectors
@@ -138,8 +138,9 @@ def campaign(request, campaign_id: int):
             **_progress(found),
             "place": found.place,
             "audience": services.audience(found.place, found.audience, found.template.channel).count()
-            if found.status == CampaignStatus.DRAFT
+            if found.status in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED)
             else None,
+            "schedule_form": ScheduleForm(),
             "rows": rows,
             "state": state,
             "search": search,
@@ -168,6 +169,29 @@ def campaign_start(request, campaign_id: int):
     else:
         messages.success(request, _("Sending has started."))
     return redirect("messaging:campaign", campaign_id=found.pk)
+
+
+@require_POST
+@requires(Capability.SEND_CAMPAIGNS)
+def campaign_schedule(request, campaign_id: int):
+    found = _campaign(request, campaign_id)
+    form = ScheduleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Enter the date and time to send at."))
+        services.schedule_campaign(by=request.user, campaign=found, at=form.cleaned_data["send_at"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The campaign will start at the time chosen."))
+    return redirect("messaging:campaign", campaign_id=found.pk)
+
+
+@require_POST
+@requires(Capability.SEND_CAMPAIGNS)
+def campaign_unschedule(request, campaign_id: int):
+    services.unschedule_campaign(by=request.user, campaign=_campaign(request, campaign_id))
+    return redirect("messaging:campaign", campaign_id=campaign_id)
 
 
 @require_POST

@@ -6,10 +6,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
@@ -211,6 +212,8 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
             return False
         if schema.get("format") == "date":
             return "2020-01-25"
+        if schema.get("format") == "date-time":
+            return (timezone.now() + timedelta(days=1)).isoformat()
         if name == "type":  # an activity type's code
             return "door_to_door"
         return "入侵者入侵者入侵者"[: schema.get("maxLength", 9)]

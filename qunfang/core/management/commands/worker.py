@@ -40,6 +40,7 @@ def requeue_orphans() -> int:
 CLOCK = [
     ("qunfang.reporting.tasks.send_due_reminders", 300),
     ("qunfang.messaging.tasks.collect_receipts", 300),
+    ("qunfang.messaging.tasks.start_due_campaigns", 60),
 ]
 
 
@@ -48,14 +49,20 @@ def queue_clock_tasks() -> None:
         import_string(name).enqueue()
 
 
-def run_clock(every: float) -> None:
-    """The clock's thread: queue the tasks, sleep, again; its database connection closes each round."""
+def run_clock() -> None:
+    """The clock's thread: queue each task when its time between runs has passed, sleep, again; its
+    database connection closes each round."""
+    last_queued: dict[str, float] = {}
     while True:
+        now = time.monotonic()
         try:
-            queue_clock_tasks()
+            for name, every in CLOCK:
+                if now - last_queued.get(name, -every) >= every:
+                    import_string(name).enqueue()
+                    last_queued[name] = now
         finally:
             connection.close()
-        time.sleep(every)
+        time.sleep(min(seconds for _name, seconds in CLOCK))
 
 
 class Command(BaseCommand):
@@ -72,6 +79,5 @@ class Command(BaseCommand):
         if batch:
             queue_clock_tasks()  # a batch run (from cron) does the clock's work once
         else:
-            every = min(seconds for _name, seconds in CLOCK)
-            threading.Thread(target=run_clock, args=(every,), daemon=True, name="clock").start()
+            threading.Thread(target=run_clock, daemon=True, name="clock").start()
         call_command("db_worker", worker_id=worker_id(), batch=batch, interval=interval, startup_delay=False)
