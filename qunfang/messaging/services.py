@@ -593,6 +593,9 @@ def take_from_rate(provider: str, rate: Rate, wanted: int) -> int:
 # --- delivery receipts -----------------------------------------------------------------------------------
 
 RECEIPTS_WITHIN = timedelta(days=3)  # providers keep receipts about this long
+# At most this many messages asked about per channel and round (every five minutes): Aliyun is asked
+# message by message, and its query has a rate of its own.
+RECEIPTS_PER_ROUND = 1000
 
 
 def collect_receipts() -> int:
@@ -608,7 +611,9 @@ def collect_receipts() -> int:
         sender = backend(channel)
         if not hasattr(sender, "receipts"):
             continue
-        waiting = list(recent.filter(campaign__template__channel=channel))
+        waiting = list(
+            recent.filter(campaign__template__channel=channel).order_by("updated_at")[:RECEIPTS_PER_ROUND]
+        )
         try:
             found = sender.receipts([_outgoing(message.campaign, message) for message in waiting])
         except SendError:
@@ -626,6 +631,9 @@ def _apply_receipts(waiting: list[Message], found: dict[str, Receipt]) -> int:
             message.error, message.updated_at = receipt.error, now
             settled.append(message)
     Message.objects.bulk_update(settled, ["state", "error", "updated_at"], batch_size=500)
+    # Those still without word go to the back of the line, so that the next round asks about others.
+    unanswered = [message.pk for message in waiting if f"qf{message.pk}" not in found]
+    Message.objects.filter(pk__in=unanswered).update(updated_at=now)
     return len(settled)
 
 

@@ -44,14 +44,16 @@ def test_a_campaign_survives_ten_kills_and_sends_each_message_exactly_once(site)
             QUNFANG_ALIYUN_SMS_SIGN_NAME=SIGN,
             QUNFANG_ALIYUN_SMS_ENDPOINT=gateway.url,
             QUNFANG_MESSAGING_QUIET_HOURS="",  # the test runs at any hour
+            QUNFANG_ALIYUN_SMS_RATE="5000/1",  # the gateway's pace, not an account's
         )
         site.qunfang("migrate")
         site.qunfang("synth", "--veterans", str(RECIPIENTS), timeout=600)
         campaign = int(site.shell(START))
 
-        def sent() -> int:
+        def sent() -> int:  # sent, or delivered already (the worker's clock collects the receipts)
             return site.query(
-                "SELECT COUNT(*) FROM messaging_message WHERE campaign_id = %s AND state = 'sent'",
+                "SELECT COUNT(*) FROM messaging_message"
+                " WHERE campaign_id = %s AND state IN ('sent', 'delivered')",
                 (campaign,),
             )[0][0]
 
