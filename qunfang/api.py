@@ -76,7 +76,8 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": exc.messages}, status=422)
 
 
-from qunfang.core.api import router as core_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.community.api import router as community_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.core.api import router as core_router  # noqa: E402
 from qunfang.messaging.api import router as messaging_router  # noqa: E402
 from qunfang.mobilization.api import router as mobilization_router  # noqa: E402
 from qunfang.registry.api import router as registry_router  # noqa: E402
@@ -87,3 +88,4 @@ api.add_router("/", registry_router)
 api.add_router("/", mobilization_router)
 api.add_router("/", reporting_router)
 api.add_router("/", messaging_router)
+api.add_router("/", community_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qunfang.mobilization",
     "qunfang.reporting",
     "qunfang.messaging",
+    "qunfang.community",
 ]
 
 MIDDLEWARE = [

@@ -155,7 +155,20 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
+    from qunfang.community import services as community
+
+    building = community.save_building(by=None, community=village, number=text[:20])
+    household = community.save_household(
+        by=None, building=building, room=text[:10], phone="13700137001", note=text[:200]
+    )
+    resident = community.add_resident(
+        by=None, household=household, name=text[:50], id_number=id_number, phone="13700137002",
+        status="home_quarantine", travel=text[:300],
+    )  # fmt: skip
     return {
+        "building_id": building.pk,
+        "household_id": household.pk,
+        "resident_id": resident.pk,
         "campaign_id": campaign.pk,
         "call_campaign_id": calls.pk,
         "message_id": calls.messages.get().pk,

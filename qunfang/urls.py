@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("qunfang.mobilization.urls")),
     path("", include("qunfang.reporting.urls")),
     path("", include("qunfang.messaging.urls")),
+    path("", include("qunfang.community.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

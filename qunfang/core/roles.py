@@ -33,6 +33,8 @@ class Capability(StrEnum):
     APPROVE_REPORTS = "approve_reports"  # approve or return the reports of the places one level down
     MANAGE_DATA_SETS = "manage_data_sets"  # define what the places under a bureau report (bureau admins)
     SEND_CAMPAIGNS = "send_campaigns"  # templates and campaigns of messages to veterans (bureau admins)
+    VIEW_COMMUNITY = "view_community"  # a community's register: buildings, households, residents
+    MANAGE_COMMUNITY = "manage_community"  # keep the register: add, change a status, import
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -51,14 +53,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REPORTS,
             Capability.SUBMIT_REPORTS,
             Capability.APPROVE_REPORTS,
+            Capability.VIEW_COMMUNITY,
+            Capability.MANAGE_COMMUNITY,
         }
     ),
+    # A grid worker keeps the register of her grid's households.
     Role.GRID_WORKER: frozenset(
         {
             Capability.VIEW_PLACES,
             Capability.VIEW_VETERANS,
             Capability.VIEW_ACTIVITIES,
             Capability.RECORD_ACTIVITIES,
+            Capability.VIEW_COMMUNITY,
+            Capability.MANAGE_COMMUNITY,
         }
     ),
     # Guards count the temperature checks at their gates.
@@ -74,6 +81,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_VETERANS,
             Capability.VIEW_ACTIVITIES,
             Capability.VIEW_REPORTS,
+            Capability.VIEW_COMMUNITY,
         }
     ),
 }

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from qunfang.community.models import Building, Household, Resident, StatusChange
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
@@ -71,6 +72,9 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "data_set_id": lambda t: t.people["data_set_id"],
     "campaign_id": lambda t: t.people["campaign_id"],
     "message_id": lambda t: t.people["message_id"],
+    "building_id": lambda t: t.people["building_id"],
+    "household_id": lambda t: t.people["household_id"],
+    "resident_id": lambda t: t.people["resident_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -101,6 +105,10 @@ def snapshot() -> list:
                 Template,
                 Campaign,
                 Message,
+                Building,
+                Household,
+                Resident,
+                StatusChange,
             )
         ),
         list(Team.members.through.objects.order_by("pk").values()),

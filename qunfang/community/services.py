@@ -1,0 +1,246 @@
+"""Writes of the community register: buildings, households and residents, a resident's status changed
+with its date, and the register imported from a spreadsheet (all rows or none)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qunfang.community.models import Building, Household, Resident, ResidentStatus, StatusChange
+from qunfang.core import audit
+from qunfang.core.models import Level, OrgUnit, User
+from qunfang.core.personal import ID_NUMBER, index_of, set_fields
+from qunfang.lib.choices import choice_reader
+from qunfang.lib.tables import TableError, read_rows
+
+
+def community_of(place: OrgUnit) -> OrgUnit:
+    """The community (village-level place) a community or one of its grids belongs to."""
+    if place.level == Level.VILLAGE:
+        return place
+    if place.level == Level.GRID and place.parent and place.parent.level == Level.VILLAGE:
+        return place.parent
+    raise ValidationError(_("A community register is kept at a village or community, or one of its grids."))
+
+
+def _grid(community: OrgUnit, grid: OrgUnit | None) -> OrgUnit:
+    if grid is None:
+        return community
+    if grid.parent_id != community.pk or grid.level != Level.GRID:
+        raise ValidationError({"grid": _("The grid must be one of this community's.")})
+    return grid
+
+
+@transaction.atomic
+def save_building(
+    *, by: User | None, community: OrgUnit, number: str, grid: OrgUnit | None = None
+) -> Building:
+    community = community_of(community)
+    number = number.strip()
+    if not number:
+        raise ValidationError({"number": _("Enter the building's number.")})
+    if Building.objects.filter(community=community, number=number).exists():
+        raise ValidationError(
+            {"number": _("Building %(number)s is in the register already.") % {"number": number}}
+        )
+    building = Building.objects.create(community=community, place=_grid(community, grid), number=number)
+    audit.record(by=by, action="building.create", place=building.place, target=building)
+    return building
+
+
+@transaction.atomic
+def save_household(
+    *, by: User | None, building: Building, room: str, unit: str = "", phone: str = "", note: str = ""
+) -> Household:
+    household = Household(building=building, place_id=building.place_id)
+    set_fields(household, {"unit": unit, "room": room, "phone": phone, "note": note})
+    if not household.room:
+        raise ValidationError({"room": _("Enter the room.")})
+    if Household.objects.filter(building=building, unit=household.unit, room=household.room).exists():
+        raise ValidationError({"room": _("This room is in the register already.")})
+    household.save()
+    audit.record(by=by, action="household.create", place=household.place, target=household)
+    return household
+
+
+def _check_one_household(community: OrgUnit, id_number: Any, resident: Resident | None = None) -> None:
+    if not id_number:
+        return
+    others = Resident.objects.filter(community=community, id_number_index=id_number.index)
+    if resident is not None:
+        others = others.exclude(pk=resident.pk)
+    other = others.select_related("household__building").first()
+    if other:
+        raise ValidationError(
+            {
+                "id_number": _("This person lives in household %(household)s already.")
+                % {"household": str(other.household)}
+            }
+        )
+
+
+@transaction.atomic
+def add_resident(*, by: User | None, household: Household, name: str, **fields: Any) -> Resident:
+    """A resident of the household; a person already registered in another household of the community
+    is refused, with where."""
+    community = household.building.community
+    resident = Resident(community=community, place_id=household.place_id, household=household)
+    fields.setdefault("status", ResidentStatus.NORMAL)
+    set_fields(resident, {"name": name, **fields})
+    if not resident.name:
+        raise ValidationError({"name": _("Enter the name.")})
+    if resident.status not in ResidentStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    _check_one_household(community, resident.id_number)
+    if resident.status != ResidentStatus.NORMAL and not resident.status_since:
+        resident.status_since = timezone.localdate()
+    resident.save()
+    if resident.status != ResidentStatus.NORMAL:
+        StatusChange.objects.create(
+            resident=resident, status=resident.status, since=resident.status_since, by=_user(by)
+        )
+    audit.record(by=by, action="resident.create", place=resident.place, target=resident)
+    return resident
+
+
+def _user(by: User | None) -> User | None:
+    return by if by and by.pk else None
+
+
+@transaction.atomic
+def change_status(
+    *, by: User | None, resident: Resident, status: str, since: date, note: str = ""
+) -> Resident:
+    """A resident's new status from a date (not after today), kept in the history."""
+    if status not in ResidentStatus.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if since > timezone.localdate():
+        raise ValidationError({"since": _("The date cannot be in the future.")})
+    before = {"status": resident.status, "since": str(resident.status_since or "")}
+    resident.status, resident.status_since = status, since
+    resident.save(update_fields=["status", "status_since"])
+    StatusChange.objects.create(
+        resident=resident, status=status, since=since, note=note.strip()[:200], by=_user(by)
+    )
+    audit.record(
+        by=by, action="resident.status", place=resident.place, target=resident, before=before,
+        after={"status": status, "since": str(since)},
+    )  # fmt: skip
+    return resident
+
+
+# --- import from a spreadsheet --------------------------------------------------------------------------
+
+COLUMNS: dict[str, list[str]] = {
+    "building": ["楼栋", "Building", "楼号", "栋"],
+    "unit": ["单元", "Unit"],
+    "room": ["房号", "Room", "门牌号", "室"],
+    "household_phone": ["户联系电话", "Household phone", "家庭电话", "户电话"],
+    "name": ["姓名", "Name"],
+    "id_number": ["身份证号", "ID number", "身份证号码", "公民身份号码"],
+    "phone": ["手机", "Mobile", "手机号码", "联系电话"],
+    "status": ["状态", "Status", "人员状态"],
+    "status_since": ["状态日期", "Since", "起始日期"],
+    "grid": ["网格", "Grid", "所属网格"],
+    "travel": ["旅居史", "Recent travel", "近期行程"],
+}
+REQUIRED = ["building", "room", "name"]
+
+
+@dataclass(frozen=True)
+class Imported:
+    buildings: int
+    households: int
+    residents: int
+
+
+def import_register(*, by: User | None, community: OrgUnit, upload: Any) -> Imported:
+    """The register from a spreadsheet, one row a resident: all rows go in, or none (every problem
+    listed with its row). Buildings and households are made as rows first name them."""
+    community = community_of(community)
+    try:
+        rows = read_rows(upload, COLUMNS, REQUIRED)
+    except TableError as error:
+        raise ValidationError(str(error)) from None
+    grids = {g.name: g for g in OrgUnit.objects.filter(parent=community, level=Level.GRID)}
+    problems: list[str] = []
+    buildings = {b.number: b for b in Building.objects.filter(community=community)}
+    households: dict[tuple, Household] = {
+        (h.building.number, h.unit, h.room): h
+        for h in Household.objects.filter(building__community=community).select_related("building")
+    }
+    made = {"buildings": 0, "households": 0, "residents": 0}
+    seen_ids: dict[str, int] = {}
+    read_status = choice_reader(ResidentStatus)
+    with transaction.atomic():
+        for row in rows:
+            values = row.values
+            try:
+                index = index_of(ID_NUMBER, values["id_number"]) if values.get("id_number") else None
+                if index and index in seen_ids:
+                    raise ValidationError(_("The same ID number as row %(row)s.") % {"row": seen_ids[index]})
+                if index:
+                    seen_ids[index] = row.number
+                number, grid_name = values["building"], values.get("grid", "")
+                if grid_name and grid_name not in grids:
+                    raise ValidationError(
+                        _("No grid named %(name)s in this community.") % {"name": grid_name}
+                    )
+                if number in buildings and grid_name and buildings[number].place_id != grids[grid_name].pk:
+                    raise ValidationError(_("Building %(number)s is in another grid.") % {"number": number})
+                if number not in buildings:
+                    buildings[number] = save_building(
+                        by=by, community=community, number=number, grid=grids.get(grid_name)
+                    )
+                    made["buildings"] += 1
+                key = (number, values.get("unit", ""), values["room"])
+                if key not in households:
+                    households[key] = save_household(
+                        by=by, building=buildings[number], unit=key[1], room=key[2],
+                        phone=values.get("household_phone", ""),
+                    )  # fmt: skip
+                    made["households"] += 1
+                add_resident(
+                    by=by,
+                    household=households[key],
+                    name=values["name"],
+                    id_number=values.get("id_number", ""),
+                    phone=values.get("phone", ""),
+                    status=_status(read_status, values.get("status", "")),
+                    status_since=_date(values.get("status_since", "")),
+                    travel=values.get("travel", "")[:300],
+                )
+                made["residents"] += 1
+            except ValidationError as error:
+                problems.append(
+                    _("Row %(row)s: %(problem)s") % {"row": row.number, "problem": " ".join(error.messages)}
+                )
+        if problems:
+            transaction.set_rollback(True)
+            raise ValidationError(problems[:50])
+    audit.record(by=by, action="register.import", place=community, target=community, after=made)
+    return Imported(**made)
+
+
+def _status(read_status, text: str) -> str:
+    if not text:
+        return ResidentStatus.NORMAL
+    status = read_status(text)
+    if status is None:
+        raise ValidationError(_("%(value)s is not a status in the list.") % {"value": text})
+    return status
+
+
+def _date(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.replace("/", "-")[:10])
+    except ValueError:
+        raise ValidationError(_("%(value)s is not a date (2020-02-01).") % {"value": text}) from None
