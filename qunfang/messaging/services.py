@@ -596,15 +596,19 @@ RECEIPTS_WITHIN = timedelta(days=3)  # providers keep receipts about this long
 # At most this many messages asked about per channel and round (every five minutes): Aliyun is asked
 # message by message, and its query has a rate of its own.
 RECEIPTS_PER_ROUND = 1000
+RECEIPTS_AFTER = timedelta(minutes=1)  # a handset's receipt takes a while: not asked about sooner
 
 
-def collect_receipts() -> int:
+def collect_receipts(now: datetime | None = None) -> int:
     """Ask the providers that report delivery about the messages they took in the last days and have
     not reported on yet: each becomes delivered, or failed with the provider's reason. Asked once per
     channel, as some providers hand each receipt out once. Answers how many messages it settled."""
     settled = 0
+    now = now or timezone.now()
     recent = Message.objects.filter(
-        state=MessageState.SENT, campaign__started_at__gte=timezone.now() - RECEIPTS_WITHIN
+        state=MessageState.SENT,
+        campaign__started_at__gte=now - RECEIPTS_WITHIN,
+        updated_at__lte=now - RECEIPTS_AFTER,
     ).select_related("campaign__template", *RECIPIENT_RELATIONS)
     channels = recent.values_list("campaign__template__channel", flat=True).distinct()
     for channel in list(channels):
