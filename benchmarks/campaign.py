@@ -96,7 +96,8 @@ def run(veterans: int) -> None:
             for pk, name, place in rows_source
         ]
         fields = [
-            "campaign", "veteran", "text", "state", "provider_id", "error", "attempts", "claimed_by", "outcome", "note",
+            "campaign", "veteran", "text", "state", "provider_id", "error",
+            "attempts", "claimed_by", "outcome", "note",
         ]  # fmt: skip
         began = time.perf_counter()
         with transaction.atomic():

@@ -158,15 +158,15 @@ def run(count: int) -> None:
                 by=None, place=province, name="基准", template=template, filters={}
             )
             # Started without its task: the four workers below send it.
-            campaign.template.channel = "sms"
             services._freeze(campaign, {})  # noqa: SLF001 (the start, without queueing a task)
             connection.close()
-            elapsed, sent = timed(campaign_worker, lambda n: (url, campaign.pk), WORKERS)
+            elapsed, sent = timed(campaign_worker, lambda n, pk=campaign.pk: (url, pk), WORKERS)
             assert Message.objects.filter(campaign=campaign, state=MessageState.SENT).count() == sent
             rates["campaign"].append(sent / elapsed)
             connection.close()
             print(
-                f"round {_round + 1}: ceiling {rates['ceiling'][-1]:,.0f}/s, campaign {rates['campaign'][-1]:,.0f}/s",
+                f"round {_round + 1}: ceiling {rates['ceiling'][-1]:,.0f}/s,"
+                f" campaign {rates['campaign'][-1]:,.0f}/s",
                 flush=True,
             )
     finally:
