@@ -25,12 +25,7 @@ def _place(request, place_id: int) -> OrgUnit:
 
 
 def _campaign(request, campaign_id: int) -> Campaign:
-    return get_for(
-        request.scope,
-        Campaign.objects.select_related("template", "place"),
-        Capability.SEND_CAMPAIGNS,
-        pk=campaign_id,
-    )
+    return selectors.campaign_for(request.scope, campaign_id)
 
 
 class TemplateIn(Schema):

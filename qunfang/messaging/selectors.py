@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, get_for
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.messaging.models import CallOutcome, Campaign, Message, MessageState, Template
@@ -23,6 +23,13 @@ def campaigns(scope: Scope, place: OrgUnit) -> QuerySet[Campaign]:
         Campaign.objects.visible_to(scope, Capability.SEND_CAMPAIGNS)
         .filter(place__path__startswith=place.path)
         .select_related("template", "place")
+    )
+
+
+def campaign_for(scope: Scope, campaign_id: int) -> Campaign:
+    """The campaign, if the user may send from its place (404 otherwise): pages and API alike."""
+    return get_for(
+        scope, Campaign.objects.select_related("template", "place"), Capability.SEND_CAMPAIGNS, pk=campaign_id
     )
 
 

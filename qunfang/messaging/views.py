@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qunfang.core.access import get_for, requires, signed_in
+from qunfang.core.access import requires, signed_in
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for
@@ -102,12 +102,7 @@ def _campaign_form(request, place: OrgUnit) -> CampaignForm:
 
 
 def _campaign(request, campaign_id: int) -> Campaign:
-    return get_for(
-        request.scope,
-        Campaign.objects.select_related("template", "place"),
-        Capability.SEND_CAMPAIGNS,
-        pk=campaign_id,
-    )
+    return selectors.campaign_for(request.scope, campaign_id)
 
 
 def _progress(found: Campaign) -> dict:
