@@ -155,7 +155,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
-    from qunfang.community import services as community
+    from qunfang.community.services import register as community
 
     building = community.save_building(by=None, community=village, number=text[:20])
     household = community.save_household(

@@ -3,7 +3,7 @@
 # server on 127.0.0.1 that this script starts and stops, with a throwaway Redis beside it for the task
 # queue's Redis backend. Browser tests drive Debian's Chromium.
 source "$(dirname "$0")/setup.sh"
-ensure_debian_packages chromium fonts-noto-cjk postgresql redis-server gettext
+ensure_debian_packages chromium fonts-noto-cjk postgresql redis-server gettext poppler-utils
 ensure_venv "[test]"
 cd "$ROOT"
 export DJANGO_ALLOW_ASYNC_UNSAFE=true  # pytest-django's live_server beside Playwright's event loop

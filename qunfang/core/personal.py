@@ -75,6 +75,12 @@ def _subkey(purpose: bytes) -> bytes:
     )
 
 
+def derived_key(purpose: str) -> bytes:
+    """32 bytes for another purpose (a community's pass-signing key), derived from the master key, so
+    that such keys need no storage and no backup of their own."""
+    return _subkey(purpose.encode())
+
+
 def master_key_bytes() -> bytes:
     """The key as stored, for backups."""
     return base64.urlsafe_b64encode(_master_key())

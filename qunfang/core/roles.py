@@ -35,6 +35,7 @@ class Capability(StrEnum):
     SEND_CAMPAIGNS = "send_campaigns"  # templates and campaigns of messages to veterans (bureau admins)
     VIEW_COMMUNITY = "view_community"  # a community's register: buildings, households, residents
     MANAGE_COMMUNITY = "manage_community"  # keep the register: add, change a status, import
+    GUARD_GATES = "guard_gates"  # check passes at a community's gates and record who goes in and out
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -55,6 +56,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.APPROVE_REPORTS,
             Capability.VIEW_COMMUNITY,
             Capability.MANAGE_COMMUNITY,
+            Capability.GUARD_GATES,
         }
     ),
     # A grid worker keeps the register of her grid's households.
@@ -70,7 +72,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     # Guards count the temperature checks at their gates.
     Role.CHECKPOINT_GUARD: frozenset(
-        {Capability.VIEW_PLACES, Capability.VIEW_ACTIVITIES, Capability.RECORD_ACTIVITIES}
+        {
+            Capability.VIEW_PLACES,
+            Capability.VIEW_ACTIVITIES,
+            Capability.RECORD_ACTIVITIES,
+            Capability.GUARD_GATES,
+        }
     ),
     Role.VOLUNTEER: frozenset({Capability.VIEW_PLACES}),
     Role.LEADER: frozenset(

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qunfang.community import selectors, services
 from qunfang.community.models import Building, Household, Resident, StatusChange
+from qunfang.community.selectors import register as selectors
+from qunfang.community.services import register as services
 from qunfang.core.access import Scope
 from qunfang.core.models import Level
 from qunfang.core.roles import Role

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qunfang.community import selectors, services
-from qunfang.community.forms import BuildingForm, HouseholdForm, ImportForm, ResidentForm, StatusForm
+from qunfang.community.forms.register import BuildingForm, HouseholdForm, ImportForm, ResidentForm, StatusForm
 from qunfang.community.models import Building, Household, Resident, ResidentStatus
+from qunfang.community.selectors import register as selectors
+from qunfang.community.services import register as services
 from qunfang.core.access import get_for, requires
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability

@@ -6,8 +6,9 @@ from datetime import date
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.community import selectors, services
 from qunfang.community.models import Building, Household, Resident, ResidentStatus
+from qunfang.community.selectors import register as selectors
+from qunfang.community.services import register as services
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability

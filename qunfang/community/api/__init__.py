@@ -1,0 +1,9 @@
+"""The community's API under /api/v1/community: one router a topic, joined here."""
+
+from ninja import Router
+
+from qunfang.community.api import register
+
+router = Router(tags=["community"])
+for topic in (register,):
+    router.add_router("", topic.router)

@@ -1,0 +1,166 @@
+"""Reads of the checkpoints, scope first; and the bundle a guard's phone downloads to check passes
+without a network: the community's public keys, the revoked passes and the last exits of passes with
+an exit rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qunfang.community import tokens
+from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Pass, PassKey
+from qunfang.community.services.checkpoints import FEVER
+from qunfang.core.access import Scope
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+
+
+def gates(scope: Scope, community: OrgUnit) -> QuerySet[Gate]:
+    today = timezone.localdate()
+    return (
+        Gate.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
+        .filter(community=community)
+        .annotate(
+            out_today=Count(
+                "crossings", filter=Q(crossings__direction=Direction.OUT, crossings__at__date=today)
+            ),
+            in_today=Count(
+                "crossings", filter=Q(crossings__direction=Direction.IN, crossings__at__date=today)
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def guard_gates(scope: Scope) -> QuerySet[Gate]:
+    """The gates a user may guard: those of the communities their memberships reach."""
+    return (
+        Gate.objects.visible_to(scope, Capability.GUARD_GATES)
+        .select_related("community")
+        .order_by("community__name", "name")
+    )
+
+
+def shifts(gate: Gate) -> QuerySet[GuardShift]:
+    return GuardShift.objects.filter(gate=gate, end__gte=timezone.now() - timedelta(days=1)).select_related(
+        "guard"
+    )
+
+
+def passes(scope: Scope, place: OrgUnit, search: str = "") -> QuerySet[Pass]:
+    found = (
+        Pass.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
+        .filter(place__path__startswith=place.path)
+        .select_related("household__building", "resident")
+        .order_by("-number")
+    )
+    if search.strip().isdigit():
+        found = found.filter(number=int(search))
+    elif search.strip():
+        found = found.filter(
+            Q(household__building__number__icontains=search.strip())
+            | Q(resident__name__icontains=search.strip())
+        )
+    return found
+
+
+def crossings(scope: Scope, place: OrgUnit, gate: Gate | None = None) -> QuerySet[Crossing]:
+    found = (
+        Crossing.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
+        .filter(place__path__startswith=place.path)
+        .select_related("access_pass__household__building", "gate", "recorded_by")
+        .order_by("-at")
+    )
+    return found.filter(gate=gate) if gate else found
+
+
+def fevers(scope: Scope, place: OrgUnit) -> QuerySet[Crossing]:
+    return crossings(scope, place).filter(temperature__gte=FEVER, at__date=timezone.localdate())
+
+
+def guard_bundle(gate: Gate) -> dict:
+    """What the guard's page keeps to work offline. Revoked passes are listed until their end date;
+    last exits only for passes with an exit rule, and only as recent as the longest rule looks back."""
+    today = timezone.localdate()
+    revoked = Pass.objects.filter(
+        community_id=gate.community_id, revoked_at__isnull=False, valid_until__gte=today
+    )
+    exits = (
+        Crossing.objects.filter(
+            access_pass__community_id=gate.community_id,
+            access_pass__exit_every_days__isnull=False,
+            direction=Direction.OUT,
+            at__gte=timezone.now() - timedelta(days=31),
+        )
+        .values("access_pass_id")
+        .annotate(last=Max("at"))
+    )
+    keys = PassKey.objects.filter(community_id=gate.community_id, retired_at=None)
+    return {
+        "community": {"id": gate.community_id, "name": gate.community.name},
+        "gate": {"id": gate.pk, "name": gate.name},
+        "keys": [{"community": k.community_id, "version": k.version, "key": k.public_key} for k in keys],
+        "revoked": sorted(revoked.values_list("pk", flat=True)),
+        "last_exits": {str(row["access_pass_id"]): row["last"].isoformat() for row in exits},
+        "server_time": timezone.now().isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str  # for the guard, in large type
+    facts: tokens.PassFacts | None = None
+
+
+def check_pass(gate: Gate, token: str, direction: str, now: datetime | None = None) -> Verdict:
+    """The server's answer to "may this pass through this gate now": the same checks, in the same order,
+    as the guard's page makes offline (guard.js)."""
+    now = now or timezone.now()
+    keys = {(k.community_id, k.version): k.public_key for k in PassKey.objects.filter(retired_at=None)}
+    try:
+        facts = tokens.verify(token, keys)
+    except tokens.BadToken:
+        return Verdict(False, _("Forged or damaged pass: not signed by a community here."))
+    if facts.community_id != gate.community_id:
+        return Verdict(False, _("This pass is another community's."), facts)
+    today = timezone.localdate(now)
+    if today < facts.valid_from:
+        return Verdict(False, _("Not valid yet: from %(day)s.") % {"day": facts.valid_from}, facts)
+    if today > facts.valid_until:
+        return Verdict(False, _("Expired on %(day)s.") % {"day": facts.valid_until}, facts)
+    issued = Pass.objects.filter(pk=facts.pass_id).values("revoked_at").first()
+    if issued is None or issued["revoked_at"]:
+        return Verdict(False, _("Revoked pass."), facts)
+    last = (
+        Crossing.objects.filter(access_pass_id=facts.pass_id)
+        .order_by("-at")
+        .values("direction", "at")
+        .first()
+    )
+    if direction == Direction.OUT and last and last["direction"] == Direction.OUT:
+        return Verdict(
+            False, _("Already out since %(time)s: not recorded again.") % {"time": _clock(last["at"])}, facts
+        )
+    if direction == Direction.OUT and facts.exit_every_days:
+        last_exit = Crossing.objects.filter(access_pass_id=facts.pass_id, direction=Direction.OUT).aggregate(
+            last=Max("at")
+        )["last"]
+        if last_exit:
+            next_day = timezone.localdate(last_exit) + timedelta(days=facts.exit_every_days)
+            if today < next_day:
+                return Verdict(
+                    False,
+                    _("This household went out on %(last)s; next exit from %(next)s.")
+                    % {"last": timezone.localdate(last_exit), "next": next_day},
+                    facts,
+                )
+    return Verdict(True, _("Valid: %(holder)s") % {"holder": facts.holder}, facts)
+
+
+def _clock(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%m-%d %H:%M")

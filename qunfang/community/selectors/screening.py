@@ -1,0 +1,91 @@
+"""Reads of phone screening, scope first: rounds, progress per grid and per caller, a caller's calls."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from qunfang.community.models import AT_RISK, CallOutcome, ScreeningCall, ScreeningRound
+from qunfang.core.access import Scope
+from qunfang.core.models import Membership, OrgUnit, User
+from qunfang.core.roles import Capability
+
+_COUNTS = {
+    "calls": Count("pk"),
+    "waiting": Count("pk", filter=Q(outcome="")),
+    "reached": Count("pk", filter=Q(outcome=CallOutcome.REACHED)),
+    "at_risk": Count("pk", filter=Q(outcome__in=AT_RISK)),
+    "no_answer": Count("pk", filter=Q(outcome=CallOutcome.NO_ANSWER)),
+    "no_phone": Count("pk", filter=Q(outcome=CallOutcome.NO_PHONE)),
+}
+
+
+def visible_rounds(scope: Scope) -> QuerySet[ScreeningRound]:
+    """Rounds of the communities the user sees, and rounds with calls in her grid (a grid worker's)."""
+    calls = ScreeningCall.objects.visible_to(scope, Capability.VIEW_COMMUNITY).values("round_id")
+    kept = ScreeningRound.objects.visible_to(scope, Capability.VIEW_COMMUNITY).values("pk")
+    return ScreeningRound.objects.filter(Q(pk__in=kept) | Q(pk__in=calls)).select_related("community")
+
+
+def rounds(scope: Scope, place: OrgUnit) -> QuerySet[ScreeningRound]:
+    community = place.parent if place.level == "grid" else place
+    return visible_rounds(scope).filter(community__path__startswith=community.path)
+
+
+def visible_calls(scope: Scope, round_: ScreeningRound) -> QuerySet[ScreeningCall]:
+    return ScreeningCall.objects.visible_to(scope, Capability.VIEW_COMMUNITY).filter(round=round_)
+
+
+def progress_by_grid(scope: Scope, round_: ScreeningRound) -> list[dict]:
+    return list(
+        visible_calls(scope, round_)
+        .values("place_id", "place__name")
+        .annotate(**_COUNTS)
+        .order_by("place__name")
+    )
+
+
+def progress_by_caller(scope: Scope, round_: ScreeningRound) -> list[dict]:
+    rows = (
+        visible_calls(scope, round_)
+        .values("caller_id", "caller__username", "caller__full_name")
+        .annotate(**_COUNTS)
+        .order_by("caller__username")
+    )
+    return [{**row, "name": row["caller__full_name"] or row["caller__username"] or "—"} for row in rows]
+
+
+def totals(scope: Scope, round_: ScreeningRound) -> dict:
+    counted = visible_calls(scope, round_).aggregate(households=Count("household", distinct=True), **_COUNTS)
+    return counted
+
+
+def calls_to_make(
+    scope: Scope, round_: ScreeningRound, user: User | None = None, outcome: str = ""
+) -> QuerySet:
+    """The calls still to make (or with an outcome), due today or before; a caller's own when `user`."""
+    found = (
+        visible_calls(scope, round_)
+        .select_related("household__building", "place")
+        .order_by("day", "household__building__number", "household__unit", "household__room")
+    )
+    if user is not None:
+        found = found.filter(caller=user)
+    if outcome == "waiting":
+        return found.filter(outcome="", day__lte=timezone.localdate())
+    if outcome in CallOutcome.values:
+        return found.filter(outcome=outcome)
+    return found
+
+
+def possible_callers(community: OrgUnit) -> QuerySet[User]:
+    """Staff of the community and its grids, and of the places above it who may keep its register
+    (the bureau's staff sent down to help)."""
+    places = [*community.ancestor_ids, community.pk]
+    members = Membership.objects.filter(
+        Q(place__path__startswith=community.path) | Q(place_id__in=places), role__in=CALLER_ROLES
+    ).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=members).order_by("username")
+
+
+CALLER_ROLES = ["bureau_admin", "station_staff", "grid_worker", "volunteer"]

@@ -1,0 +1,133 @@
+"""Writes of a community's merchants: registered, visited (what was found, open or not), given the notice
+letter and the staff registration book (once per notice), their staff and each one's daily health
+check."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qunfang.community.models import (
+    Merchant,
+    MerchantKind,
+    MerchantStaff,
+    MerchantVisit,
+    NoticeDelivery,
+    StaffHealthCheck,
+)
+from qunfang.community.services.checkpoints import _temperature
+from qunfang.community.services.register import _grid, community_of
+from qunfang.core import audit
+from qunfang.core.models import OrgUnit, User
+from qunfang.core.personal import set_fields
+
+NOTICE = "致辖区商户的一封信"  # the letter of the Hunnan report: what the notice is, unless named
+
+
+def _user(by: User | None) -> User | None:
+    return by if by and by.pk else None
+
+
+def _not_future(day: date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({"day": _("The date cannot be in the future.")})
+
+
+@transaction.atomic
+def save_merchant(
+    *, by: User | None, community: OrgUnit, name: str, grid: OrgUnit | None = None, **facts
+) -> Merchant:
+    community = community_of(community)
+    merchant = Merchant(community=community, place=_grid(community, grid))
+    set_fields(merchant, {"name": name, **facts})
+    if not merchant.name:
+        raise ValidationError({"name": _("Enter the merchant's name.")})
+    if merchant.kind not in MerchantKind.values:
+        raise ValidationError({"kind": _("Choose a kind from the list.")})
+    if Merchant.objects.filter(community=community, name=merchant.name, address=merchant.address).exists():
+        raise ValidationError({"name": _("This merchant is in the register already.")})
+    merchant.save()
+    audit.record(by=by, action="merchant.create", place=merchant.place, target=merchant)
+    return merchant
+
+
+@transaction.atomic
+def record_visit(
+    *, by: User | None, merchant: Merchant, day: date, is_open: bool, findings: str = ""
+) -> MerchantVisit:
+    _not_future(day)
+    visit = MerchantVisit.objects.create(
+        merchant=merchant, place_id=merchant.place_id, day=day, is_open=is_open,
+        findings=findings.strip()[:500], visited_by=_user(by),
+    )  # fmt: skip
+    if merchant.is_open != is_open:
+        merchant.is_open = is_open
+        merchant.save(update_fields=["is_open"])
+    audit.record(
+        by=by, action="merchant.visit", place=merchant.place, target=merchant, after={"open": is_open}
+    )
+    return visit
+
+
+@transaction.atomic
+def deliver_notice(
+    *,
+    by: User | None,
+    merchant: Merchant,
+    day: date,
+    signed_by: str,
+    notice: str = NOTICE,
+    with_staff_book: bool = True,
+) -> NoticeDelivery:
+    _not_future(day)
+    if not signed_by.strip():
+        raise ValidationError({"signed_by": _("Enter who signed for the letter.")})
+    if NoticeDelivery.objects.filter(merchant=merchant, notice=notice).exists():
+        raise ValidationError(_("This merchant has this notice already."))
+    delivery = NoticeDelivery.objects.create(
+        merchant=merchant, place_id=merchant.place_id, notice=notice, day=day,
+        signed_by=signed_by.strip()[:50], with_staff_book=with_staff_book, delivered_by=_user(by),
+    )  # fmt: skip
+    audit.record(
+        by=by, action="merchant.notice", place=merchant.place, target=merchant, after={"notice": notice}
+    )
+    return delivery
+
+
+@transaction.atomic
+def add_staff(
+    *, by: User | None, merchant: Merchant, name: str, phone: str = "", job: str = ""
+) -> MerchantStaff:
+    staff = MerchantStaff(merchant=merchant, place_id=merchant.place_id)
+    set_fields(staff, {"name": name, "phone": phone, "job": job})
+    if not staff.name:
+        raise ValidationError({"name": _("Enter the name.")})
+    staff.save()
+    audit.record(by=by, action="merchant.staff", place=merchant.place, target=merchant)
+    return staff
+
+
+@transaction.atomic
+def record_health_check(
+    *, by: User | None, staff: MerchantStaff, day: date, temperature, symptoms: bool = False
+) -> StaffHealthCheck:
+    """One check a day per person; a second one the same day corrects the first."""
+    _not_future(day)
+    try:
+        reading: Decimal | None = _temperature(temperature)
+    except ValidationError as error:
+        raise ValidationError({"temperature": error.messages}) from None
+    if reading is None:
+        raise ValidationError({"temperature": _("Enter the temperature.")})
+    check, _made = StaffHealthCheck.objects.update_or_create(
+        staff=staff,
+        day=day,
+        defaults={"place_id": staff.place_id, "temperature": reading, "symptoms": symptoms},
+    )
+    audit.record(by=by, action="merchant.health", place=staff.place, target=staff.merchant)
+    return check
