@@ -72,7 +72,10 @@ def test_another_communitys_pass_is_refused_at_this_gate(world, gate_and_pass):
     building = register.save_building(by=None, community=world.nankeng, number="1栋")
     household = register.save_household(by=None, building=building, room="101")
     theirs = services.issue_pass(
-        by=None, household=household, valid_from=date.today(), valid_until=date.today() + timedelta(days=3)
+        by=None,
+        household=household,
+        valid_from=timezone.localdate(),
+        valid_until=timezone.localdate() + timedelta(days=3),
     )
     verdict = selectors.check_pass(gate, services.token_for(theirs), "out")
     assert not verdict.allowed and "其他社区" in verdict.reason
@@ -158,7 +161,7 @@ def test_a_crossing_after_revocation_on_an_old_list_is_kept_and_flagged(world, g
 
 def test_pass_rules_are_checked_when_issued(world, gate_and_pass):
     _gate, issued = gate_and_pass
-    today = date.today()
+    today = timezone.localdate()
     for bad in (
         {"valid_from": today, "valid_until": today - timedelta(days=1)},
         {"valid_from": today, "valid_until": today + timedelta(days=200)},
@@ -170,7 +173,7 @@ def test_pass_rules_are_checked_when_issued(world, gate_and_pass):
 
 def test_shifts_of_one_guard_cannot_overlap(world, gate_and_pass):
     gate, _issued = gate_and_pass
-    start = timezone.make_aware(datetime(2020, 2, 1, 8))
+    start = datetime(2020, 2, 1, 8, tzinfo=timezone.get_current_timezone())
     services.add_shift(by=None, gate=gate, guard=world.carol, start=start, end=start + timedelta(hours=8))
     with pytest.raises(ValidationError):
         services.add_shift(
