@@ -4,7 +4,7 @@ refused with the reason; a second exit and an exit too soon for the household's 
 crossings synced twice are kept once, and a sync cut off half-way loses nothing."""
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
