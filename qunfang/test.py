@@ -29,6 +29,7 @@ from django.conf import settings
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -155,6 +156,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
+    from qunfang.community.services import checkpoints
     from qunfang.community.services import register as community
 
     building = community.save_building(by=None, community=village, number=text[:20])
@@ -165,7 +167,24 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         by=None, household=household, name=text[:50], id_number=id_number, phone="13700137002",
         status="home_quarantine", travel=text[:300],
     )  # fmt: skip
+    gate = checkpoints.save_gate(by=None, community=village, name=text[:50], note=text[:200])
+    today = timezone.localdate()
+    issued = checkpoints.issue_pass(
+        by=None,
+        household=household,
+        resident=resident,
+        valid_from=today,
+        valid_until=today,
+        exit_every_days=2,
+    )
+    checkpoints.record_crossings(
+        by=None, gate=gate,
+        records=[{"client_id": str(uuid.uuid4()), "token": checkpoints.token_for(issued), "direction": "out",
+                  "temperature": "37.9", "at": timezone.now().isoformat()}],
+    )  # fmt: skip
     return {
+        "gate_id": gate.pk,
+        "pass_id": issued.pk,
         "building_id": building.pk,
         "household_id": household.pk,
         "resident_id": resident.pk,

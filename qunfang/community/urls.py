@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qunfang.community.views import register
+from qunfang.community.views import checkpoints, register
 
 app_name = "community"
 
@@ -13,4 +13,17 @@ urlpatterns = [
     path("households/<int:household_id>/", register.household, name="household"),
     path("households/<int:household_id>/residents/new/", register.resident_new, name="resident_new"),
     path("residents/<int:resident_id>/status/", register.resident_status, name="resident_status"),
+    # checkpoints
+    path("places/<int:place_id>/gates/", checkpoints.gates, name="gates"),
+    path("places/<int:place_id>/gates/new/", checkpoints.gate_new, name="gate_new"),
+    path("gates/", checkpoints.my_gates, name="my_gates"),
+    path("gates/guard-sw.js", checkpoints.guard_worker, name="guard_worker"),
+    path("gates/<int:gate_id>/", checkpoints.gate, name="gate"),
+    path("gates/<int:gate_id>/guard/", checkpoints.guard, name="guard"),
+    path("gates/<int:gate_id>/shifts/new/", checkpoints.shift_new, name="shift_new"),
+    path("places/<int:place_id>/passes/", checkpoints.passes, name="passes"),
+    path("places/<int:place_id>/passes/print.pdf", checkpoints.passes_pdf, name="passes_pdf"),
+    path("households/<int:household_id>/passes/new/", checkpoints.pass_new, name="pass_new"),
+    path("passes/<int:pass_id>/", checkpoints.pass_detail, name="pass"),
+    path("passes/<int:pass_id>/pass.pdf", checkpoints.pass_pdf, name="pass_pdf"),
 ]

@@ -12,6 +12,7 @@ NAVIGATION = [
     ("registry:veterans", _("Veterans"), Capability.VIEW_VETERANS),
     ("core:users", _("People"), Capability.VIEW_USERS),
     ("core:audit", _("Audit log"), Capability.VIEW_AUDIT),
+    ("community:my_gates", _("Gates"), Capability.GUARD_GATES),
 ]
 
 

@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from qunfang.community.api import register
+from qunfang.community.api import checkpoints, register
 
 router = Router(tags=["community"])
-for topic in (register,):
+for topic in (register, checkpoints):
     router.add_router("", topic.router)

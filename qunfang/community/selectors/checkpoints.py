@@ -83,29 +83,34 @@ def fevers(scope: Scope, place: OrgUnit) -> QuerySet[Crossing]:
 
 
 def guard_bundle(gate: Gate) -> dict:
-    """What the guard's page keeps to work offline. Revoked passes are listed until their end date;
-    last exits only for passes with an exit rule, and only as recent as the longest rule looks back."""
+    """What the guard's page keeps to work offline: the community's public keys, the passes revoked
+    (until their end date), and each pass's last crossing and last exit of the past month at any gate,
+    for "already out" and the exit rules."""
     today = timezone.localdate()
     revoked = Pass.objects.filter(
         community_id=gate.community_id, revoked_at__isnull=False, valid_until__gte=today
     )
-    exits = (
-        Crossing.objects.filter(
-            access_pass__community_id=gate.community_id,
-            access_pass__exit_every_days__isnull=False,
-            direction=Direction.OUT,
-            at__gte=timezone.now() - timedelta(days=31),
-        )
-        .values("access_pass_id")
-        .annotate(last=Max("at"))
+    recent = Crossing.objects.filter(
+        access_pass__community_id=gate.community_id, at__gte=timezone.now() - timedelta(days=31)
     )
+    last: dict[str, dict] = {}
+    latest = recent.values("access_pass_id").annotate(
+        latest=Max("at"), latest_exit=Max("at", filter=Q(direction=Direction.OUT))
+    )
+    for row in latest:
+        exit_ = row["latest_exit"]
+        last[str(row["access_pass_id"])] = {
+            "at": row["latest"].isoformat(),
+            "d": Direction.OUT if exit_ == row["latest"] else Direction.IN,
+            "out": exit_.isoformat() if exit_ else None,
+        }
     keys = PassKey.objects.filter(community_id=gate.community_id, retired_at=None)
     return {
         "community": {"id": gate.community_id, "name": gate.community.name},
         "gate": {"id": gate.pk, "name": gate.name},
         "keys": [{"community": k.community_id, "version": k.version, "key": k.public_key} for k in keys],
         "revoked": sorted(revoked.values_list("pk", flat=True)),
-        "last_exits": {str(row["access_pass_id"]): row["last"].isoformat() for row in exits},
+        "last": last,
         "server_time": timezone.now().isoformat(),
     }
 

@@ -3,8 +3,11 @@ records (the guard's phone); forged, tampered, expired, revoked and other commun
 refused with the reason; a second exit and an exit too soon for the household's rule are refused;
 crossings synced twice are kept once, and a sync cut off half-way loses nothing."""
 
+import re
+import subprocess
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +20,9 @@ from qunfang.community.services import checkpoints as services
 from qunfang.community.services import register
 from qunfang.core.models import Level
 from qunfang.test import place
+
+OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
+OUTPUT.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture
@@ -190,3 +196,16 @@ def test_shifts_of_one_guard_cannot_overlap(world, gate_and_pass):
 def test_gates_are_kept_at_the_community_not_a_grid(world):
     grid = place(world.jingkou, "第9网格", Level.GRID)
     assert services.save_gate(by=None, community=grid, name="西门").community == world.jingkou
+
+
+def test_passes_print_on_a6_with_their_qr_code(world, gate_and_pass, as_user, tmp_path):
+    _gate, issued = gate_and_pass
+    response = as_user(world.carol).get(f"/places/{world.jingkou.pk}/passes/print.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "passes.pdf"
+    pdf.write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages: +1\n", info) and "297.638 x 419.528 pts" in info  # A6: 105 x 148 mm
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "出入证" in text and "3栋2单元302" in text and "No. 00001" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(OUTPUT / "pass-a6")], check=True)

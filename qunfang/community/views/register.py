@@ -121,6 +121,7 @@ def household(request, household_id: int):
             "household": found,
             "place": found.place,
             "residents": found.residents.order_by("pk"),
+            "passes": found.passes.order_by("-number"),
             "may_manage": request.scope.allows(Capability.MANAGE_COMMUNITY, found.place),
         },
     )

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from qunfang.community.models import Building, Household, Resident, StatusChange
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
 from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
@@ -75,6 +75,8 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "building_id": lambda t: t.people["building_id"],
     "household_id": lambda t: t.people["household_id"],
     "resident_id": lambda t: t.people["resident_id"],
+    "gate_id": lambda t: t.people["gate_id"],
+    "pass_id": lambda t: t.people["pass_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -105,10 +107,7 @@ def snapshot() -> list:
                 Template,
                 Campaign,
                 Message,
-                Building,
-                Household,
-                Resident,
-                StatusChange,
+                *apps.get_app_config("community").get_models(),
             )
         ),
         list(Team.members.through.objects.order_by("pk").values()),
@@ -222,6 +221,8 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
             return "2020-01-25"
         if schema.get("format") == "date-time":
             return (timezone.now() + timedelta(days=1)).isoformat()
+        if schema.get("format") == "uuid":
+            return "00000000-0000-4000-8000-000000000000"
         if name == "type":  # an activity type's code
             return "door_to_door"
         return "入侵者入侵者入侵者"[: schema.get("maxLength", 9)]
