@@ -156,7 +156,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
-    from qunfang.community.services import checkpoints
+    from qunfang.community.services import checkpoints, requests, screening
     from qunfang.community.services import register as community
 
     building = community.save_building(by=None, community=village, number=text[:20])
@@ -182,7 +182,20 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         records=[{"client_id": str(uuid.uuid4()), "token": checkpoints.token_for(issued), "direction": "out",
                   "temperature": "37.9", "at": timezone.now().isoformat()}],
     )  # fmt: skip
+    round_ = screening.start_round(
+        by=None, community=village, name=text[:100], script=text, callers=[by], day=date(2020, 1, 25)
+    )
+    taken = requests.take_request(
+        by=None, community=village, channel="door", category="supplies", text=text[:500], household=household
+    )
+    answer = requests.save_standard_answer(
+        by=None, place=village, category="supplies", question=text[:200], answer=text
+    )
     return {
+        "round_id": round_.pk,
+        "call_id": round_.calls.get().pk,
+        "request_id": taken.pk,
+        "answer_id": answer.pk,
         "gate_id": gate.pk,
         "pass_id": issued.pk,
         "building_id": building.pk,

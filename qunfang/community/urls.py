@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qunfang.community.views import checkpoints, register
+from qunfang.community.views import checkpoints, register, requests, screening
 
 app_name = "community"
 
@@ -26,4 +26,18 @@ urlpatterns = [
     path("households/<int:household_id>/passes/new/", checkpoints.pass_new, name="pass_new"),
     path("passes/<int:pass_id>/", checkpoints.pass_detail, name="pass"),
     path("passes/<int:pass_id>/pass.pdf", checkpoints.pass_pdf, name="pass_pdf"),
+    # phone screening
+    path("places/<int:place_id>/screening/", screening.rounds, name="screening"),
+    path("places/<int:place_id>/screening/new/", screening.round_new, name="screening_new"),
+    path("screening/<int:round_id>/", screening.round_detail, name="screening_round"),
+    path("screening/<int:round_id>/calls/", screening.calls, name="screening_calls"),
+    path("screening/<int:round_id>/export.xlsx", screening.round_export, name="screening_export"),
+    path("screening/calls/<int:call_id>/number/", screening.call_number, name="screening_number"),
+    path("screening/calls/<int:call_id>/", screening.call_record, name="screening_record"),
+    # residents' requests and standard answers
+    path("places/<int:place_id>/requests/", requests.request_list, name="requests"),
+    path("places/<int:place_id>/requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:request_id>/", requests.request_detail, name="request"),
+    path("places/<int:place_id>/answers/", requests.standard_answers, name="answers"),
+    path("answers/<int:answer_id>/", requests.standard_answer_edit, name="answer_edit"),
 ]

@@ -231,3 +231,14 @@ def _safe_cell(sheet: Any, value: Any) -> Any:
         cell.quotePrefix = True
         return cell
     return value
+
+
+def xlsx_response(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]], filename: str):
+    """A download of the rows as an .xlsx file named `filename` (UTF-8 names welcome)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(write_xlsx(title, headings, rows), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -60,22 +60,27 @@ def totals(scope: Scope, round_: ScreeningRound) -> dict:
     return counted
 
 
-def calls_to_make(
-    scope: Scope, round_: ScreeningRound, user: User | None = None, outcome: str = ""
-) -> QuerySet:
-    """The calls still to make (or with an outcome), due today or before; a caller's own when `user`."""
-    found = (
-        visible_calls(scope, round_)
-        .select_related("household__building", "place")
-        .order_by("day", "household__building__number", "household__unit", "household__room")
+def calls_to_make(scope: Scope, round_: ScreeningRound, show: str = "") -> QuerySet[ScreeningCall]:
+    """The round's calls the user sees, in the order a caller works through them."""
+    return filter_calls(visible_calls(scope, round_), show)
+
+
+SHOWS = ("waiting", "done", "at_risk", "all")
+
+
+def filter_calls(calls: QuerySet[ScreeningCall], show: str) -> QuerySet[ScreeningCall]:
+    """waiting: due today or before and not made (households without a phone wait for a visit);
+    done: with an outcome; at_risk: symptoms, travel or a need; anything else: all."""
+    calls = calls.select_related("household__building", "place").order_by(
+        "day", "household__building__number", "household__unit", "household__room"
     )
-    if user is not None:
-        found = found.filter(caller=user)
-    if outcome == "waiting":
-        return found.filter(outcome="", day__lte=timezone.localdate())
-    if outcome in CallOutcome.values:
-        return found.filter(outcome=outcome)
-    return found
+    if show == "waiting":
+        return calls.filter(Q(outcome="") | Q(outcome=CallOutcome.NO_PHONE), day__lte=timezone.localdate())
+    if show == "done":
+        return calls.exclude(outcome="").exclude(outcome=CallOutcome.NO_PHONE)
+    if show == "at_risk":
+        return calls.filter(outcome__in=AT_RISK)
+    return calls
 
 
 def possible_callers(community: OrgUnit) -> QuerySet[User]:

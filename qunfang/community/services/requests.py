@@ -45,7 +45,7 @@ def take_request(
         raise ValidationError({"text": _("Write down the request or question.")})
     if household is not None and household.building.community_id != community.pk:
         raise ValidationError({"household": _("The household must be in this community.")})
-    request = ResidentRequest.objects.create(
+    taken = ResidentRequest.objects.create(
         community=community,
         place_id=household.place_id if household else community.pk,
         household=household,
@@ -54,41 +54,49 @@ def take_request(
         text=text.strip()[:500],
         created_by=_user(by),
     )
-    audit.record(by=by, action="request.create", place=request.place, target=request)
-    return request
+    audit.record(by=by, action="request.create", place=taken.place, target=taken)
+    return taken
 
 
 @transaction.atomic
-def assign_request(*, by: User | None, request: ResidentRequest, person: User | None = None, volunteer=None):
+def assign_request(
+    *, by: User | None, resident_request: ResidentRequest, person: User | None = None, volunteer=None
+):
     """Given to a staff member or a volunteer (a delivery to a quarantined household)."""
     if person is None and volunteer is None:
         raise ValidationError({"person": _("Choose someone to take it on.")})
-    if request.status == RequestStatus.DONE:
+    if resident_request.status == RequestStatus.DONE:
         raise ValidationError(_("This request is done already."))
-    request.assigned_to, request.volunteer, request.status = person, volunteer, RequestStatus.ASSIGNED
-    request.save(update_fields=["assigned_to", "volunteer", "status"])
+    resident_request.assigned_to, resident_request.volunteer = person, volunteer
+    resident_request.status = RequestStatus.ASSIGNED
+    resident_request.save(update_fields=["assigned_to", "volunteer", "status"])
     audit.record(
-        by=by, action="request.assign", place=request.place, target=request,
+        by=by, action="request.assign", place=resident_request.place, target=resident_request,
         after={"person": getattr(person, "pk", None), "volunteer": getattr(volunteer, "pk", None)},
     )  # fmt: skip
-    return request
+    return resident_request
 
 
 @transaction.atomic
 def answer_request(
-    *, by: User | None, request: ResidentRequest, answer: str = "", standard: StandardAnswer | None = None
+    *,
+    by: User | None,
+    resident_request: ResidentRequest,
+    answer: str = "",
+    standard: StandardAnswer | None = None,
 ) -> ResidentRequest:
     """Answered and done; a standard answer's text is copied, so editing the list later leaves what the
     resident was told as it was."""
     text = (answer.strip() or (standard.answer if standard else "")).strip()
     if not text:
         raise ValidationError({"answer": _("Write the answer, or pick a standard one.")})
-    if request.status == RequestStatus.DONE:
+    if resident_request.status == RequestStatus.DONE:
         raise ValidationError(_("This request is done already."))
-    request.answer, request.status, request.done_at = text, RequestStatus.DONE, timezone.now()
-    request.save(update_fields=["answer", "status", "done_at"])
-    audit.record(by=by, action="request.answer", place=request.place, target=request)
-    return request
+    resident_request.answer, resident_request.status = text, RequestStatus.DONE
+    resident_request.done_at = timezone.now()
+    resident_request.save(update_fields=["answer", "status", "done_at"])
+    audit.record(by=by, action="request.answer", place=resident_request.place, target=resident_request)
+    return resident_request
 
 
 @transaction.atomic

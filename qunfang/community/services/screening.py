@@ -153,3 +153,12 @@ def close_round(*, by: User | None, round_: ScreeningRound) -> ScreeningRound:
     round_.save(update_fields=["closed"])
     audit.record(by=by, action="screening.close", place=round_.place, target=round_)
     return round_
+
+
+def number_to_call(*, by: User, call: ScreeningCall) -> str:
+    """The household's full number for the caller to dial; the audit log keeps who saw it."""
+    audit.record(
+        by=by, action="screening.reveal_number", place=call.place, target=call.round,
+        after={"household": call.household_id},
+    )  # fmt: skip
+    return call.household.phone.reveal() if call.household.phone else ""

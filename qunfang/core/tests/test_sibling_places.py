@@ -76,6 +76,10 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "household_id": lambda t: t.people["household_id"],
     "resident_id": lambda t: t.people["resident_id"],
     "gate_id": lambda t: t.people["gate_id"],
+    "round_id": lambda t: t.people["round_id"],
+    "call_id": lambda t: t.people["call_id"],
+    "request_id": lambda t: t.people["request_id"],
+    "answer_id": lambda t: t.people["answer_id"],
     "pass_id": lambda t: t.people["pass_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",

@@ -1,0 +1,128 @@
+"""Phone screening: a round shares a community's households out by grid (a grid worker calls her own
+grid, the bureau's staff the rest), households without a phone wait for a visit, a household not
+reached comes back the next day, one at risk becomes a follow-up for the caller; the caller's page
+shows the number on demand (audited) and records the outcome."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from qunfang.community.models import CallOutcome, ResidentRequest, ScreeningCall
+from qunfang.community.selectors import screening as selectors
+from qunfang.community.services import register
+from qunfang.community.services import screening as services
+from qunfang.community.services.screening import share_by_grid
+from qunfang.core.access import Scope
+from qunfang.core.models import AuditEntry, Level
+from qunfang.core.roles import Role
+from qunfang.test import person, place
+
+
+@pytest.fixture
+def community(world):
+    grids = [place(world.jingkou, f"第{n}网格", Level.GRID) for n in (1, 2)]
+    for n, grid in enumerate(grids, start=1):
+        building = register.save_building(by=None, community=world.jingkou, number=f"{n}栋", grid=grid)
+        for room in range(101, 105):
+            phone = "" if (n, room) == (2, 104) else f"1390000{n}{room}"
+            register.save_household(by=None, building=building, unit="1单元", room=str(room), phone=phone)
+    worker = person("grid1", grids[0], Role.GRID_WORKER, "网格员小李")
+    return grids, worker
+
+
+def start(world, community, callers=None):
+    _grids, worker = community
+    return services.start_round(
+        by=world.carol, community=world.jingkou, name="第一轮排查", script="您好，家里有人发热吗？",
+        callers=callers or [worker, world.carol],
+    )  # fmt: skip
+
+
+def test_households_are_shared_by_grid_among_the_callers(world, community):
+    grids, worker = community
+    round_ = start(world, community)
+    calls = ScreeningCall.objects.filter(round=round_)
+    assert calls.count() == 8
+    assert set(calls.filter(caller=worker).values_list("place_id", flat=True)) == {grids[0].pk}
+    assert calls.filter(caller=world.carol).count() == 4  # grid 2 has no caller of its own
+    assert calls.get(outcome=CallOutcome.NO_PHONE).household.room == "104"
+    assert round_.script == "您好，家里有人发热吗？"
+
+
+def test_sharing_gives_even_unbroken_runs():
+    shared = share_by_grid([(n, 7) for n in range(10)], {None: [1, 2, 3]})
+    assert [shared[n] for n in range(10)] == [1, 1, 1, 1, 2, 2, 2, 3, 3, 3]
+
+
+def test_a_household_not_reached_comes_back_the_next_day(world, community):
+    _grids, worker = community
+    round_ = start(world, community)
+    call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
+    services.record_call(by=worker, call=call, outcome=CallOutcome.NO_ANSWER)
+    again = ScreeningCall.objects.get(round=round_, household=call.household, outcome="")
+    assert again.day == timezone.localdate() + timedelta(days=1) and again.caller == worker
+    services.record_call(by=worker, call=call, outcome=CallOutcome.NO_ANSWER)  # corrected: still one
+    assert ScreeningCall.objects.filter(round=round_, household=call.household).count() == 2
+
+
+def test_a_household_at_risk_becomes_a_follow_up_for_the_caller(world, community):
+    _grids, worker = community
+    round_ = start(world, community)
+    call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
+    with pytest.raises(ValidationError):
+        services.record_call(by=worker, call=call, outcome=CallOutcome.SYMPTOMS)  # what was found?
+    services.record_call(by=worker, call=call, outcome=CallOutcome.SYMPTOMS, note="老人咳嗽两天")
+    services.record_call(by=worker, call=call, outcome=CallOutcome.RISK_TRAVEL, note="儿子从武汉回来")
+    follow_up = ResidentRequest.objects.get()
+    assert follow_up.assigned_to == worker and follow_up.household == call.household
+    assert "老人咳嗽两天" in follow_up.text
+    totals = selectors.totals(Scope.for_user(world.carol), round_)
+    assert totals["at_risk"] == 1 and totals["households"] == 8
+
+
+def test_bad_rounds_are_refused_and_nothing_is_written(world, community):
+    _grids, worker = community
+    for bad in ({"script": " "}, {"callers": []}, {"name": ""}):
+        facts = {"name": "排查", "script": "您好", "callers": [worker], **bad}
+        with pytest.raises(ValidationError):
+            services.start_round(by=None, community=world.jingkou, **facts)
+    with pytest.raises(ValidationError):
+        services.start_round(by=None, community=world.nankeng, name="排查", script="您好", callers=[worker])
+    assert not ScreeningCall.objects.exists()
+    round_ = start(world, community)
+    services.close_round(by=None, round_=round_)
+    with pytest.raises(ValidationError):
+        services.record_call(by=worker, call=round_.calls.first(), outcome=CallOutcome.REACHED)
+
+
+def test_a_grid_worker_works_through_her_calls_on_the_page(world, community, as_user):
+    grids, worker = community
+    round_ = start(world, community)
+    client = as_user(worker)
+    page = client.get(f"/screening/{round_.pk}/calls/")
+    assert page.status_code == 200 and "1栋1单元101" in page.content.decode()
+    assert "2栋" not in page.content.decode()  # the other grid's households are not hers
+    call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
+    shown = client.post(f"/screening/calls/{call.pk}/number/")
+    assert "tel:+86139000011" in shown.content.decode()
+    assert AuditEntry.objects.filter(action="screening.reveal_number", actor=worker).exists()
+    client.post(f"/screening/calls/{call.pk}/", {"outcome": "reached", "note": "一切正常"})
+    call.refresh_from_db()
+    assert call.outcome == "reached" and call.caller == worker
+    round_page = as_user(world.carol).get(f"/screening/{round_.pk}/").content.decode()
+    assert "网格员小李" in round_page and "第1网格" in round_page
+    # Another grid's call is not hers to make.
+    theirs = ScreeningCall.objects.filter(round=round_, caller=world.carol).first()
+    assert client.post(f"/screening/calls/{theirs.pk}/", {"outcome": "reached"}).status_code == 404
+
+
+def test_the_round_exports_to_a_spreadsheet(world, community, as_user, tmp_path):
+    round_ = start(world, community)
+    response = as_user(world.carol).get(f"/screening/{round_.pk}/export.xlsx")
+    path = tmp_path / "round.xlsx"
+    path.write_bytes(response.content)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert len(rows) == 9 and rows[0][0] == "日期"

@@ -1,0 +1,209 @@
+"""Phone screening pages: a community's rounds, starting one (script and callers), a round's progress per
+grid and per caller with the households at risk, the caller's list on a phone (number shown on demand,
+audited; outcome and note in two taps), and the round's calls as a spreadsheet."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qunfang.community.forms.screening import RECORDABLE, RoundForm, ScreeningCallForm
+from qunfang.community.models import Resident, ScreeningCall, ScreeningRound
+from qunfang.community.selectors import screening as selectors
+from qunfang.community.services import screening as services
+from qunfang.core.access import get_for, requires, signed_in
+from qunfang.core.models import Level
+from qunfang.core.roles import Capability
+from qunfang.core.views import form_page, paginate, place_for
+from qunfang.lib.tables import xlsx_response
+
+
+@requires(Capability.VIEW_COMMUNITY)
+def rounds(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
+    if place.level not in (Level.VILLAGE, Level.GRID):
+        return render(request, "community/not_a_register.html", {"place": place})
+    return render(
+        request,
+        "community/screening_rounds.html",
+        {
+            "place": place,
+            "rounds": selectors.rounds(request.scope, place).order_by("-started_on", "-pk"),
+            "may_manage": place.level == Level.VILLAGE
+            and request.scope.allows(Capability.MANAGE_COMMUNITY, place),
+        },
+    )
+
+
+@requires(Capability.MANAGE_COMMUNITY)
+def round_new(request, place_id: int):
+    place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
+    form = RoundForm(
+        request.POST or None,
+        callers=selectors.possible_callers(place),
+        initial={
+            "day": timezone.localdate(),
+            "name": _("Phone screening %(day)s") % {"day": timezone.localdate()},
+        },
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Start a phone screening round"),
+        place=place,
+        save=lambda data: services.start_round(
+            by=request.user,
+            community=place,
+            name=data["name"],
+            script=data["script"],
+            callers=list(data["callers"]),
+            day=data["day"],
+        ),  # fmt: skip
+        done=lambda round_: (_("Round %(name)s started.") % {"name": round_.name}, _round_url(round_)),
+    )
+
+
+def _round_url(round_: ScreeningRound) -> str:
+    return reverse("community:screening_round", args=[round_.pk])
+
+
+def _round(request, round_id: int) -> ScreeningRound:
+    return get_for(
+        request.scope, selectors.visible_rounds(request.scope), Capability.VIEW_COMMUNITY, pk=round_id
+    )
+
+
+@requires(Capability.VIEW_COMMUNITY)
+def round_detail(request, round_id: int):
+    round_ = _round(request, round_id)
+    if request.method == "POST" and "close" in request.POST:
+        if not request.scope.allows(Capability.MANAGE_COMMUNITY, round_.place):
+            raise Http404
+        services.close_round(by=request.user, round_=round_)
+        messages.success(request, _("Round %(name)s closed.") % {"name": round_.name})
+        return redirect(_round_url(round_))
+    return render(
+        request,
+        "community/screening_round.html",
+        {
+            "round": round_,
+            "place": round_.community,
+            "totals": selectors.totals(request.scope, round_),
+            "by_grid": selectors.progress_by_grid(request.scope, round_),
+            "by_caller": selectors.progress_by_caller(request.scope, round_),
+            "at_risk": selectors.calls_to_make(request.scope, round_, "at_risk")[:100],
+            "may_manage": request.scope.allows(Capability.MANAGE_COMMUNITY, round_.place),
+        },
+    )
+
+
+def _callable_calls(request):
+    """The calls a user may make: those given to them, and any in the places whose register they keep
+    (a grid worker takes over a colleague's)."""
+    return ScreeningCall.objects.filter(
+        Q(caller=request.user)
+        | Q(pk__in=ScreeningCall.objects.visible_to(request.scope, Capability.MANAGE_COMMUNITY).values("pk"))
+    ).select_related("round", "household__building", "place")
+
+
+@signed_in
+def calls(request, round_id: int, revealed: dict | None = None):
+    """A caller's list, phone-first: their calls due, or everyone's they may make (?who=all)."""
+    mine_only = request.GET.get("who") != "all"
+    found = _callable_calls(request).filter(round_id=round_id)
+    if mine_only:
+        found = found.filter(caller=request.user)
+    if not found.exists():
+        raise Http404
+    round_ = ScreeningRound.objects.get(pk=round_id)
+    waiting = request.GET.get("show", "waiting")
+    shown = selectors.filter_calls(found, waiting)
+    rows = paginate(request, shown)
+    residents = {}
+    for resident in Resident.objects.filter(household__in=[c.household_id for c in rows]).exclude(
+        status="moved_out"
+    ):
+        residents.setdefault(resident.household_id, []).append(resident)
+    for call in rows:
+        call.residents = residents.get(call.household_id, [])
+    query = "&".join(part for part in ("" if mine_only else "who=all", f"show={waiting}") if part)
+    return render(
+        request,
+        "community/screening_calls.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "show": waiting,
+            "mine_only": mine_only,
+            "page_query": query,
+            "outcomes": RECORDABLE,
+            "left": selectors.filter_calls(found, "waiting").count(),
+            "total": found.count(),
+            "revealed": revealed,
+        },
+    )
+
+
+def _call(request, call_id: int) -> ScreeningCall:
+    call = _callable_calls(request).filter(pk=call_id).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+@require_POST
+@signed_in
+def call_number(request, call_id: int):
+    call = _call(request, call_id)
+    number = services.number_to_call(by=request.user, call=call)
+    request.GET = request.GET.copy()
+    request.GET["who"] = "all" if call.caller_id != request.user.pk else ""
+    return calls(request, call.round_id, revealed={"pk": call.pk, "number": number})
+
+
+@require_POST
+@signed_in
+def call_record(request, call_id: int):
+    call = _call(request, call_id)
+    form = ScreeningCallForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose what came of the call."))
+        resident_id = form.cleaned_data.get("resident")
+        resident = (
+            Resident.objects.filter(pk=resident_id, household=call.household).first() if resident_id else None
+        )
+        services.record_call(
+            by=request.user, call=call, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"],
+            resident=resident,
+        )  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Call to %(household)s recorded.") % {"household": call.household})
+    back = reverse("community:screening_calls", args=[call.round_id])
+    return redirect(f"{back}{'' if call.caller_id == request.user.pk else '?who=all'}#call-{call.pk}")
+
+
+@requires(Capability.VIEW_COMMUNITY)
+def round_export(request, round_id: int):
+    round_ = _round(request, round_id)
+    headings = [_("Day"), _("Grid"), _("Household"), _("Caller"), _("Outcome"), _("Note"), _("Called at")]
+    rows = (
+        [
+            str(call.day),
+            call.place.name,
+            str(call.household),
+            str(call.caller or ""),
+            call.get_outcome_display() if call.outcome else _("To call"),
+            call.note,
+            timezone.localtime(call.called_at).strftime("%Y-%m-%d %H:%M") if call.called_at else "",
+        ]  # fmt: skip
+        for call in selectors.calls_to_make(request.scope, round_).select_related("caller")
+    )
+    return xlsx_response(round_.name[:30], headings, rows, f"{round_.name}.xlsx")
