@@ -62,8 +62,8 @@ def test_requests_are_taken_and_answered_on_the_pages(world, household, as_user)
     client = as_user(world.carol)
     response = client.post(
         f"/places/{world.jingkou.pk}/requests/new/",
-        {"channel": "gate", "category": "rules", "text": "什么时候能出小区？", "building": "5栋", "unit": "1单元",
-         "room": "201"},
+        {"channel": "gate", "category": "rules", "text": "什么时候能出小区？",
+         "building": "5栋", "unit": "1单元", "room": "201"},
     )  # fmt: skip
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
