@@ -156,7 +156,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
-    from qunfang.community.services import checkpoints, requests, screening
+    from qunfang.community.services import checkpoints, merchants, requests, screening
     from qunfang.community.services import register as community
 
     building = community.save_building(by=None, community=village, number=text[:20])
@@ -191,7 +191,10 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
     answer = requests.save_standard_answer(
         by=None, place=village, category="supplies", question=text[:200], answer=text
     )
+    merchant = merchants.save_merchant(by=None, community=village, name=text[:100], address=text[:200])
+    merchants.add_staff(by=None, merchant=merchant, name=text[:50], phone="13700137003", job=text[:50])
     return {
+        "merchant_id": merchant.pk,
         "round_id": round_.pk,
         "call_id": round_.calls.get().pk,
         "request_id": taken.pk,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qunfang.community.views import checkpoints, register, requests, screening
+from qunfang.community.views import checkpoints, merchants, register, requests, screening
 
 app_name = "community"
 
@@ -40,4 +40,10 @@ urlpatterns = [
     path("requests/<int:request_id>/", requests.request_detail, name="request"),
     path("places/<int:place_id>/answers/", requests.standard_answers, name="answers"),
     path("answers/<int:answer_id>/", requests.standard_answer_edit, name="answer_edit"),
+    # merchants
+    path("places/<int:place_id>/merchants/", merchants.merchant_list, name="merchants"),
+    path("places/<int:place_id>/merchants/new/", merchants.merchant_new, name="merchant_new"),
+    path("merchants/<int:merchant_id>/", merchants.merchant_detail, name="merchant"),
+    path("merchants/<int:merchant_id>/notice.pdf", merchants.notice_pdf, name="notice_pdf"),
+    path("merchants/<int:merchant_id>/staff-book.pdf", merchants.staff_book_pdf, name="staff_book_pdf"),
 ]

@@ -40,12 +40,17 @@ def merchants(scope: Scope, place: OrgUnit, which: str = "", search: str = "") -
 
 def counts(scope: Scope, place: OrgUnit) -> dict[str, int]:
     found = merchants(scope, place)
-    return {
+    counted = {
         "all": found.count(),
         "open": found.filter(is_open=True).count(),
         "visited": found.filter(visited=True).count(),
         "noticed": found.filter(noticed=True).count(),
         "open_no_notice": found.filter(is_open=True, noticed=False).count(),
+    }
+    return {
+        **counted,
+        "not_visited": counted["all"] - counted["visited"],
+        "no_notice": counted["all"] - counted["noticed"],
     }
 
 

@@ -77,6 +77,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "resident_id": lambda t: t.people["resident_id"],
     "gate_id": lambda t: t.people["gate_id"],
     "round_id": lambda t: t.people["round_id"],
+    "merchant_id": lambda t: t.people["merchant_id"],
     "call_id": lambda t: t.people["call_id"],
     "request_id": lambda t: t.people["request_id"],
     "answer_id": lambda t: t.people["answer_id"],
