@@ -192,8 +192,11 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         by=None, place=village, category="supplies", question=text[:200], answer=text
     )
     merchant = merchants.save_merchant(by=None, community=village, name=text[:100], address=text[:200])
-    merchants.add_staff(by=None, merchant=merchant, name=text[:50], phone="13700137003", job=text[:50])
+    staff = merchants.add_staff(
+        by=None, merchant=merchant, name=text[:50], phone="13700137003", job=text[:50]
+    )
     return {
+        "staff_id": staff.pk,
         "merchant_id": merchant.pk,
         "round_id": round_.pk,
         "call_id": round_.calls.get().pk,

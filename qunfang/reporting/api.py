@@ -156,7 +156,7 @@ class PeriodQuery(Schema):
     end: date
 
 
-class TotalsOut(Schema):
+class ReportTotalsOut(Schema):
     place_id: int
     start: date
     end: date
@@ -215,7 +215,7 @@ def completeness(request, query: Query[CompletenessQuery]):
     return {"place": found.place, "children": found.children, "levels": levels}
 
 
-@router.get("/reports/totals", response={200: TotalsOut, **ERRORS})
+@router.get("/reports/totals", response={200: ReportTotalsOut, **ERRORS})
 def totals(request, query: Query[PeriodQuery], approved: bool = False):
     """Each field's sum over the period for the place and its subtree, as submitted or as approved."""
     place, data_set = _period(request, query)

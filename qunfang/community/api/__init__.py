@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from qunfang.community.api import checkpoints, register
+from qunfang.community.api import checkpoints, operations, register
 
 router = Router(tags=["community"])
-for topic in (register, checkpoints):
+for topic in (register, checkpoints, operations):
     router.add_router("", topic.router)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.community.models import CallOutcome
+from qunfang.community.models import ScreeningOutcome
 from qunfang.core.forms import date_input
 
 DEFAULT_SCRIPT = _(
@@ -29,7 +29,9 @@ class RoundForm(forms.Form):
         self.fields["callers"].queryset = callers
 
 
-RECORDABLE = [(value, label) for value, label in CallOutcome.choices if value != CallOutcome.NO_PHONE]
+RECORDABLE = [
+    (value, label) for value, label in ScreeningOutcome.choices if value != ScreeningOutcome.NO_PHONE
+]
 
 
 class ScreeningCallForm(forms.Form):

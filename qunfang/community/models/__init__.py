@@ -18,10 +18,10 @@ from qunfang.community.models.requests import (
     ResidentRequest,
     StandardAnswer,
 )
-from qunfang.community.models.screening import AT_RISK, CallOutcome, ScreeningCall, ScreeningRound
+from qunfang.community.models.screening import AT_RISK, ScreeningCall, ScreeningOutcome, ScreeningRound
 
 __all__ = [
-    "AT_RISK", "Building", "CallOutcome", "Crossing", "Direction", "Gate", "GuardShift", "Household",
+    "AT_RISK", "Building", "ScreeningOutcome", "Crossing", "Direction", "Gate", "GuardShift", "Household",
     "Merchant", "MerchantKind", "MerchantStaff", "MerchantVisit", "NoticeDelivery", "Pass", "PassKey",
     "RequestCategory", "RequestChannel", "RequestStatus", "Resident", "ResidentRequest", "ResidentStatus",
     "ScreeningCall", "ScreeningRound", "StaffHealthCheck", "StandardAnswer", "StatusChange",

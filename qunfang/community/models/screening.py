@@ -33,7 +33,7 @@ class ScreeningRound(models.Model):
         return self.name
 
 
-class CallOutcome(models.TextChoices):
+class ScreeningOutcome(models.TextChoices):
     REACHED = "reached", _("Reached, all well")
     SYMPTOMS = "symptoms", _("Symptoms")
     RISK_TRAVEL = "risk_travel", _("Recent travel from a risk area")
@@ -43,7 +43,7 @@ class CallOutcome(models.TextChoices):
 
 
 # Outcomes that make a follow-up for the household (a request assigned to the caller).
-AT_RISK = (CallOutcome.SYMPTOMS, CallOutcome.RISK_TRAVEL, CallOutcome.NEEDS_HELP)
+AT_RISK = (ScreeningOutcome.SYMPTOMS, ScreeningOutcome.RISK_TRAVEL, ScreeningOutcome.NEEDS_HELP)
 
 
 class ScreeningCall(models.Model):
@@ -55,7 +55,7 @@ class ScreeningCall(models.Model):
     )
     day = models.DateField()
     # Empty until called; "no_phone" from the start for a household without a phone.
-    outcome = models.CharField(max_length=20, choices=CallOutcome.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=ScreeningOutcome.choices, blank=True)
     resident = models.ForeignKey(Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField(max_length=300, blank=True)
     called_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from qunfang.community.models import AT_RISK, CallOutcome, ScreeningCall, ScreeningRound
+from qunfang.community.models import AT_RISK, ScreeningCall, ScreeningOutcome, ScreeningRound
 from qunfang.core.access import Scope
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
@@ -13,10 +13,10 @@ from qunfang.core.roles import Capability
 _COUNTS = {
     "calls": Count("pk"),
     "waiting": Count("pk", filter=Q(outcome="")),
-    "reached": Count("pk", filter=Q(outcome=CallOutcome.REACHED)),
+    "reached": Count("pk", filter=Q(outcome=ScreeningOutcome.REACHED)),
     "at_risk": Count("pk", filter=Q(outcome__in=AT_RISK)),
-    "no_answer": Count("pk", filter=Q(outcome=CallOutcome.NO_ANSWER)),
-    "no_phone": Count("pk", filter=Q(outcome=CallOutcome.NO_PHONE)),
+    "no_answer": Count("pk", filter=Q(outcome=ScreeningOutcome.NO_ANSWER)),
+    "no_phone": Count("pk", filter=Q(outcome=ScreeningOutcome.NO_PHONE)),
 }
 
 
@@ -75,9 +75,11 @@ def filter_calls(calls: QuerySet[ScreeningCall], show: str) -> QuerySet[Screenin
         "day", "household__building__number", "household__unit", "household__room"
     )
     if show == "waiting":
-        return calls.filter(Q(outcome="") | Q(outcome=CallOutcome.NO_PHONE), day__lte=timezone.localdate())
+        return calls.filter(
+            Q(outcome="") | Q(outcome=ScreeningOutcome.NO_PHONE), day__lte=timezone.localdate()
+        )
     if show == "done":
-        return calls.exclude(outcome="").exclude(outcome=CallOutcome.NO_PHONE)
+        return calls.exclude(outcome="").exclude(outcome=ScreeningOutcome.NO_PHONE)
     if show == "at_risk":
         return calls.filter(outcome__in=AT_RISK)
     return calls

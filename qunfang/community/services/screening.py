@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from qunfang.community.models import (
     AT_RISK,
-    CallOutcome,
     Household,
     RequestCategory,
     RequestChannel,
@@ -21,6 +20,7 @@ from qunfang.community.models import (
     Resident,
     ResidentRequest,
     ScreeningCall,
+    ScreeningOutcome,
     ScreeningRound,
 )
 from qunfang.community.services.register import community_of
@@ -85,7 +85,7 @@ def start_round(
     for caller in callers:
         by_grid.setdefault(grids.get(caller.pk), []).append(caller.pk)
     shared = share_by_grid([(pk, grid) for pk, grid, _phone in households], by_grid)
-    no_phone = CallOutcome.NO_PHONE.value
+    no_phone = ScreeningOutcome.NO_PHONE.value
     insert_rows(
         ScreeningCall,
         ["round", "household", "place", "caller", "day", "outcome", "note"],
@@ -108,7 +108,7 @@ def record_call(
     """A call's outcome. No answer: the household is called again the next day (once). Symptoms, travel
     from a risk area or a need: a follow-up request for the caller, made once even if the outcome is
     corrected."""
-    if outcome not in CallOutcome.values or outcome == CallOutcome.NO_PHONE:
+    if outcome not in ScreeningOutcome.values or outcome == ScreeningOutcome.NO_PHONE:
         raise ValidationError({"outcome": _("Choose what came of the call.")})
     if call.round.closed:
         raise ValidationError(_("This round is closed."))
@@ -121,7 +121,7 @@ def record_call(
     call.called_at = timezone.now()
     call.caller = call.caller or (by if by and by.pk else None)
     call.save(update_fields=["outcome", "note", "resident", "called_at", "caller"])
-    if outcome == CallOutcome.NO_ANSWER:
+    if outcome == ScreeningOutcome.NO_ANSWER:
         next_day = max(call.day, timezone.localdate()) + timedelta(days=1)
         ScreeningCall.objects.get_or_create(
             round=call.round, household=call.household, day=next_day,
@@ -134,9 +134,9 @@ def record_call(
             household=call.household,
             channel=RequestChannel.SCREENING,
             category=RequestCategory.SUPPLIES
-            if outcome == CallOutcome.NEEDS_HELP
+            if outcome == ScreeningOutcome.NEEDS_HELP
             else RequestCategory.FOLLOW_UP,
-            text=f"{CallOutcome(outcome).label}：{call.note}"[:500],
+            text=f"{ScreeningOutcome(outcome).label}：{call.note}"[:500],
             assigned_to=call.caller,
             status=RequestStatus.ASSIGNED if call.caller else RequestStatus.OPEN,
             screening_call=call,

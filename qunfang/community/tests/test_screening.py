@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from qunfang.community.models import CallOutcome, ResidentRequest, ScreeningCall
+from qunfang.community.models import ResidentRequest, ScreeningCall, ScreeningOutcome
 from qunfang.community.selectors import screening as selectors
 from qunfang.community.services import register
 from qunfang.community.services import screening as services
@@ -48,7 +48,7 @@ def test_households_are_shared_by_grid_among_the_callers(world, community):
     assert calls.count() == 8
     assert set(calls.filter(caller=worker).values_list("place_id", flat=True)) == {grids[0].pk}
     assert calls.filter(caller=world.carol).count() == 4  # grid 2 has no caller of its own
-    assert calls.get(outcome=CallOutcome.NO_PHONE).household.room == "104"
+    assert calls.get(outcome=ScreeningOutcome.NO_PHONE).household.room == "104"
     assert round_.script == "您好，家里有人发热吗？"
 
 
@@ -61,10 +61,10 @@ def test_a_household_not_reached_comes_back_the_next_day(world, community):
     _grids, worker = community
     round_ = start(world, community)
     call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
-    services.record_call(by=worker, call=call, outcome=CallOutcome.NO_ANSWER)
+    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.NO_ANSWER)
     again = ScreeningCall.objects.get(round=round_, household=call.household, outcome="")
     assert again.day == timezone.localdate() + timedelta(days=1) and again.caller == worker
-    services.record_call(by=worker, call=call, outcome=CallOutcome.NO_ANSWER)  # corrected: still one
+    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.NO_ANSWER)  # corrected: still one
     assert ScreeningCall.objects.filter(round=round_, household=call.household).count() == 2
 
 
@@ -73,9 +73,9 @@ def test_a_household_at_risk_becomes_a_follow_up_for_the_caller(world, community
     round_ = start(world, community)
     call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
     with pytest.raises(ValidationError):
-        services.record_call(by=worker, call=call, outcome=CallOutcome.SYMPTOMS)  # what was found?
-    services.record_call(by=worker, call=call, outcome=CallOutcome.SYMPTOMS, note="老人咳嗽两天")
-    services.record_call(by=worker, call=call, outcome=CallOutcome.RISK_TRAVEL, note="儿子从武汉回来")
+        services.record_call(by=worker, call=call, outcome=ScreeningOutcome.SYMPTOMS)  # what was found?
+    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.SYMPTOMS, note="老人咳嗽两天")
+    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.RISK_TRAVEL, note="儿子从武汉回来")
     follow_up = ResidentRequest.objects.get()
     assert follow_up.assigned_to == worker and follow_up.household == call.household
     assert "老人咳嗽两天" in follow_up.text
@@ -95,7 +95,7 @@ def test_bad_rounds_are_refused_and_nothing_is_written(world, community):
     round_ = start(world, community)
     services.close_round(by=None, round_=round_)
     with pytest.raises(ValidationError):
-        services.record_call(by=worker, call=round_.calls.first(), outcome=CallOutcome.REACHED)
+        services.record_call(by=worker, call=round_.calls.first(), outcome=ScreeningOutcome.REACHED)
 
 
 def test_a_grid_worker_works_through_her_calls_on_the_page(world, community, as_user):

@@ -22,6 +22,30 @@ def test_the_openapi_document_lists_the_operations(db):
     assert "/api/v1/places" in spec["paths"] and "/api/v1/audit" in spec["paths"]
 
 
+def test_every_schema_and_choice_has_its_own_name_in_the_openapi_document():
+    # Two schemas (or choices) of one name share one entry in the document: clients would read the
+    # wrong shape, or the wrong list of values.
+    from django.db.models import TextChoices
+    from ninja import Schema
+
+    import qunfang.api  # noqa: F401  (every router's schemas)
+
+    def all_subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from all_subclasses(sub)
+
+    ours = [
+        cls
+        for base in (Schema, TextChoices)
+        for cls in all_subclasses(base)
+        if cls.__module__.startswith("qunfang.")
+    ]
+    # Choices nested in a model (ImportJob.Status) stay out of the API; a top-level one may be in it.
+    names = [cls.__qualname__ for cls in ours]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
 def test_a_token_is_stored_hashed_and_works_until_revoked(world):
     token, raw = services.issue_token(by=world.carol, name="村里的表格")
     assert raw not in json.dumps(list(AccessToken.objects.values()), default=str)

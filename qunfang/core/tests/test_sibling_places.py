@@ -78,6 +78,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "gate_id": lambda t: t.people["gate_id"],
     "round_id": lambda t: t.people["round_id"],
     "merchant_id": lambda t: t.people["merchant_id"],
+    "staff_id": lambda t: t.people["staff_id"],
     "call_id": lambda t: t.people["call_id"],
     "request_id": lambda t: t.people["request_id"],
     "answer_id": lambda t: t.people["answer_id"],
@@ -220,6 +221,8 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
             return [example(schema.get("items", {}))]
         if kind == "integer":
             return schema.get("minimum", 1)
+        if kind == "number":
+            return 36.5
         if kind == "boolean":
             return False
         if schema.get("format") == "date":
