@@ -50,6 +50,7 @@ def a_cache_of_its_own(settings, tmp_path):
 def small_demo_rolls(settings):
     # The full demo roll is loaded by the demo's own test; elsewhere a fiftieth of it is plenty.
     settings.DEMO_ROLL_SCALE = 0.02
+    settings.DEMO_COMMUNITY_SCALE = 0.02
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The demo data, built from the two reports. Each app adds its part to LOADERS; each loader is
 idempotent and writes through the app's services, so the demo shows what the real code paths make."""
 
+from qunfang.community import demo as community_demo
 from qunfang.core import demo as core_demo
 from qunfang.messaging import demo as messaging_demo
 from qunfang.mobilization import demo as mobilization_demo
@@ -13,6 +14,7 @@ LOADERS = [
     mobilization_demo.load,
     reporting_demo.load,
     messaging_demo.load,
+    community_demo.load,
 ]
 
 

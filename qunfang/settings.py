@@ -279,6 +279,7 @@ BENCHMARK_VIEW = env_bool("BENCHMARK_VIEW", False)
 # The demo's synthetic rolls at full size (1.0: 11,581 veterans in Qingxin, 14,100 people in Hunnan);
 # tests load a small fraction.
 DEMO_ROLL_SCALE = float(env_str("DEMO_ROLL_SCALE", "1"))
+DEMO_COMMUNITY_SCALE = float(env_str("DEMO_COMMUNITY_SCALE", "1"))  # 在水一方's register, for tests
 
 # Labels used by the navigation; kept here so the base template has one source.
 SITE_TITLE = _("Qunfang")

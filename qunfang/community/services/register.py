@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from qunfang.community.models import Building, Household, Resident, ResidentStatus, StatusChange
 from qunfang.core import audit
 from qunfang.core.models import Level, OrgUnit, User
-from qunfang.core.personal import ID_NUMBER, index_of, set_fields
+from qunfang.core.personal import set_fields
+from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import TableError, read_rows
 
@@ -162,70 +163,117 @@ class Imported:
 
 def import_register(*, by: User | None, community: OrgUnit, upload: Any) -> Imported:
     """The register from a spreadsheet, one row a resident: all rows go in, or none (every problem
-    listed with its row). Buildings and households are made as rows first name them."""
+    listed with its row). Every row is checked first, in memory, against the register as it stands;
+    then the new buildings, households and residents go in with one bulk insert each, so a community
+    of 10,000 residents imports in seconds."""
     community = community_of(community)
     try:
         rows = read_rows(upload, COLUMNS, REQUIRED)
     except TableError as error:
         raise ValidationError(str(error)) from None
     grids = {g.name: g for g in OrgUnit.objects.filter(parent=community, level=Level.GRID)}
-    problems: list[str] = []
     buildings = {b.number: b for b in Building.objects.filter(community=community)}
     households: dict[tuple, Household] = {
         (h.building.number, h.unit, h.room): h
         for h in Household.objects.filter(building__community=community).select_related("building")
     }
-    made = {"buildings": 0, "households": 0, "residents": 0}
+    living_where = dict(
+        Resident.objects.filter(community=community, id_number_index__isnull=False).values_list(
+            "id_number_index", "household_id"
+        )
+    )
+    new_buildings: dict[str, Building] = {}
+    new_households: dict[tuple, Household] = {}
+    new_residents: list[tuple[tuple, Resident]] = []
+    problems: list[str] = []
     seen_ids: dict[str, int] = {}
     read_status = choice_reader(ResidentStatus)
-    with transaction.atomic():
-        for row in rows:
-            values = row.values
-            try:
-                index = index_of(ID_NUMBER, values["id_number"]) if values.get("id_number") else None
-                if index and index in seen_ids:
-                    raise ValidationError(_("The same ID number as row %(row)s.") % {"row": seen_ids[index]})
-                if index:
-                    seen_ids[index] = row.number
-                number, grid_name = values["building"], values.get("grid", "")
-                if grid_name and grid_name not in grids:
-                    raise ValidationError(
-                        _("No grid named %(name)s in this community.") % {"name": grid_name}
-                    )
-                if number in buildings and grid_name and buildings[number].place_id != grids[grid_name].pk:
-                    raise ValidationError(_("Building %(number)s is in another grid.") % {"number": number})
-                if number not in buildings:
-                    buildings[number] = save_building(
-                        by=by, community=community, number=number, grid=grids.get(grid_name)
-                    )
-                    made["buildings"] += 1
-                key = (number, values.get("unit", ""), values["room"])
-                if key not in households:
-                    households[key] = save_household(
-                        by=by, building=buildings[number], unit=key[1], room=key[2],
-                        phone=values.get("household_phone", ""),
-                    )  # fmt: skip
-                    made["households"] += 1
-                add_resident(
-                    by=by,
-                    household=households[key],
-                    name=values["name"],
-                    id_number=values.get("id_number", ""),
-                    phone=values.get("phone", ""),
-                    status=_status(read_status, values.get("status", "")),
-                    status_since=_date(values.get("status_since", "")),
-                    travel=values.get("travel", "")[:300],
-                )
-                made["residents"] += 1
-            except ValidationError as error:
-                problems.append(
-                    _("Row %(row)s: %(problem)s") % {"row": row.number, "problem": " ".join(error.messages)}
-                )
-        if problems:
-            transaction.set_rollback(True)
-            raise ValidationError(problems[:50])
-    audit.record(by=by, action="register.import", place=community, target=community, after=made)
+    for row in rows:
+        try:
+            key, resident = _read_row(row, community, grids, buildings, new_buildings, read_status)
+            index = resident.id_number.index if resident.id_number else None
+            if index in seen_ids:
+                raise ValidationError(_("The same ID number as row %(row)s.") % {"row": seen_ids[index]})
+            if index in living_where:
+                raise ValidationError(_("This person is in the register already."))
+            if index:
+                seen_ids[index] = row.number
+            if key not in households and key not in new_households:
+                household = Household(unit=key[1], room=key[2])
+                set_fields(household, {"phone": row.values.get("household_phone", "")})
+                new_households[key] = household
+            new_residents.append((key, resident))
+        except ValidationError as error:
+            problems.append(
+                _("Row %(row)s: %(problem)s") % {"row": row.number, "problem": " ".join(error.messages)}
+            )
+    if problems:
+        raise ValidationError(problems[:50])
+    with transaction.atomic(), garbage_collection_paused():
+        Building.objects.bulk_create(new_buildings.values(), batch_size=500)
+        buildings.update(new_buildings)  # primary keys set by the insert (SQLite and PostgreSQL)
+        for key, household in new_households.items():
+            household.building = buildings[key[0]]
+            household.place_id = household.building.place_id
+        Household.objects.bulk_create(new_households.values(), batch_size=500)
+        households.update(new_households)
+        for key, resident in new_residents:
+            resident.household = households[key]
+            resident.place_id = resident.household.place_id
+        Resident.objects.bulk_create([r for _key, r in new_residents], batch_size=500)
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(resident=r, status=r.status, since=r.status_since, by=_user(by))
+                for _key, r in new_residents
+                if r.status != ResidentStatus.NORMAL
+            ],
+            batch_size=500,
+        )
+        made = {
+            "buildings": len(new_buildings),
+            "households": len(new_households),
+            "residents": len(new_residents),
+        }
+        audit.record(by=by, action="register.import", place=community, target=community, after=made)
     return Imported(**made)
+
+
+def _read_row(row, community, grids, buildings, new_buildings, read_status) -> tuple[tuple, Resident]:
+    """A row's household key and its resident, checked; a building met for the first time is added to
+    `new_buildings`."""
+    values = row.values
+    for required, message in (("name", _("Enter the name.")), ("room", _("Enter the room.")),
+                              ("building", _("Enter the building's number."))):  # fmt: skip
+        if not values.get(required, "").strip():
+            raise ValidationError(message)
+    number, grid_name = values["building"], values.get("grid", "")
+    if grid_name and grid_name not in grids:
+        raise ValidationError(_("No grid named %(name)s in this community.") % {"name": grid_name})
+    known = buildings.get(number) or new_buildings.get(number)
+    if known and grid_name and known.place_id != grids[grid_name].pk:
+        raise ValidationError(_("Building %(number)s is in another grid.") % {"number": number})
+    if known is None:
+        new_buildings[number] = Building(
+            community=community, place=grids[grid_name] if grid_name else community, number=number[:20]
+        )
+    resident = Resident(community=community)
+    status = _status(read_status, values.get("status", ""))
+    set_fields(
+        resident,
+        {
+            "name": values["name"][:50],
+            "id_number": values.get("id_number", ""),
+            "phone": values.get("phone", ""),
+            "status": status,
+            "status_since": _date(values.get("status_since", "")),
+            "travel": values.get("travel", "")[:300],
+        },
+    )
+    if status != ResidentStatus.NORMAL and not resident.status_since:
+        resident.status_since = timezone.localdate()
+    household_phone = Household()
+    set_fields(household_phone, {"phone": values.get("household_phone", "")})  # checked here, with its row
+    return (number, values.get("unit", "")[:10], values["room"][:10]), resident
 
 
 def _status(read_status, text: str) -> str:
