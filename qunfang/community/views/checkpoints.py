@@ -143,8 +143,10 @@ def _guard_messages() -> dict[str, str]:
 def guard(request, gate_id: int):
     found = _gate(request, gate_id, Capability.GUARD_GATES)
     services.current_key(found.community)  # a community's first pass page may come after its first guard
-    assets = [static("community/guard.js"), static("vendor/jsqr-1.4.0/jsQR.js"),
-              static("vendor/noble-ed25519-3.2.0/index.js"), static("core/qunfang.css")]  # fmt: skip
+    scripts = ["community/guard.js", "community/pass-check.js", "community/guard.css", "core/qunfang.css",
+               "vendor/jsqr-1.4.0/jsQR.js", "vendor/noble-ed25519-3.2.0/index.js"]  # fmt: skip
+    # Both names of each: the template links the hashed one, a module imports the plain one.
+    assets = sorted({static(name) for name in scripts} | {settings.STATIC_URL + name for name in scripts})
     setup = {
         "gate": found.pk,
         "bundle": selectors.guard_bundle(found),

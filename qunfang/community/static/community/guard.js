@@ -2,7 +2,7 @@
 // last downloaded, WITHOUT a network; records each crossing on the phone; syncs the records when the
 // network is back. Every record carries its own id, so a sync cut off half-way is sent again and the
 // server keeps it once. The checks are those of selectors/checkpoints.py check_pass, in the same order.
-import * as noble from "../vendor/noble-ed25519-3.2.0/index.js";
+import { check as checkPass, clock as clockIn, fill } from "./pass-check.js";
 
 const page = document.getElementById("guard");
 const setup = JSON.parse(document.getElementById("guard-setup").textContent);
@@ -45,93 +45,8 @@ function now() {
   return new Date(Date.now() + (state.offset || 0));
 }
 
-function dayOf(moment) {
-  // The community's calendar day, whatever the phone's time zone.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: setup.time_zone }).format(moment);
-}
-
-function addDays(day, n) {
-  const d = new Date(`${day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
 function clock(moment) {
-  const parts = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: setup.time_zone, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-    hour12: false,
-  }).formatToParts(moment);
-  const part = (type) => parts.find((p) => p.type === type).value;
-  return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
-}
-
-function fill(text, values) {
-  return text.replace(/%\((\w+)\)s/g, (_m, name) => values[name]);
-}
-
-// --- the check ------------------------------------------------------------------------------------------
-
-function unbase64(text) {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-}
-
-async function signatureHolds(publicKey, signature, message) {
-  try {
-    const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
-    return await crypto.subtle.verify({ name: "Ed25519" }, key, signature, message);
-  } catch (error) {
-    // Older phone browsers have no Ed25519 in WebCrypto: the vendored pure-JS verifier instead.
-    if (error.name !== "NotSupportedError" && error.name !== "DataError") throw error;
-    return noble.verifyAsync(signature, message, publicKey);
-  }
-}
-
-function lastOf(passId) {
-  // The pass's last crossing and last exit, from this phone's records and the downloaded list.
-  const known = state.bundle.last[passId] || {};
-  let last = known.at ? { direction: known.d, at: known.at } : null;
-  let lastExit = known.out || null;
-  for (const r of state.records) {
-    if (r.pass_id !== passId || r.problem) continue;
-    if (!last || r.at > last.at) last = { direction: r.direction, at: r.at };
-    if (r.direction === "out" && (!lastExit || r.at > lastExit)) lastExit = r.at;
-  }
-  return { last, lastExit };
-}
-
-async function check(token, direction) {
-  const bundle = state.bundle;
-  const parts = token.trim().split(".");
-  let facts;
-  try {
-    if (parts.length !== 3 || parts[0] !== "QF1") throw new Error("not a pass");
-    facts = JSON.parse(new TextDecoder().decode(unbase64(parts[1])));
-  } catch (error) {
-    return { allowed: false, reason: T.forged };
-  }
-  if (facts.c !== bundle.community.id) return { allowed: false, reason: T.other_community, facts };
-  const key = bundle.keys.find((k) => k.community === facts.c && k.version === facts.k);
-  const message = new TextEncoder().encode(`${parts[0]}.${parts[1]}`);
-  if (!key || !(await signatureHolds(unbase64(key.key), unbase64(parts[2]), message))) {
-    return { allowed: false, reason: T.forged };
-  }
-  const today = dayOf(now());
-  if (today < facts.f) return { allowed: false, reason: fill(T.not_yet, { day: facts.f }), facts };
-  if (today > facts.u) return { allowed: false, reason: fill(T.expired, { day: facts.u }), facts };
-  if (bundle.revoked.includes(facts.i)) return { allowed: false, reason: T.revoked, facts };
-  const { last, lastExit } = lastOf(facts.i);
-  if (direction === "out" && last && last.direction === "out") {
-    return { allowed: false, reason: fill(T.already_out, { time: clock(new Date(last.at)) }), facts };
-  }
-  if (direction === "out" && facts.e && lastExit) {
-    const lastDay = dayOf(new Date(lastExit));
-    const nextDay = addDays(lastDay, facts.e);
-    if (today < nextDay) {
-      return { allowed: false, reason: fill(T.too_soon, { last: lastDay, next: nextDay }), facts };
-    }
-  }
-  return { allowed: true, reason: fill(T.valid, { holder: facts.h }), facts };
+  return clockIn(moment, setup.time_zone);
 }
 
 // --- the page -------------------------------------------------------------------------------------------
@@ -168,7 +83,9 @@ async function scanned(token) {
     if (!state.bundle) return show("refused", T.refused, T.no_list);
     const reading = temperature();
     if (reading.error) return show("refused", T.refused, reading.error);
-    const verdict = await check(token, direction());
+    const verdict = await checkPass(token, direction(), {
+      bundle: state.bundle, records: state.records, now: now(), timeZone: setup.time_zone, messages: T,
+    });
     if (!verdict.allowed) return show("refused", T.refused, verdict.reason);
     const at = now();
     state.records.push({
