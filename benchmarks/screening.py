@@ -107,8 +107,9 @@ def run(households: int) -> None:
         return time.perf_counter() - began
 
     def bare() -> float:
-        round_ = ScreeningRound.objects.create(community=community, place=community, name="基准", script="您好",
-                                               started_on=made.started_on)  # fmt: skip
+        round_ = ScreeningRound.objects.create(
+            community=community, place=community, name="基准", script="您好", started_on=made.started_on
+        )
         rows = [(round_.pk, *row) for row in sample]
         began = time.perf_counter()
         with transaction.atomic():
