@@ -44,6 +44,24 @@ for number in range({clerks}):
 print(json.dumps(accounts))
 """
 
+# A guard of 在水一方 with an API token, its first gate, and the tokens of the demo's valid passes.
+GUARD_SEED = """
+import json
+from django.utils import timezone
+from qunfang.community.models import Gate, Pass
+from qunfang.community.services.checkpoints import token_for
+from qunfang.core import services
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Role
+community = OrgUnit.objects.get(name="在水一方社区")
+guard = services.create_user(by=None, username="loadguard", full_name="门卫", password={password!r},
+                             place=community, role=Role.CHECKPOINT_GUARD)
+_token, raw = services.issue_token(by=guard, name="load")
+gate = Gate.objects.filter(community=community).order_by("pk").first()
+passes = Pass.objects.filter(community=community, revoked_at=None, valid_until__gte=timezone.localdate())
+print(json.dumps({{"token": raw, "gate": gate.pk, "passes": [token_for(p) for p in passes[:300]]}}))
+"""
+
 
 def drive(args) -> None:
     """The load generator: runs one phase and prints its figures as one JSON line."""
@@ -52,6 +70,7 @@ def drive(args) -> None:
     from locust.env import Environment
 
     accounts = json.loads(Path(args.accounts).read_text())
+    clerks = accounts["clerks"] if isinstance(accounts, dict) else accounts
 
     class Bare(FastHttpUser):
         wait_time = constant(0)
@@ -66,7 +85,7 @@ def drive(args) -> None:
         wait_time = constant(0)
 
         def on_start(self):
-            self.account = random.choice(accounts)
+            self.account = random.choice(clerks)
             self.village = self.account["village"]
             self.api = {"Authorization": f"Bearer {self.account['token']}"}
             self.client.get("/accounts/login/")
@@ -120,7 +139,7 @@ def drive(args) -> None:
         wait_time = constant(0)
 
         def on_start(self):
-            self.account = random.choice(accounts)
+            self.account = random.choice(clerks)
             self.api = {"Authorization": f"Bearer {self.account['token']}"}
 
         @task
@@ -145,7 +164,31 @@ def drive(args) -> None:
                 if response.status_code != 201:
                     response.failure(f"not stored ({response.status_code}): {response.text[:120]}")
 
-    user_class = {"bare": Bare, "mixed": StationClerk, "reports": ReportingClerk}[args.phase]
+    class GuardAtTheGate(FastHttpUser):
+        """Checks passes at a gate through the API, as a guard's phone does when it has a network."""
+
+        wait_time = constant(0)
+
+        def on_start(self):
+            self.api = {"Authorization": f"Bearer {accounts['guard']['token']}"}
+            self.url = f"/api/v1/community/gates/{accounts['guard']['gate']}/check"
+
+        @task
+        def check(self):
+            body = {
+                "token": random.choice(accounts["guard"]["passes"]),
+                "direction": random.choice(["in", "out"]),
+            }
+            with self.client.post(
+                self.url, json=body, headers=self.api, name="POST /api/v1/community/gates/[id]/check",
+                catch_response=True,
+            ) as response:  # fmt: skip
+                if response.status_code != 200 or "allowed" not in response.text:
+                    response.failure(f"no verdict ({response.status_code}): {response.text[:120]}")
+
+    user_class = {"bare": Bare, "mixed": StationClerk, "reports": ReportingClerk, "passes": GuardAtTheGate}[
+        args.phase
+    ]
     environment = Environment(user_classes=[user_class], host=args.base_url)
     runner = environment.create_local_runner()
     runner.start(args.users, spawn_rate=args.users)
@@ -196,7 +239,9 @@ def run_phase(base_url: str, accounts: Path, phase: str, seconds: float, users: 
     return json.loads(lines[-1])
 
 
-def benchmark(seconds: float, users: int) -> dict:
+def serve_and_run(phases: list[str], seconds: float, users: int) -> dict[str, dict]:
+    """Each phase's figures, run one after the other against one fresh installation with the demo data
+    (gunicorn, 2 workers, a private PostgreSQL)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qunfang.settings")
     os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix="qunfang-bench-var-"))
@@ -208,30 +253,37 @@ def benchmark(seconds: float, users: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="qunfang-bench-"))
     work.chmod(0o755)
     database = PrivatePostgres(work / "pg", durable=True)
+    figures: dict[str, dict] = {}
     try:
         site = Site(work / "site", database_server=database.url)
         site.env["QUNFANG_BENCHMARK_VIEW"] = "1"
         site.qunfang("migrate")
         site.qunfang("load_demo")
+        clerks = json.loads(site.shell(SEED.format(clerks=CLERKS, password=PASSWORD)))
+        if "passes" in phases:
+            clerks = {"clerks": clerks, "guard": json.loads(site.shell(GUARD_SEED.format(password=PASSWORD)))}
         accounts = work / "accounts.json"
-        accounts.write_text(site.shell(SEED.format(clerks=CLERKS, password=PASSWORD)))
+        accounts.write_text(json.dumps(clerks))
         port = free_port()
         server = site.start("serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_for(base_url + "/healthz")
-            bare = run_phase(base_url, accounts, "bare", seconds, users)
-            mixed = run_phase(base_url, accounts, "mixed", seconds, users)
-            reports = run_phase(base_url, accounts, "reports", seconds, users)
+            for phase in phases:
+                figures[phase] = run_phase(base_url, accounts, phase, seconds, users)
         finally:
             server.terminate()
             server.wait(timeout=30)
     finally:
         database.stop()
+    return figures
+
+
+def benchmark(seconds: float, users: int) -> dict:
+    figures = serve_and_run(["bare", "mixed", "reports"], seconds, users)
+    bare, mixed, reports = figures["bare"], figures["mixed"], figures["reports"]
     return {
-        "bare": bare,
-        "mixed": mixed,
-        "reports": reports,
+        **figures,
         "rps_ratio": round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None,
         "p50_ratio": round(mixed["p50_ms"] / bare["p50_ms"], 2) if bare["p50_ms"] else None,
         "reports_rps_ratio": round(reports["rps"] / bare["rps"], 3) if bare["rps"] else None,

@@ -126,13 +126,17 @@ def check_pass(gate: Gate, token: str, direction: str, now: datetime | None = No
     """The server's answer to "may this pass through this gate now": the same checks, in the same order,
     as the guard's page makes offline (guard.js)."""
     now = now or timezone.now()
-    keys = {(k.community_id, k.version): k.public_key for k in PassKey.objects.filter(retired_at=None)}
+    claimed = tokens.claimed_community(token)
+    if claimed is not None and claimed != gate.community_id:
+        return Verdict(False, _("This pass is another community's."))
+    keys = {
+        (k.community_id, k.version): k.public_key
+        for k in PassKey.objects.filter(community_id=gate.community_id, retired_at=None)
+    }
     try:
         facts = tokens.verify(token, keys)
     except tokens.BadToken:
         return Verdict(False, _("Forged or damaged pass: not signed by a community here."))
-    if facts.community_id != gate.community_id:
-        return Verdict(False, _("This pass is another community's."), facts)
     today = timezone.localdate(now)
     if today < facts.valid_from:
         return Verdict(False, _("Not valid yet: from %(day)s.") % {"day": facts.valid_from}, facts)
