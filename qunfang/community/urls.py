@@ -8,6 +8,7 @@ urlpatterns = [
     path("places/<int:place_id>/register/", register.register, name="register"),
     path("places/<int:place_id>/register/buildings/new/", register.building_new, name="building_new"),
     path("places/<int:place_id>/register/import/", register.register_import, name="import"),
+    path("places/<int:place_id>/register/export.xlsx", register.register_export, name="export"),
     path("buildings/<int:building_id>/", register.building, name="building"),
     path("buildings/<int:building_id>/households/new/", register.household_new, name="household_new"),
     path("households/<int:household_id>/", register.household, name="household"),

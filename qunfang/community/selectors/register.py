@@ -59,3 +59,24 @@ def residents(scope: Scope, place: OrgUnit, status: str = "") -> QuerySet[Reside
         .order_by("household__building__number", "household__unit", "household__room", "pk")
     )
     return found.filter(status=status) if status else found
+
+
+def _shown(value, full: bool) -> str:
+    return (value.reveal() if full else str(value)) if value else ""
+
+
+def export_rows(scope: Scope, place: OrgUnit, *, reveal: bool):
+    """The register in the import's columns (so an export imports again), one row a resident. Full ID
+    numbers and phones only where the user may reveal them, masks elsewhere."""
+    reveal_paths = tuple(scope.paths(Capability.REVEAL_PERSONAL_DATA)) if reveal else ()
+    found = residents(scope, place).select_related("household__building__place", "place")
+    for r in found.iterator(chunk_size=2000):
+        full = bool(reveal_paths) and r.place.path.startswith(reveal_paths)
+        household, building = r.household, r.household.building
+        grid = building.place.name if building.place.level == "grid" else ""
+        special = r.status != ResidentStatus.NORMAL
+        yield [
+            building.number, household.unit, household.room, _shown(household.phone, full), r.name,
+            _shown(r.id_number, full), _shown(r.phone, full), r.get_status_display() if special else "",
+            str(r.status_since or "") if special else "", grid, r.travel,
+        ]  # fmt: skip

@@ -292,3 +292,14 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text.replace("/", "-")[:10])
     except ValueError:
         raise ValidationError(_("%(value)s is not a date (2020-02-01).") % {"value": text}) from None
+
+
+def record_export(*, by: User, place: OrgUnit, count: int, revealed: bool) -> None:
+    """Exports leave a trace: who took how many residents out, and whether with full personal data."""
+    audit.record(
+        by=by,
+        action="register.export",
+        place=place,
+        target=place,
+        after={"residents": count, "revealed": revealed},
+    )

@@ -7,12 +7,13 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
 
 from qunfang.community.models import Building, Household, Resident, StatusChange
 from qunfang.community.selectors import register as selectors
 from qunfang.community.services import register as services
 from qunfang.core.access import Scope
-from qunfang.core.models import Level
+from qunfang.core.models import AuditEntry, Level
 from qunfang.core.roles import Role
 from qunfang.lib.tables import write_xlsx
 from qunfang.registry.synthetic import synthetic_id
@@ -173,3 +174,23 @@ def test_the_register_through_the_api(world, grids):
         api_client_for(world.erin).get(f"/api/v1/community/buildings?place_id={world.jingkou.pk}").status_code
         == 404
     )
+
+
+def test_the_register_exports_in_the_imports_columns_and_imports_again(world, grids, as_user, tmp_path):
+    services.import_register(by=world.carol, community=world.jingkou, upload=sheet(rows_of()))
+    client = as_user(world.carol)
+    masked = client.post(f"/places/{world.jingkou.pk}/register/export.xlsx")
+    path = tmp_path / "masked.xlsx"
+    path.write_bytes(masked.content)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADINGS and len(rows) == 7 and "*" in rows[1][5]
+    full = client.post(f"/places/{world.jingkou.pk}/register/export.xlsx", {"reveal": "1"})
+    assert AuditEntry.objects.filter(action="register.export", after__revealed=True).exists()
+    Resident.objects.all().delete()
+    StatusChange.objects.all().delete()
+    Household.objects.all().delete()
+    Building.objects.all().delete()
+    again = SimpleUploadedFile("again.xlsx", full.content, content_type="application/octet-stream")
+    made = services.import_register(by=world.carol, community=world.jingkou, upload=again)
+    assert (made.buildings, made.households, made.residents) == (1, 3, 6)
+    assert Resident.objects.get(status="home_quarantine").status_since == date(2020, 2, 1)

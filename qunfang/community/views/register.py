@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from qunfang.community.forms.register import BuildingForm, HouseholdForm, ImportForm, ResidentForm, StatusForm
 from qunfang.community.models import Building, Household, Resident, ResidentStatus
@@ -16,6 +17,7 @@ from qunfang.core.access import get_for, requires
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
+from qunfang.lib.tables import xlsx_response
 
 
 def _register_url(place: OrgUnit) -> str:
@@ -41,6 +43,7 @@ def register(request, place_id: int):
             "statuses": ResidentStatus.choices,
             "page_query": f"status={status}" if status else "",
             "may_manage": request.scope.allows(Capability.MANAGE_COMMUNITY, place),
+            "may_reveal": request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place),
         },
     )
 
@@ -192,3 +195,17 @@ def register_import(request, place_id: int):
         "community/import.html",
         {"place": place, "form": form, "columns": [names[0] for names in services.COLUMNS.values()]},
     )
+
+
+@require_POST
+@requires(Capability.VIEW_COMMUNITY)
+def register_export(request, place_id: int):
+    place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
+    reveal = request.POST.get("reveal") == "1" and request.scope.allows(
+        Capability.REVEAL_PERSONAL_DATA, place
+    )
+    count = selectors.residents(request.scope, place).count()
+    services.record_export(by=request.user, place=place, count=count, revealed=reveal)
+    headings = [names[0] for names in services.COLUMNS.values()]
+    rows = selectors.export_rows(request.scope, place, reveal=reveal)
+    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-住户.xlsx")
