@@ -85,14 +85,16 @@ def filter_calls(calls: QuerySet[ScreeningCall], show: str) -> QuerySet[Screenin
     return calls
 
 
-def possible_callers(community: OrgUnit) -> QuerySet[User]:
+def possible_callers(community: OrgUnit, roles: list[str] | None = None) -> QuerySet[User]:
     """Staff of the community and its grids, and of the places above it who may keep its register
-    (the bureau's staff sent down to help)."""
+    (the bureau's staff sent down to help); `roles` to widen or narrow who counts."""
     places = [*community.ancestor_ids, community.pk]
     members = Membership.objects.filter(
-        Q(place__path__startswith=community.path) | Q(place_id__in=places), role__in=CALLER_ROLES
+        Q(place__path__startswith=community.path) | Q(place_id__in=places),
+        role__in=roles or CALLER_ROLES,
     ).values("user_id")
     return User.objects.filter(is_active=True, pk__in=members).order_by("username")
 
 
 CALLER_ROLES = ["bureau_admin", "station_staff", "grid_worker", "volunteer"]
+GUARD_ROLES = [*CALLER_ROLES, "checkpoint_guard"]

@@ -19,7 +19,8 @@ from qunfang.community.selectors import checkpoints as selectors
 from qunfang.community.services import checkpoints as services
 from qunfang.community.services import register
 from qunfang.core.models import Level
-from qunfang.test import place
+from qunfang.core.roles import Role
+from qunfang.test import person, place
 
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
 OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -209,3 +210,21 @@ def test_passes_print_on_a6_with_their_qr_code(world, gate_and_pass, as_user, tm
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "出入证" in text and "3栋2单元302" in text and "No. 00001" in text
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(OUTPUT / "pass-a6")], check=True)
+
+
+def test_a_station_puts_a_guard_on_a_shift_and_the_gate_page_lists_it(world, gate_and_pass, as_user):
+    gate, _issued = gate_and_pass
+    guard = person("guard", world.jingkou, Role.CHECKPOINT_GUARD, "门卫老王")
+    client = as_user(world.carol)
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    response = client.post(
+        f"/gates/{gate.pk}/shifts/new/",
+        {
+            "guard": guard.pk,
+            "start": f"{start:%Y-%m-%dT%H:%M}",
+            "end": f"{start + timedelta(hours=8):%Y-%m-%dT%H:%M}",
+        },
+    )
+    assert response.status_code == 302
+    assert "门卫老王" in client.get(f"/gates/{gate.pk}/").content.decode()
+    assert "东门" in as_user(guard).get("/gates/").content.decode()  # where the guard starts

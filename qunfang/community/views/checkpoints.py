@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from qunfang.community.forms.checkpoints import GateForm, PassForm, RevokeForm, ShiftForm
 from qunfang.community.models import Gate, Household, Pass, Resident
 from qunfang.community.selectors import checkpoints as selectors
-from qunfang.community.selectors.screening import possible_callers
+from qunfang.community.selectors.screening import GUARD_ROLES, possible_callers
 from qunfang.community.services import checkpoints as services
 from qunfang.core.access import get_for, public, requires
 from qunfang.core.models import Level
@@ -91,7 +91,7 @@ def gate(request, gate_id: int):
 @requires(Capability.MANAGE_COMMUNITY)
 def shift_new(request, gate_id: int):
     found = _gate(request, gate_id, Capability.MANAGE_COMMUNITY)
-    form = ShiftForm(request.POST or None, guards=possible_callers(found.community))
+    form = ShiftForm(request.POST or None, guards=possible_callers(found.community, GUARD_ROLES))
     return form_page(
         request,
         form,
