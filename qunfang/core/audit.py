@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import models
 
-from qunfang.core.models import AuditEntry, OrgUnit
+from qunfang.core.models import AuditEntry, OrgUnit, User
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,12 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
             value = str(value)
         values[name] = value
     return values
+
+
+def acting_user(by: Any) -> User | None:
+    """The user to store as who did something: None for the system (a command, the demo) and for an
+    anonymous or unsaved user."""
+    return by if isinstance(by, User) and by.pk else None
 
 
 def record(

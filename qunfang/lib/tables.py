@@ -210,7 +210,8 @@ def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]
     """An Excel workbook with one sheet, written as it streams (a province's roll does not fit a
     workbook held in memory). Text that a spreadsheet would run as a formula stays text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31] or "Sheet1")
+    # A sheet's name is at most 31 characters, without []:*?/\ (a place or round name may have them).
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet1")
     rows = iter(rows)
     first = [list(values) for values in itertools.islice(rows, 200)]  # the widths follow these
     for index, heading in enumerate(headings):

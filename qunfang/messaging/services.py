@@ -204,7 +204,7 @@ def create_campaign(
     if template.channel == Channel.PHONE:
         filters = {**filters, "callers": [user.pk for user in _callers(place, filters.get("callers"))]}
     campaign = Campaign.objects.create(
-        place=place, name=name, template=template, audience=filters, created_by=by if by and by.pk else None
+        place=place, name=name, template=template, audience=filters, created_by=audit.acting_user(by)
     )
     audit.record(by=by, action="campaign.create", place=place, target=campaign, after={"audience": filters})
     return campaign

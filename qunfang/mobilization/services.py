@@ -139,7 +139,7 @@ def record_day(
                 participants=participants.strip(),
                 note=note.strip(),
                 submission=submission,
-                recorded_by=by if by and by.pk else None,
+                recorded_by=audit.acting_user(by),
             ),
             place,
         )
@@ -148,7 +148,7 @@ def record_day(
     for record in records:
         record.volunteers.set(volunteers)
     if records and checked:
-        _save_photos(by if by and by.pk else None, place, checked, record=records[0])
+        _save_photos(audit.acting_user(by), place, checked, record=records[0])
     if records:
         audit.record(
             by=by,
@@ -181,7 +181,7 @@ def correct_record(
             people_reached=-record.people_reached,
             reverses=record,
             note=note.strip() or _("correction"),
-            recorded_by=by if by and by.pk else None,
+            recorded_by=audit.acting_user(by),
         ),
         record.place,
     )
@@ -196,7 +196,7 @@ def correct_record(
                 people_reached=people_reached,
                 participants=record.participants,
                 note=note.strip(),
-                recorded_by=by if by and by.pk else None,
+                recorded_by=audit.acting_user(by),
             ),
             record.place,
         )

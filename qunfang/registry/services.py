@@ -61,10 +61,6 @@ def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
 UNCLEANED = ["id_number", "phone", "id_number_index", "phone_index", "birth_date", "sex"]
 
 
-def _user(by: Any) -> User | None:
-    return by if isinstance(by, User) and by.pk else None
-
-
 def _tags_named(names: Iterable[str]) -> list[Tag]:
     names = sorted({name.strip() for name in names if name and name.strip()})
     for name in names:
@@ -121,7 +117,10 @@ def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veter
     _save_tags(veteran)
     if veteran.place_id != from_place_id:
         Move.objects.create(
-            veteran=veteran, from_place_id=from_place_id, to_place=veteran.place, moved_by=_user(by)
+            veteran=veteran,
+            from_place_id=from_place_id,
+            to_place=veteran.place,
+            moved_by=audit.acting_user(by),
         )
     after = _snapshot(veteran)
     if after != before:
@@ -409,7 +408,7 @@ def write_roll(
                         veteran_id=stored["pk"],
                         from_place_id=stored["place_id"],
                         to_place_id=entry.fields["place_id"],
-                        moved_by=_user(by),
+                        moved_by=audit.acting_user(by),
                         moved_at=now,
                     )
                 )

@@ -184,7 +184,7 @@ def submit_report(
         values=checked,
         zero=zero,
         submission=submission,
-        submitted_by=_user(by),
+        submitted_by=audit.acting_user(by),
         submitted_at=now,
     )
     audit.record(
@@ -216,7 +216,11 @@ def approve_report(*, by: User | None, report: Report, scope=None) -> Report:
         return report  # approving twice (a double tap) is approving once
     if report.status == ReportStatus.RETURNED:
         raise ValidationError(_("The report was returned; it can be approved once it is corrected."))
-    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.APPROVED, _user(by), timezone.now()
+    report.status, report.reviewed_by, report.reviewed_at = (
+        ReportStatus.APPROVED,
+        audit.acting_user(by),
+        timezone.now(),
+    )
     report.return_reason = ""
     report.save()
     changes = {"approved": 1, **{f"approved:{code}": value for code, value in report.values.items()}}
@@ -246,15 +250,15 @@ def return_report(*, by: User | None, report: Report, reason: str, scope=None) -
         raise ValidationError({"reason": _("Say why the report goes back, so the station can fix it.")})
     if report.status == ReportStatus.APPROVED:
         raise ValidationError(_("The report is approved and can no longer be changed."))
-    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.RETURNED, _user(by), timezone.now()
+    report.status, report.reviewed_by, report.reviewed_at = (
+        ReportStatus.RETURNED,
+        audit.acting_user(by),
+        timezone.now(),
+    )
     report.return_reason = reason[:300]
     report.save()
     audit.record(by=by, action="report.return", place=report.place, target=report, after={"reason": reason})
     return report
-
-
-def _user(by: User | None) -> User | None:
-    return by if by and by.pk else None
 
 
 def move_tallies(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:

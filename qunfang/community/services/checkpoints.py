@@ -121,7 +121,7 @@ def issue_pass(
         valid_until=valid_until,
         exit_every_days=exit_every_days,
         key_version=key.version,
-        issued_by=by if by and by.pk else None,
+        issued_by=audit.acting_user(by),
     )
     audit.record(by=by, action="pass.issue", place=issued.place, target=issued)
     return issued
@@ -244,7 +244,7 @@ def _crossing(by: User | None, gate: Gate, keys: dict, client_id: uuid.UUID, rec
         temperature=_temperature(record.get("temperature")),
         at=at,
         phone_at=phone_at,
-        recorded_by=by if by and by.pk else None,
+        recorded_by=audit.acting_user(by),
         problem=problem,
     )
 

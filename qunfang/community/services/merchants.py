@@ -29,10 +29,6 @@ from qunfang.core.personal import set_fields
 NOTICE = "致辖区商户的一封信"  # the letter of the Hunnan report: what the notice is, unless named
 
 
-def _user(by: User | None) -> User | None:
-    return by if by and by.pk else None
-
-
 def _not_future(day: date) -> None:
     if day > timezone.localdate():
         raise ValidationError({"day": _("The date cannot be in the future.")})
@@ -63,7 +59,7 @@ def record_visit(
     _not_future(day)
     visit = MerchantVisit.objects.create(
         merchant=merchant, place_id=merchant.place_id, day=day, is_open=is_open,
-        findings=findings.strip()[:500], visited_by=_user(by),
+        findings=findings.strip()[:500], visited_by=audit.acting_user(by),
     )  # fmt: skip
     if merchant.is_open != is_open:
         merchant.is_open = is_open
@@ -91,7 +87,7 @@ def deliver_notice(
         raise ValidationError(_("This merchant has this notice already."))
     delivery = NoticeDelivery.objects.create(
         merchant=merchant, place_id=merchant.place_id, notice=notice, day=day,
-        signed_by=signed_by.strip()[:50], with_staff_book=with_staff_book, delivered_by=_user(by),
+        signed_by=signed_by.strip()[:50], with_staff_book=with_staff_book, delivered_by=audit.acting_user(by),
     )  # fmt: skip
     audit.record(
         by=by, action="merchant.notice", place=merchant.place, target=merchant, after={"notice": notice}

@@ -104,14 +104,10 @@ def add_resident(*, by: User | None, household: Household, name: str, **fields: 
     resident.save()
     if resident.status != ResidentStatus.NORMAL:
         StatusChange.objects.create(
-            resident=resident, status=resident.status, since=resident.status_since, by=_user(by)
+            resident=resident, status=resident.status, since=resident.status_since, by=audit.acting_user(by)
         )
     audit.record(by=by, action="resident.create", place=resident.place, target=resident)
     return resident
-
-
-def _user(by: User | None) -> User | None:
-    return by if by and by.pk else None
 
 
 @transaction.atomic
@@ -127,7 +123,7 @@ def change_status(
     resident.status, resident.status_since = status, since
     resident.save(update_fields=["status", "status_since"])
     StatusChange.objects.create(
-        resident=resident, status=status, since=since, note=note.strip()[:200], by=_user(by)
+        resident=resident, status=status, since=since, note=note.strip()[:200], by=audit.acting_user(by)
     )
     audit.record(
         by=by, action="resident.status", place=resident.place, target=resident, before=before,
@@ -223,7 +219,7 @@ def import_register(*, by: User | None, community: OrgUnit, upload: Any) -> Impo
         Resident.objects.bulk_create([r for _key, r in new_residents], batch_size=500)
         StatusChange.objects.bulk_create(
             [
-                StatusChange(resident=r, status=r.status, since=r.status_since, by=_user(by))
+                StatusChange(resident=r, status=r.status, since=r.status_since, by=audit.acting_user(by))
                 for _key, r in new_residents
                 if r.status != ResidentStatus.NORMAL
             ],

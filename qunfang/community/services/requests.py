@@ -22,10 +22,6 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 
 
-def _user(by: User | None) -> User | None:
-    return by if by and by.pk else None
-
-
 @transaction.atomic
 def take_request(
     *,
@@ -52,7 +48,7 @@ def take_request(
         channel=channel,
         category=category,
         text=text.strip()[:500],
-        created_by=_user(by),
+        created_by=audit.acting_user(by),
     )
     audit.record(by=by, action="request.create", place=taken.place, target=taken)
     return taken

@@ -74,7 +74,7 @@ def start_round(
         raise ValidationError(_("This community has no households in its register yet."))
     round_ = ScreeningRound.objects.create(
         community=community, place=community, name=name.strip()[:100], script=script.strip(),
-        started_on=day, created_by=by if by and by.pk else None,
+        started_on=day, created_by=audit.acting_user(by),
     )  # fmt: skip
     grids = dict(
         Membership.objects.filter(user__in=callers, place__parent=community).values_list(
@@ -119,7 +119,7 @@ def record_call(
     before = {"outcome": call.outcome}
     call.outcome, call.note, call.resident = outcome, note.strip()[:300], resident
     call.called_at = timezone.now()
-    call.caller = call.caller or (by if by and by.pk else None)
+    call.caller = call.caller or (audit.acting_user(by))
     call.save(update_fields=["outcome", "note", "resident", "called_at", "caller"])
     if outcome == ScreeningOutcome.NO_ANSWER:
         next_day = max(call.day, timezone.localdate()) + timedelta(days=1)
@@ -140,7 +140,7 @@ def record_call(
             assigned_to=call.caller,
             status=RequestStatus.ASSIGNED if call.caller else RequestStatus.OPEN,
             screening_call=call,
-            created_by=by if by and by.pk else None,
+            created_by=audit.acting_user(by),
         )
     audit.record(by=by, action="screening.call", place=call.place, target=call.round, before=before,
                  after={"outcome": outcome, "household": call.household_id})  # fmt: skip

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qunfang.community.forms.screening import RECORDABLE, RoundForm, ScreeningCallForm
-from qunfang.community.models import Resident, ScreeningCall, ScreeningRound
+from qunfang.community.models import Resident, ScreeningCall, ScreeningOutcome, ScreeningRound
 from qunfang.community.selectors import screening as selectors
 from qunfang.community.services import screening as services
 from qunfang.core.access import get_for, requires, signed_in
@@ -129,8 +129,10 @@ def calls(request, round_id: int, revealed: dict | None = None):
         status="moved_out"
     ):
         residents.setdefault(resident.household_id, []).append(resident)
+    visit = _("No phone in the register: visit at the door and record what you found.")
     for call in rows:
         call.residents = residents.get(call.household_id, [])
+        call.visit_note = visit if call.outcome == ScreeningOutcome.NO_PHONE else ""
     query = "&".join(part for part in ("" if mine_only else "who=all", f"show={waiting}") if part)
     return render(
         request,
