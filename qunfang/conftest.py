@@ -47,6 +47,14 @@ def a_cache_of_its_own(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    # Django's PBKDF2 takes a quarter of a second a password by design; every test's standing people
+    # would spend minutes of the suite on it. Real installations, and tests that run real processes
+    # (Site), keep the slow hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def small_demo_rolls(settings):
     # The full demo roll is loaded by the demo's own test; elsewhere a fiftieth of it is plenty.
     settings.DEMO_ROLL_SCALE = 0.02

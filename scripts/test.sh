@@ -31,7 +31,7 @@ trap 'kill "$(cat "$PGD/redis.pid" 2>/dev/null)" 2>/dev/null; as_pg "$PGBIN/pg_c
 echo "== dependency audit"
 "$ROOT/scripts/audit.sh"
 
-PYTEST=("$VENV/bin/pytest" -n 2 -q "$@")
+PYTEST=("$VENV/bin/pytest" -n 2 -q --durations=10 "$@")
 echo "== tests on SQLite"
 "${PYTEST[@]}"
 echo "== tests on PostgreSQL"
