@@ -50,7 +50,7 @@ def merchant_list(request, place_id: int):
 
 
 def _export(place, found):
-    headings = [_("Name"), _("Kind"), _("Address"), _("Open"), _("Contact person"), _("Contact phone"),
+    headings = [_("Name"), _("Kind"), _("Address"), _("Trading"), _("Contact person"), _("Contact phone"),
                 _("Last visit"), _("Notice given"), _("Staff")]  # fmt: skip
     rows = (
         [
