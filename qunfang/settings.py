@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qunfang.reporting",
     "qunfang.messaging",
     "qunfang.community",
+    "qunfang.donations",
 ]
 
 MIDDLEWARE = [

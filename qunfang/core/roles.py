@@ -36,6 +36,8 @@ class Capability(StrEnum):
     VIEW_COMMUNITY = "view_community"  # a community's register: buildings, households, residents
     MANAGE_COMMUNITY = "manage_community"  # keep the register: add, change a status, import
     GUARD_GATES = "guard_gates"  # check passes at a community's gates and record who goes in and out
+    VIEW_DONATIONS = "view_donations"  # donations, drives, hand-overs, stock and deliveries
+    RECORD_DONATIONS = "record_donations"  # take donations in, hand them over, move stock
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -57,6 +59,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_COMMUNITY,
             Capability.MANAGE_COMMUNITY,
             Capability.GUARD_GATES,
+            Capability.VIEW_DONATIONS,
+            Capability.RECORD_DONATIONS,
         }
     ),
     # A grid worker keeps the register of her grid's households.
@@ -89,6 +93,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_ACTIVITIES,
             Capability.VIEW_REPORTS,
             Capability.VIEW_COMMUNITY,
+            Capability.VIEW_DONATIONS,
         }
     ),
 }

@@ -48,6 +48,7 @@ def test_a_grid_worker_screens_her_households_on_a_phone(
     assert "共 3 个电话，还剩 3 个" in page.inner_text("main")
     first = page.locator("section.call").first
     first.locator("text=显示号码以拨打").click()
+    page.wait_for_selector("a[href^='tel:']")  # the page with the number has loaded
     assert page.locator("a[href='tel:+8613900000101']").count() == 1
     page.screenshot(path=os.path.join(screenshot_dir, f"screening-calls-{size_name}.png"), full_page=True)
     first = page.locator("section.call").first

@@ -73,6 +73,7 @@ def test_a_caller_works_through_her_calls_on_a_phone(
     assert "共 2 个电话，还剩 2 个" in page.inner_text("main")
     first = page.locator("section.call").first
     first.locator("text=显示号码以拨打").click()
+    page.wait_for_selector("a[href^='tel:']")  # the page with the number has loaded
     assert page.locator("a[href^='tel:+86138']").count() == 1
     page.screenshot(path=os.path.join(screenshot_dir, f"calls-number-{size_name}.png"), full_page=True)
     first = page.locator("section.call").first
