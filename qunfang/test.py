@@ -195,7 +195,47 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
     staff = merchants.add_staff(
         by=None, merchant=merchant, name=text[:50], phone="13700137003", job=text[:50]
     )
+    from qunfang.donations import services as donations
+
+    donor = donations.save_donor(
+        by=None, place=place, name=text[:100], phone="13700137004", address=text[:200]
+    )
+    drive = donations.save_drive(
+        by=None, place=place, name=text[:100], start=date(2020, 1, 25), purpose=text[:300]
+    )
+    gift = donations.record_cash(
+        by=None,
+        place=village,
+        donor=donor,
+        day=date(2020, 1, 26),
+        amount="123.45",
+        drive=drive,
+        designations=[(text[:60], "123.45")],
+        note=text[:200],
+    )
+    sheet = donations.hand_over(
+        by=None,
+        place=village,
+        donations=[gift],
+        recipient=text[:100],
+        day=date(2020, 1, 27),
+        signed_by=text[:50],
+    )
+    received = donations.receive_goods(
+        by=None,
+        place=village,
+        item=donations.item_named(text[:60], "瓶"),
+        quantity=5,
+        day=date(2020, 1, 26),
+        donor=donor,
+        note=text[:200],
+    )
     return {
+        "donation_id": gift.pk,
+        "drive_id": drive.pk,
+        "donor_id": donor.pk,
+        "handover_id": sheet.pk,
+        "move_id": received.pk,
         "staff_id": staff.pk,
         "merchant_id": merchant.pk,
         "round_id": round_.pk,

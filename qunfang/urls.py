@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("qunfang.reporting.urls")),
     path("", include("qunfang.messaging.urls")),
     path("", include("qunfang.community.urls")),
+    path("", include("qunfang.donations.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:
