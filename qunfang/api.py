@@ -78,6 +78,7 @@ def validation_error(request, exc):
 
 from qunfang.community.api import router as community_router  # noqa: E402  (routers import `api` helpers above)
 from qunfang.core.api import router as core_router  # noqa: E402
+from qunfang.donations.api import router as donations_router  # noqa: E402
 from qunfang.messaging.api import router as messaging_router  # noqa: E402
 from qunfang.mobilization.api import router as mobilization_router  # noqa: E402
 from qunfang.registry.api import router as registry_router  # noqa: E402
@@ -89,3 +90,4 @@ api.add_router("/", mobilization_router)
 api.add_router("/", reporting_router)
 api.add_router("/", messaging_router)
 api.add_router("/", community_router)
+api.add_router("/", donations_router)

@@ -81,3 +81,19 @@ def test_goods_come_in_and_go_out_on_the_stock_page(world, as_user):
     assert StockLevel.objects.get(place=world.qingxin).on_hand == 0
     page = client.get(f"/places/{world.qingxin.pk}/stock/").content.decode()
     assert "送达人 夏宇" in page
+
+
+def test_the_api_takes_a_gift_and_answers_the_drive_totals(world):
+    from qunfang.test import api_client_for
+
+    drive = services.save_drive(by=None, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28))
+    client = api_client_for(world.alice)
+    body = {"place_id": world.qingxin.pk, "donor_name": "某公司", "donor_kind": "company",
+            "drive_id": drive.pk, "day": "2020-02-01", "amount": "100000", "submission": "api-1"}  # fmt: skip
+    made = client.post("/api/v1/donations/cash", body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["amount"] == "100000.00"
+    bad = client.post("/api/v1/donations/cash", {**body, "submission": "api-2", "amount": "1.001"},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and "两位小数" in " ".join(bad.json()["detail"])
+    totals = client.get(f"/api/v1/donations/drives/{drive.pk}/totals").json()
+    assert totals["total"] == "100000.00" and totals["by_purpose"][0]["purpose"] == ""
