@@ -3,6 +3,7 @@ idempotent and writes through the app's services, so the demo shows what the rea
 
 from qunfang.community import demo as community_demo
 from qunfang.core import demo as core_demo
+from qunfang.donations import demo as donations_demo
 from qunfang.messaging import demo as messaging_demo
 from qunfang.mobilization import demo as mobilization_demo
 from qunfang.registry import demo as registry_demo
@@ -15,6 +16,7 @@ LOADERS = [
     reporting_demo.load,
     messaging_demo.load,
     community_demo.load,
+    donations_demo.load,
 ]
 
 
