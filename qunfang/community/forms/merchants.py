@@ -41,8 +41,7 @@ class StaffForm(forms.Form):
     phone = forms.CharField(label=_("Mobile"), max_length=20, required=False)
 
 
-class HealthCheckForm(forms.Form):
-    staff = forms.IntegerField(widget=forms.HiddenInput)
+class HealthCheckForm(forms.Form):  # who: the page's own select of the merchant's staff
     day = forms.DateField(label=_("Day"), widget=date_input())
     temperature = forms.DecimalField(label=_("Temperature"), max_digits=4, decimal_places=1)
     symptoms = forms.BooleanField(label=_("Symptoms"), required=False)

@@ -93,6 +93,12 @@ def test_the_merchant_page_records_a_visit_and_exports(world, shops, as_user, tm
         f"/merchants/{shops[2].pk}/", {"check": "1", "staff": "999", "day": today, "temperature": "36.5"}
     )
     assert "请从该商户员工中选择" in refused.content.decode()
+    client.post(f"/merchants/{shops[2].pk}/", {"add_staff": "1", "name": "厨师老陈", "job": "厨师"})
+    cook = shops[2].staff.get()
+    client.post(
+        f"/merchants/{shops[2].pk}/", {"check": "1", "staff": cook.pk, "day": today, "temperature": "36.7"}
+    )
+    assert str(cook.checks.get().temperature) == "36.7"
     listed = client.get(f"/places/{world.jingkou.pk}/merchants/?which=open").content.decode()
     assert "川味面馆" in listed and "老王超市" not in listed
     export = client.get(f"/places/{world.jingkou.pk}/merchants/?format=xlsx")

@@ -140,7 +140,8 @@ def _save(request, merchant: Merchant, name: str, data: dict):
         return services.deliver_notice(by=request.user, merchant=merchant, **data)
     if name == "staff":
         return services.add_staff(by=request.user, merchant=merchant, **data)
-    staff = MerchantStaff.objects.filter(pk=data.pop("staff"), merchant=merchant).first()
+    chosen = request.POST.get("staff", "")
+    staff = MerchantStaff.objects.filter(pk=chosen, merchant=merchant).first() if chosen.isdigit() else None
     if staff is None:
         raise ValidationError(_("Choose one of this merchant's staff."))
     return services.record_health_check(by=request.user, staff=staff, **data)
