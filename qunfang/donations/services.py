@@ -399,3 +399,32 @@ def correct_move(*, by: User | None, move: StockMove, note: str = "") -> StockMo
         raise ValidationError(_("This line was corrected already.")) from None
     audit.record(by=by, action="stock.correct", place=move.place, target=reverse)
     return reverse
+
+
+# --- the kept totals ------------------------------------------------------------------------------------
+
+
+def move_totals(sender, *, place: OrgUnit, old_path: str, new_path: str, **kwargs) -> None:
+    """A subtree moved (core.move_place, same transaction): its donation totals follow it."""
+    TOTALS.move(place.pk, old_path, new_path)
+
+
+def _own_sums_sql() -> str:
+    """Each place's own gifts per drive and purpose, from the donations and their designations."""
+    gifts, parts = CashDonation._meta.db_table, Designation._meta.db_table
+    return (
+        f"SELECT d.place_id, COALESCE(d.drive_id, 0), p.purpose, SUM(p.amount_fen), COUNT(*)"
+        f" FROM {parts} p JOIN {gifts} d ON d.id = p.donation_id"
+        " GROUP BY d.place_id, COALESCE(d.drive_id, 0), p.purpose"
+    )
+
+
+def count_disagreements() -> int:
+    """How many kept totals differ from the donations summed up the tree."""
+    return TOTALS.count_disagreements(_own_sums_sql())
+
+
+@transaction.atomic
+def rebuild_totals() -> int:
+    """The kept totals thrown away and made again from the donations (after a restore, or to check)."""
+    return TOTALS.rebuild(_own_sums_sql())

@@ -140,3 +140,22 @@ def test_a_hundred_thousand_amounts_sum_to_the_fen(world, drive, charity):
         services.record_cash(by=None, place=world.nankeng, donor=charity, day=date(2020, 2, 1), amount=amount,
                              drive=drive)  # fmt: skip
     assert selectors.drive_total(world.nankeng, drive) == sum(few, Decimal(0))
+
+
+def test_the_kept_totals_follow_a_moved_town_and_rebuild_from_the_donations(world, drive, charity):
+    from django.core.management import call_command
+
+    from qunfang.core.services import move_place
+
+    services.record_cash(by=None, place=world.jingkou, donor=charity, day=date(2020, 2, 1), amount="88.80",
+                         drive=drive, designations=[("本地一线", "88.80")])  # fmt: skip
+    services.correct_cash(by=None, donation=CashDonation.objects.get(), amount="99.90")
+    move_place(by=None, place=world.longjing, new_parent=world.qingyuan)
+    assert selectors.drive_total(world.qingxin, drive) == Decimal("0.00")
+    assert selectors.drive_total(world.qingyuan, drive) == Decimal("99.90")
+    assert services.count_disagreements() == 0
+    DonationTotal.objects.filter(place=world.qingyuan).update(amount_fen=1)
+    assert services.count_disagreements() > 0
+    call_command("donation_totals", "--rebuild")
+    assert services.count_disagreements() == 0
+    assert selectors.drive_total(world.qingyuan, drive) == Decimal("99.90")
