@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from qunfang.core.access import Scope
 from qunfang.donations import selectors, services
@@ -68,33 +68,35 @@ def test_a_mistake_is_reversed_not_erased(world, disinfectant):
     assert StockMove.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_deliveries_never_overdraw_the_stock():
+def test_parallel_delivery_requests_never_overdraw_the_stock(live_server):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes one writer at a time: there is no race to show")
+    import requests
+
+    from qunfang.core import services as core
     from qunfang.test import make_world
 
     world = make_world()
+    _token, raw = core.issue_token(by=world.alice, name="phone")
     masks = services.item_named("医用口罩", "只")
     services.receive_goods(by=None, place=world.qingxin, item=masks, quantity=100, day=date(2020, 2, 1))
-    results: list[str] = []
+    body = {"place_id": world.qingxin.pk, "to_place_id": world.jingkou.pk, "day": "2020-02-02",
+            "lines": [{"item": "医用口罩", "unit": "只", "quantity": 30}],
+            "delivered_by": "志愿者", "received_by": "村委"}  # fmt: skip
+    answers: list[int] = []
     start = threading.Barrier(8)
 
     def deliver():
-        try:
-            start.wait()
-            services.deliver(by=None, place=world.qingxin, lines=[(masks, 30)], day=date(2020, 2, 2),
-                             delivered_by="志愿者", received_by="村委", to_place=world.jingkou)  # fmt: skip
-            results.append("delivered")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connections.close_all()
+        start.wait()
+        headers = {"Authorization": f"Bearer {raw}", "Accept-Language": "zh-hans"}
+        url = f"{live_server.url}/api/v1/donations/deliveries"
+        answers.append(requests.post(url, json=body, headers=headers, timeout=60).status_code)
 
     threads = [threading.Thread(target=deliver) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert results.count("delivered") == 3 and results.count("refused") == 5
+    assert sorted(answers) == [201, 201, 201, 422, 422, 422, 422, 422]
     assert on_hand(world.qingxin, masks) == 10 and on_hand(world.jingkou, masks) == 90
+    assert Delivery.objects.count() == 3
