@@ -114,14 +114,17 @@ class TakeOutForm(forms.Form):
 class DeliveryForm(forms.Form):
     level = forms.ModelChoiceField(label=_("Item"), queryset=None)
     quantity = forms.IntegerField(label=_("Quantity"))
-    to_place = forms.ModelChoiceField(label=_("To"), queryset=None)
+    to_place = forms.ModelChoiceField(label=_("To a place"), queryset=None, required=False)
+    to_team = forms.ModelChoiceField(label=_("Or to a team"), queryset=None, required=False)
+    to_person = forms.CharField(label=_("Or to a person"), max_length=100, required=False)
     day = forms.DateField(label=_("Day"), widget=date_input())
     delivered_by = forms.CharField(label=_("Delivered by"), max_length=50)
     received_by = forms.CharField(label=_("Received by"), max_length=50)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, levels, places, **kwargs):
+    def __init__(self, *args, levels, places, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = levels
         self.fields["level"].label_from_instance = lambda level: f"{level.item} · {level.on_hand}"
         self.fields["to_place"].queryset = places
+        self.fields["to_team"].queryset = teams

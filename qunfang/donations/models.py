@@ -199,7 +199,7 @@ class Item(models.Model):
 
 
 class Delivery(models.Model):
-    """Goods from a place's stock to a community or a front-line team."""
+    """Goods from a place's stock to a community, a front-line team or a person."""
 
     place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")  # from
     to_place = models.ForeignKey(
@@ -208,6 +208,7 @@ class Delivery(models.Model):
     to_team = models.ForeignKey(
         "mobilization.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    to_person = models.CharField(_("to a person"), max_length=100, blank=True)  # a household in quarantine
     day = models.DateField(_("day"))
     delivered_by = models.CharField(_("delivered by"), max_length=50)
     received_by = models.CharField(_("received by"), max_length=50)
@@ -222,7 +223,11 @@ class Delivery(models.Model):
         ordering = ["-day", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.day} → {self.to_place or self.to_team}"
+        return f"{self.day} → {self.destination}"
+
+    @property
+    def destination(self) -> str:
+        return str(self.to_place or self.to_team or self.to_person)
 
 
 class MoveKind(models.TextChoices):

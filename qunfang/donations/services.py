@@ -352,12 +352,14 @@ def deliver(
     received_by: str,
     to_place: OrgUnit | None = None,
     to_team=None,
+    to_person: str = "",
     note: str = "",
 ) -> Delivery:
-    """Goods from the place's stock to a community (where they enter its stock) or a front-line team;
-    all lines or none: one line beyond what is on hand refuses the whole delivery."""
-    if (to_place is None) == (to_team is None):
-        raise ValidationError({"to_place": _("Deliver to a place or to a team.")})
+    """Goods from the place's stock to a community (where they enter its stock), a front-line team or a
+    person; all lines or none: one line beyond what is on hand refuses the whole delivery."""
+    to_person = to_person.strip()[:100]
+    if [to_place is not None, to_team is not None, bool(to_person)].count(True) != 1:
+        raise ValidationError({"to_place": _("Deliver to one place, team or person.")})
     if to_place is not None and to_place.pk == place.pk:
         raise ValidationError({"to_place": _("A delivery goes to another place.")})
     if not delivered_by.strip() or not received_by.strip():
@@ -369,8 +371,9 @@ def deliver(
         raise ValidationError({"lines": _("Each item once, with its whole quantity.")})
     _not_future(day)
     delivery = Delivery.objects.create(
-        place=place, to_place=to_place, to_team=to_team, day=day, delivered_by=delivered_by.strip()[:50],
-        received_by=received_by.strip()[:50], note=note.strip()[:200], by=audit.acting_user(by),
+        place=place, to_place=to_place, to_team=to_team, to_person=to_person, day=day,
+        delivered_by=delivered_by.strip()[:50], received_by=received_by.strip()[:50], note=note.strip()[:200],
+        by=audit.acting_user(by),
     )  # fmt: skip
     for item, quantity in lines:
         count = _quantity(quantity)

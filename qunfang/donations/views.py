@@ -30,6 +30,7 @@ from qunfang.donations.forms import (
 from qunfang.donations.models import CashDonation, Donor, Drive, HandOver, StockMove
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
+from qunfang.mobilization.models import Team
 
 
 def _overview_url(place: OrgUnit) -> str:
@@ -326,6 +327,9 @@ def stock(request, place_id: int):
     deliver = DeliveryForm(
         posted if posted and "deliver" in posted else None, levels=levels.filter(on_hand__gt=0),
         places=OrgUnit.objects.filter(path__startswith=place.path).exclude(pk=place.pk).order_by("path"),
+        teams=Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES).filter(
+            place__path__startswith=place.path
+        ),
         initial=today,
     )  # fmt: skip
     for form in (receive, take_out, deliver):
@@ -367,7 +371,7 @@ def _stock_write(request, place: OrgUnit, form):
     return services.deliver(
         by=request.user, place=place, lines=[(data["level"].item, data["quantity"])], day=data["day"],
         delivered_by=data["delivered_by"], received_by=data["received_by"], to_place=data["to_place"],
-        note=data["note"],
+        to_team=data["to_team"], to_person=data["to_person"], note=data["note"],
     )  # fmt: skip
 
 

@@ -100,3 +100,13 @@ def test_parallel_delivery_requests_never_overdraw_the_stock(live_server):
     assert sorted(answers) == [201, 201, 201, 422, 422, 422, 422, 422]
     assert on_hand(world.qingxin, masks) == 10 and on_hand(world.jingkou, masks) == 90
     assert Delivery.objects.count() == 3
+
+
+def test_goods_go_to_a_person_but_to_one_destination_only(world, disinfectant):
+    handing = {"by": None, "place": world.qingxin, "lines": [(disinfectant, 2)], "day": date(2020, 2, 18),
+               "delivered_by": "志愿者小张", "received_by": "李阿姨"}  # fmt: skip
+    services.deliver(**handing, to_person="3栋2单元302 居家隔离户")
+    assert on_hand(world.qingxin, disinfectant) == 118
+    assert Delivery.objects.get().destination == "3栋2单元302 居家隔离户"
+    with pytest.raises(ValidationError):
+        services.deliver(**handing, to_person="某人", to_place=world.jingkou)
