@@ -63,10 +63,12 @@ def test_a_village_clerk_sees_only_the_village_and_can_switch_to_english(
     # The town above is named in the breadcrumb but is not a link.
     assert page.locator(".crumbs a").count() == 0
     page.click("footer button[value=en]")
+    page.get_by_text("Places under it").first.wait_for()  # the page in English has loaded
     assert "Places under it" in page.content()
     page.click("text=Edit")
     page.select_option("select[name=hall_status]", "online_only")
     page.click("button[type=submit]")
+    page.get_by_text("Online only").first.wait_for()  # the saved station's page has loaded
     assert "Online only" in page.content()
     page.screenshot(path=os.path.join(screenshot_dir, "clerk-english-phone.png"), full_page=True)
 

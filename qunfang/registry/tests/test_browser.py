@@ -27,8 +27,9 @@ def test_a_clerk_finds_a_veteran_by_id_number_and_reveals_the_mobile(
     assert page.locator(".people li").count() == 1
     page.screenshot(path=os.path.join(screenshot_dir, "veterans-search-phone.png"), full_page=True)
     page.click("text=曹建明")
-    assert "138****8000" in page.content()
+    page.get_by_text("138****8000").first.wait_for()  # the veteran's page has loaded
     page.click("button[value=phone]")
+    page.get_by_text("+8613800138000").first.wait_for()  # the page with the full number has loaded
     assert "+8613800138000" in page.content()
     page.screenshot(path=os.path.join(screenshot_dir, "veteran-revealed-phone.png"), full_page=True)
 
