@@ -169,7 +169,9 @@ class SyncResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (client id, reason)
 
 
-def _temperature(value) -> Decimal | None:
+def temperature_reading(value) -> Decimal | None:
+    """A thermometer's reading to one decimal, or None when blank; an impossible one is refused (a gate's
+    and a shop's checks alike)."""
     if value in (None, ""):
         return None
     try:
@@ -241,7 +243,7 @@ def _crossing(by: User | None, gate: Gate, keys: dict, client_id: uuid.UUID, rec
         gate=gate,
         place_id=issued.place_id,
         direction=direction,
-        temperature=_temperature(record.get("temperature")),
+        temperature=temperature_reading(record.get("temperature")),
         at=at,
         phone_at=phone_at,
         recorded_by=audit.acting_user(by),

@@ -20,8 +20,8 @@ from qunfang.community.models import (
     NoticeDelivery,
     StaffHealthCheck,
 )
-from qunfang.community.services.checkpoints import _temperature
-from qunfang.community.services.register import _grid, community_of
+from qunfang.community.services.checkpoints import temperature_reading
+from qunfang.community.services.register import community_of, grid_or_community
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
@@ -39,7 +39,7 @@ def save_merchant(
     *, by: User | None, community: OrgUnit, name: str, grid: OrgUnit | None = None, **facts
 ) -> Merchant:
     community = community_of(community)
-    merchant = Merchant(community=community, place=_grid(community, grid))
+    merchant = Merchant(community=community, place=grid_or_community(community, grid))
     set_fields(merchant, {"name": name, **facts})
     if not merchant.name:
         raise ValidationError({"name": _("Enter the merchant's name.")})
@@ -115,7 +115,7 @@ def record_health_check(
     """One check a day per person; a second one the same day corrects the first."""
     _not_future(day)
     try:
-        reading: Decimal | None = _temperature(temperature)
+        reading: Decimal | None = temperature_reading(temperature)
     except ValidationError as error:
         raise ValidationError({"temperature": error.messages}) from None
     if reading is None:

@@ -30,7 +30,9 @@ def community_of(place: OrgUnit) -> OrgUnit:
     raise ValidationError(_("A community register is kept at a village or community, or one of its grids."))
 
 
-def _grid(community: OrgUnit, grid: OrgUnit | None) -> OrgUnit:
+def grid_or_community(community: OrgUnit, grid: OrgUnit | None) -> OrgUnit:
+    """Where a record of the community is kept: its grid (checked to be the community's), or the
+    community itself."""
     if grid is None:
         return community
     if grid.parent_id != community.pk or grid.level != Level.GRID:
@@ -50,7 +52,9 @@ def save_building(
         raise ValidationError(
             {"number": _("Building %(number)s is in the register already.") % {"number": number}}
         )
-    building = Building.objects.create(community=community, place=_grid(community, grid), number=number)
+    building = Building.objects.create(
+        community=community, place=grid_or_community(community, grid), number=number
+    )
     audit.record(by=by, action="building.create", place=building.place, target=building)
     return building
 
