@@ -81,6 +81,7 @@ from qunfang.core.api import router as core_router  # noqa: E402
 from qunfang.donations.api import router as donations_router  # noqa: E402
 from qunfang.messaging.api import router as messaging_router  # noqa: E402
 from qunfang.mobilization.api import router as mobilization_router  # noqa: E402
+from qunfang.operations.api import router as operations_router  # noqa: E402
 from qunfang.registry.api import router as registry_router  # noqa: E402
 from qunfang.reporting.api import router as reporting_router  # noqa: E402
 
@@ -91,3 +92,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", messaging_router)
 api.add_router("/", community_router)
 api.add_router("/", donations_router)
+api.add_router("/", operations_router)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qunfang.messaging",
     "qunfang.community",
     "qunfang.donations",
+    "qunfang.operations",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,11 @@ MESSAGING_RATES = {
 # its worker takes it up again when they end. The console channel, a test channel, ignores them.
 _quiet = env_str("MESSAGING_QUIET_HOURS", "22-8")
 MESSAGING_QUIET_HOURS = tuple(int(hour) for hour in _quiet.split("-")) if _quiet else None
+# Staff check in their health each day by this local time ("09:00"); the worker's clock then reminds
+# those who have not, through this channel ("console", "wecom": the office's group robot mentions them
+# by mobile, or "email").
+CHECK_IN_BY = env_str("CHECK_IN_BY", "09:00")
+CHECK_IN_CHANNEL = env_str("CHECK_IN_CHANNEL", "console")
 ALIYUN_SMS = {
     "ACCESS_KEY_ID": env_str("ALIYUN_SMS_ACCESS_KEY_ID"),
     "ACCESS_KEY_SECRET": env_str("ALIYUN_SMS_ACCESS_KEY_SECRET"),

@@ -78,7 +78,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
     """A volunteer, a team, a deployment, a deed with a photo and a signed sign-up token at `place`,
     each carrying `text`, and a daily report of its first village: what the walks of every page aim at
     or look for."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from qunfang.mobilization import services
     from qunfang.mobilization.views import signup_token
@@ -230,7 +230,58 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         donor=donor,
         note=text[:200],
     )
+    from qunfang.operations import services as operations
+
+    section = operations.save_section(by=None, place=place, name=text[:60], duties=text[:300])
+    member = operations.save_staff(
+        by=None, place=place, name=text[:50], title=text[:60], section=section, phone="13700137005"
+    )
+    group = operations.form_group(
+        by=None, place=place, name=text[:100], purpose=text[:300], formed_on=date(2020, 1, 25)
+    )
+    in_group = operations.set_group_member(
+        by=None, group=group, staff=member, role="leader", responsibility=text[:300]
+    )
+    plan = operations.save_plan(
+        by=None, place=place, title=text[:120], start=date(2020, 1, 25), end=date(2020, 2, 25), text=text
+    )
+    task = operations.add_task(
+        by=None, plan=plan, title=text[:200], due=date(2020, 2, 1), owner=operations.Owner(station=place),
+        detail=text,
+    )  # fmt: skip
+    operations.report_progress(by=None, task=task, status="doing", note=text[:500])
+    operations.check_in(
+        by=None, staff=member, day=today, temperature="37.9", whereabouts=text[:100], symptoms=["cough"],
+        came_back_from=text[:100], came_back_on=today,
+    )  # fmt: skip
+    operations.screen_return(
+        by=None, staff=member, first_day=date(2020, 2, 10), came_from=text[:100], temperature="36.5",
+        note=text[:300],
+    )  # fmt: skip
+    operations.record_leave(
+        by=None, staff=member, kind="sick", start=date(2020, 2, 3), end=date(2020, 2, 4), reason=text[:300]
+    )
+    starts = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    shift = operations.save_shift(
+        by=None, place=place, start=starts, end=starts + timedelta(hours=8), leader=member, staff=[member],
+        handover_note=text,
+    )  # fmt: skip
+    operations.record_measure(
+        by=None,
+        place=place,
+        day=today,
+        site=text[:100],
+        kind="disinfection",
+        note=text[:300],
+        done_by=text[:50],
+    )
     return {
+        "staff_member_id": member.pk,
+        "group_id": group.pk,
+        "group_member_id": in_group.pk,
+        "plan_id": plan.pk,
+        "task_id": task.pk,
+        "shift_id": shift.pk,
         "donation_id": gift.pk,
         "drive_id": drive.pk,
         "donor_id": donor.pk,

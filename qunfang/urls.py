@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("qunfang.messaging.urls")),
     path("", include("qunfang.community.urls")),
     path("", include("qunfang.donations.urls")),
+    path("", include("qunfang.operations.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

@@ -12,6 +12,12 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+def moment_input() -> forms.DateTimeInput:
+    """A date-and-time picker, in the ISO form browsers read (see date_input)."""
+    return forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+
+
+MOMENT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 LONGEST_PERIOD_DAYS = 731
 
 

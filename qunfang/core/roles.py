@@ -38,6 +38,8 @@ class Capability(StrEnum):
     GUARD_GATES = "guard_gates"  # check passes at a community's gates and record who goes in and out
     VIEW_DONATIONS = "view_donations"  # donations, drives, hand-overs, stock and deliveries
     RECORD_DONATIONS = "record_donations"  # take donations in, hand them over, move stock
+    VIEW_OPERATIONS = "view_operations"  # a bureau's or station's staff, groups, plans, health, roster
+    MANAGE_OPERATIONS = "manage_operations"  # keep them: staff, tasks, check-ins, leave, shifts, measures
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -61,6 +63,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.GUARD_GATES,
             Capability.VIEW_DONATIONS,
             Capability.RECORD_DONATIONS,
+            Capability.VIEW_OPERATIONS,
+            Capability.MANAGE_OPERATIONS,
         }
     ),
     # A grid worker keeps the register of her grid's households.
@@ -94,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REPORTS,
             Capability.VIEW_COMMUNITY,
             Capability.VIEW_DONATIONS,
+            Capability.VIEW_OPERATIONS,
         }
     ),
 }

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.forms import date_input
+from qunfang.core.forms import MOMENT_FORMATS, date_input, moment_input
 from qunfang.messaging.models import CallOutcome, Channel, Template
 from qunfang.registry.models import Category
 
@@ -110,6 +110,6 @@ class CallForm(forms.Form):
 class ScheduleForm(forms.Form):
     send_at = forms.DateTimeField(
         label=_("Send at"),
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=moment_input(),
+        input_formats=MOMENT_FORMATS,
     )

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.forms import date_input
+from qunfang.core.forms import date_input, moment_input
 
 
 class GateForm(forms.Form):
@@ -9,14 +9,10 @@ class GateForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-def _moment_input() -> forms.DateTimeInput:
-    return forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
-
-
 class ShiftForm(forms.Form):
     guard = forms.ModelChoiceField(label=_("Guard"), queryset=None)
-    start = forms.DateTimeField(label=_("From"), widget=_moment_input())
-    end = forms.DateTimeField(label=_("Until"), widget=_moment_input())
+    start = forms.DateTimeField(label=_("From"), widget=moment_input())
+    end = forms.DateTimeField(label=_("Until"), widget=moment_input())
 
     def __init__(self, *args, guards, **kwargs):
         super().__init__(*args, **kwargs)

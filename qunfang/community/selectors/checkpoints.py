@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from qunfang.community import tokens
 from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Pass, PassKey
-from qunfang.community.services.checkpoints import FEVER
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
+from qunfang.lib.temperature import FEVER
 
 
 def gates(scope: Scope, community: OrgUnit) -> QuerySet[Gate]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,10 +19,8 @@ from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Hous
 from qunfang.community.services.register import community_of
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
+from qunfang.lib.temperature import temperature_reading
 
-# A body temperature a thermometer at a gate can read; anything else is a typing slip.
-LOWEST_TEMPERATURE, HIGHEST_TEMPERATURE = Decimal("34.0"), Decimal("43.0")
-FEVER = Decimal("37.3")
 LONGEST_PASS = timedelta(days=92)
 
 
@@ -167,20 +164,6 @@ class SyncResult:
     stored: list[str] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # synced before: a retry after a lost answer
     refused: list[tuple[str, str]] = field(default_factory=list)  # (client id, reason)
-
-
-def temperature_reading(value) -> Decimal | None:
-    """A thermometer's reading to one decimal, or None when blank; an impossible one is refused (a gate's
-    and a shop's checks alike)."""
-    if value in (None, ""):
-        return None
-    try:
-        reading = Decimal(str(value)).quantize(Decimal("0.1"))
-    except InvalidOperation:
-        raise ValidationError(_("The temperature is not a number.")) from None
-    if not LOWEST_TEMPERATURE <= reading <= HIGHEST_TEMPERATURE:
-        raise ValidationError(_("A temperature of %(value)s °C cannot be right.") % {"value": reading})
-    return reading
 
 
 def record_crossings(*, by: User | None, gate: Gate, records: list[dict]) -> SyncResult:

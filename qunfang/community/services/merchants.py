@@ -20,11 +20,11 @@ from qunfang.community.models import (
     NoticeDelivery,
     StaffHealthCheck,
 )
-from qunfang.community.services.checkpoints import temperature_reading
 from qunfang.community.services.register import community_of, grid_or_community
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
+from qunfang.lib.temperature import temperature_reading
 
 NOTICE = "致辖区商户的一封信"  # the letter of the Hunnan report: what the notice is, unless named
 

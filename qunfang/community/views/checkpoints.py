@@ -26,6 +26,7 @@ from qunfang.core.models import Level
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.pdf import pdf_response, render_pdf
+from qunfang.lib.temperature import FEVER
 
 
 def _community(request, place_id: int, capability: Capability):
@@ -157,7 +158,7 @@ def guard(request, gate_id: int):
         "assets": assets,
         "csrf": get_token(request),
         "time_zone": settings.TIME_ZONE,
-        "fever": float(services.FEVER),
+        "fever": float(FEVER),
         "messages": _guard_messages(),
     }
     return render(request, "community/guard.html", {"gate": found, "setup": setup})

@@ -29,6 +29,7 @@ from qunfang.mobilization.models import (
     Volunteer,
 )
 from qunfang.mobilization.services import Entry, record_day
+from qunfang.operations.models import DutyShift
 from qunfang.registry.models import FamilyMember, RollImport, Veteran
 from qunfang.registry.services import add_family_member, create_veteran
 from qunfang.reporting.models import DataField, DataSet, Report, ReportTally, ReportVersion
@@ -88,6 +89,12 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "request_id": lambda t: t.people["request_id"],
     "answer_id": lambda t: t.people["answer_id"],
     "pass_id": lambda t: t.people["pass_id"],
+    "staff_member_id": lambda t: t.people["staff_member_id"],
+    "group_id": lambda t: t.people["group_id"],
+    "group_member_id": lambda t: t.people["group_member_id"],
+    "plan_id": lambda t: t.people["plan_id"],
+    "task_id": lambda t: t.people["task_id"],
+    "shift_id": lambda t: t.people["shift_id"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -120,9 +127,11 @@ def snapshot() -> list:
                 Message,
                 *apps.get_app_config("community").get_models(),
                 *apps.get_app_config("donations").get_models(),
+                *apps.get_app_config("operations").get_models(),
             )
         ),
         list(Team.members.through.objects.order_by("pk").values()),
+        list(DutyShift.staff.through.objects.order_by("pk").values()),
     ]
 
 

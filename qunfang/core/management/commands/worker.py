@@ -41,6 +41,7 @@ CLOCK = [
     ("qunfang.reporting.tasks.send_due_reminders", 300),
     ("qunfang.messaging.tasks.collect_receipts", 300),
     ("qunfang.messaging.tasks.start_due_campaigns", 60),
+    ("qunfang.operations.tasks.remind_to_check_in", 300),
 ]
 
 

@@ -1,0 +1,447 @@
+"""A bureau's operations under /api/v1/operations: staff, health check-ins and the day's board, leave,
+duty shifts and the roster's gaps, work plans and tasks (given out, pushed down, progress), leading
+groups, office measures. The same services and scoping as the pages."""
+
+from datetime import date, datetime
+
+from django.db.models import TextChoices
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from qunfang.core.access import get_for
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.mobilization.models import Team
+from qunfang.operations import selectors, services
+from qunfang.operations.models import (
+    DutyShift,
+    GroupRole,
+    LeaveKind,
+    MeasureKind,
+    Section,
+    StaffMember,
+    Symptom,
+    Task,
+    TaskStatus,
+    WorkMode,
+    WorkPlan,
+)
+
+router = Router(tags=["operations"])
+VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
+
+
+def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+
+
+def _staff(request, staff_id: int, capability: Capability = VIEW) -> StaffMember:
+    return get_for(request.scope, StaffMember.objects.select_related("place"), capability, pk=staff_id)
+
+
+class StaffMemberOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    title: str
+    section: str | None
+    phone: str | None = Field(None, description="masked")
+    user_id: int | None
+    active: bool
+
+    @staticmethod
+    def resolve_section(person: StaffMember) -> str | None:
+        return person.section.name if person.section else None
+
+    @staticmethod
+    def resolve_phone(person: StaffMember) -> str | None:
+        return person.phone.masked if person.phone else None
+
+
+class StaffMemberIn(Schema):
+    place_id: Id
+    name: Text = Field(..., max_length=50)
+    title: Text = Field("", max_length=60)
+    section_id: Id | None = None
+    phone: Text = Field("", max_length=20)
+
+
+@router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
+@paginate(Pages)
+def list_staff(request, place_id: Id):
+    return selectors.staff(request.scope, _place(request, place_id))
+
+
+@router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
+def add_staff(request, data: StaffMemberIn):
+    place = _place(request, data.place_id, MANAGE)
+    section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
+    person = services.save_staff(
+        by=request.auth, place=place, name=data.name, title=data.title, section=section, phone=data.phone
+    )
+    return Status(201, person)
+
+
+# --- health --------------------------------------------------------------------------------------------
+
+
+class CheckInBody(Schema):
+    staff_id: Id
+    day: date
+    temperature: Text = Field(..., max_length=6, description='°C to one decimal: "36.5"')
+    whereabouts: Text = Field(..., max_length=100)
+    mode: WorkMode = WorkMode.AT_WORK
+    symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
+    came_back_from: Text = Field("", max_length=100)
+    came_back_on: date | None = None
+
+
+class CheckInOut(Schema):
+    id: int
+    staff_id: int
+    day: date
+    temperature: str
+    symptoms: list[str]
+    whereabouts: str
+    mode: str
+    unwell: bool
+
+    @staticmethod
+    def resolve_temperature(record) -> str:
+        return str(record.temperature)
+
+
+@router.post("/operations/check-ins", response={201: CheckInOut, **ERRORS})
+def check_in(request, data: CheckInBody):
+    """One's own check-in (the account linked to the staff member), or a colleague's by station staff."""
+    person = StaffMember.objects.filter(pk=data.staff_id, user=request.auth).first() or _staff(
+        request, data.staff_id, MANAGE
+    )
+    record = services.check_in(by=request.auth, staff=person, **data.dict(exclude={"staff_id"}))
+    return Status(201, record)
+
+
+class PersonRef(Schema):
+    staff_id: int
+    name: str
+    place_id: int
+
+
+class HealthOut(Schema):
+    day: date
+    staff: int
+    checked_in: int
+    missing: list[PersonRef]
+    unwell: list[PersonRef]
+
+
+def _ref(row) -> dict:
+    return {"staff_id": row.staff.pk, "name": row.staff.name, "place_id": row.staff.place_id}
+
+
+@router.get("/operations/health", response={200: HealthOut, **ERRORS})
+def health(request, place_id: Id, day: date | None = None):
+    from django.utils import timezone
+
+    board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
+    return {
+        "day": board.day,
+        "staff": len(board.rows),
+        "checked_in": board.checked_in,
+        "missing": [_ref(r) for r in board.missing],
+        "unwell": [_ref(r) for r in board.unwell],
+    }
+
+
+# --- leave ---------------------------------------------------------------------------------------------
+
+
+class LeaveBody(Schema):
+    staff_id: Id
+    kind: LeaveKind
+    start: date
+    end: date
+    reason: Text = Field("", max_length=300)
+
+
+class LeaveOut(Schema):
+    id: int
+    staff_id: int
+    kind: str
+    start: date
+    end: date
+    reason: str
+
+
+@router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
+@paginate(Pages)
+def list_leave(request, place_id: Id, on: date | None = None):
+    place = _place(request, place_id)
+    return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
+
+
+@router.post("/operations/leave", response={201: LeaveOut, **ERRORS})
+def record_leave(request, data: LeaveBody):
+    person = _staff(request, data.staff_id, MANAGE)
+    leave = services.record_leave(by=request.auth, staff=person, **data.dict(exclude={"staff_id"}))
+    return Status(201, leave)
+
+
+# --- duty roster ---------------------------------------------------------------------------------------
+
+
+class ShiftBody(Schema):
+    place_id: Id
+    start: datetime
+    end: datetime
+    leader_id: Id | None = None
+    staff_ids: list[Id] = Field(default_factory=list, max_length=50)
+    handover_note: Text = Field("", max_length=2000)
+
+
+class DutyShiftOut(Schema):
+    id: int
+    place_id: int
+    start: datetime
+    end: datetime
+    leader_id: int | None
+    staff_ids: list[int]
+    handover_note: str
+
+    @staticmethod
+    def resolve_staff_ids(shift: DutyShift) -> list[int]:
+        return [p.pk for p in shift.staff.all()]
+
+
+class GapOut(Schema):
+    what: str = Field(..., description='"anyone": nobody on duty; "leader": no leader on duty')
+    start: datetime
+    end: datetime
+    hours: float
+
+
+@router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
+def list_shifts(request, place_id: Id, start: datetime, end: datetime):
+    return list(selectors.shifts(request.scope, _place(request, place_id), start, end)[:1000])
+
+
+@router.post("/operations/shifts", response={201: DutyShiftOut, **ERRORS})
+def add_shift(request, data: ShiftBody):
+    place = _place(request, data.place_id, MANAGE)
+    people = selectors.staff(request.scope, place)
+    staff = list(people.filter(pk__in=data.staff_ids))
+    leader = people.filter(pk=data.leader_id).first() if data.leader_id else None
+    if len(staff) != len(set(data.staff_ids)) or (data.leader_id and leader is None):
+        raise Http404  # someone named is not on this place's staff
+    shift = services.save_shift(
+        by=request.auth,
+        place=place,
+        start=data.start,
+        end=data.end,
+        leader=leader,
+        staff=staff,
+        handover_note=data.handover_note,
+    )
+    return Status(201, shift)
+
+
+@router.get("/operations/roster-gaps", response={200: list[GapOut], **ERRORS})
+def roster_gaps(request, place_id: Id):
+    """Every stretch of the next 14 days with nobody, or no leader, on duty at the place."""
+    place = _place(request, place_id)
+    start, end = selectors.roster_window()
+    return selectors.roster_gaps(place, start, end)
+
+
+# --- plans and tasks -----------------------------------------------------------------------------------
+
+
+class PlanBody(Schema):
+    place_id: Id
+    title: Text = Field(..., max_length=120)
+    start: date
+    end: date
+    text: Text = Field("", max_length=20000)
+
+
+class PlanOut(Schema):
+    id: int
+    place_id: int
+    title: str
+    start: date
+    end: date
+
+
+class TaskOwnerKind(TextChoices):
+    STAFF = "staff", "a staff member"
+    SECTION = "section", "a section"
+    STATION = "station", "a station (a place)"
+    TEAM = "team", "a team"
+    BELOW = "below", "every station one level below the place at once"
+
+
+class TaskOwnerIn(Schema):
+    kind: TaskOwnerKind
+    id: Id
+
+
+class TaskBody(Schema):
+    plan_id: Id
+    title: Text = Field(..., max_length=200)
+    due: date
+    owner: TaskOwnerIn
+    detail: Text = Field("", max_length=5000)
+
+
+class TaskOut(Schema):
+    id: int
+    plan_id: int
+    parent_id: int | None
+    place_id: int
+    title: str
+    due: date
+    status: str
+    owner: str
+    owner_kind: str
+    overdue: bool
+
+    @staticmethod
+    def resolve_owner(task: Task) -> str:
+        return str(task.owner)
+
+
+class ProgressBody(Schema):
+    status: TaskStatus
+    note: Text = Field("", max_length=500)
+
+
+@router.get("/operations/plans", response={200: list[PlanOut], **ERRORS})
+@paginate(Pages)
+def list_plans(request, place_id: Id):
+    return selectors.plans(request.scope, _place(request, place_id))
+
+
+@router.post("/operations/plans", response={201: PlanOut, **ERRORS})
+def add_plan(request, data: PlanBody):
+    place = _place(request, data.place_id, MANAGE)
+    plan = services.save_plan(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
+    return Status(201, plan)
+
+
+@router.get("/operations/tasks", response={200: list[TaskOut], **ERRORS})
+@paginate(Pages)
+def list_tasks(request, place_id: Id, status: TaskStatus | None = None, overdue: bool = False):
+    return selectors.tasks(request.scope, _place(request, place_id), status=status or "", overdue=overdue)
+
+
+@router.post("/operations/tasks", response={201: list[TaskOut], **ERRORS})
+def give_out_task(request, data: TaskBody):
+    """A task for one owner, or ("below") for every station one level below a place at once."""
+    plan = get_for(request.scope, WorkPlan.objects.select_related("place"), MANAGE, pk=data.plan_id)
+    scope, kind = request.scope, data.owner.kind
+    if kind in ("station", "below"):
+        owner = get_for(scope, OrgUnit.objects.all(), MANAGE if kind == "below" else VIEW, pk=data.owner.id)
+    else:
+        model = {"staff": StaffMember, "section": Section, "team": Team}[kind]
+        owner = get_for(scope, model.objects.select_related("place"), VIEW, pk=data.owner.id)
+    fields = {"title": data.title, "due": data.due, "detail": data.detail}
+    if kind == "below":
+        made = services.assign_to_stations(by=request.auth, plan=plan, under=owner, **fields)
+    else:
+        made = [
+            services.add_task(by=request.auth, plan=plan, owner=services.Owner(**{kind: owner}), **fields)
+        ]
+    return Status(201, made)
+
+
+def _task(request, task_id: int, capability: Capability) -> Task:
+    own = selectors.my_tasks(request.auth).filter(pk=task_id).first()
+    return own or get_for(
+        request.scope, Task.objects.select_related("plan", "place", "owner_station"), capability, pk=task_id
+    )
+
+
+@router.post("/operations/tasks/{task_id}/progress", response={200: TaskOut, **ERRORS})
+def report_progress(request, task_id: Id, data: ProgressBody):
+    task = _task(request, task_id, MANAGE)
+    return services.report_progress(by=request.auth, task=task, status=data.status, note=data.note)
+
+
+@router.post("/operations/tasks/{task_id}/push-down", response={201: list[TaskOut], **ERRORS})
+def push_down(request, task_id: Id):
+    task = _task(request, task_id, MANAGE)
+    return Status(201, services.push_down(by=request.auth, task=task))
+
+
+# --- leading groups and office measures ----------------------------------------------------------------
+
+
+class GroupMemberOut(Schema):
+    staff_id: int
+    name: str
+    role: GroupRole
+    responsibility: str
+
+
+class LeadingGroupOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    formed_on: date
+    members: list[GroupMemberOut]
+
+
+@router.get("/operations/leading-groups", response={200: list[LeadingGroupOut], **ERRORS})
+def list_groups(request, place_id: Id):
+    return [
+        {
+            "id": g.pk,
+            "place_id": g.place_id,
+            "name": g.name,
+            "formed_on": g.formed_on,
+            "members": [
+                {
+                    "staff_id": m.staff_id,
+                    "name": m.staff.name,
+                    "role": m.role,
+                    "responsibility": m.responsibility,
+                }
+                for m in selectors.group_members(g)
+            ],
+        }
+        for g in selectors.groups(request.scope, _place(request, place_id))[:100]
+    ]
+
+
+class MeasureBody(Schema):
+    place_id: Id
+    day: date
+    site: Text = Field(..., max_length=100)
+    kind: MeasureKind
+    note: Text = Field("", max_length=300)
+    done_by: Text = Field("", max_length=50)
+
+
+class MeasureOut(Schema):
+    id: int
+    place_id: int
+    day: date
+    site: str
+    kind: str
+    note: str
+    done_by: str
+
+
+@router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
+@paginate(Pages)
+def list_measures(request, place_id: Id, start: date, end: date):
+    return selectors.measures(request.scope, _place(request, place_id), start, end)
+
+
+@router.post("/operations/measures", response={201: MeasureOut, **ERRORS})
+def record_measure(request, data: MeasureBody):
+    place = _place(request, data.place_id, MANAGE)
+    measure = services.record_measure(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
+    return Status(201, measure)
