@@ -393,7 +393,12 @@ class DutyShift(models.Model):
         indexes = [models.Index(fields=["place", "start"])]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.start):%Y-%m-%d %H:%M}–{timezone.localtime(self.end):%H:%M}"
+        start, end = timezone.localtime(self.start), timezone.localtime(self.end)
+        return (
+            f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+            if start.date() == end.date()
+            else f"{start:%Y-%m-%d %H:%M}–{end:%m-%d %H:%M}"
+        )
 
 
 class MeasureKind(models.TextChoices):
