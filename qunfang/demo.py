@@ -6,6 +6,7 @@ from qunfang.core import demo as core_demo
 from qunfang.donations import demo as donations_demo
 from qunfang.messaging import demo as messaging_demo
 from qunfang.mobilization import demo as mobilization_demo
+from qunfang.operations import demo as operations_demo
 from qunfang.registry import demo as registry_demo
 from qunfang.reporting import demo as reporting_demo
 
@@ -17,6 +18,7 @@ LOADERS = [
     messaging_demo.load,
     community_demo.load,
     donations_demo.load,
+    operations_demo.load,
 ]
 
 

@@ -400,6 +400,10 @@ class DutyShift(models.Model):
             else f"{start:%Y-%m-%d %H:%M}–{end:%m-%d %H:%M}"
         )
 
+    @property
+    def ends_next_day(self) -> bool:
+        return timezone.localtime(self.end).date() > timezone.localtime(self.start).date()
+
 
 class MeasureKind(models.TextChoices):
     DISINFECTION = "disinfection", _("Disinfection")
