@@ -115,7 +115,7 @@ def staff_list(request, place_id: int):
             ]
             for p in people
         )
-        return xlsx_response(_("Staff"), headings, rows, f"{place.name}-staff.xlsx")
+        return xlsx_response(_("Staff members"), headings, rows, f"{place.name}-staff.xlsx")
     return render(
         request,
         "operations/staff_list.html",
@@ -233,6 +233,14 @@ def section_new(request, place_id: int):
 def group_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     groups = [(g, selectors.group_members(g)) for g in selectors.groups(request.scope, place)]
+    if request.GET.get("format") == "xlsx":
+        headings = [_("Group"), _("Role in the group"), _("Person"), _("Post"), _("Responsible for")]
+        rows = (
+            [g.name, m.get_role_display(), m.staff.name, m.staff.title, m.responsibility]
+            for g, members in groups
+            for m in members
+        )
+        return xlsx_response(_("Leading groups"), headings, rows, f"{place.name}-leading-groups.xlsx")
     return render(
         request,
         "operations/groups.html",
@@ -350,7 +358,7 @@ def _owner_choices(request, place: OrgUnit) -> list[tuple[str, list[tuple[str, s
     return [
         (_("Stations at once"), below),
         (
-            _("Staff"),
+            _("Staff members"),
             [(f"staff:{p.pk}", f"{p.name} · {p.place.name}") for p in selectors.staff(scope, place)[:500]],
         ),
         (_("Sections"), [(f"section:{s.pk}", s.name) for s in selectors.sections(scope, place)]),

@@ -180,7 +180,7 @@ def test_measures_staff_and_leave_pages_record_and_export(world, office, as_user
     assert StaffMember.objects.get(name="王新").phone.reveal() == "+8613800138009"
     page = client.get(f"/places/{world.qingxin.pk}/staff/").content.decode()
     assert "138****8009" in page and "13800138009" not in page
-    for path in ("staff", "measures", "leave", "tasks"):
+    for path in ("staff", "measures", "leave", "tasks", "leading-groups"):
         answer = client.get(f"/places/{world.qingxin.pk}/{path}/?format=xlsx")
         assert answer["Content-Type"].startswith("application/vnd.openxmlformats"), path
         openpyxl.load_workbook(io.BytesIO(answer.content))
