@@ -76,7 +76,8 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": exc.messages}, status=422)
 
 
-from qunfang.community.api import router as community_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.briefings.api import router as briefings_router  # noqa: E402  (routers import `api` helpers above)
+from qunfang.community.api import router as community_router  # noqa: E402
 from qunfang.core.api import router as core_router  # noqa: E402
 from qunfang.donations.api import router as donations_router  # noqa: E402
 from qunfang.messaging.api import router as messaging_router  # noqa: E402
@@ -93,3 +94,4 @@ api.add_router("/", messaging_router)
 api.add_router("/", community_router)
 api.add_router("/", donations_router)
 api.add_router("/", operations_router)
+api.add_router("/", briefings_router)

@@ -1,6 +1,7 @@
 """The demo data, built from the two reports. Each app adds its part to LOADERS; each loader is
 idempotent and writes through the app's services, so the demo shows what the real code paths make."""
 
+from qunfang.briefings import demo as briefings_demo
 from qunfang.community import demo as community_demo
 from qunfang.core import demo as core_demo
 from qunfang.donations import demo as donations_demo
@@ -19,6 +20,7 @@ LOADERS = [
     community_demo.load,
     donations_demo.load,
     operations_demo.load,
+    briefings_demo.load,  # last: it writes from what the others recorded
 ]
 
 

@@ -275,7 +275,18 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         note=text[:300],
         done_by=text[:50],
     )
+    from qunfang.briefings import services as briefings
+
+    briefing = briefings.draft_briefing(
+        by=by, place=place, start=date(2020, 1, 24), end=date(2020, 2, 3), deeds=[deed], author=text[:100]
+    )
+    notice = briefings.save_notice(
+        by=None, place=place, kind="appeal", title=text[:200], body=text, signed=text[:100]
+    )
     return {
+        "briefing_id": briefing.pk,
+        "notice_id": notice.pk,
+        "action": "finalize",
         "staff_member_id": member.pk,
         "group_id": group.pk,
         "group_member_id": in_group.pk,

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("qunfang.community.urls")),
     path("", include("qunfang.donations.urls")),
     path("", include("qunfang.operations.urls")),
+    path("", include("qunfang.briefings.urls")),
 ]
 
 if settings.BENCHMARK_VIEW:

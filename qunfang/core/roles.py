@@ -40,6 +40,7 @@ class Capability(StrEnum):
     RECORD_DONATIONS = "record_donations"  # take donations in, hand them over, move stock
     VIEW_OPERATIONS = "view_operations"  # a bureau's or station's staff, groups, plans, health, roster
     MANAGE_OPERATIONS = "manage_operations"  # keep them: staff, tasks, check-ins, leave, shifts, measures
+    WRITE_BRIEFINGS = "write_briefings"  # draft, finalize, send up and publish briefings and public notices
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -65,6 +66,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_DONATIONS,
             Capability.VIEW_OPERATIONS,
             Capability.MANAGE_OPERATIONS,
+            Capability.WRITE_BRIEFINGS,
         }
     ),
     # A grid worker keeps the register of her grid's households.

@@ -38,6 +38,19 @@ def totals_by_purpose(place: OrgUnit, drive: Drive | None) -> list[dict]:
     return [{"purpose": r.purpose, "amount": yuan(r.amount_fen), "donations": r.donations} for r in rows]
 
 
+def totals_by_purpose_in_all(place: OrgUnit) -> list[dict]:
+    """The place's (and everything under it) gifts of every drive and none, per purpose: the kept
+    totals of each drive added up."""
+    rows = (
+        DonationTotal.objects.filter(place=place)
+        .values("purpose")
+        .annotate(fen=Sum("amount_fen"))
+        .filter(fen__gt=0)
+        .order_by("-fen", "purpose")
+    )
+    return [{"purpose": r["purpose"], "amount": yuan(r["fen"])} for r in rows]
+
+
 def drive_total(place: OrgUnit, drive: Drive | None) -> Decimal:
     fen = DonationTotal.objects.filter(place=place, drive_key=_key(drive)).aggregate(fen=Sum("amount_fen"))[
         "fen"

@@ -95,6 +95,9 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "plan_id": lambda t: t.people["plan_id"],
     "task_id": lambda t: t.people["task_id"],
     "shift_id": lambda t: t.people["shift_id"],
+    "briefing_id": lambda t: t.people["briefing_id"],
+    "notice_id": lambda t: t.people["notice_id"],
+    "action": lambda t: t.people["action"],
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     "token": lambda t: f"{t.place.pk}:forged-signature",
 }
@@ -128,6 +131,7 @@ def snapshot() -> list:
                 *apps.get_app_config("community").get_models(),
                 *apps.get_app_config("donations").get_models(),
                 *apps.get_app_config("operations").get_models(),
+                *apps.get_app_config("briefings").get_models(),
             )
         ),
         list(Team.members.through.objects.order_by("pk").values()),

@@ -1,0 +1,135 @@
+"""Dashboards and briefings under /api/v1: a place's figures for a period (what the dashboard shows),
+briefings drafted from them, made final, sent up and published. The same services and scoping."""
+
+from datetime import date
+
+from django.db.models import TextChoices
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from qunfang.briefings import selectors, services
+from qunfang.briefings.models import Briefing
+from qunfang.core.access import get_for
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.mobilization.models import Deed
+
+router = Router(tags=["briefings"])
+VIEW, WRITE = Capability.VIEW_ACTIVITIES, Capability.WRITE_BRIEFINGS
+
+
+class FiguresOut(Schema):
+    place: str
+    start: date
+    end: date
+    activities: list[dict]
+    activities_before: int
+    sms_sent: int
+    sms_delivered: int
+    campaigns: int
+    donations_total: str
+    donations: int
+    by_purpose: list[dict]
+    handovers: list[dict]
+    stock: list[dict]
+    reports: dict
+    tasks: dict
+    staff: dict
+    organisation: dict
+    community: dict
+
+
+class SectionIO(Schema):
+    heading: str
+    text: str
+
+
+class BriefingOut(Schema):
+    id: int
+    place_id: int
+    start: date
+    end: date
+    title: str
+    source: str
+    author: str
+    status: str
+    sections: list[SectionIO]
+    figures: dict
+    submitted: bool
+    published: bool
+
+    @staticmethod
+    def resolve_submitted(briefing: Briefing) -> bool:
+        return briefing.submitted_at is not None
+
+    @staticmethod
+    def resolve_published(briefing: Briefing) -> bool:
+        return briefing.published_at is not None
+
+
+class BriefingLanguage(TextChoices):
+    CHINESE = "zh-hans", "中文"
+    ENGLISH = "en", "English"
+
+
+class BriefingDraftIn(Schema):
+    place_id: Id
+    start: date
+    end: date
+    language: BriefingLanguage = BriefingLanguage.CHINESE
+    author: Text = Field("", max_length=100)
+    deed_ids: list[Id] = Field(default_factory=list, max_length=20)
+
+
+class BriefingStep(TextChoices):
+    FINALIZE = "finalize", "make final (frozen)"
+    SUBMIT = "submit", "send to the level above"
+    PUBLISH = "publish", "publish on the public page"
+
+
+def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+
+
+@router.get("/dashboard", response={200: FiguresOut, **ERRORS})
+def dashboard(request, place_id: Id, start: date, end: date):
+    return selectors.figures(request.scope, _place(request, place_id), start, end).as_json()
+
+
+@router.get("/briefings", response={200: list[BriefingOut], **ERRORS})
+@paginate(Pages)
+def list_briefings(request, place_id: Id):
+    return selectors.briefings(request.scope, _place(request, place_id))
+
+
+@router.get("/briefings/{briefing_id}", response={200: BriefingOut, **ERRORS})
+def get_briefing(request, briefing_id: Id):
+    return get_for(request.scope, Briefing.objects.all(), VIEW, pk=briefing_id)
+
+
+@router.post("/briefings", response={201: BriefingOut, **ERRORS})
+def draft_briefing(request, data: BriefingDraftIn):
+    place = _place(request, data.place_id, WRITE)
+    deeds = list(Deed.objects.visible_to(request.scope, VIEW).filter(pk__in=data.deed_ids))
+    briefing = services.draft_briefing(
+        by=request.auth,
+        place=place,
+        start=data.start,
+        end=data.end,
+        deeds=deeds,
+        language=data.language,
+        author=data.author,
+    )
+    return Status(201, briefing)
+
+
+@router.post("/briefings/{briefing_id}/{action}", response={200: BriefingOut, **ERRORS})
+def briefing_step(request, briefing_id: Id, action: BriefingStep):
+    briefing = get_for(request.scope, Briefing.objects.select_related("place"), WRITE, pk=briefing_id)
+    service = {
+        "finalize": services.finalize_briefing,
+        "submit": services.submit_briefing,
+        "publish": services.publish_briefing,
+    }[action]
+    return service(by=request.auth, briefing=briefing)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BriefingsConfig(AppConfig):
+    name = "qunfang.briefings"
+    label = "briefings"
+    verbose_name = _("Dashboards and briefings")
