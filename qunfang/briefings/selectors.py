@@ -264,3 +264,51 @@ def changes(found: Figures) -> int | None:
     if not found.activities_before:
         return None
     return round(100 * (found.activities_total - found.activities_before) / found.activities_before)
+
+
+# --- the benchmark's baseline: the dashboard's tables reckoned from the raw records --------------------
+
+
+def by_day_raw(place: OrgUnit, start: date, end: date) -> list[dict]:
+    """What mobilization.selectors.by_day reads from the kept totals, summed from the ledger."""
+    from qunfang.mobilization import selectors as mobilization
+    from qunfang.mobilization.models import ActivityRecord
+
+    kinds = [kind.pk for kind in mobilization.activity_types()]
+    sums = {
+        (row["day"], row["activity_type"]): row["count"]
+        for row in ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        .values("day", "activity_type")
+        .annotate(count=Sum("count"))
+    }
+    days = sorted({day for day, _kind in sums})
+    return [{"day": day, "counts": [sums.get((day, kind), 0) for kind in kinds]} for day in days]
+
+
+def breakdown_raw(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
+    """What mobilization.selectors.breakdown reads from the kept totals, summed from the ledger."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from qunfang.mobilization import selectors as mobilization
+    from qunfang.mobilization.models import ActivityRecord
+
+    kinds = [kind.pk for kind in mobilization.activity_types()]
+    children = list(
+        OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(parent=place)
+        .order_by("code", "name")
+    )
+    if not children:
+        return []
+    child = Case(
+        *[When(place__path__startswith=c.path, then=Value(c.pk)) for c in children],
+        output_field=IntegerField(),
+    )
+    rows = (
+        ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        .annotate(child=child)
+        .values("child", "activity_type")
+        .annotate(count=Sum("count"))
+    )
+    sums = {(row["child"], row["activity_type"]): row["count"] for row in rows}
+    return [{"place": c, "counts": [sums.get((c.pk, kind), 0) for kind in kinds]} for c in children]

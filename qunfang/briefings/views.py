@@ -37,6 +37,14 @@ def dashboard(request, place_id: int):
     raw = settings.BENCHMARK_VIEW and request.GET.get("raw") == "1"
     found = selectors.figures(request.scope, place, start, end, raw=raw)
     types = list(mobilization.activity_types())
+    if raw:
+        days, children = (
+            selectors.by_day_raw(place, start, end),
+            selectors.breakdown_raw(request.scope, place, start, end),
+        )
+    else:
+        days = mobilization.by_day(request.scope, place, start, end)
+        children = mobilization.breakdown(request.scope, place, start, end)
     return render(
         request,
         "briefings/dashboard.html",
@@ -47,9 +55,9 @@ def dashboard(request, place_id: int):
             "end": end,
             "figures": found,
             "change": selectors.changes(found),
-            "chart": daily_chart(types, mobilization.by_day(request.scope, place, start, end), start, end),
+            "chart": daily_chart(types, days, start, end),
             "types": types,
-            "children": mobilization.breakdown(request.scope, place, start, end),
+            "children": children,
             "up": place.parent if place.parent_id and request.scope.allows(VIEW, place.parent) else None,
         },
     )
