@@ -2,7 +2,9 @@
 a role that may sees them only when asking, with an audit entry."""
 
 import io
+import zipfile
 
+import docx
 import pytest
 from openpyxl import load_workbook
 
@@ -43,8 +45,11 @@ def grid_worker(world):
 
 
 def text_of(response) -> str:
-    """What a person could read in the answer: the page, or every cell of a workbook."""
+    """What a person could read in the answer: the page, every cell of a workbook, every paragraph of a
+    Word document."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK") and "word/document.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist():
+        return "\n".join(p.text for p in docx.Document(io.BytesIO(content)).paragraphs)
     if content.startswith(b"PK"):
         sheet = load_workbook(io.BytesIO(content)).active
         return " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
