@@ -4,7 +4,9 @@ what was counted is said: a section with nothing to report is left out."""
 
 from datetime import date
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qunfang.briefings.selectors import Figures, yuan_text
 
@@ -13,6 +15,16 @@ OUTREACH = ("broadcasts", "door_to_door")  # told under "how veterans were reach
 
 def _join(parts: list[str]) -> str:
     return _("; ").join(parts)
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def numbered(index: int, heading: str) -> str:
+    """一、… in Chinese, 1. … otherwise: the numbers follow the sections actually written."""
+    if translation.get_language().startswith("zh"):
+        return f"{NUMERALS[index]}、{heading}"
+    return f"{index + 1}. {heading}"
 
 
 def day(value) -> str:
@@ -56,7 +68,7 @@ def sections(found: Figures, deeds) -> list[dict]:
             )
         written.append(
             {
-                "heading": _("1. Leadership and organisation"),
+                "heading": pgettext("briefing section", "Leadership and organisation"),
                 "text": _("The bureau %(what)s.") % {"what": _join(parts)},
             }
         )
@@ -76,7 +88,7 @@ def sections(found: Figures, deeds) -> list[dict]:
     if reached:
         written.append(
             {
-                "heading": _("2. Reaching the veterans"),
+                "heading": pgettext("briefing section", "Reaching the veterans"),
                 "text": _("The bureau %(what)s.") % {"what": _join(reached)},
             }
         )
@@ -88,7 +100,7 @@ def sections(found: Figures, deeds) -> list[dict]:
     if done:
         written.append(
             {
-                "heading": _("3. What the volunteers did"),
+                "heading": pgettext("briefing section", "What the volunteers did"),
                 "text": _("By the count, the veterans helped with: %(what)s.") % {"what": _join(done)},
             }
         )
@@ -113,7 +125,12 @@ def sections(found: Figures, deeds) -> list[dict]:
             }
             for h in found.handovers
         ]
-        written.append({"heading": _("4. Donations"), "text": _("%(what)s.") % {"what": _join(parts)}})
+        written.append(
+            {
+                "heading": pgettext("briefing section", "Donations"),
+                "text": _("%(what)s.") % {"what": _join(parts)},
+            }
+        )
     community = found.community
     if community:
         text = _(
@@ -124,7 +141,8 @@ def sections(found: Figures, deeds) -> list[dict]:
                 " Staff visited %(merchants)s merchants and delivered the notice letter and the staff "
                 "registration book to the %(open)s that have opened."
             ) % {"merchants": community["merchants"], "open": community["notices_delivered"]}
-        written.append({"heading": _("5. The community"), "text": text})
+        written.append({"heading": pgettext("briefing section", "The community"), "text": text})
+    written = [{**part, "heading": numbered(n, part["heading"])} for n, part in enumerate(written)]
     for deed in deeds:
         captions = "".join(
             _(" (Photo: %(caption)s)") % {"caption": p.caption} for p in deed.photos.all() if p.caption

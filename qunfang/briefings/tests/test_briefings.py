@@ -125,11 +125,7 @@ def test_a_published_briefing_and_notice_have_a_public_page_with_a_qr_code(world
     assert client.get(f"/public/notices/{notice.pk}/").status_code == 404
     services.publish_notice(by=world.bob, notice=notice)
     public = client.get(f"/public/places/{world.longjing.pk}/").content.decode()
-    assert (
-        "致全镇退役军人的倡议书" in public
-        and briefing.title in public
-        and "data:image/svg+xml;base64," in public
-    )
+    assert "致全镇退役军人的倡议书" in public and briefing.title in public and "<svg" in public
     page = client.get(f"/public/briefings/{briefing.pk}/").content.decode()
     assert "测量体温200人次" in page
     assert Notice.objects.count() == 1
