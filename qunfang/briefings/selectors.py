@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from qunfang.briefings.models import Briefing, Notice
 from qunfang.core.access import Scope
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import LEVEL_RANK, Level, OrgUnit
 from qunfang.core.roles import Capability
 
 
@@ -23,6 +23,7 @@ class Figures:
     place: str
     start: str
     end: str
+    bureau: bool = True  # a district or above writes as the bureau (我局), a town or village as its station
     activities: list[dict] = field(default_factory=list)  # code, name, unit, count, reached
     activities_before: int = 0  # the same length of time just before: the trend
     sms_sent: int = 0
@@ -56,7 +57,12 @@ def yuan_text(amount) -> str:
 
 
 def figures(scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False) -> Figures:
-    found = Figures(place=place.name, start=start.isoformat(), end=end.isoformat())
+    found = Figures(
+        place=place.name,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        bureau=LEVEL_RANK[place.level] <= LEVEL_RANK[Level.DISTRICT],
+    )
     if scope.allows(Capability.VIEW_ACTIVITIES, place):
         _activities(scope, place, start, end, found, raw)
         _messages(place, start, end, found)

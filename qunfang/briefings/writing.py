@@ -27,6 +27,13 @@ def numbered(index: int, heading: str) -> str:
     return f"{index + 1}. {heading}"
 
 
+def we(found: Figures, parts: list[str]) -> str:
+    """What "we" did, said by the bureau (我局) or by a station (我站)."""
+    if found.bureau:
+        return _("The bureau %(what)s.") % {"what": _join(parts)}
+    return _("The station %(what)s.") % {"what": _join(parts)}
+
+
 def day(value) -> str:
     """A day as the briefings write it: 2月3日, or 3 Feb."""
     if isinstance(value, str):
@@ -69,7 +76,7 @@ def sections(found: Figures, deeds) -> list[dict]:
         written.append(
             {
                 "heading": pgettext("briefing section", "Leadership and organisation"),
-                "text": _("The bureau %(what)s.") % {"what": _join(parts)},
+                "text": we(found, parts),
             }
         )
     reached = []
@@ -89,7 +96,7 @@ def sections(found: Figures, deeds) -> list[dict]:
         written.append(
             {
                 "heading": pgettext("briefing section", "Reaching the veterans"),
-                "text": _("The bureau %(what)s.") % {"what": _join(reached)},
+                "text": we(found, reached),
             }
         )
     done = [

@@ -57,5 +57,5 @@ def test_the_town_opens_its_dashboard_on_a_phone_and_a_desktop(page, live_server
     page.context.clear_cookies()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/public/briefings/{briefing.pk}/")
-    assert "入户走访宣传" in page.inner_text("main")
+    assert "我站入户走访宣传" in page.inner_text("main")
     page.screenshot(path=os.path.join(screenshot_dir, "briefing-public-phone.png"), full_page=True)
