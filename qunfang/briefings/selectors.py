@@ -52,8 +52,9 @@ class Figures:
 
 
 def yuan_text(amount) -> str:
-    """Yuan as the reports write them: 161796, 11796.50."""
-    return f"{Decimal(amount):f}".rstrip("0").rstrip(".") if "." in f"{Decimal(amount):f}" else f"{amount}"
+    """Yuan as the reports write them: 161796, 11796.5."""
+    text = f"{Decimal(amount):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def figures(scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False) -> Figures:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db.models import TextChoices
 from django.http import Http404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -143,8 +144,6 @@ def _ref(row) -> dict:
 
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
 def health(request, place_id: Id, day: date | None = None):
-    from django.utils import timezone
-
     board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
     return {
         "day": board.day,

@@ -553,7 +553,7 @@ def save_shift(
     shift = shift or DutyShift(place=place, created_by=audit.acting_user(by))
     shift.start, shift.end, shift.leader, shift.handover_note = start, end, leader, handover_note.strip()
     shift.save()
-    shift.staff.set([p for p in staff])
+    shift.staff.set(staff)
     audit.record(
         by=by,
         action="duty_shift.save",
