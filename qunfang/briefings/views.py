@@ -20,7 +20,7 @@ from qunfang.briefings.models import Briefing, Notice
 from qunfang.core.access import get_for, public, requires
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.core.views import add_service_errors, form_page, period_from, place_for, posted_form
+from qunfang.core.views import form_page, period_from, place_for, posted_form
 from qunfang.lib.pdf import pdf_response
 from qunfang.mobilization import selectors as mobilization
 from qunfang.mobilization.views import daily_chart
@@ -84,15 +84,8 @@ def briefing_list(request, place_id: int):
             author=data["author"],
         )
 
-    if request.method == "POST":
-        if not may_write:
-            raise Http404
-        if form.is_valid():
-            try:
-                return redirect(_briefing_url(draft(form.cleaned_data)))
-            except ValidationError as error:
-                add_service_errors(form, error)
-    return render(
+    done = posted_form(request, form, allowed=may_write, save=draft, message="", url=_briefing_url)
+    return done or render(
         request,
         "briefings/briefings.html",
         {

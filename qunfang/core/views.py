@@ -78,22 +78,24 @@ def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, 
     return render(request, "core/form.html", {"form": form, "place": place, "title": title})
 
 
-def posted_form(request, form, *, allowed: bool, save, message: str, url: str):
+def posted_form(request, form, *, allowed: bool, save, message: str, url):
     """A form on a list or detail page: on a valid POST by someone allowed, `save(cleaned_data)` (a
-    service call) and come back with the message; a service's ValidationError shows on the form. None
-    means: show the page (a GET, or the form with its errors)."""
+    service call) and go to `url` (or `url(result)`, for what was just made) with the message; a
+    service's ValidationError shows on the form. None means: show the page (a GET, or the form with
+    its errors)."""
     if request.method != "POST":
         return None
     if not allowed:
         raise Http404
     if form.is_valid():
         try:
-            save(form.cleaned_data)
+            result = save(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, message)
-            return redirect(url)
+            if message:
+                messages.success(request, message)
+            return redirect(url(result) if callable(url) else url)
     return None
 
 
