@@ -4,11 +4,16 @@ Clients authenticate with a personal access token (`Authorization: Bearer qf_…
 browser, with the session cookie and a CSRF token.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from qunfang.core.access import Scope
@@ -16,6 +21,7 @@ from qunfang.core.audit import Origin, current_origin
 from qunfang.core.middleware import client_address, owes_second_factor
 from qunfang.core.models import AccessToken
 from qunfang.core.services import token_digest
+from qunfang.lib.text import find_unwanted
 
 # How stale a token's "last used" may get before it is written again: one write per call would tie
 # every read to a write.
@@ -28,10 +34,42 @@ def _enter(request, user):
     return user
 
 
+class TextRefused(ValueError):
+    def __init__(self, where: str, character: str):
+        super().__init__(
+            _(
+                "%(where)s holds an invisible control character or a broken character (U+%(code)04X); "
+                "send the text without it."
+            )
+            % {"where": where or _("The request"), "code": ord(character)}
+        )
+
+
+class CleanTextParser(Parser):
+    """JSON bodies and query strings whose text holds no control character or lone surrogate (see
+    lib/text.py): refused as a whole with 422 before any schema sees them."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if found := find_unwanted(data):
+            raise TextRefused(*found)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        if found := find_unwanted(parsed):
+            raise ValidationError(str(TextRefused(*found)))
+        return parsed
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         row = AccessToken.objects.active().select_related("user").filter(digest=token_digest(token)).first()
-        if row is None or not row.user.is_active:
+        if (
+            row is None
+            or not row.user.is_active
+            or not constant_time_compare(row.password_hash, row.user.get_session_auth_hash())
+        ):
             return None
         now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
@@ -53,7 +91,17 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), BrowserSessionAuth()],
     docs_url=None,  # Swagger UI loads scripts from a CDN, which the CSP and closed networks refuse
+    parser=CleanTextParser(),
 )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # Ninja turns any failure of the body parser into 400 "Cannot parse request body"; refused text
+    # is the client's to mend, with the reason, like any other invalid field.
+    if isinstance(exc.__cause__, TextRefused):
+        return api.create_response(request, {"detail": [str(exc.__cause__)]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)

@@ -272,6 +272,10 @@ CACHES = {
 # 500,000 rows is about 30 MB as .xlsx.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 40) * 1024 * 1024
 MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 500_000)
+# An .xlsx is a zip: what it may unpack to, and the memory and time its reader (a child process) may take.
+MAX_UNPACKED_MB = env_int("MAX_UNPACKED_MB", 512)
+MAX_READER_MEMORY_MB = env_int("MAX_READER_MEMORY_MB", 3072)
+MAX_READ_SECONDS = env_int("MAX_READ_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

@@ -167,6 +167,11 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         by=None, household=household, name=text[:50], id_number=id_number, phone="13700137002",
         status="home_quarantine", travel=text[:300],
     )  # fmt: skip
+    from qunfang.community.models import RegisterImport
+
+    register_import = RegisterImport.objects.create(
+        place=village, created_by=by, file="registers/x.xlsx", original_name=f"{text[:40]}.xlsx"
+    )
     gate = checkpoints.save_gate(by=None, community=village, name=text[:50], note=text[:200])
     today = timezone.localdate()
     issued = checkpoints.issue_pass(
@@ -307,6 +312,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         "gate_id": gate.pk,
         "pass_id": issued.pk,
         "building_id": building.pk,
+        "register_import_id": register_import.pk,
         "household_id": household.pk,
         "resident_id": resident.pk,
         "campaign_id": campaign.pk,

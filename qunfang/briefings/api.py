@@ -12,7 +12,7 @@ from qunfang.briefings.models import Briefing
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization.models import Deed
 
 router = Router(tags=["briefings"])
@@ -75,8 +75,8 @@ class BriefingLanguage(TextChoices):
 
 class BriefingDraftIn(Schema):
     place_id: Id
-    start: date
-    end: date
+    start: Day
+    end: Day
     language: BriefingLanguage = BriefingLanguage.CHINESE
     author: Text = Field("", max_length=100)
     deed_ids: list[Id] = Field(default_factory=list, max_length=20)
@@ -93,7 +93,7 @@ def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
 
 
 @router.get("/dashboard", response={200: FiguresOut, **ERRORS})
-def dashboard(request, place_id: Id, start: date, end: date):
+def dashboard(request, place_id: Id, start: Day, end: Day):
     return selectors.figures(request.scope, _place(request, place_id), start, end).as_json()
 
 

@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt
 
 from qunfang.briefings.models import Briefing
 from qunfang.lib.pdf import render_pdf
+from qunfang.lib.text import printable
 
 CHINESE_FONT = "Noto Serif CJK SC"  # falls back to the reader's own Song typeface in Word
 
@@ -32,6 +33,7 @@ def lines(briefing: Briefing) -> tuple[str, str]:
 
 
 def briefing_docx(briefing: Briefing) -> bytes:
+    # Every run's text through `printable`: Word's XML refuses control characters an old row may hold.
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -39,27 +41,27 @@ def briefing_docx(briefing: Briefing) -> bytes:
         setattr(section, side, Cm(2.5))
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(briefing.title), 18, bold=True)
+    _font(heading.add_run(printable(briefing.title)), 18, bold=True)
     source, author = lines(briefing)
     for text in (source, author):
         if text:
             line = document.add_paragraph()
             line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(line.add_run(text), 10.5)
+            _font(line.add_run(printable(text)), 10.5)
     for part in briefing.sections:
-        _font(document.add_paragraph().add_run(part["heading"]), 14, bold=True)
+        _font(document.add_paragraph().add_run(printable(part["heading"])), 14, bold=True)
         for paragraph in part["text"].split("\n"):
             if paragraph.strip():
                 body = document.add_paragraph()
                 body.paragraph_format.first_line_indent = Pt(28)
-                _font(body.add_run(paragraph.strip()), 12)
+                _font(body.add_run(printable(paragraph.strip())), 12)
     for deed in briefing.deeds.all():
         for photo in deed.photos.all():
             with photo.image.open("rb") as image:
                 document.add_picture(io.BytesIO(image.read()), width=Cm(12))
             caption = document.add_paragraph()
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(caption.add_run(photo.caption or deed.title), 10.5)
+            _font(caption.add_run(printable(photo.caption or deed.title)), 10.5)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -63,13 +63,22 @@ def sign(facts: PassFacts) -> str:
     return body + "." + _b64(signing_key(facts.community_id, facts.key_version).sign(body.encode()))
 
 
+def _number(payload: dict, key: str) -> int:
+    """A whole number of the payload within what a database id holds. Anything else (1e999, Infinity,
+    a number of 400 digits, text) is not ours, and is refused before it reaches a key or a query."""
+    value = payload[key]
+    if type(value) is not int or not 0 <= value < 2**62:
+        raise ValueError(f"{key} is not a number of ours")
+    return value
+
+
 def claimed_community(token: str) -> int | None:
     """The community a token says it is of, unchecked: a gate refuses another community's pass before
     looking for a key (the guard's page does the same)."""
     body = token.strip().rpartition(".")[0]
     try:
-        return int(json.loads(_unb64(body[len(PREFIX) :]))["c"]) if body.startswith(PREFIX) else None
-    except (ValueError, KeyError, TypeError):
+        return _number(json.loads(_unb64(body[len(PREFIX) :])), "c") if body.startswith(PREFIX) else None
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None
 
 
@@ -85,21 +94,21 @@ def verify(token: str, public_keys: dict[tuple[int, int], str]) -> PassFacts:
         raise BadToken("not a pass")
     try:
         payload = json.loads(_unb64(body[len(PREFIX) :]))
-        key = public_keys.get((int(payload["c"]), int(payload["k"])))
+        key = public_keys.get((_number(payload, "c"), _number(payload, "k")))
         if key is None:
             raise BadToken("unknown key")
         Ed25519PublicKey.from_public_bytes(_unb64(key)).verify(_unb64(signature), body.encode())
         return PassFacts(
-            pass_id=int(payload["i"]),
-            community_id=int(payload["c"]),
-            key_version=int(payload["k"]),
-            number=int(payload["n"]),
+            pass_id=_number(payload, "i"),
+            community_id=_number(payload, "c"),
+            key_version=_number(payload, "k"),
+            number=_number(payload, "n"),
             holder=str(payload["h"]),
             valid_from=date.fromisoformat(payload["f"]),
             valid_until=date.fromisoformat(payload["u"]),
-            exit_every_days=int(payload["e"]),
+            exit_every_days=_number(payload, "e"),
         )
     except InvalidSignature as error:
         raise BadToken("bad signature") from error
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
         raise BadToken("not a pass") from error

@@ -8,6 +8,7 @@ urlpatterns = [
     path("places/<int:place_id>/register/", register.register, name="register"),
     path("places/<int:place_id>/register/buildings/new/", register.building_new, name="building_new"),
     path("places/<int:place_id>/register/import/", register.register_import, name="import"),
+    path("register-imports/<int:register_import_id>/", register.register_import_job, name="import_job"),
     path("places/<int:place_id>/register/export.xlsx", register.register_export, name="export"),
     path("buildings/<int:building_id>/", register.building, name="building"),
     path("buildings/<int:building_id>/households/new/", register.household_new, name="household_new"),

@@ -72,6 +72,40 @@ class Scope:
             condition |= models.Q(**{f"{path_field}__startswith": path})
         return queryset.filter(condition) if condition else queryset.none()
 
+    def may_grant(self, role: str, place_path: str) -> bool:
+        """Whether a membership with this role at this place is within what the user manages: somewhere
+        they manage users, and no capability beyond what they hold there themselves."""
+        wanted = ROLE_CAPABILITIES.get(role, frozenset())
+        return any(
+            Capability.MANAGE_USERS in g.capabilities
+            and place_path.startswith(g.path)
+            and wanted <= g.capabilities
+            for g in self.grants
+        )
+
+    def manages(self, account: Any) -> bool:
+        """Whether the user may change this account: its password, second factor, whether it can sign
+        in, its roles. Only an account whose every role is one the user could have given
+        (`may_grant`). Never the operator's or any staff account, which only the operator or the
+        command line manage; never an account without any role, which belongs to no place: giving it
+        a role first would make anyone's account theirs."""
+        return account.pk in self.manageable([account])
+
+    def manageable(self, accounts: Iterable[Any]) -> set[int]:
+        """The ids of the accounts `manages` allows, in one query for a page's worth of them."""
+        from qunfang.core.models import Membership
+
+        candidates = {a.pk for a in accounts if not (a.is_superuser or a.is_staff)}
+        held: dict[int, list[tuple[str, str]]] = {}
+        rows = Membership.objects.filter(user_id__in=candidates).values_list("user_id", "place__path", "role")
+        for user_id, path, role in rows:
+            held.setdefault(user_id, []).append((path, role))
+        return {
+            user_id
+            for user_id, roles in held.items()
+            if all(self.may_grant(role, path) for path, role in roles)
+        }
+
     @property
     def place_ids(self) -> list[int]:
         return list(dict.fromkeys(g.place_id for g in self.grants))

@@ -8,7 +8,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Places and people")
 
     def ready(self) -> None:
+        from django import forms
         from django.db.models.signals import post_delete, post_save
+
+        from qunfang.lib.text import no_control_characters
+
+        # Every text field of every form refuses control characters: one rule, not one per form.
+        forms.CharField.default_validators = [*forms.CharField.default_validators, no_control_characters]
 
         from qunfang.core.models import OrgUnit
         from qunfang.core.selectors import forget_tree_shape

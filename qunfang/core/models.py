@@ -157,6 +157,9 @@ class AccessToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)
+    # The account's session hash when issued, which follows its password: a token stops with a new
+    # password however it was set, as the account's sessions do.
+    password_hash = models.CharField(max_length=128, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -113,14 +113,6 @@ def memberships_at(scope: Scope, place: OrgUnit) -> QuerySet[Membership]:
     )
 
 
-def can_manage_user(scope: Scope, user: User) -> bool:
-    """An account may be changed (password, active) only by someone who manages all of its places:
-    otherwise a town admin could lock out a district admin who also holds a membership in that town."""
-    memberships = Membership.objects.filter(user=user)
-    manageable = Membership.objects.visible_to(scope, Capability.MANAGE_USERS).filter(user=user)
-    return memberships.exists() and memberships.count() == manageable.count()
-
-
 def audit_entries(
     scope: Scope,
     *,

@@ -2,6 +2,8 @@
 
 Each function is one use case, runs in one transaction and leaves an audit entry. Callers have already
 fetched the objects through `access.get_for`, which is the authorization; services keep the invariants.
+The services that change an account check again that `by` manages it (`Scope.manages`): taking over an
+account is the one harm a place rule alone does not stop. `by=None` is the command line.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import audit
+from qunfang.core.access import Scope
 from qunfang.core.models import (
     LEVEL_RANK,
     AccessToken,
@@ -379,14 +382,28 @@ def create_user(
     audit.record(
         by=by, action="user.create", place=place, target=user, after=audit.snapshot(user, USER_FIELDS)
     )
-    add_membership(by=by, user=user, place=place, role=role)
+    _add_membership(by=by, user=user, place=place, role=role)
     return user
+
+
+def check_manages(by: User | None, account: User) -> None:
+    """Refuse unless `by` may change the account (the command line, `by=None`, may change any)."""
+    if by is not None and not Scope.for_user(by).manages(account):
+        raise PermissionDenied
 
 
 @transaction.atomic
 def add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -> Membership:
+    """Another role for an account the caller already manages."""
+    check_manages(by, user)
+    return _add_membership(by=by, user=user, place=place, role=role)
+
+
+def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("“%(role)s” is not a role.") % {"role": role}})
+    if by is not None and not Scope.for_user(by).may_grant(role, place.path):
+        raise ValidationError({"role": _("You may not give this role here.")})
     if Membership.objects.filter(user=user, place=place, role=role).exists():
         raise ValidationError(_("%(user)s already has this role here.") % {"user": user})
     membership = Membership.objects.create(user=user, place=place, role=role)
@@ -402,13 +419,17 @@ def add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) ->
 
 @transaction.atomic
 def remove_membership(*, by: User | None, membership: Membership) -> None:
+    check_manages(by, membership.user)
     before = audit.snapshot(membership, ["user", "place", "role"])
     audit.record(by=by, action="membership.remove", place=membership.place, target=membership, before=before)
     membership.delete()
+    # What the account's tokens could reach has changed under them: they end, as with a new password.
+    _end_tokens(by=by, user=membership.user, why="membership.remove", place=membership.place)
 
 
 @transaction.atomic
 def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit) -> User:
+    check_manages(by, user)
     before = audit.snapshot(user, USER_FIELDS)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -420,16 +441,23 @@ def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit
         before=before,
         after=audit.snapshot(user, USER_FIELDS),
     )
+    if not active:
+        _end_tokens(by=by, user=user, why="user.deactivate", place=place)
     return user
 
 
 @transaction.atomic
 def set_password(*, by: User | None, user: User, password: str, place: OrgUnit | None) -> User:
+    if by != user:
+        check_manages(by, user)
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     # The audit says that it changed, never what to.
     audit.record(by=by, action="user.set_password", place=place, target=user)
+    # Sessions end by themselves (their hash follows the password); tokens are ended here, and a
+    # password changed elsewhere (the operator's pages, the command line) ends them at their next use.
+    _end_tokens(by=by, user=user, why="user.set_password", place=place)
     return user
 
 
@@ -451,7 +479,13 @@ def issue_token(*, by: User, name: str) -> tuple[AccessToken, str]:
     if not name:
         raise ValidationError({"name": _("Give the token a name, so you know later what uses it.")})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = AccessToken.objects.create(user=by, name=name[:100], prefix=raw[:10], digest=token_digest(raw))
+    token = AccessToken.objects.create(
+        user=by,
+        name=name[:100],
+        prefix=raw[:10],
+        digest=token_digest(raw),
+        password_hash=by.get_session_auth_hash(),
+    )
     audit.record(by=by, action="token.issue", place=None, target=token, after={"name": token.name})
     return token, raw
 
@@ -463,6 +497,12 @@ def revoke_token(*, by: User, token: AccessToken) -> AccessToken:
         token.save(update_fields=["revoked_at"])
         audit.record(by=by, action="token.revoke", place=None, target=token, after={"name": token.name})
     return token
+
+
+def _end_tokens(*, by: User | None, user: User, why: str, place: OrgUnit | None) -> None:
+    ended = AccessToken.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    if ended:
+        audit.record(by=by, action="token.end", place=place, target=user, after={"tokens": ended, "why": why})
 
 
 # --- two-factor sign-in -------------------------------------------------------------------------------
@@ -488,6 +528,7 @@ def confirm_totp_device(*, by: User, device: TOTPDevice, code: str) -> bool:
 @transaction.atomic
 def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
     """Forget a user's authenticators (a lost phone); they enrol a new one at their next sign-in."""
+    check_manages(by, user)
     TOTPDevice.objects.filter(user=user).delete()
     audit.record(by=by, action="user.reset_second_factor", place=place, target=user)
 

@@ -149,7 +149,10 @@ def place_detail(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_PLACES)
     scope = request.scope
     can = {capability.value: scope.allows(capability, place) for capability in Capability}
-    staff = selectors.memberships_at(scope, place) if can["view_users"] else []
+    staff = list(selectors.memberships_at(scope, place)) if can["view_users"] else []
+    # A role is removable here only from an account the user manages as a whole.
+    manageable = scope.manageable(m.user for m in staff) if can["manage_users"] else set()
+    staff = [(m, m.user_id in manageable and m.user_id != request.user.pk) for m in staff]
     return render(
         request,
         "core/place_detail.html",
@@ -289,8 +292,16 @@ def place_add_member(request, place_id: int):
 
     def save(data):
         user = User.objects.filter(username__iexact=data["username"].strip()).first()
-        if user is None:
-            raise ValidationError({"username": _("There is no user with this name.")})
+        # One answer for "no such account" and "not yours", so that the form tells nobody which names exist.
+        if user is None or not request.scope.manages(user):
+            raise ValidationError(
+                {
+                    "username": _(
+                        "No one with this user name is among the people you manage. Someone from "
+                        "another place is given a role by the bureau above both places."
+                    )
+                }
+            )
         return services.add_membership(by=request.user, user=user, place=place, role=data["role"])
 
     return form_page(
@@ -332,13 +343,13 @@ def user_for(request, user_id: int) -> User:
 def user_detail(request, user_id: int):
     user = user_for(request, user_id)
     memberships = selectors.memberships_of(request.scope, user)
-    can_manage = selectors.can_manage_user(request.scope, user)
+    can_manage = request.scope.manages(user)
     return render(
         request,
         "core/user_detail.html",
         {
             "person": user,
-            "memberships": [(m, request.scope.allows(Capability.MANAGE_USERS, m.place)) for m in memberships],
+            "memberships": [(m, can_manage) for m in memberships],
             "can_manage": can_manage,
             "password_form": PasswordPairForm() if can_manage else None,
         },
@@ -348,7 +359,7 @@ def user_detail(request, user_id: int):
 def manageable_user(request, user_id: int) -> tuple[User, OrgUnit]:
     """The user and the place to file the audit entry under, or 404 when the caller may not manage them."""
     user = user_for(request, user_id)
-    if not selectors.can_manage_user(request.scope, user):
+    if not request.scope.manages(user):
         raise Http404
     return user, selectors.memberships_of(request.scope, user).first().place
 
@@ -389,6 +400,8 @@ def membership_remove(request, membership_id: int):
         Capability.MANAGE_USERS,
         pk=membership_id,
     )
+    if not request.scope.manages(membership.user):
+        raise Http404
     if membership.user_id == request.user.pk:
         # Nobody saws off the branch they sit on; another admin can remove it.
         messages.error(request, _("You cannot remove your own role."))

@@ -12,7 +12,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.donations import selectors, services
 from qunfang.donations.models import CashDonation, Donor, DonorKind, Drive, StockLevel
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 
 router = Router(tags=["donations"])
 
@@ -57,7 +57,7 @@ class CashIn(Schema):
     donor_name: Text = Field("", max_length=100)
     donor_kind: DonorKind = DonorKind.PERSON
     drive_id: Id | None = None
-    day: date
+    day: Day
     amount: Text = Field(..., max_length=20)
     designations: list[DesignationIO] = Field(default_factory=list, max_length=20)
     receipt_number: Text = Field("", max_length=40)
@@ -89,7 +89,7 @@ class HandOverIn(Schema):
     place_id: Id
     donation_ids: list[Id] = Field(..., min_length=1, max_length=5000)
     recipient: Text = Field(..., min_length=1, max_length=100)
-    day: date
+    day: Day
     signed_by: Text = Field(..., min_length=1, max_length=50)
 
 
@@ -123,7 +123,7 @@ class GoodsIn(Schema):
     item: Text = Field(..., min_length=1, max_length=60)
     unit: Text = Field(..., min_length=1, max_length=10)
     quantity: int = Field(..., ge=1, le=10_000_000)
-    day: date
+    day: Day
     donor_id: Id | None = None
     note: Text = Field("", max_length=200)
 
@@ -138,7 +138,7 @@ class DeliveryIn(Schema):
     place_id: Id
     to_place_id: Id
     lines: list[DeliveryLineIn] = Field(..., min_length=1, max_length=50)
-    day: date
+    day: Day
     delivered_by: Text = Field(..., min_length=1, max_length=50)
     received_by: Text = Field(..., min_length=1, max_length=50)
 

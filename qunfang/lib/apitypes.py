@@ -1,7 +1,9 @@
 """Building blocks every app's API shares: bounded ids and pages, and the documented error answers."""
 
+from datetime import date, datetime
 from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator
@@ -16,8 +18,31 @@ def _no_nul(value: str) -> str:
     return value
 
 
-# Text from outside, as Django's form fields take it: without NUL characters.
+# Text from outside, as Django's form fields take it: without NUL characters. (Other control characters
+# and lone surrogates are refused for every string of a request by the API's parser: lib/text.py.)
 Text = Annotated[str, AfterValidator(_no_nul)]
+
+# The years a record of ours can be about. Beyond them a time zone's shift overflows Python's datetime
+# (year 1 in Beijing is year 0 in UTC) and no real shift, crossing or send time lies.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _aware_within_years(value: datetime) -> datetime:
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(f"a time between {EARLIEST.year} and {LATEST.year}")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)  # a naive time is the server's local time, as on the forms
+    return value
+
+
+def _day_within_years(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"a day between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+Moment = Annotated[datetime, AfterValidator(_aware_within_years)]
+Day = Annotated[date, AfterValidator(_day_within_years)]
 
 
 class ErrorOut(Schema):

@@ -6,10 +6,16 @@ Files are recognised by their content, never their name. Every problem with the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
+import multiprocessing
+import os
 import re
+import resource
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +24,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
+
+from qunfang.lib.text import printable
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -86,6 +94,8 @@ def read_table(upload: Any, columns: dict[str, Sequence[str]], *, head_only: boo
         raise TableError(_("This is an old .xls workbook. Save it as .xlsx (Excel Workbook) and try again."))
     else:
         raw_rows = _csv_rows(data)[: HEAD_ROWS if head_only else None]
+    if len(raw_rows) > settings.MAX_IMPORT_ROWS + HEAD_ROWS:
+        raise TableError(_("The file has more than %(limit)s rows.") % {"limit": settings.MAX_IMPORT_ROWS})
 
     header_at = _header_position(raw_rows, columns)
     header_number, header = raw_rows[header_at]
@@ -159,8 +169,56 @@ def _xlsx_rows(
 ) -> tuple[list[tuple[int, list[Any]]], list[tuple[int, int, str]]]:
     """Rows of the first sheet, numbered as Excel shows them, and its merged ranges as (first row,
     last row, "A1:C1"). Read with calamine (Rust), about twenty times faster than openpyxl: a
-    province's roll is read in seconds, not minutes."""
+    province's roll is read in seconds, not minutes.
+
+    A hostile workbook can make any reader allocate without bound (a cell at A1 and one at XFD1048576
+    is a dense range of 17 billion cells; a small zip can hold gigabytes of XML). So the package is
+    checked before anything is inflated; then, in a forked child whose address space and time are
+    capped, the cells' addresses are checked and calamine reads: whatever slips past the checks kills
+    the child, never the server process."""
+    _check_package(data)
+    parent, child = multiprocessing.get_context("fork").Pipe(duplex=False)
+    reader = multiprocessing.get_context("fork").Process(target=_read_in_child, args=(data, limit, child))
+    reader.start()
+    child.close()
     try:
+        if parent.poll(settings.MAX_READ_SECONDS):
+            outcome = parent.recv()
+        else:
+            reader.kill()
+            outcome = ("refused", "memory")
+    except EOFError:  # the child died: out of its memory, or killed
+        outcome = ("refused", "memory")
+    finally:
+        parent.close()
+        reader.join()
+    kind, value = outcome
+    if kind == "rows":
+        return value
+    if value == "memory":
+        raise TableError(
+            _(
+                "The file would need more memory to read than the server allows. It may have cells far "
+                "apart (an entry at the sheet's last row or column) or far more content than a roll; "
+                "copy the data into a new workbook and try again."
+            )
+        )
+    if value == "unreadable":
+        raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file."))
+    raise TableError(value)
+
+
+def _read_in_child(data: bytes, limit: int | None, pipe: Any) -> None:
+    megabytes = settings.MAX_READER_MEMORY_MB
+    if megabytes:
+        # The cap counts what the forked process already maps (the server's own code and data).
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        cap = mapped + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    os.environ["RUST_BACKTRACE"] = "0"  # one line in the log when calamine runs out of memory, not fifty
+    try:
+        _check_contents(data)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         first = sheet.start[0] + 1 if sheet.start else 1  # calamine starts at the first non-empty row
         rows = [
@@ -171,9 +229,156 @@ def _xlsx_rows(
             (r1 + 1, r2 + 1, f"{get_column_letter(c1 + 1)}{r1 + 1}:{get_column_letter(c2 + 1)}{r2 + 1}")
             for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
         ]
-    except (CalamineError, ValueError, IndexError, OSError):
+        pipe.send(("rows", (rows, merged)))
+    except TableError as error:
+        pipe.send(("refused", str(error)))
+    except MemoryError:
+        pipe.send(("refused", "memory"))
+    except (CalamineError, ValueError, IndexError, OSError, OverflowError):
+        pipe.send(("refused", "unreadable"))
+    finally:
+        pipe.close()
+
+
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a workbook whose zip entries would inflate beyond the limits (judged from the zip's
+    directory before anything is inflated), or whose sheets declare a range beyond them."""
+    too_large = TableError(
+        _(
+            "The file unpacks to more than %(limit)s MB or is packed suspiciously tightly; a real "
+            "spreadsheet of this size is not. Copy the data into a new workbook and try again."
+        )
+        % {"limit": settings.MAX_UNPACKED_MB}
+    )
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        entries = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file.")) from None
-    return rows, merged
+    if len(entries) > 10_000:
+        raise too_large
+    # The declared sizes are checked first; reading an entry then stops at its declared size and fails
+    # on a wrong checksum, so a size that lies is caught too.
+    if sum(entry.file_size for entry in entries) > settings.MAX_UNPACKED_MB * 1024 * 1024:
+        raise too_large
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_PACKING_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise too_large
+    for entry in _sheets(entries):
+        _check_dimension(package, entry)
+
+
+def _check_contents(data: bytes) -> None:
+    """Inflate every entry as a stream: each checksum verified (a size that lied is caught), and the
+    range the sheets' cells span found from their addresses, whatever their dimension claims."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    sheets = _sheets(package.infolist())
+    for entry in package.infolist():
+        if entry in sheets:
+            _check_cells(package, entry)
+        else:
+            _drain(package, entry)
+
+
+def _sheets(entries: list[zipfile.ZipInfo]) -> list[zipfile.ZipInfo]:
+    return [e for e in entries if e.filename.startswith("xl/worksheets/") and e.filename.endswith(".xml")]
+
+
+MAX_PACKING_RATIO = 100  # XML of real sheets packs 5–20 times; a zip bomb packs hundreds of times
+
+
+def _check_dimension(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    with _entry(package, entry) as stream:
+        head = stream.read(64 * 1024)
+    found = DIMENSION.search(head)
+    if not found:
+        return
+    first_column, first_row, last_column, last_row = found.groups()
+    if last_column is None:
+        return  # a single cell
+    _check_span(
+        column_index_from_string(first_column.decode()),
+        int(first_row),
+        column_index_from_string(last_column.decode()),
+        int(last_row),
+    )
+
+
+CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _check_cells(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """The range the sheet's cells span, from their addresses, whatever its dimension claims: calamine
+    allocates every cell of it."""
+    first_row = first_column = 2**31
+    last_row = last_column = 0
+    tail = b""
+    with _entry(package, entry) as stream:
+        while chunk := stream.read(4 * 1024 * 1024):
+            block = tail + chunk
+            cut = block.rfind(b"<")  # a cell's address may be split between two chunks
+            block, tail = block[:cut], block[cut:]
+            found = CELL.findall(block)
+            if not found:
+                continue
+            rows = [int(row) for _column, row in found]
+            columns = {column for column, _row in found}
+            first_row, last_row = min(first_row, min(rows)), max(last_row, max(rows))
+            indexes = [column_index_from_string(c.decode()) for c in columns]
+            first_column, last_column = min(first_column, min(indexes)), max(last_column, max(indexes))
+    if last_row:
+        _check_span(first_column, first_row, last_column, last_row)
+
+
+def _check_span(first_column: int, first_row: int, last_column: int, last_row: int) -> None:
+    rows, columns = last_row - first_row + 1, last_column - first_column + 1
+    if rows > settings.MAX_IMPORT_ROWS + HEAD_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise TableError(
+            _(
+                "The sheet reaches from %(first)s to %(last)s, more than %(rows)s rows or %(columns)s "
+                "columns. Delete the empty rows and columns at its end (or copy the data into a new "
+                "workbook) and try again."
+            )
+            % {
+                "first": f"{get_column_letter(first_column)}{first_row}",
+                "last": f"{get_column_letter(last_column)}{last_row}",
+                "rows": f"{settings.MAX_IMPORT_ROWS:,}",
+                "columns": f"{MAX_COLUMNS:,}",
+            }
+        )
+
+
+def _drain(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Inflate an entry chunk by chunk (memory stays flat) so that its checksum is verified."""
+    with _entry(package, entry) as stream:
+        while stream.read(1024 * 1024):
+            pass
+
+
+@contextlib.contextmanager
+def _entry(package: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Iterator[Any]:
+    try:
+        with package.open(entry) as stream:
+            yield stream
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+    ):
+        # RuntimeError: an encrypted entry; NotImplementedError: a compression zipfile does not know
+        raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file.")) from None
+
+
+MAX_COLUMNS = 1000  # a roll has a few dozen; Excel's own limit is 16,384
+MAX_CELLS = 30_000_000  # the dense range calamine allocates: about a gigabyte
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
@@ -190,6 +395,9 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file."))
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", "\t", ";"], key=first_line.count)
+    # The reader makes a list of every row's fields before we see it: bound them all beforehand.
+    if text.count(delimiter) > MAX_CELLS:
+        raise TableError(_("The file has more than %(limit)s cells.") % {"limit": f"{MAX_CELLS:,}"})
     try:
         return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1))
     except csv.Error:
@@ -226,6 +434,8 @@ def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]
 
 
 def _safe_cell(sheet: Any, value: Any) -> Any:
+    # Excel's XML cannot hold control characters; a row stored before they were refused still exports.
+    value = printable(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Id, Moment, Pages, Text
 from qunfang.messaging import selectors, services
 from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
 
@@ -190,7 +190,7 @@ def start_campaign(request, campaign_id: Id):
 
 
 class ScheduleIn(Schema):
-    send_at: datetime
+    send_at: Moment
 
 
 @router.post("/messaging/campaigns/{campaign_id}/schedule", response={200: CampaignOut, **ERRORS})

@@ -12,7 +12,7 @@ from qunfang.core.access import get_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization import selectors, services
 from qunfang.mobilization.models import ActivityRecord, ActivityType, Volunteer, VolunteerStatus
 
@@ -21,8 +21,8 @@ router = Router(tags=["activities"])
 
 class Period(Schema):
     place_id: Id = Field(..., description="this place and everything under it")
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
 def _place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
@@ -68,7 +68,7 @@ class EntryIn(Schema):
 
 class DayIn(Schema):
     place_id: Id
-    day: date
+    day: Day
     entries: list[EntryIn] = Field(..., min_length=1, max_length=50)
     participants: Text = Field("", max_length=300)
     volunteer_ids: list[Id] = Field([], max_length=200)
@@ -133,6 +133,14 @@ class VolunteerOut(Schema):
     @staticmethod
     def resolve_phone(volunteer: Volunteer) -> str:
         return str(volunteer.phone)
+
+    @staticmethod
+    def resolve_veteran_id(volunteer: Volunteer, context) -> int | None:
+        # Only a record the caller may open; another place's veteran is not hinted at.
+        veteran = volunteer.veteran
+        if veteran is None or not context["request"].scope.allows(Capability.VIEW_VETERANS, veteran.place):
+            return None
+        return veteran.pk
 
 
 @router.get("/activities/types", response={200: list[TypeOut], **ERRORS})

@@ -114,7 +114,7 @@ def volunteers(
     found = (
         Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
         .filter(place__path__startswith=place.path)
-        .select_related("place", "veteran")
+        .select_related("place", "veteran__place")
     )
     if status:
         found = found.filter(status=status)

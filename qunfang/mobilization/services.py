@@ -246,8 +246,18 @@ def _volunteer_snapshot(volunteer: Volunteer) -> dict[str, Any]:
 
 
 def _veteran_with(volunteer: Volunteer) -> Veteran | None:
-    """The veteran of the roll with the volunteer's ID number, if there is one."""
-    return Veteran.objects.filter(id_number_index=volunteer.id_number_index).first()
+    """The veteran of the district's roll with the volunteer's ID number, if there is one. Another
+    district's roll is not looked at: a link would tell the station who is a veteran there."""
+    place = volunteer.place
+    district = (
+        OrgUnit.objects.filter(pk__in=place.ancestor_ids, level=Level.DISTRICT).first()
+        if place.level != Level.DISTRICT
+        else place
+    )
+    within = (district or place).path
+    return Veteran.objects.filter(
+        id_number_index=volunteer.id_number_index, place__path__startswith=within
+    ).first()
 
 
 def _check_skills(skills: list[str]) -> list[str]:

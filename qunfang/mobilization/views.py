@@ -278,6 +278,9 @@ def volunteer_new(request, place_id: int):
 
 
 def _volunteer_page(request, volunteer: Volunteer, revealed: dict | None = None):
+    veteran = volunteer.veteran
+    if veteran is not None and not request.scope.allows(Capability.VIEW_VETERANS, veteran.place):
+        veteran = None
     return render(
         request,
         "mobilization/volunteer_detail.html",
@@ -285,9 +288,9 @@ def _volunteer_page(request, volunteer: Volunteer, revealed: dict | None = None)
             "volunteer": volunteer,
             "place": volunteer.place,
             "revealed": revealed or {},
-            "phone_matches": bool(
-                volunteer.veteran and volunteer.veteran.phone_index == volunteer.phone_index
-            ),
+            # The roll's record is named only to whoever may see it: another place's veteran stays hidden.
+            "veteran": veteran,
+            "phone_matches": bool(veteran and veteran.phone_index == volunteer.phone_index),
             "teams": volunteer.teams.all(),
             "deployments": volunteer.deployments.select_related("place"),
             "records": volunteer.records.select_related("place", "activity_type")[:20],

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.mobilization.models import Team
 from qunfang.operations import selectors, services
 from qunfang.operations.models import (
@@ -90,13 +90,13 @@ def add_staff(request, data: StaffMemberIn):
 
 class CheckInBody(Schema):
     staff_id: Id
-    day: date
+    day: Day
     temperature: Text = Field(..., max_length=6, description='°C to one decimal: "36.5"')
     whereabouts: Text = Field(..., max_length=100)
     mode: WorkMode = WorkMode.AT_WORK
     symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
     came_back_from: Text = Field("", max_length=100)
-    came_back_on: date | None = None
+    came_back_on: Day | None = None
 
 
 class CheckInOut(Schema):
@@ -143,7 +143,7 @@ def _ref(row) -> dict:
 
 
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
-def health(request, place_id: Id, day: date | None = None):
+def health(request, place_id: Id, day: Day | None = None):
     board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
     return {
         "day": board.day,
@@ -160,8 +160,8 @@ def health(request, place_id: Id, day: date | None = None):
 class LeaveBody(Schema):
     staff_id: Id
     kind: LeaveKind
-    start: date
-    end: date
+    start: Day
+    end: Day
     reason: Text = Field("", max_length=300)
 
 
@@ -176,7 +176,7 @@ class LeaveOut(Schema):
 
 @router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
 @paginate(Pages)
-def list_leave(request, place_id: Id, on: date | None = None):
+def list_leave(request, place_id: Id, on: Day | None = None):
     place = _place(request, place_id)
     return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
 
@@ -193,8 +193,8 @@ def record_leave(request, data: LeaveBody):
 
 class ShiftBody(Schema):
     place_id: Id
-    start: datetime
-    end: datetime
+    start: Moment
+    end: Moment
     leader_id: Id | None = None
     staff_ids: list[Id] = Field(default_factory=list, max_length=50)
     handover_note: Text = Field("", max_length=2000)
@@ -222,7 +222,7 @@ class GapOut(Schema):
 
 
 @router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
-def list_shifts(request, place_id: Id, start: datetime, end: datetime):
+def list_shifts(request, place_id: Id, start: Moment, end: Moment):
     return list(selectors.shifts(request.scope, _place(request, place_id), start, end)[:1000])
 
 
@@ -260,8 +260,8 @@ def roster_gaps(request, place_id: Id):
 class PlanBody(Schema):
     place_id: Id
     title: Text = Field(..., max_length=120)
-    start: date
-    end: date
+    start: Day
+    end: Day
     text: Text = Field("", max_length=20000)
 
 
@@ -289,7 +289,7 @@ class TaskOwnerIn(Schema):
 class TaskBody(Schema):
     plan_id: Id
     title: Text = Field(..., max_length=200)
-    due: date
+    due: Day
     owner: TaskOwnerIn
     detail: Text = Field("", max_length=5000)
 
@@ -416,7 +416,7 @@ def list_groups(request, place_id: Id):
 
 class MeasureBody(Schema):
     place_id: Id
-    day: date
+    day: Day
     site: Text = Field(..., max_length=100)
     kind: MeasureKind
     note: Text = Field("", max_length=300)
@@ -435,7 +435,7 @@ class MeasureOut(Schema):
 
 @router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
 @paginate(Pages)
-def list_measures(request, place_id: Id, start: date, end: date):
+def list_measures(request, place_id: Id, start: Day, end: Day):
     return selectors.measures(request.scope, _place(request, place_id), start, end)
 
 

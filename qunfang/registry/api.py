@@ -14,7 +14,7 @@ from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.registry import roll, selectors, services
-from qunfang.registry.models import Category, ServiceBranch, Status, Tag, Veteran
+from qunfang.registry.models import Category, ServiceBranch, Status, Veteran
 
 router = Router(tags=["veterans"])
 
@@ -100,16 +100,13 @@ def _found(request, filters: VeteranFilters):
     place = None
     if filters.place_id:
         place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_VETERANS, pk=filters.place_id)
-    tag = Tag.objects.filter(name=filters.tag).first() if filters.tag else None
-    if filters.tag and tag is None:
-        return Veteran.objects.none()
     return selectors.veterans(
         request.scope,
         search=filters.q.strip(),
         status=filters.status or "",
         category=filters.category or "",
         place=place,
-        tag=tag,
+        tag_name=filters.tag.strip(),
     ).prefetch_related("tags")
 
 

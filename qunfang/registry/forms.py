@@ -73,6 +73,11 @@ class VeteranFilterForm(forms.Form):
         self.fields["place"].queryset = places
         self.fields["place"].label_from_instance = lambda p: f"{'　' * p.depth}{p.name}"
         self.fields["tag"].queryset = tags
+        # Two places may each have a tag of the same name: the place tells them apart.
+        names = [tag.name for tag in tags]
+        self.fields["tag"].label_from_instance = lambda t: (
+            t.name if names.count(t.name) == 1 else f"{t.name} · {t.place.name}"
+        )
 
 
 class RollUploadForm(forms.Form):

@@ -39,14 +39,18 @@ class ServiceBranch(models.TextChoices):
 
 
 class Tag(models.Model):
-    """A skill or a mark a station keeps on people: medic, driver, willing to volunteer…"""
+    """A skill or a mark a station keeps on people: medic, driver, willing to volunteer… A tag belongs
+    to the place that made it and is seen there and below it (a bureau's tags by its whole district),
+    and by those above who see that place: never by a sibling village or another district."""
 
-    name = models.CharField(_("name"), max_length=30, unique=True)
+    place = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=30)
 
     class Meta:
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        ordering = ["name"]
+        ordering = ["name", "place__path"]
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="one_tag_name_per_place")]
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit
@@ -30,6 +30,7 @@ def veterans(
     category: str = "",
     place: OrgUnit | None = None,
     tag: Tag | None = None,
+    tag_name: str = "",
 ) -> QuerySet[Veteran]:
     """Veterans the user may see. A search that is an ID number or a mobile is an exact lookup through
     the blind index; anything else matches names. `place` narrows to its subtree."""
@@ -50,7 +51,24 @@ def veterans(
         found = found.filter(place__path__startswith=place.path)
     if tag is not None:
         found = found.filter(tags=tag)
+    if tag_name:
+        found = found.filter(
+            pk__in=Veteran.tags.through.objects.filter(tag__name=tag_name).values("veteran_id")
+        )
     return found
+
+
+def visible_tags(scope: Scope) -> QuerySet[Tag]:
+    """The tags of the user's places, of the places above them and of those below: the tags a user may
+    meet on the veterans they see, and nobody else's."""
+    paths = scope.paths(Capability.VIEW_VETERANS)
+    above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    below = Q()
+    for path in paths:
+        below |= Q(place__path__startswith=path)
+    if not paths:
+        return Tag.objects.none()
+    return Tag.objects.filter(Q(place_id__in=above) | below).select_related("place")
 
 
 def filter_places(scope: Scope) -> QuerySet[OrgUnit]:

@@ -13,10 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
+from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number, set_fields
+from qunfang.core.roles import Capability
 from qunfang.lib.bulk import garbage_collection_paused, insert_rows
 from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
@@ -48,12 +51,14 @@ def _snapshot(veteran: Veteran) -> dict[str, Any]:
     return values
 
 
-def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
+def _apply(veteran: Veteran, fields: dict[str, Any], by: User | None) -> None:
     fields = dict(fields)
     tags = fields.pop("tags", None)
-    if tags is not None:
-        veteran._new_tags = _tags_named(tags)
     set_fields(veteran, fields)
+    if tags is not None:
+        veteran._new_tags = _tags_named(tags, veteran.place, by)
+    if veteran.id_number is None:  # blank, or only spaces
+        raise ValidationError({"id_number": _("Enter the veteran's ID number.")})
     parsed = parse_id_number(veteran.id_number.reveal())
     veteran.birth_date, veteran.sex = parsed.birth_date, parsed.sex
 
@@ -61,13 +66,34 @@ def _apply(veteran: Veteran, fields: dict[str, Any]) -> None:
 UNCLEANED = ["id_number", "phone", "id_number_index", "phone_index", "birth_date", "sex"]
 
 
-def _tags_named(names: Iterable[str]) -> list[Tag]:
+def _tags_named(names: Iterable[str], place: OrgUnit, by: User | None) -> list[Tag]:
+    """The tags of these names for a veteran at `place`: a tag of the place or of a place above it when
+    there is one (the bureau's own first), else a new one, which belongs to the widest place above
+    `place` where `by` works (a bureau admin's tags are the district's, a clerk's the village's)."""
     names = sorted({name.strip() for name in names if name and name.strip()})
     for name in names:
         if len(name) > 30:
             raise ValidationError({"tags": _("A tag has at most 30 characters.")})
-    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-    return list(Tag.objects.filter(name__in=names))
+    if not names:
+        return []
+    above = [*place.ancestor_ids, place.pk]
+    found: dict[str, Tag] = {}
+    for tag in Tag.objects.filter(name__in=names, place_id__in=above).order_by("-place__path"):
+        found[tag.name] = tag  # the last kept is the one highest up
+    missing = [name for name in names if name not in found]
+    if missing:
+        owner = _tag_owner(place, by)
+        Tag.objects.bulk_create([Tag(place=owner, name=name) for name in missing], ignore_conflicts=True)
+        found.update({tag.name: tag for tag in Tag.objects.filter(place=owner, name__in=missing)})
+    return [found[name] for name in names]
+
+
+def _tag_owner(place: OrgUnit, by: User | None) -> OrgUnit:
+    if by is not None:
+        paths = [p for p in Scope.for_user(by).paths(Capability.MANAGE_VETERANS) if place.path.startswith(p)]
+        if paths:
+            return OrgUnit.objects.get(path=min(paths, key=len))
+    return place
 
 
 def _save_tags(veteran: Veteran) -> None:
@@ -77,27 +103,38 @@ def _save_tags(veteran: Veteran) -> None:
         del veteran._new_tags
 
 
-def _check_unique_id(veteran: Veteran) -> None:
+def _check_unique_id(veteran: Veteran, by: User | None) -> None:
+    """One record per ID number. Who holds it is said only to a user who may see that record: an ID
+    number is guessable (region, birth date, sequence, check digit), so naming the person or the
+    place would let anyone look veterans up in every district."""
     index = veteran.id_number.index
     other = (
         Veteran.objects.filter(id_number_index=index).exclude(pk=veteran.pk).select_related("place").first()
     )
-    if other is not None:
-        raise ValidationError(
-            {
-                "id_number": _(
-                    "This ID number is already on the roll: %(name)s at %(place)s (record %(id)s)."
-                )
-                % {"name": other.name, "place": other.place.name, "id": other.pk}
-            }
-        )
+    if other is None:
+        return
+    if by is None or Scope.for_user(by).allows(Capability.VIEW_VETERANS, other.place):
+        message = _("This ID number is already on the roll: %(name)s at %(place)s (record %(id)s).") % {
+            "name": other.name,
+            "place": other.place.name,
+            "id": other.pk,
+        }
+    else:
+        message = ELSEWHERE_ON_A_ROLL
+    raise ValidationError({"id_number": message})
+
+
+ELSEWHERE_ON_A_ROLL = gettext_lazy(
+    "This ID number is already on a roll elsewhere. If the veteran has moved here, ask the district "
+    "bureau to move the record."
+)
 
 
 @transaction.atomic
 def create_veteran(*, by: User | None, place: OrgUnit, name: str, id_number: str, **fields: Any) -> Veteran:
     veteran = Veteran(place=place)
-    _apply(veteran, {"name": name, "id_number": id_number, **fields})
-    _check_unique_id(veteran)
+    _apply(veteran, {"name": name, "id_number": id_number, **fields}, by)
+    _check_unique_id(veteran, by)
     veteran.full_clean(exclude=UNCLEANED)
     veteran.save()
     _save_tags(veteran)
@@ -110,8 +147,8 @@ def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veter
     veteran = Veteran.objects.select_for_update().get(pk=veteran.pk)
     before = _snapshot(veteran)
     from_place_id = veteran.place_id
-    _apply(veteran, fields)
-    _check_unique_id(veteran)
+    _apply(veteran, fields, by)
+    _check_unique_id(veteran, by)
     veteran.full_clean(exclude=UNCLEANED)
     veteran.save()
     _save_tags(veteran)
@@ -348,7 +385,7 @@ def write_roll(
     now = timezone.now()
     tag_names = {name for entry in plan.new for name in entry.tags or []}
     tag_names |= {name for entry, _values in plan.changed for name in entry.tags or []}
-    tags = {tag.name: tag.pk for tag in _tags_named(tag_names)} if tag_names else {}
+    tags = {tag.name: tag.pk for tag in _tags_named(tag_names, within, by)} if tag_names else {}
     through = Veteran.tags.through
     total, done = len(plan.new) + len(plan.changed), 0
 

@@ -30,7 +30,7 @@ from qunfang.registry.forms import (
     VeteranFilterForm,
     VeteranForm,
 )
-from qunfang.registry.models import FamilyMember, RollImport, Tag, Veteran
+from qunfang.registry.models import FamilyMember, RollImport, Veteran
 
 
 def veteran_for(request, veteran_id: int, capability: Capability) -> Veteran:
@@ -57,7 +57,9 @@ SEARCH_SESSION_PREFIX = "veteran_search:"
 
 
 def _filter_form(request, data=None) -> VeteranFilterForm:
-    return VeteranFilterForm(data, places=selectors.filter_places(request.scope), tags=Tag.objects.all())
+    return VeteranFilterForm(
+        data, places=selectors.filter_places(request.scope), tags=selectors.visible_tags(request.scope)
+    )
 
 
 def _saved_search(request) -> tuple[VeteranFilterForm, dict]:

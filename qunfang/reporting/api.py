@@ -14,7 +14,7 @@ from qunfang.core.access import get_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.reporting import selectors, services
 from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
 
@@ -95,7 +95,7 @@ class ReportWithVersionsOut(ReportOut):
 class ReportIn(Schema):
     data_set: Text = Field(..., max_length=40)
     place_id: Id
-    period_start: date
+    period_start: Day
     values: dict[str, Any] = Field({}, max_length=50, description="field code → whole number; none for zero")
     zero: bool = Field(False, description="an explicit zero report: nothing to report")
     submission: Text = Field(
@@ -110,7 +110,7 @@ class ReturnIn(Schema):
 class CompletenessQuery(Schema):
     place_id: Id
     data_set: Text = Field(..., max_length=40)
-    day: date
+    day: Day
 
 
 class CountsOut(Schema):
@@ -152,8 +152,8 @@ class CompletenessOut(Schema):
 class PeriodQuery(Schema):
     place_id: Id
     data_set: Text = Field(..., max_length=40)
-    start: date
-    end: date
+    start: Day
+    end: Day
 
 
 class ReportTotalsOut(Schema):

@@ -15,7 +15,7 @@ from qunfang.community.services import checkpoints as services
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 
 router = Router(tags=["community"])
 
@@ -51,8 +51,8 @@ class PassOut(Schema):
 class PassIn(Schema):
     household_id: Id
     resident_id: Id | None = None
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     exit_every_days: int | None = Field(None, ge=1, le=30)
 
 
@@ -76,8 +76,8 @@ class CrossingIn(Schema):
     token: Text = Field(..., max_length=2000)
     direction: Text = Field(..., max_length=10)
     temperature: Decimal | None = Field(None, max_digits=4, decimal_places=1)
-    at: datetime
-    phone_at: datetime | None = None
+    at: Moment
+    phone_at: Moment | None = None
 
 
 class SyncIn(Schema):

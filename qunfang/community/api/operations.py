@@ -28,7 +28,7 @@ from qunfang.community.services import screening as screening_services
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 
 router = Router(tags=["community"])
 
@@ -219,20 +219,20 @@ class MerchantIn(Schema):
 
 
 class VisitIn(Schema):
-    day: date
+    day: Day
     is_open: bool
     findings: Text = Field("", max_length=500)
 
 
 class NoticeIn(Schema):
-    day: date
+    day: Day
     signed_by: Text = Field(..., min_length=1, max_length=50)
     notice: Text = Field(merchant_services.NOTICE, max_length=100)
     with_staff_book: bool = True
 
 
 class HealthCheckIn(Schema):
-    day: date
+    day: Day
     temperature: Decimal = Field(..., max_digits=4, decimal_places=1)
     symptoms: bool = False
 

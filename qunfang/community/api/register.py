@@ -12,7 +12,7 @@ from qunfang.community.services import register as services
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 
 router = Router(tags=["community"])
 
@@ -65,13 +65,13 @@ class ResidentIn(Schema):
     id_number: Text = Field("", max_length=18)
     phone: Text = Field("", max_length=20)
     status: ResidentStatus = ResidentStatus.NORMAL
-    status_since: date | None = None
+    status_since: Day | None = None
     travel: Text = Field("", max_length=300)
 
 
 class StatusIn(Schema):
     status: ResidentStatus
-    since: date
+    since: Day
     note: Text = Field("", max_length=200)
 
 

@@ -10,7 +10,14 @@ from qunfang.community.models.merchants import (
     NoticeDelivery,
     StaffHealthCheck,
 )
-from qunfang.community.models.register import Building, Household, Resident, ResidentStatus, StatusChange
+from qunfang.community.models.register import (
+    Building,
+    Household,
+    RegisterImport,
+    Resident,
+    ResidentStatus,
+    StatusChange,
+)
 from qunfang.community.models.requests import (
     RequestCategory,
     RequestChannel,
@@ -23,6 +30,7 @@ from qunfang.community.models.screening import AT_RISK, ScreeningCall, Screening
 __all__ = [
     "AT_RISK", "Building", "ScreeningOutcome", "Crossing", "Direction", "Gate", "GuardShift", "Household",
     "Merchant", "MerchantKind", "MerchantStaff", "MerchantVisit", "NoticeDelivery", "Pass", "PassKey",
-    "RequestCategory", "RequestChannel", "RequestStatus", "Resident", "ResidentRequest", "ResidentStatus",
+    "RegisterImport", "RequestCategory", "RequestChannel", "RequestStatus", "Resident", "ResidentRequest",
+    "ResidentStatus",
     "ScreeningCall", "ScreeningRound", "StaffHealthCheck", "StandardAnswer", "StatusChange",
 ]  # fmt: skip

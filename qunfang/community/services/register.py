@@ -5,20 +5,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qunfang.community.models import Building, Household, Resident, ResidentStatus, StatusChange
+from qunfang.community.models import (
+    Building,
+    Household,
+    RegisterImport,
+    Resident,
+    ResidentStatus,
+    StatusChange,
+)
 from qunfang.core import audit
+from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import set_fields
+from qunfang.core.roles import Capability
 from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import TableError, read_rows
+from qunfang.lib.uploads import UploadNotSaved, open_upload, save_upload
 
 
 def community_of(place: OrgUnit) -> OrgUnit:
@@ -74,20 +86,26 @@ def save_household(
     return household
 
 
-def _check_one_household(community: OrgUnit, id_number: Any, resident: Resident | None = None) -> None:
+def _check_one_household(
+    community: OrgUnit, id_number: Any, by: User | None, resident: Resident | None = None
+) -> None:
+    """One household per person in a community. The household is named only to whoever may see it: a
+    grid worker is not told who lives in another grid."""
     if not id_number:
         return
     others = Resident.objects.filter(community=community, id_number_index=id_number.index)
     if resident is not None:
         others = others.exclude(pk=resident.pk)
-    other = others.select_related("household__building").first()
-    if other:
-        raise ValidationError(
-            {
-                "id_number": _("This person lives in household %(household)s already.")
-                % {"household": str(other.household)}
-            }
-        )
+    other = others.select_related("household__building", "place").first()
+    if other is None:
+        return
+    if by is None or Scope.for_user(by).allows(Capability.VIEW_COMMUNITY, other.place):
+        message = _("This person lives in household %(household)s already.") % {
+            "household": str(other.household)
+        }
+    else:
+        message = _("This person is in the community's register already, outside your grid: ask the station.")
+    raise ValidationError({"id_number": message})
 
 
 @transaction.atomic
@@ -102,7 +120,7 @@ def add_resident(*, by: User | None, household: Household, name: str, **fields: 
         raise ValidationError({"name": _("Enter the name.")})
     if resident.status not in ResidentStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
-    _check_one_household(community, resident.id_number)
+    _check_one_household(community, resident.id_number, by)
     if resident.status != ResidentStatus.NORMAL and not resident.status_since:
         resident.status_since = timezone.localdate()
     resident.save()
@@ -303,3 +321,57 @@ def record_export(*, by: User, place: OrgUnit, count: int, revealed: bool) -> No
         target=place,
         after={"residents": count, "revealed": revealed},
     )
+
+
+# --- the register imported in the background ---------------------------------------------------------
+
+
+def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> RegisterImport:
+    """Check the spreadsheet as a whole (readable, within the limits, with the required columns), keep
+    it and queue its import. A refused file is not kept. With the database task backend the job and its
+    task commit together: both exist, or neither."""
+    from qunfang.community import tasks  # tasks import this module
+
+    community = community_of(community)
+    try:
+        read_rows(upload, COLUMNS, REQUIRED)
+        relative = save_upload(upload, "registers")
+    except (TableError, UploadNotSaved) as error:
+        raise ValidationError(str(error)) from None
+    try:
+        with transaction.atomic():
+            job = RegisterImport.objects.create(
+                place=community, created_by=by, file=relative, original_name=(upload.name or "")[:200]
+            )
+            audit.record(
+                by=by,
+                action="register.import_queued",
+                place=community,
+                target=job,
+                after={"file": upload.name},
+            )
+            tasks.import_register.enqueue(job.pk)
+    except BaseException:
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        raise
+    return job
+
+
+def run_register_import(job_id: int) -> None:
+    """The worker's part. A finished job is left alone; the rows and the job's "done" commit together,
+    so a worker killed halfway leaves nothing, and the job is taken up again."""
+    with transaction.atomic():
+        job = RegisterImport.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return
+        try:
+            with open_upload(job.file) as file:
+                made = import_register(by=job.created_by, community=job.place, upload=file)
+        except ValidationError as error:
+            job.status = RegisterImport.Status.FAILED
+            job.errors = [{"message": message} for message in error.messages]
+        else:
+            job.status = RegisterImport.Status.DONE
+            job.buildings, job.households, job.residents = made.buildings, made.households, made.residents
+        job.finished_at = timezone.now()
+        job.save()

@@ -2,7 +2,6 @@
 building's households, a household's residents; adding each, a resident's status changed, and the
 register imported from a spreadsheet. Phone-first: grid workers keep it on their rounds."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qunfang.community.forms.register import BuildingForm, HouseholdForm, ImportForm, ResidentForm, StatusForm
-from qunfang.community.models import Building, Household, Resident, ResidentStatus
+from qunfang.community.models import Building, Household, RegisterImport, Resident, ResidentStatus
 from qunfang.community.selectors import register as selectors
 from qunfang.community.services import register as services
 from qunfang.core.access import get_for, requires
@@ -175,26 +174,29 @@ def register_import(request, place_id: int):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.import_register(
+            job = services.queue_register_import(
                 by=request.user, community=place, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "Imported %(residents)s residents in %(households)s new households and"
-                    " %(buildings)s new buildings."
-                )
-                % made.__dict__,
-            )
-            return redirect(_register_url(place))
+            return redirect("community:import_job", register_import_id=job.pk)
     return render(
         request,
         "community/import.html",
         {"place": place, "form": form, "columns": [names[0] for names in services.COLUMNS.values()]},
     )
+
+
+@requires(Capability.MANAGE_COMMUNITY)
+def register_import_job(request, register_import_id: int):
+    job = get_for(
+        request.scope,
+        RegisterImport.objects.select_related("place"),
+        Capability.MANAGE_COMMUNITY,
+        pk=register_import_id,
+    )
+    return render(request, "community/import_job.html", {"job": job, "place": job.place})
 
 
 @require_POST

@@ -74,6 +74,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "campaign_id": lambda t: t.people["campaign_id"],
     "message_id": lambda t: t.people["message_id"],
     "building_id": lambda t: t.people["building_id"],
+    "register_import_id": lambda t: t.people["register_import_id"],
     "household_id": lambda t: t.people["household_id"],
     "resident_id": lambda t: t.people["resident_id"],
     "gate_id": lambda t: t.people["gate_id"],
