@@ -11,10 +11,14 @@ class CoreConfig(AppConfig):
         from django import forms
         from django.db.models.signals import post_delete, post_save
 
+        from qunfang.lib.dates import check_within_years
         from qunfang.lib.text import no_control_characters
 
-        # Every text field of every form refuses control characters: one rule, not one per form.
+        # Every text field of every form refuses control characters, and every day and time field the
+        # years beyond any record of ours: one rule each, not one per form.
         forms.CharField.default_validators = [*forms.CharField.default_validators, no_control_characters]
+        for field in (forms.DateField, forms.DateTimeField):
+            field.default_validators = [*field.default_validators, check_within_years]
 
         from qunfang.core.models import OrgUnit
         from qunfang.core.selectors import forget_tree_shape

@@ -371,7 +371,8 @@ def create_user(
     *, by: User | None, username: str, full_name: str, password: str, place: OrgUnit, role: str
 ) -> User:
     """A new account with its first membership, so that it belongs to a place from the start."""
-    username = username.strip()
+    # NFKC first: "ＲＯＯＴ" is "ROOT", which must meet the operator's "root" here, not after saving.
+    username = User.normalize_username(username.strip())
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("The user name “%(name)s” is taken.") % {"name": username}})
     user = User(username=username, full_name=full_name.strip())

@@ -291,7 +291,8 @@ def place_add_member(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_USERS)
 
     def save(data):
-        user = User.objects.filter(username__iexact=data["username"].strip()).first()
+        name = User.normalize_username(data["username"].strip())
+        user = User.objects.filter(username__iexact=name).first()
         # One answer for "no such account" and "not yours", so that the form tells nobody which names exist.
         if user is None or not request.scope.manages(user):
             raise ValidationError(

@@ -50,6 +50,8 @@ def to_fen(value, field: str = "amount") -> int:
         raise ValidationError({field: _("%(value)s is not an amount of money.") % {"value": value}}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("%(value)s is not an amount of money.") % {"value": value}})
+    if amount.adjusted() > 15:  # 1e999999999 would overflow the arithmetic below
+        raise ValidationError({field: _("%(value)s yuan cannot be right.") % {"value": value}})
     if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({field: _("An amount has at most two decimals (fen).")})
     if amount <= 0:

@@ -8,6 +8,8 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator
 
+from qunfang.lib.dates import EARLIEST, LATEST, within_years
+
 # Ids beyond a 64-bit integer reach no row and would overflow the database driver: refuse them as 422.
 Id = Annotated[int, Field(ge=1, le=2**62)]
 
@@ -22,13 +24,9 @@ def _no_nul(value: str) -> str:
 # and lone surrogates are refused for every string of a request by the API's parser: lib/text.py.)
 Text = Annotated[str, AfterValidator(_no_nul)]
 
-# The years a record of ours can be about. Beyond them a time zone's shift overflows Python's datetime
-# (year 1 in Beijing is year 0 in UTC) and no real shift, crossing or send time lies.
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
-
 
 def _aware_within_years(value: datetime) -> datetime:
-    if not EARLIEST <= value.date() <= LATEST:
+    if not within_years(value):
         raise ValueError(f"a time between {EARLIEST.year} and {LATEST.year}")
     if timezone.is_naive(value):
         value = timezone.make_aware(value)  # a naive time is the server's local time, as on the forms
@@ -36,7 +34,7 @@ def _aware_within_years(value: datetime) -> datetime:
 
 
 def _day_within_years(value: date) -> date:
-    if not EARLIEST <= value <= LATEST:
+    if not within_years(value):
         raise ValueError(f"a day between {EARLIEST.year} and {LATEST.year}")
     return value
 

@@ -395,9 +395,14 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
         raise TableError(_("The file is not a readable Excel (.xlsx) or CSV file."))
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", "\t", ";"], key=first_line.count)
-    # The reader makes a list of every row's fields before we see it: bound them all beforehand.
+    # The reader makes a list of every row's fields before we see it: bound them all beforehand (a
+    # delimiter inside quotes counts too, which only makes the bound stricter).
     if text.count(delimiter) > MAX_CELLS:
         raise TableError(_("The file has more than %(limit)s cells.") % {"limit": f"{MAX_CELLS:,}"})
+    if max(line.count(delimiter) for line in text.splitlines() or [""]) >= MAX_COLUMNS:
+        raise TableError(
+            _("A row of the file has more than %(limit)s columns.") % {"limit": f"{MAX_COLUMNS:,}"}
+        )
     try:
         return list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1))
     except csv.Error:
@@ -405,13 +410,15 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
 
 
 def _clean(value: Any) -> str:
+    # Control characters pasted into a sheet are dropped: a form would refuse them, and a record that
+    # holds one could not be saved again on its edit page.
     if type(value) is str:
-        return value.strip()
+        return printable(value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores codes typed as numbers as floats
-    return str(value).strip()
+    return printable(str(value)).strip()
 
 
 def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -17,7 +17,10 @@ def temperature_reading(value) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        reading = Decimal(str(value)).quantize(Decimal("0.1"))
+        reading = Decimal(str(value))
+        if not reading.is_finite():  # NaN cannot even be compared
+            raise InvalidOperation
+        reading = reading.quantize(Decimal("0.1"))
     except InvalidOperation:
         raise ValidationError(_("The temperature is not a number.")) from None
     if not LOWEST_TEMPERATURE <= reading <= HIGHEST_TEMPERATURE:

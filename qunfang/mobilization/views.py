@@ -243,12 +243,17 @@ def volunteer_list(request, place_id: int):
         name=request.GET.get("name", "")[:50],
     )
     query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
+    page = paginate(request, found)
+    for volunteer in page.object_list:  # the badge says "veteran" only of a veteran the user may see
+        volunteer.veteran_shown = bool(
+            volunteer.veteran and request.scope.allows(Capability.VIEW_VETERANS, volunteer.veteran.place)
+        )
     return render(
         request,
         "mobilization/volunteer_list.html",
         {
             "place": place,
-            "volunteers": paginate(request, found),
+            "volunteers": page,
             "pending": selectors.volunteers(request.scope, place, status=VolunteerStatus.PENDING).count(),
             "statuses": VolunteerStatus.choices,
             "skills": Skill.choices,

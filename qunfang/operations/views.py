@@ -19,6 +19,7 @@ from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for, posted_form
+from qunfang.lib.dates import within_years
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
 from qunfang.mobilization.models import Team
@@ -54,9 +55,10 @@ VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
 
 def _day_from(request, name: str = "day") -> date:
     try:
-        return date.fromisoformat(request.GET.get(name, ""))
+        day = date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return timezone.localdate()
+    return day if within_years(day) else timezone.localdate()
 
 
 def _overview_url(place: OrgUnit) -> str:

@@ -344,11 +344,13 @@ def plan_roll(
                 {
                     "row": entry.number,
                     "name": entry.fields.get("name", ""),
+                    # Neither who nor which record: an ID number is guessable, and a dry run takes
+                    # half a million of them.
                     "message": _(
-                        "this ID number is on the roll of a place outside %(within)s (record %(id)s); "
-                        "ask that place to move the veteran"
+                        "this ID number is already on a roll outside %(within)s; if the veteran has moved "
+                        "here, ask the district bureau to move the record"
                     )
-                    % {"within": within.name, "id": values["pk"]},
+                    % {"within": within.name},
                 }
             )
         elif _differs(entry, values, sorted(tags_of.get(values["pk"], []))):

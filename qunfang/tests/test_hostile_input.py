@@ -186,3 +186,80 @@ def test_exports_and_documents_never_fail_on_a_stored_control_character(world, a
     assert document.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
     assert "谢卡萝" in text and ESC not in text
+
+
+# --- found by a review from inside, after the first fix ------------------------------------------------
+
+
+def test_numbers_no_money_or_thermometer_holds_are_refused_with_a_message():
+    from django.core.exceptions import ValidationError
+
+    from qunfang.donations.services import to_fen
+    from qunfang.lib.temperature import temperature_reading
+
+    for amount in ("1e999999999", "-1e999999999", "NaN", "Infinity"):
+        with pytest.raises(ValidationError):
+            to_fen(amount)
+    for reading in ("NaN", "sNaN", "Infinity", "1e999999"):
+        with pytest.raises(ValidationError):
+            temperature_reading(reading)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_pages_asked_for_days_at_the_ends_of_time_answer(world, as_user, day):
+    client = as_user(world.alice)
+    assert client.get("/audit/", {"since": day}).status_code == 200
+    assert client.get(f"/places/{world.qingxin.pk}/dashboard/", {"start": day, "end": day}).status_code == 200
+    assert client.get(f"/places/{world.qingxin.pk}/roster/", {"week": day}).status_code == 200
+    shift = client.post(
+        f"/places/{world.qingxin.pk}/roster/new/", {"start": f"{day}T20:00", "end": f"{day}T22:00"}
+    )
+    assert shift.status_code == 200 and "1900" in shift.content.decode()
+
+
+def test_a_full_width_user_name_meets_the_name_it_folds_to(world, as_user):
+    from qunfang.core.models import User
+
+    User.objects.create_superuser("root", password="Operator-Pass-2026")
+    response = as_user(world.alice).post(
+        f"/places/{world.jingkou.pk}/users/new/",
+        {
+            "username": "ＲＯＯＴ",
+            "full_name": "仿冒",
+            "role": "station_staff",
+            "password1": "Village-Clerk-2024",
+            "password2": "Village-Clerk-2024",
+        },
+    )
+    assert response.status_code == 200 and User.objects.filter(username__iexact="root").count() == 1
+
+
+def test_a_csv_of_twenty_thousand_columns_is_refused_before_it_is_parsed():
+    from qunfang.lib.tables import TableError, read_table
+
+    line = "姓名,身份证号" + "," * 20_000
+    with pytest.raises(TableError):
+        read_table(io.BytesIO(f"{line}\n张三,1\n".encode()), {"name": ["姓名"], "id_number": ["身份证号"]})
+
+
+def test_control_characters_in_an_imported_sheet_are_dropped():
+    from qunfang.lib.tables import read_rows
+
+    rows = read_rows(
+        io.BytesIO("姓名,身份证号\n控\x1b制,1\n".encode()), {"name": ["姓名"], "id_number": ["身份证号"]}, []
+    )
+    assert rows[0].values["name"] == "控制"
+
+
+def test_the_volunteer_list_badges_only_veterans_the_user_may_see(world, as_user):
+    from qunfang.registry import services as registry
+
+    registry.create_veteran(by=None, place=world.nankeng, name="南坑老兵", id_number=SAMPLE_ID)
+    client = as_user(world.carol)
+    client.post(
+        f"/places/{world.jingkou.pk}/volunteers/new/",
+        {"name": "志愿者", "id_number": SAMPLE_ID, "phone": "13800000000", "availability": "any_time"},
+    )
+    assert 'class="badge tag"' not in client.get(f"/places/{world.jingkou.pk}/volunteers/").content.decode()
+    page = as_user(world.alice).get(f"/places/{world.jingkou.pk}/volunteers/").content.decode()
+    assert 'class="badge tag"' in page
