@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import faulthandler
 import io
 import itertools
 import multiprocessing
@@ -216,7 +217,10 @@ def _read_in_child(data: bytes, limit: int | None, pipe: Any) -> None:
             mapped = int(statm.read().split()[0]) * resource.getpagesize()
         cap = mapped + megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    os.environ["RUST_BACKTRACE"] = "0"  # one line in the log when calamine runs out of memory, not fifty
+    # One line in the log when calamine runs out of memory, not fifty: no Rust backtrace, and no
+    # Python one from a fault handler the server (or pytest) turned on.
+    os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()
     try:
         _check_contents(data)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
