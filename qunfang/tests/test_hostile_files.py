@@ -155,3 +155,17 @@ def test_the_register_import_runs_in_the_background_after_the_same_checks(world,
     assert "1" in page and "张三" not in page
     # The neighbouring village's clerk does not see the job.
     assert as_user(world.dave).get(response["Location"]).status_code == 404
+
+
+def test_a_grid_worker_who_imports_sees_her_import(world, as_user):
+    from qunfang.core.roles import Role
+    from qunfang.test import person
+
+    worker = person("gina", world.jingkou_grid, Role.GRID_WORKER)
+    sheet = workbook({"A1": "楼栋", "B1": "房号", "C1": "姓名", "A2": "1栋", "B2": "101", "C2": "张三"})
+    response = as_user(worker).post(
+        f"/places/{world.jingkou_grid.pk}/register/import/", {"file": SimpleUploadedFile("r.xlsx", sheet)}
+    )
+    assert response.status_code == 302
+    page = as_user(worker).get(response["Location"])
+    assert page.status_code == 200 and RegisterImport.objects.get().status == "done"

@@ -332,7 +332,8 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
     task commit together: both exist, or neither."""
     from qunfang.community import tasks  # tasks import this module
 
-    community = community_of(community)
+    place = community  # the job is kept where it was asked for (a grid worker's grid), to be seen there
+    community_of(place)
     try:
         read_rows(upload, COLUMNS, REQUIRED)
         relative = save_upload(upload, "registers")
@@ -341,12 +342,12 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
     try:
         with transaction.atomic():
             job = RegisterImport.objects.create(
-                place=community, created_by=by, file=relative, original_name=(upload.name or "")[:200]
+                place=place, created_by=by, file=relative, original_name=(upload.name or "")[:200]
             )
             audit.record(
                 by=by,
                 action="register.import_queued",
-                place=community,
+                place=place,
                 target=job,
                 after={"file": upload.name},
             )
