@@ -200,8 +200,8 @@ class FileJob(models.Model):
         return self.original_name or self.file
 
 
-class ImportJob(FileJob):
-    """A spreadsheet of places waiting for, undergoing or past its import in the background."""
+class QueuedFileJob(FileJob):
+    """A file job with one step in the background: queued, running, then done or failed."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -210,15 +210,23 @@ class ImportJob(FileJob):
         FAILED = "failed", _("Failed")
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    created_count = models.PositiveIntegerField(default=0)
 
     class Meta(FileJob.Meta):
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        abstract = True
 
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class ImportJob(QueuedFileJob):
+    """A spreadsheet of places waiting for, undergoing or past its import in the background."""
+
+    created_count = models.PositiveIntegerField(default=0)
+
+    class Meta(QueuedFileJob.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
 
 
 class AuditEntryQuerySet(PlaceScopedQuerySet):

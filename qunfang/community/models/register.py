@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import FileJob, ImportJob, OrgUnit
+from qunfang.core.models import OrgUnit, QueuedFileJob
 from qunfang.core.personal import ID_NUMBER, PHONE, BlindIndexField, ProtectedField
 
 
@@ -113,23 +113,14 @@ class StatusChange(models.Model):
         return f"{self.resident_id} {self.status} {self.since}"
 
 
-class RegisterImport(FileJob):
+class RegisterImport(QueuedFileJob):
     """A register spreadsheet on its way in: read whole and checked as a file at upload, its rows
     checked and written by a worker, all or none."""
 
-    Status = ImportJob.Status
-
-    status = models.CharField(
-        max_length=16, choices=ImportJob.Status.choices, default=ImportJob.Status.QUEUED
-    )
     buildings = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
     residents = models.PositiveIntegerField(default=0)
 
-    class Meta(FileJob.Meta):
+    class Meta(QueuedFileJob.Meta):
         verbose_name = _("register import")
         verbose_name_plural = _("register imports")
-
-    @property
-    def finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
