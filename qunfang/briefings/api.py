@@ -4,6 +4,7 @@ briefings drafted from them, made final, sent up and published. The same service
 from datetime import date
 
 from django.db.models import TextChoices
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -21,23 +22,14 @@ VIEW, WRITE = Capability.VIEW_ACTIVITIES, Capability.WRITE_BRIEFINGS
 
 class FiguresOut(Schema):
     place: str
+    place_id: int
     start: date
     end: date
-    activities: list[dict]
-    activities_before: int
-    sms_sent: int
-    sms_delivered: int
-    campaigns: int
-    donations_total: str
-    donations: int
-    by_purpose: list[dict]
-    handovers: list[dict]
-    stock: list[dict]
-    reports: dict
-    tasks: dict
-    staff: dict
-    organisation: dict
-    community: dict
+    bureau: bool
+    figures: dict[str, dict] = Field(description="Each app's figures of the place and period, by app.")
+    definitions: dict[str, dict] = Field(
+        description="What each figure counts, by app and figure, and whether it is a running total."
+    )
 
 
 class SectionIO(Schema):
@@ -94,7 +86,13 @@ def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
 
 @router.get("/dashboard", response={200: FiguresOut, **ERRORS})
 def dashboard(request, place_id: Id, start: Day, end: Day):
-    return selectors.figures(request.scope, _place(request, place_id), start, end).as_json()
+    found = selectors.figures(request.scope, _place(request, place_id), start, end)
+    plain = found.as_json()
+    return {
+        **{key: plain[key] for key in ("place", "place_id", "start", "end", "bureau")},
+        "figures": {label: plain[label] for label in found.blocks},
+        "definitions": found.definitions(),
+    }
 
 
 @router.get("/briefings", response={200: list[BriefingOut], **ERRORS})
@@ -112,6 +110,8 @@ def get_briefing(request, briefing_id: Id):
 def draft_briefing(request, data: BriefingDraftIn):
     place = _place(request, data.place_id, WRITE)
     deeds = list(Deed.objects.visible_to(request.scope, VIEW).filter(pk__in=data.deed_ids))
+    if len(deeds) != len(set(data.deed_ids)):  # an id one may not reach is refused, never dropped
+        raise Http404
     briefing = services.draft_briefing(
         by=request.auth,
         place=place,

@@ -38,8 +38,8 @@ def dashboard(request, place_id: int):
     types = list(mobilization.activity_types())
     if raw:
         days, children = (
-            selectors.by_day_raw(place, start, end),
-            selectors.breakdown_raw(request.scope, place, start, end),
+            mobilization.by_day_raw(place, start, end),
+            mobilization.breakdown_raw(request.scope, place, start, end),
         )
     else:
         days = mobilization.by_day(request.scope, place, start, end)
@@ -53,7 +53,7 @@ def dashboard(request, place_id: int):
             "start": start,
             "end": end,
             "figures": found,
-            "change": selectors.changes(found),
+            "definitions": found.definitions(),
             "chart": daily_chart(types, days, start, end),
             "types": types,
             "children": children,

@@ -6,3 +6,4 @@ class CommunityConfig(AppConfig):
     name = "qunfang.community"
     label = "community"
     verbose_name = _("Community")
+    figures = "qunfang.community.selectors.figures.figures_for"  # a place's figures (lib/figures)

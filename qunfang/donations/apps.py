@@ -6,6 +6,7 @@ class DonationsConfig(AppConfig):
     name = "qunfang.donations"
     label = "donations"
     verbose_name = _("Donations")
+    figures = "qunfang.donations.selectors.figures_for"  # a place's figures (lib/figures)
 
     def ready(self):
         from qunfang.core.signals import place_moved

@@ -81,7 +81,7 @@ def _qingxin(qingxin: OrgUnit) -> str:
     gifts = []
     for n, (name, amount) in enumerate(zip(names, amounts, strict=True)):
         veteran = veterans[n - 6] if 6 <= n < 6 + len(veterans) else None
-        donor = services.save_donor(by=admin, place=qingxin, name=name, veteran=veteran)
+        donor = services.save_donor(by=admin, place=qingxin, name=name, veteran=veteran, is_veteran=True)
         gifts.append(
             services.record_cash(
                 by=admin, place=qingxin, donor=donor, day=date(2020, 2, 3), amount=amount, drive=drive

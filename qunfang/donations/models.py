@@ -35,6 +35,9 @@ class Donor(models.Model):
     veteran = models.ForeignKey(
         "registry.Veteran", null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
     )
+    # A veteran who gave, whether or not on this roll (one of another district's, say); set whenever
+    # the donor is linked to the roll. What "退役军人N人" counts.
+    is_veteran = models.BooleanField(_("a veteran"), default=False)
     contact = models.CharField(_("contact person"), max_length=50, blank=True)
     phone = ProtectedField(_("phone"), kind=PHONE, null=True, blank=True)
     phone_index = BlindIndexField(source="phone")
@@ -164,22 +167,28 @@ class Designation(models.Model):
 
 
 class DonationTotal(models.Model):
-    """Kept sums (lib/tallies): per place (and every place above it), drive and purpose, the fen given
-    and the number of donations, written with each donation."""
+    """Kept sums (lib/tallies): per place (and every place above it), day, drive and purpose, the fen
+    given, the donations that gave to the purpose, and the gifts (each gift counted once, on the row of
+    its first designation, so a period's gifts are the sum of this column): written with each donation,
+    so a period's giving is read from kept rows like the activities'."""
 
     place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
     drive_key = models.BigIntegerField()  # the drive's id, 0 for none (a key column cannot be NULL)
     purpose = models.CharField(max_length=60)
     amount_fen = models.BigIntegerField(default=0)
     donations = models.IntegerField(default=0)
+    gifts = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["place", "drive_key", "purpose"], name="one_donation_total")
+            models.UniqueConstraint(
+                fields=["place", "day", "drive_key", "purpose"], name="one_donation_total_a_day"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.place_id} {self.drive_key} {self.purpose}: {self.amount_fen}"
+        return f"{self.place_id} {self.day} {self.drive_key} {self.purpose}: {self.amount_fen}"
 
 
 # --- goods ----------------------------------------------------------------------------------------------

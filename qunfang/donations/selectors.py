@@ -4,9 +4,12 @@ donors' histories, stock on hand and the ledger behind it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
@@ -14,6 +17,7 @@ from qunfang.core.roles import Capability
 from qunfang.donations.models import (
     CashDonation,
     Delivery,
+    Designation,
     DonationTotal,
     Donor,
     Drive,
@@ -22,6 +26,7 @@ from qunfang.donations.models import (
     StockMove,
     yuan,
 )
+from qunfang.lib.figures import counted
 
 
 def _key(drive: Drive | None) -> int:
@@ -32,23 +37,12 @@ def totals_by_purpose(place: OrgUnit, drive: Drive | None) -> list[dict]:
     """The place's (and everything under it) gifts to the drive, per purpose ("" undesignated)."""
     rows = (
         DonationTotal.objects.filter(place=place, drive_key=_key(drive))
-        .exclude(amount_fen=0, donations=0)
-        .order_by("-amount_fen", "purpose")
-    )
-    return [{"purpose": r.purpose, "amount": yuan(r.amount_fen), "donations": r.donations} for r in rows]
-
-
-def totals_by_purpose_in_all(place: OrgUnit) -> list[dict]:
-    """The place's (and everything under it) gifts of every drive and none, per purpose: the kept
-    totals of each drive added up."""
-    rows = (
-        DonationTotal.objects.filter(place=place)
         .values("purpose")
-        .annotate(fen=Sum("amount_fen"))
-        .filter(fen__gt=0)
+        .annotate(fen=Sum("amount_fen"), count=Sum("donations"))
+        .exclude(fen=0, count=0)
         .order_by("-fen", "purpose")
     )
-    return [{"purpose": r["purpose"], "amount": yuan(r["fen"])} for r in rows]
+    return [{"purpose": r["purpose"], "amount": yuan(r["fen"]), "donations": r["count"]} for r in rows]
 
 
 def drive_total(place: OrgUnit, drive: Drive | None) -> Decimal:
@@ -146,3 +140,105 @@ def deliveries(scope: Scope, place: OrgUnit) -> QuerySet[Delivery]:
         .prefetch_related("moves__item")
         .order_by("-day", "-pk")
     )
+
+
+# --- the figures of a place and period (dashboards, briefings, the API) --------------------------------
+
+
+@dataclass
+class DonationFigures:
+    gifts_in_period: int = counted(
+        _("Cash gifts dated in the period, received here or below (a corrected gift once).")
+    )
+    yuan_in_period: str = counted(_("Yuan of the cash gifts dated in the period, as corrected."), default="0")
+    donors_in_period: int = counted(_("Distinct donors of those gifts: someone who gave twice is one donor."))
+    veteran_donors_in_period: int = counted(
+        _("Of those donors, the veterans (linked to the roll or marked as veterans).")
+    )
+    by_purpose_in_period: list = counted(
+        _("Yuan of the period's gifts by what the donors designated them for."), default=[]
+    )
+    yuan_running: str = counted(
+        _("Yuan of every cash gift received here or below, since the first one."), default="0", running=True
+    )
+    gifts_running: int = counted(_("Cash gifts received here or below since the first one."), running=True)
+    running_since: date | None = counted(_("The day of the first gift."), default=None, running=True)
+    handovers_in_period: list = counted(
+        _(
+            "Hand-overs dated in the period: the recipient, the gifts, their distinct donors and veterans, "
+            "the yuan."
+        ),
+        default=[],
+    )
+    stock_on_hand: list = counted(_("Goods held at this place now, by item."), default=[], running=True)
+
+
+def _given(place: OrgUnit, start: date | None, end: date | None, raw: bool) -> tuple[dict, list[dict]]:
+    """Fen and gifts (and the day of the first) of the place and below, in the period or ever, and the
+    fen by purpose: from the kept daily totals, or with `raw` from the gifts themselves (the
+    benchmark's baseline)."""
+    if raw:
+        gifts = CashDonation.objects.filter(place__path__startswith=place.path)
+        parts = Designation.objects.filter(donation__place__path__startswith=place.path)
+        if start:
+            gifts = gifts.filter(day__range=(start, end))
+            parts = parts.filter(donation__day__range=(start, end))
+        sums = gifts.aggregate(fen=Sum("amount_fen"), count=Count("pk"), since=Min("day"))
+    else:
+        parts = gifts = DonationTotal.objects.filter(place=place)
+        if start:
+            parts = gifts = gifts.filter(day__range=(start, end))
+        sums = gifts.aggregate(
+            fen=Sum("amount_fen"), count=Sum("gifts"), since=Min("day", filter=~Q(gifts=0))
+        )
+    by_purpose = [
+        {"purpose": r["purpose"], "yuan": str(yuan(r["fen"]))}
+        for r in parts.values("purpose")
+        .annotate(fen=Sum("amount_fen"))
+        .filter(fen__gt=0)
+        .order_by("-fen", "purpose")
+    ]
+    return sums, by_purpose
+
+
+def figures_for(
+    scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False
+) -> DonationFigures:
+    """The place's giving in the period, from the kept daily totals (one indexed read whatever the
+    scale); the distinct donors from the gifts themselves (a distinct count cannot be kept as a sum)."""
+    found = DonationFigures()
+    if not scope.allows(Capability.VIEW_DONATIONS, place):
+        return found
+    sums, found.by_purpose_in_period = _given(place, start, end, raw)
+    found.gifts_in_period, found.yuan_in_period = sums["count"] or 0, str(yuan(sums["fen"]))
+    running, _purposes = _given(place, None, None, raw)
+    found.yuan_running, found.gifts_running = str(yuan(running["fen"])), running["count"] or 0
+    found.running_since = running["since"] if found.gifts_running else None
+    givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+    found.donors_in_period = givers.values("donor").distinct().count()
+    found.veteran_donors_in_period = givers.filter(donor__is_veteran=True).values("donor").distinct().count()
+    sheets = (
+        HandOver.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        .annotate(
+            gifts=Count("donations"),
+            donors=Count("donations__donor", distinct=True),
+            veterans=Count("donations__donor", distinct=True, filter=Q(donations__donor__is_veteran=True)),
+        )
+        .order_by("day", "pk")
+    )
+    found.handovers_in_period = [
+        {
+            "recipient": s.recipient,
+            "day": s.day.isoformat(),
+            "gifts": s.gifts,
+            "donors": s.donors,
+            "veteran_donors": s.veterans,
+            "yuan": str(yuan(s.total_fen)),
+        }
+        for s in sheets
+    ]
+    found.stock_on_hand = [
+        {"item": level.item.name, "unit": level.item.unit, "on_hand": level.on_hand}
+        for level in stock(scope, place).filter(on_hand__gt=0)[:20]
+    ]
+    return found

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,9 @@ from qunfang.donations.models import (
 from qunfang.lib.tallies import Tally
 
 LARGEST_FEN = 10**13  # a hundred billion yuan: anything above is a typing slip
-TOTALS = Tally(DonationTotal, keys=("place_id", "drive_key", "purpose"), sums=("amount_fen", "donations"))
+TOTALS = Tally(
+    DonationTotal, keys=("place_id", "day", "drive_key", "purpose"), sums=("amount_fen", "donations", "gifts")
+)
 
 
 def to_fen(value, field: str = "amount") -> int:
@@ -75,6 +77,7 @@ def save_donor(*, by: User | None, place: OrgUnit, name: str, kind: str = DonorK
         raise ValidationError({"name": _("Enter the donor's name.")})
     if donor.kind not in DonorKind.values:
         raise ValidationError({"kind": _("Choose a kind from the list.")})
+    donor.is_veteran = bool(donor.is_veteran or donor.veteran_id) and donor.kind == DonorKind.PERSON
     donor.save()
     audit.record(by=by, action="donor.create", place=place, target=donor)
     return donor
@@ -133,9 +136,15 @@ def _drive_key(drive: Drive | None) -> int:
 
 
 def _count(donation: CashDonation, parts: Sequence[tuple[str, int]], sign: int) -> None:
+    """The gift's parts (in the order of their ids) added to the kept totals, or taken off; the gift
+    itself is counted on its first part's row, as the rebuild counts it."""
+    day = connection.ops.adapt_datefield_value(donation.day)
     TOTALS.add_up_the_tree(
         donation.place.path,
-        [(_drive_key(donation.drive), purpose, sign * fen, sign) for purpose, fen in parts],
+        [
+            (day, _drive_key(donation.drive), purpose, sign * fen, sign, sign if n == 0 else 0)
+            for n, (purpose, fen) in enumerate(parts)
+        ],
     )
 
 
@@ -198,7 +207,7 @@ def correct_cash(
         raise ValidationError(_("This donation was handed over: it cannot be changed any more."))
     fen = to_fen(amount)
     parts = _parts(fen, designations)
-    old = [(d.purpose, d.amount_fen) for d in donation.designations.all()]
+    old = [(d.purpose, d.amount_fen) for d in donation.designations.order_by("pk")]
     before = {"amount": str(donation.amount)}
     _count(donation, old, -1)
     donation.designations.all().delete()
@@ -415,12 +424,15 @@ def move_totals(sender, *, place: OrgUnit, old_path: str, new_path: str, **kwarg
 
 
 def _own_sums_sql() -> str:
-    """Each place's own gifts per drive and purpose, from the donations and their designations."""
+    """Each place's own gifts per day, drive and purpose, from the donations and their designations;
+    a gift counted on its first designation's row."""
     gifts, parts = CashDonation._meta.db_table, Designation._meta.db_table
     return (
-        f"SELECT d.place_id, COALESCE(d.drive_id, 0), p.purpose, SUM(p.amount_fen), COUNT(*)"
+        f"SELECT d.place_id, d.day, COALESCE(d.drive_id, 0), p.purpose, SUM(p.amount_fen), COUNT(*),"
+        f" SUM(CASE WHEN p.id = (SELECT MIN(f.id) FROM {parts} f WHERE f.donation_id = d.id)"
+        " THEN 1 ELSE 0 END)"
         f" FROM {parts} p JOIN {gifts} d ON d.id = p.donation_id"
-        " GROUP BY d.place_id, COALESCE(d.drive_id, 0), p.purpose"
+        " GROUP BY d.place_id, d.day, COALESCE(d.drive_id, 0), p.purpose"
     )
 
 

@@ -44,3 +44,7 @@ def save_upload(upload, folder: str) -> str:
 
 def open_upload(relative: str):
     return open(Path(settings.MEDIA_ROOT) / relative, "rb")
+
+
+def delete_upload(relative: str) -> None:
+    (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)

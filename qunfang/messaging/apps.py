@@ -6,3 +6,4 @@ class MessagingConfig(AppConfig):
     name = "qunfang.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+    figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)

@@ -1,16 +1,16 @@
-"""Qingxin's SMS reminder of February 2020 ("向全区退役军人发送疫情防控提醒短信11509条"): one campaign
-to every veteran of the district, started and sent through the same services as the pages, through
-the console backend (no SMS account needed): it ends with exactly as many sent as the roll has
-reachable veterans."""
+"""Qingxin's SMS reminder of February 2020 ("向全区退役军人发送疫情防控提醒短信11509条"). The bureau
+sent it through 企信通, before Qunfang: the demo records it as a campaign sent elsewhere on 1 February
+2020, to as many veterans as the roll's audience query finds reachable. The same reminder is then sent
+again today through Qunfang's own campaign, through the console backend (no SMS account needed), so
+the messaging pages show a real campaign: it ends with exactly as many sent. Nothing is back-dated."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db import connection
-from django.utils import timezone
 
 from qunfang.core.models import OrgUnit, User
 from qunfang.messaging import services
-from qunfang.messaging.models import Campaign, Channel, MessageState
+from qunfang.messaging.models import AudienceKind, Campaign, Channel, MessageState
 
 TEXT = (
     "{name}同志：疫情防控期间，请您和家人少出门、不聚集、戴口罩，如有发热请及时就医并告知{place}。"
@@ -36,11 +36,13 @@ def load() -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE messaging_message, registry_veteran, core_orgunit")
     services.send_campaign(campaign.pk)  # what the worker does; the queued task then finds nothing left
-    # Sent today through the real code paths, dated as the report has it, so that a briefing of the
-    # report's days counts it (the one change the demo makes by hand).
-    sent_on = timezone.make_aware(datetime.combine(date(2020, 2, 1), time(9)))
-    Campaign.objects.filter(pk=campaign.pk).update(
-        started_at=sent_on, finished_at=sent_on + timedelta(hours=1)
-    )
+    reachable = services.preview(qingxin, {}, template).count
+    services.record_outside_campaign(
+        by=admin, place=qingxin, day=date(2020, 2, 1), channel=Channel.SMS, audience=AudienceKind.VETERANS,
+        platform="企信通", sent=reachable, note="疫情防控提醒短信（2020年2月，经企信通平台发送）",
+    )  # fmt: skip
     sent = campaign.messages.filter(state=MessageState.SENT).count()
-    return [f"Messaging: Qingxin's epidemic reminder sent to {sent} veterans (see var/messages.log)."]
+    return [
+        f"Messaging: Qingxin's reminder of 1 February 2020 recorded as sent through 企信通 to {reachable} "
+        f"veterans; sent again today to {sent} veterans (see var/messages.log)."
+    ]

@@ -154,3 +154,40 @@ class ProviderWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.used} in window {self.window}"
+
+
+class AudienceKind(models.TextChoices):
+    VETERANS = "veterans", _("Veterans")
+    VOLUNTEERS = "volunteers", _("Volunteers")
+    STATIONS = "stations", _("Service stations")
+
+
+class OutsideCampaign(models.Model):
+    """A campaign the place sent through another platform (the reports' 企信通, a provider's own
+    console) before Qunfang or beside it: what it says it sent, on which day, with its receipt. The
+    figures quote it like the place's own campaigns, and say that it was sent elsewhere."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    day = models.DateField(_("day sent"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    audience = models.CharField(_("sent to"), max_length=12, choices=AudienceKind.choices)
+    platform = models.CharField(_("platform"), max_length=60)
+    sent = models.PositiveIntegerField(_("messages sent"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # The platform's receipt (its report of what went out), under MEDIA_ROOT; saved whole or not at all.
+    receipt = models.CharField(max_length=200, blank=True)
+    receipt_name = models.CharField(max_length=200, blank=True)
+    submission = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlaceScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(sent__gt=0), name="outside_campaign_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.day}: {self.sent}"

@@ -6,6 +6,7 @@ class MobilizationConfig(AppConfig):
     name = "qunfang.mobilization"
     label = "mobilization"
     verbose_name = _("Mobilization")
+    figures = "qunfang.mobilization.selectors.figures_for"  # a place's figures (lib/figures)
 
     def ready(self):
         from qunfang.core.signals import place_moved

@@ -1,14 +1,17 @@
 """Reads of the ledger and its kept totals, scope first. Totals for a place and period are read from
 the kept daily totals, never summed from the raw records."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
+from qunfang.lib.figures import counted
 from qunfang.mobilization.models import (
     ActivityRecord,
     ActivityType,
@@ -172,3 +175,124 @@ def deeds(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[Deed
         .select_related("place", "volunteer")
         .prefetch_related("photos")
     )
+
+
+# --- the figures of a place and period (dashboards, briefings, the API) --------------------------------
+
+
+@dataclass
+class ActivityFigures:
+    activities: list = counted(
+        _(
+            "Per activity, in its own unit: the count and the people reached in the period, recorded here "
+            "or below (corrections taken off); of it, what the place itself recorded (its own staff) and "
+            "what the stations below recorded; and the count of the same number of days just before. "
+            "Different units are never added together."
+        ),
+        default=[],
+    )
+    deeds_in_period: int = counted(_("Volunteers' deeds written up for days in the period."))
+
+
+def _summed_raw(place: OrgUnit, start: date, end: date, *, below: bool = False) -> list[dict]:
+    """What totals() reads from the kept totals, summed from the ledger (the benchmark's baseline);
+    `below`: only what the places under `place` recorded."""
+    records = ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+    if below:
+        records = records.exclude(place=place)
+    sums = {
+        row["activity_type"]: row
+        for row in records.values("activity_type").annotate(count=Sum("count"), reached=Sum("people_reached"))
+    }
+    return [
+        {
+            "type": kind,
+            "count": int(sums.get(kind.pk, {}).get("count") or 0),
+            "reached": int(sums.get(kind.pk, {}).get("reached") or 0),
+        }
+        for kind in activity_types()
+    ]
+
+
+def figures_for(
+    scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False
+) -> ActivityFigures:
+    """From the kept daily totals: the place's, its children's (the place's own work is the rest), and
+    the period before's; `raw`, the same summed from the ledger."""
+    found = ActivityFigures()
+    if not scope.allows(Capability.VIEW_ACTIVITIES, place):
+        return found
+    before = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
+    if raw:
+        previous = {row["type"].pk: row["count"] for row in _summed_raw(place, *before)}
+        below = {row["type"].pk: row for row in _summed_raw(place, start, end, below=True)}
+        rows = _summed_raw(place, start, end)
+    else:
+        previous = {row["type"].pk: row["count"] for row in totals(scope, place, *before)}
+        below = {
+            row["activity_type_id"]: row
+            for row in DailyTotal.objects.filter(place__parent=place, day__range=(start, end))
+            .values("activity_type_id")
+            .annotate(count=Sum("count"), reached=Sum("people_reached"))
+        }
+        rows = totals(scope, place, start, end)
+    for row in rows:
+        kind = row["type"]
+        under = below.get(kind.pk, {})
+        found.activities.append(
+            {
+                "code": kind.code,
+                "name": kind.name,
+                "unit": kind.unit,
+                "count": row["count"],
+                "reached": row["reached"],
+                "counts_people_reached": kind.counts_people_reached,
+                "by_stations_below": int(under.get("count") or 0),
+                "by_this_place": row["count"] - int(under.get("count") or 0),
+                "reached_by_stations_below": int(under.get("reached") or 0),
+                "reached_by_this_place": row["reached"] - int(under.get("reached") or 0),
+                "count_before": previous.get(kind.pk, 0),
+            }
+        )
+    found.deeds_in_period = deeds(scope, place, start, end).count()
+    return found
+
+
+# --- the benchmark's baseline: the dashboard's tables reckoned from the raw records --------------------
+
+
+def by_day_raw(place: OrgUnit, start: date, end: date) -> list[dict]:
+    """What by_day reads from the kept totals, summed from the ledger."""
+    kinds = [kind.pk for kind in activity_types()]
+    sums = {
+        (row["day"], row["activity_type"]): row["count"]
+        for row in ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        .values("day", "activity_type")
+        .annotate(count=Sum("count"))
+    }
+    days = sorted({day for day, _kind in sums})
+    return [{"day": day, "counts": [sums.get((day, kind), 0) for kind in kinds]} for day in days]
+
+
+def breakdown_raw(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
+    """What breakdown reads from the kept totals, summed from the ledger."""
+    kinds = [kind.pk for kind in activity_types()]
+    children = list(
+        OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
+        .filter(parent=place)
+        .order_by("code", "name")
+    )
+    if not children:
+        return []
+    child = Case(
+        *[When(place__path__startswith=c.path, then=Value(c.pk)) for c in children],
+        output_field=IntegerField(),
+    )
+    rows = (
+        ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        .annotate(child=child)
+        .values("child", "activity_type")
+        .annotate(count=Sum("count"))
+    )
+    sums = {(row["child"], row["activity_type"]): row["count"] for row in rows}
+    return [{"place": c, "counts": [sums.get((c.pk, kind), 0) for kind in kinds]} for c in children]

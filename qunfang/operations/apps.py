@@ -6,3 +6,4 @@ class OperationsConfig(AppConfig):
     name = "qunfang.operations"
     label = "operations"
     verbose_name = _("Bureau operations")
+    figures = "qunfang.operations.selectors.figures_for"  # a place's figures (lib/figures)

@@ -10,10 +10,12 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.lib.figures import counted
 from qunfang.operations.models import (
     CheckIn,
     DutyShift,
@@ -295,3 +297,53 @@ def roster_week(scope: Scope, place: OrgUnit, monday: date) -> dict[date, list[D
 
 def measures(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[OfficeMeasure]:
     return _under(OfficeMeasure.objects.select_related("place"), scope, place).filter(day__range=(start, end))
+
+
+# --- the figures of a place and period (dashboards, briefings, the API) --------------------------------
+
+
+@dataclass
+class OperationFigures:
+    tasks_open: int = counted(_("Tasks of this place and below not yet done, today."), running=True)
+    tasks_overdue: int = counted(_("Of the open tasks, those past their due day, today."), running=True)
+    tasks_done: int = counted(_("Tasks of this place and below marked done, so far."), running=True)
+    staff: int = counted(_("Staff of this place and below on the health board today."), running=True)
+    staff_checked_in_today: int = counted(_("Of the staff, those who checked in today."), running=True)
+    staff_unwell_today: int = counted(
+        _("Of the staff, those unwell today (fever or symptoms)."), running=True
+    )
+    leading_group: str = counted(_("The place's own leading group."), default="")
+    group_head: str = counted(_("The head of that group."), default="")
+    group_head_title: str = counted(_("The head's title."), default="")
+    plan: str = counted(_("The place's work plan covering part of the period."), default="")
+    plan_tasks: int = counted(_("The tasks of that plan."))
+    duty_shifts_in_period: int = counted(
+        _("Duty shifts of the place itself starting on a day in the period.")
+    )
+
+
+def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> OperationFigures:
+    found = OperationFigures()
+    if not scope.allows(Capability.VIEW_OPERATIONS, place):
+        return found
+    today = timezone.localdate()
+    found_tasks = tasks(scope, place)
+    found.tasks_open = found_tasks.exclude(status=TaskStatus.DONE).count()
+    found.tasks_overdue = found_tasks.exclude(status=TaskStatus.DONE).filter(due__lt=today).count()
+    found.tasks_done = found_tasks.filter(status=TaskStatus.DONE).count()
+    board = health_board(scope, place, today)
+    found.staff, found.staff_checked_in_today = len(board.rows), board.checked_in
+    found.staff_unwell_today = len(board.unwell)
+    group = groups(scope, place).filter(place=place).first()
+    if group:
+        found.leading_group = group.name
+        head = group.members.filter(role=GroupRole.LEADER).select_related("staff").first()
+        if head:
+            found.group_head, found.group_head_title = head.staff.name, head.staff.title
+    plan = plans(scope, place).filter(place=place, start__lte=end, end__gte=start).first()
+    if plan:
+        found.plan, found.plan_tasks = plan.title, plan.task_count
+    found.duty_shifts_in_period = DutyShift.objects.filter(
+        place=place, start__date__range=(start, end)
+    ).count()
+    return found

@@ -6,6 +6,7 @@ class ReportingConfig(AppConfig):
     name = "qunfang.reporting"
     label = "reporting"
     verbose_name = _("Daily reporting")
+    figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
 
     def ready(self) -> None:
         from qunfang.core.signals import place_moved

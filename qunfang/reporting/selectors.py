@@ -11,11 +11,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.selectors import tree_version
+from qunfang.lib.figures import counted
 from qunfang.lib.tallies import ancestor_ids
 from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally
 
@@ -337,3 +340,42 @@ def period_table(
             sums = {f.code: found.get(f"sum:{f.code}", 0) for f in fields}
             table.append((day, PlaceCompleteness(unit, expected, **counts), sums))
     return table
+
+
+# --- the figures of a place and period (dashboards, briefings, the API) --------------------------------
+
+
+@dataclass
+class ReportFigures:
+    day: date | None = counted(
+        _(
+            "The day the completeness is for: the period's last day, or yesterday when the period reaches "
+            "today (a day's reports are due the next morning)."
+        ),
+        default=None,
+    )
+    expected: int = counted(_("Places that should report the epidemic's daily report for that day."))
+    reported: int = counted(_("Of them, those that reported (a zero report is a report)."))
+    zero: int = counted(_("Of the reports, those that said there was nothing to report."))
+    late: int = counted(_("Of the reports, those that came after the deadline."))
+
+
+def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> ReportFigures:
+    found = ReportFigures()
+    data_set = DataSet.objects.filter(code="epidemic_daily").first()
+    if not scope.allows(Capability.VIEW_REPORTS, place) or data_set is None:
+        return found
+    if data_set.reported_under(place) is None and place.level != data_set.level:
+        return found
+    day = min(end, timezone.localdate() - timedelta(days=1))
+    if day < start:
+        day = start
+    whole = completeness(scope, data_set, place, data_set.period_of(day)).place
+    found.day = day
+    found.expected, found.reported, found.zero, found.late = (
+        whole.expected,
+        whole.reported,
+        whole.zero,
+        whole.late,
+    )
+    return found
