@@ -156,6 +156,13 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         filters={"kind": "team", "team": team.pk, "callers": [by.pk]},
     )
     messaging.start_campaign(by=None, campaign=calls)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    outside = messaging.record_outside_campaign(
+        by=by, place=place, day=date(2020, 2, 1), channel="sms", audience="veterans",
+        platform=f"企信通{text}"[:60], sent=7,
+        receipt=SimpleUploadedFile("receipt.txt", f"回执 {text}".encode()),
+    )  # fmt: skip
     from qunfang.community.services import checkpoints, merchants, requests, screening
     from qunfang.community.services import register as community
 
@@ -316,6 +323,7 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         "household_id": household.pk,
         "resident_id": resident.pk,
         "campaign_id": campaign.pk,
+        "outside_campaign_id": outside.pk,
         "call_campaign_id": calls.pk,
         "message_id": calls.messages.get().pk,
         "data_set_id": data_set.pk,

@@ -26,7 +26,7 @@ def _font(run, size: float, bold: bool = False) -> None:
 
 
 def lines(briefing: Briefing) -> tuple[str, str]:
-    day = (briefing.finalized_at or briefing.created_at or timezone.now()).date()
+    day = timezone.localdate(briefing.finalized_at or briefing.created_at or timezone.now())
     source = _("Source: %(source)s    Date: %(day)s") % {"source": briefing.source, "day": day.isoformat()}
     author = _("Written by: %(author)s") % {"author": briefing.author} if briefing.author else ""
     return source, author

@@ -4,6 +4,7 @@ The same services and scoping as the pages."""
 
 from datetime import date
 
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -160,15 +161,18 @@ def list_cash(request, place_id: Id, waiting: bool = False):
 @router.post("/donations/cash", response={201: CashOut, **ERRORS})
 def record_cash(request, data: CashIn):
     place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    donor = None
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
-    else:
-        donor = services.save_donor(by=request.auth, place=place, name=data.donor_name, kind=data.donor_kind)
     drive = None
-    if data.drive_id:
+    if data.drive_id:  # a drive this place may not give to is refused, never dropped
         drive = selectors.drives(request.scope, place).filter(pk=data.drive_id).first()
+        if drive is None:
+            raise Http404
+    new_donor = {"name": data.donor_name, "kind": data.donor_kind}
     gift = services.record_cash(
-        by=request.auth, place=place, donor=donor, day=data.day, amount=data.amount, drive=drive,
+        by=request.auth, place=place, donor=donor, new_donor=new_donor, day=data.day, amount=data.amount,
+        drive=drive,
         designations=[(d.purpose, d.amount) for d in data.designations], receipt_number=data.receipt_number,
         note=data.note, submission=data.submission,
     )  # fmt: skip

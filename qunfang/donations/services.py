@@ -153,17 +153,20 @@ def record_cash(
     *,
     by: User | None,
     place: OrgUnit,
-    donor: Donor,
     day: date,
     amount,
+    donor: Donor | None = None,
+    new_donor: dict | None = None,
     drive: Drive | None = None,
     designations: Iterable[tuple[str, object]] = (),
     receipt_number: str = "",
     note: str = "",
     submission: str | None = None,
 ) -> CashDonation:
-    """A cash donation received at `place`, with its receipt number (the paper receipt's, or the next of
-    the place's year) and its designations. A form sent twice (the same `submission`) is kept once."""
+    """A cash donation received at `place`, from `donor` or from a donor made here from `new_donor`
+    (name, kind, phone ...), with its receipt number (the paper receipt's, or the next of the place's
+    year) and its designations. All or nothing: a refused gift leaves no new donor behind. A form sent
+    twice (the same `submission`), even at the same moment, is kept once."""
     if submission:
         earlier = CashDonation.objects.filter(submission=submission).first()
         if earlier:
@@ -172,17 +175,29 @@ def record_cash(
     _not_future(day)
     if drive is not None and not place.path.startswith(drive.place.path):
         raise ValidationError({"drive": _("The drive must be this place's or one above it.")})
+    if donor is None and not (new_donor or {}).get("name", "").strip():
+        raise ValidationError({"donor": _("Choose a donor, or enter a new donor's name.")})
     parts = _parts(fen, designations)
     receipt_number = receipt_number.strip()
     if receipt_number and CashDonation.objects.filter(receipt_number=receipt_number).exists():
         raise ValidationError(
             {"receipt_number": _("Receipt number %(number)s is used already.") % {"number": receipt_number}}
         )
-    donation = CashDonation.objects.create(
-        place=place, donor=donor, drive=drive, day=day, amount_fen=fen,
-        receipt_number=receipt_number or _next_receipt_number(place, day.year),
-        received_by=audit.acting_user(by), note=note.strip()[:200], submission=submission or None,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():  # the new donor and the gift together, or neither
+            if donor is None:
+                donor = save_donor(by=by, place=place, **new_donor)
+            donation = CashDonation.objects.create(
+                place=place, donor=donor, drive=drive, day=day, amount_fen=fen,
+                receipt_number=receipt_number or _next_receipt_number(place, day.year),
+                received_by=audit.acting_user(by), note=note.strip()[:200], submission=submission or None,
+            )  # fmt: skip
+    except IntegrityError:
+        # Another request with the same key won the race: its gift is this one (and no donor is left).
+        earlier = submission and CashDonation.objects.filter(submission=submission).first()
+        if earlier:
+            return earlier
+        raise
     Designation.objects.bulk_create(
         [Designation(donation=donation, purpose=purpose, amount_fen=part) for purpose, part in parts]
     )

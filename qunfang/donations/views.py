@@ -90,19 +90,10 @@ def cash_new(request, place_id: int):
     )
 
     def save(data):
-        donor = data["donor"]
-        if donor is None:
-            if not data["donor_name"].strip():
-                raise ValidationError({"donor": _("Choose a donor, or enter a new donor's name.")})
-            donor = services.save_donor(
-                by=request.user,
-                place=place,
-                name=data["donor_name"],
-                kind=data["donor_kind"],
-                phone=data["donor_phone"],
-            )
+        new_donor = {"name": data["donor_name"], "kind": data["donor_kind"], "phone": data["donor_phone"]}
         return services.record_cash(
-            by=request.user, place=place, donor=donor, day=data["day"], amount=data["amount"],
+            by=request.user, place=place, donor=data["donor"], new_donor=new_donor, day=data["day"],
+            amount=data["amount"],
             drive=data["drive"], designations=form.designations(), receipt_number=data["receipt_number"],
             note=data["note"], submission=data["submission"],
         )  # fmt: skip

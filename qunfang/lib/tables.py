@@ -19,9 +19,11 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -447,6 +449,9 @@ def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]
 def _safe_cell(sheet: Any, value: Any) -> Any:
     # Excel's XML cannot hold control characters; a row stored before they were refused still exports.
     value = printable(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Excel has no time zones: a moment is written as the bureau's clock showed it.
+        value = timezone.make_naive(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

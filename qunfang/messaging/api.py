@@ -13,9 +13,17 @@ from ninja.pagination import paginate
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.lib.apitypes import ERRORS, Id, Moment, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.messaging import selectors, services
-from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
+from qunfang.messaging.models import (
+    AudienceKind,
+    CallOutcome,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Message,
+    MessageState,
+)
 
 router = Router(tags=["messaging"])
 
@@ -254,3 +262,47 @@ def record_call(request, message_id: Id, data: CallIn):
     message = get_object_or_404(Message, pk=message_id, caller=request.auth)
     services.record_call(by=request.auth, message=message, outcome=data.outcome, note=data.note)
     return Message.objects.select_related(*services.RECIPIENT_RELATIONS).get(pk=message.pk)
+
+
+# --- campaigns sent through another platform -------------------------------------------------------------
+
+
+class OutsideCampaignIn(Schema):
+    place_id: Id
+    day: Day
+    channel: Literal["sms", "wecom", "email", "phone"]
+    audience: AudienceKind
+    platform: Text = Field(..., max_length=60)
+    sent: int = Field(..., ge=1, le=10_000_000)
+    note: Text = Field("", max_length=200)
+    submission: Text | None = Field(None, max_length=64, description="a key per form: sent twice, kept once")
+
+
+class OutsideCampaignOut(Schema):
+    id: int
+    place_id: int
+    day: date
+    channel: str
+    audience: str
+    platform: str
+    sent: int
+    note: str
+    has_receipt: bool
+
+    @staticmethod
+    def resolve_has_receipt(record) -> bool:
+        return bool(record.receipt)
+
+
+@router.get("/messaging/outside-campaigns", response={200: list[OutsideCampaignOut], **ERRORS})
+@paginate(Pages)
+def list_outside_campaigns(request, place_id: Id):
+    return selectors.outside_campaigns(request.scope, _place(request, place_id))
+
+
+@router.post("/messaging/outside-campaigns", response={201: OutsideCampaignOut, **ERRORS})
+def record_outside_campaign(request, data: OutsideCampaignIn):
+    """A campaign sent through another platform (the receipt file is attached on the page)."""
+    facts = data.dict(exclude={"place_id"})
+    record = services.record_outside_campaign(by=request.auth, place=_place(request, data.place_id), **facts)
+    return Status(201, record)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.forms import MOMENT_FORMATS, date_input, moment_input
-from qunfang.messaging.models import CallOutcome, Channel, Template
+from qunfang.messaging.models import AudienceKind, CallOutcome, Channel, Template
 from qunfang.registry.models import Category
 
 AUDIENCE_KINDS = [
@@ -113,3 +113,26 @@ class ScheduleForm(forms.Form):
         widget=moment_input(),
         input_formats=MOMENT_FORMATS,
     )
+
+
+class OutsideCampaignForm(forms.Form):
+    """A campaign sent through another platform, as its receipt says."""
+
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    day = forms.DateField(label=_("Day sent"), widget=date_input())
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[c for c in Channel.choices if c[0] != Channel.CONSOLE],
+        initial=Channel.SMS,
+    )
+    audience = forms.ChoiceField(label=_("Sent to"), choices=AudienceKind.choices)
+    platform = forms.CharField(
+        label=_("Platform"), max_length=60, help_text=_("企信通, a provider's console …")
+    )
+    sent = forms.IntegerField(label=_("Messages sent"), min_value=1, max_value=10_000_000)
+    receipt = forms.FileField(
+        label=_("The platform's receipt"),
+        required=False,
+        help_text=_("PDF, photo, spreadsheet or text; 10 MB at most."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -8,6 +8,16 @@ urlpatterns = [
     path("places/<int:place_id>/campaigns/", views.campaigns, name="campaigns"),
     path("places/<int:place_id>/campaigns/new/", views.campaign_new, name="campaign_new"),
     path("places/<int:place_id>/templates/new/", views.template_new, name="template_new"),
+    path(
+        "places/<int:place_id>/campaigns/outside/new/",
+        views.outside_campaign_new,
+        name="outside_campaign_new",
+    ),
+    path(
+        "outside-campaigns/<int:outside_campaign_id>/receipt/",
+        views.outside_campaign_receipt,
+        name="outside_campaign_receipt",
+    ),
     path("campaigns/<int:campaign_id>/", views.campaign, name="campaign"),
     path("campaigns/<int:campaign_id>/start/", views.campaign_start, name="campaign_start"),
     path("campaigns/<int:campaign_id>/retry/", views.campaign_retry, name="campaign_retry"),

@@ -1,22 +1,33 @@
 """Messaging's pages: a place's campaigns and templates, composing a campaign with its audience counted
 and a sample message shown before anything is sent, and a campaign's progress, watched to the end."""
 
+import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qunfang.core.access import requires, signed_in
+from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for
+from qunfang.lib.uploads import open_upload
 from qunfang.messaging import selectors, services
-from qunfang.messaging.forms import CallForm, CampaignForm, ScheduleForm, TemplateForm
-from qunfang.messaging.models import CallOutcome, Campaign, CampaignStatus, Channel, Message, MessageState
+from qunfang.messaging.forms import CallForm, CampaignForm, OutsideCampaignForm, ScheduleForm, TemplateForm
+from qunfang.messaging.models import (
+    CallOutcome,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Message,
+    MessageState,
+    OutsideCampaign,
+)
 from qunfang.mobilization.models import Team
 from qunfang.reporting import selectors as reporting_selectors
 
@@ -31,6 +42,7 @@ def campaigns(request, place_id: int):
             "place": place,
             "campaigns": paginate(request, selectors.campaigns(request.scope, place)),
             "templates": selectors.templates(request.scope, place),
+            "outside": selectors.outside_campaigns(request.scope, place)[:50],
         },
     )
 
@@ -48,6 +60,39 @@ def template_new(request, place_id: int):
             _("Template %(name)s saved.") % {"name": template.name},
             _campaigns_url(place),
         ),
+    )
+
+
+@requires(Capability.SEND_CAMPAIGNS)
+def outside_campaign_new(request, place_id: int):
+    place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
+    form = OutsideCampaignForm(
+        request.POST or None, request.FILES or None, initial={"submission": uuid.uuid4().hex}
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Record a campaign sent through another platform"),
+        place=place,
+        save=lambda data: services.record_outside_campaign(by=request.user, place=place, **data),
+        done=lambda record: (
+            _("%(sent)s messages sent through %(platform)s on %(day)s recorded.")
+            % {"sent": record.sent, "platform": record.platform, "day": record.day},
+            _campaigns_url(place),
+        ),
+    )
+
+
+@requires(Capability.SEND_CAMPAIGNS)
+def outside_campaign_receipt(request, outside_campaign_id: int):
+    record = get_for(
+        request.scope,
+        OutsideCampaign.objects.exclude(receipt=""),
+        Capability.SEND_CAMPAIGNS,
+        pk=outside_campaign_id,
+    )
+    return FileResponse(
+        open_upload(record.receipt), as_attachment=True, filename=record.receipt_name or "receipt"
     )
 
 

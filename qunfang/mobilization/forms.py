@@ -34,6 +34,10 @@ class DayForm(forms.Form):
     photo = _photo_field()
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Asked for only when the day already has records: Back and Save again must not count twice.
+    add_to_recorded = forms.BooleanField(
+        label=_("This is more work, on top of what is already recorded for the day"), required=False
+    )
 
     def __init__(self, *args, types: list[ActivityType], volunteers=None, **kwargs):
         kwargs.setdefault("initial", {})

@@ -107,6 +107,22 @@ def records(
     return found.filter(activity_type=activity_type) if activity_type else found
 
 
+def recorded_on(place: OrgUnit, day: date) -> list[dict]:
+    """What the place itself has recorded for the day, per activity (corrections taken off): what the
+    day's form shows before the clerk adds more. The caller has checked the place."""
+    sums = (
+        ActivityRecord.objects.filter(place=place, day=day)
+        .values("activity_type")
+        .annotate(count=Sum("count"), reached=Sum("people_reached"))
+    )
+    counted = {row["activity_type"]: row for row in sums if row["count"] or row["reached"]}
+    return [
+        {"type": kind, "count": counted[kind.pk]["count"], "reached": counted[kind.pk]["reached"]}
+        for kind in activity_types()
+        if kind.pk in counted
+    ]
+
+
 # --- people -------------------------------------------------------------------------------------------
 
 

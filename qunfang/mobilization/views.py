@@ -85,6 +85,16 @@ def day_entry(request, place_id: int):
         volunteers=selectors.who_can_take_part(request.scope, place, day),
         initial={"day": day},
     )
+    already = selectors.recorded_on(place, day)
+    if request.method == "POST" and form.is_valid() and already and not form.cleaned_data["add_to_recorded"]:
+        if not ActivityRecord.objects.filter(
+            submission=form.cleaned_data["submission"], place=place
+        ).exists():
+            form.add_error(
+                "add_to_recorded",
+                _("This day already has records (listed above). If this is more work, tick the box; "
+                  "if you are saving the same form again, there is nothing more to do."),
+            )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         entries = [services.Entry(kind, count, reached) for kind, count, reached in form.counts()]
         try:
@@ -109,7 +119,9 @@ def day_entry(request, place_id: int):
                 request, _("%(count)s records kept for %(day)s.") % {"count": len(records), "day": day}
             )
             return redirect(stats_url(place, day, day))
-    return render(request, "mobilization/day_entry.html", {"form": form, "place": place})
+    return render(
+        request, "mobilization/day_entry.html", {"form": form, "place": place, "day": day, "already": already}
+    )
 
 
 @requires(Capability.VIEW_ACTIVITIES)

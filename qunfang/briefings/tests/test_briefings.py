@@ -51,7 +51,10 @@ def test_a_final_briefing_keeps_its_figures_when_records_change_later(world, bri
     services.finalize_briefing(by=world.bob, briefing=briefing)
     record(world, world.jingkou, "temperature_checks", 50, submission="late-correction")
     briefing.refresh_from_db()
-    assert "测量体温200人次" in text_of(briefing) and briefing.figures["mobilization"]["activities"][3]["count"] == 200
+    assert (
+        "测量体温200人次" in text_of(briefing)
+        and briefing.figures["mobilization"]["activities"][3]["count"] == 200
+    )
     with pytest.raises(ValidationError):
         services.draft_briefing(
             by=world.bob, place=world.longjing, start=briefing.start, end=briefing.end, briefing=briefing
@@ -140,7 +143,9 @@ def test_the_dashboard_shows_the_figures_and_the_places_below(world, briefing, a
         .get(f"/api/v1/dashboard?place_id={world.longjing.pk}&start=2020-01-24&end=2020-02-03")
         .json()
     )
-    assert {a["code"]: a["count"] for a in figures["figures"]["mobilization"]["activities"]}["temperature_checks"] == 200
+    assert {a["code"]: a["count"] for a in figures["figures"]["mobilization"]["activities"]}[
+        "temperature_checks"
+    ] == 200
 
 
 def test_briefings_through_the_api(world):

@@ -72,6 +72,7 @@ ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
     "report_id": lambda t: t.people["report_id"],
     "data_set_id": lambda t: t.people["data_set_id"],
     "campaign_id": lambda t: t.people["campaign_id"],
+    "outside_campaign_id": lambda t: t.people["outside_campaign_id"],
     "message_id": lambda t: t.people["message_id"],
     "building_id": lambda t: t.people["building_id"],
     "register_import_id": lambda t: t.people["register_import_id"],
