@@ -66,7 +66,8 @@ def fill_gifts(leaves: list[int], gifts: int) -> None:
         )
         cursor.execute(
             f"INSERT INTO {part} (donation_id, purpose, amount_fen)"
-            f" SELECT id, CASE WHEN id %% 4 = 0 THEN '一线防控' ELSE '' END, amount_fen FROM {gift}"
+            f" SELECT id, CASE WHEN id %% 4 = 0 THEN '一线防控' ELSE '' END, amount_fen FROM {gift}",
+            [],  # an empty list, so that "%%" is read as one "%" like in the statements above
         )
         cursor.execute(f"ANALYZE {donor}; ANALYZE {gift}; ANALYZE {part}")
 

@@ -29,6 +29,12 @@ def tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def services_held_to_their_word(settings):
+    # core/writes.py: a service that changes rows without an audit entry fails the test that calls it.
+    settings.CHECK_WRITES = True
+
+
+@pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.MESSAGES_LOG = tmp_path / "messages.log"

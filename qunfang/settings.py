@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "qunfang.core.middleware.ScopeMiddleware",
     "qunfang.core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and the messages: a form or request sent again with its key gets the first answer.
+    "qunfang.core.once.OnceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qunfang.core.middleware.DatabaseUnavailableMiddleware",
@@ -86,6 +88,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "qunfang" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["qunfang.core.templatetags.once"],  # {% submission_key %} in every form
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -287,6 +290,9 @@ LOGGING = {
 
 # A bare view at /bench/bare for the load benchmark's baseline: Django and the server with no work.
 BENCHMARK_VIEW = env_bool("BENCHMARK_VIEW", False)
+# Hold every service to its word (core/writes.py): a write without its audit entry, or a check that
+# writes, fails at once. On in the test suite; off in production, where it would cost every write.
+CHECK_WRITES = env_bool("CHECK_WRITES", False)
 
 # The demo's synthetic rolls at full size (1.0: 11,581 veterans in Qingxin, 14,100 people in Hunnan);
 # tests load a small fraction.

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,11 +15,12 @@ from qunfang.briefings.models import Briefing, BriefingStatus, Notice
 from qunfang.core import audit
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
+from qunfang.core.writes import service
 
 LONGEST_PERIOD_DAYS = 366
 
 
-@transaction.atomic
+@service
 def draft_briefing(
     *,
     by: User,
@@ -58,6 +58,7 @@ def draft_briefing(
     return briefing
 
 
+@service
 def edit_briefing(*, by: User, briefing: Briefing, title: str, author: str, sections: list[dict]) -> Briefing:
     if briefing.final:
         raise ValidationError(_("A final briefing cannot be changed."))
@@ -76,6 +77,7 @@ def edit_briefing(*, by: User, briefing: Briefing, title: str, author: str, sect
     return briefing
 
 
+@service
 def finalize_briefing(*, by: User, briefing: Briefing) -> Briefing:
     """Frozen from now on: its text and the figures it quoted stay as they are."""
     if not briefing.final:
@@ -90,6 +92,7 @@ def _final(briefing: Briefing) -> None:
         raise ValidationError(_("Make the briefing final first: only a final briefing is sent or published."))
 
 
+@service
 def submit_briefing(*, by: User, briefing: Briefing) -> Briefing:
     """Sent to the level above, which sees it among its children's."""
     _final(briefing)
@@ -102,6 +105,7 @@ def submit_briefing(*, by: User, briefing: Briefing) -> Briefing:
     return briefing
 
 
+@service
 def publish_briefing(*, by: User, briefing: Briefing) -> Briefing:
     _final(briefing)
     if briefing.published_at is None:
@@ -111,6 +115,7 @@ def publish_briefing(*, by: User, briefing: Briefing) -> Briefing:
     return briefing
 
 
+@service
 def save_notice(
     *,
     by: User | None,
@@ -143,6 +148,7 @@ def save_notice(
     return notice
 
 
+@service
 def publish_notice(*, by: User | None, notice: Notice) -> Notice:
     if notice.published_at is None:
         notice.published_at = timezone.now()

@@ -185,8 +185,12 @@ def _donations(found: Figures) -> dict | None:
     parts += [_handed_over(h) for h in given.handovers_in_period]
     if given.gifts_running != given.gifts_in_period and given.running_since:
         parts.append(
-            _("%(total)s yuan in all since %(since)s (a running total)")
-            % {"total": yuan_text(given.yuan_running), "since": day(given.running_since)}
+            _("%(total)s yuan in all from %(since)s to %(end)s (a running total)")
+            % {
+                "total": yuan_text(given.yuan_running),
+                "since": day(given.running_since),
+                "end": day(found.end),
+            }
         )
     return {
         "heading": pgettext("briefing section", "Donations"),

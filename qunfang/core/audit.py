@@ -54,7 +54,7 @@ def record(
     by: Any,
     action: str,
     place: OrgUnit | None,
-    target: models.Model,
+    target: models.Model | type[models.Model],
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
@@ -66,8 +66,9 @@ def record(
         place=place,
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk or ""),
-        target_label=str(target)[:200],
+        # A model itself is the target of work on all its rows (the kept totals made again).
+        target_id="" if isinstance(target, type) else str(target.pk or ""),
+        target_label=str(target._meta.verbose_name_plural if isinstance(target, type) else target)[:200],
         before=before,
         after=after,
         address=origin.address,

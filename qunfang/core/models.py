@@ -266,3 +266,25 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [(key, before.get(key), after.get(key)) for key in keys if before.get(key) != after.get(key)]
+
+
+class Submission(models.Model):
+    """A form or API request that adds something, by the key it carried (a hidden field every form
+    page renders, or an Idempotency-Key header): Back and Save again, a double tap or a retry with the
+    same key gets the first answer again instead of a second record (core/once.py)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    who = models.CharField(max_length=80)  # the user, token or browser that sent it: a key is theirs only
+    path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True)
+    status = models.PositiveSmallIntegerField(null=True)
+    location = models.CharField(max_length=500, blank=True)  # a form's redirect
+    body = models.BinaryField(null=True)  # an API's answer, replayed as it was
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], name="submission_age")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.path}"

@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -39,6 +38,7 @@ from qunfang.core.models import (
 )
 from qunfang.core.roles import Role
 from qunfang.core.signals import place_moved
+from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import Row
 from qunfang.lib.uploads import save_upload
@@ -49,6 +49,7 @@ PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "p
 # --- places -------------------------------------------------------------------------------------------
 
 
+@writes_nothing
 def normalize_code(raw: str | None) -> str | None:
     """A statistical division code as its 12 digits; shorter official forms (44, 4418, 441803,
     441803104) are padded with zeros, as the statistics bureau writes them."""
@@ -89,7 +90,7 @@ def _insert_place(parent: OrgUnit | None, **fields: Any) -> OrgUnit:
     return place
 
 
-@transaction.atomic
+@service
 def create_place(
     *,
     by: User | None,
@@ -121,7 +122,7 @@ def create_place(
     return place
 
 
-@transaction.atomic
+@service
 def update_place(*, by: User | None, place: OrgUnit, **changes: Any) -> OrgUnit:
     """Change a place's name, code, level or station facts (not its parent: see `move_place`)."""
     place = OrgUnit.objects.select_for_update().get(pk=place.pk)
@@ -139,14 +140,14 @@ def update_place(*, by: User | None, place: OrgUnit, **changes: Any) -> OrgUnit:
     for field, value in changes.items():
         setattr(place, field, value.strip() if isinstance(value, str) else value)
     place.full_clean(exclude=["path", "parent", "code"])
-    place.save()
     after = audit.snapshot(place, PLACE_FIELDS)
-    if after != before:
+    if after != before:  # a form saved unchanged writes nothing
+        place.save()
         audit.record(by=by, action="place.update", place=place, target=place, before=before, after=after)
     return place
 
 
-@transaction.atomic
+@service
 def move_place(*, by: User | None, place: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     """Hang a place and its whole subtree under another parent; every path below follows."""
     place = OrgUnit.objects.select_for_update().get(pk=place.pk)
@@ -243,7 +244,7 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
-@transaction.atomic
+@service
 def import_places(*, by: User | None, within: OrgUnit, rows: list[Row]) -> list[OrgUnit]:
     """Create the places of a spreadsheet under `within`. A blank parent code means `within` itself;
     other parents are places already under `within` or rows of the same file. All or nothing."""
@@ -366,7 +367,7 @@ def _creation_order(parents: dict[int, OrgUnit | int], errors: list[RowError]) -
 USER_FIELDS = ["username", "full_name", "is_active"]
 
 
-@transaction.atomic
+@service
 def create_user(
     *, by: User | None, username: str, full_name: str, password: str, place: OrgUnit, role: str
 ) -> User:
@@ -387,13 +388,14 @@ def create_user(
     return user
 
 
+@writes_nothing
 def check_manages(by: User | None, account: User) -> None:
     """Refuse unless `by` may change the account (the command line, `by=None`, may change any)."""
     if by is not None and not Scope.for_user(by).manages(account):
         raise PermissionDenied
 
 
-@transaction.atomic
+@service
 def add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -> Membership:
     """Another role for an account the caller already manages."""
     check_manages(by, user)
@@ -418,7 +420,7 @@ def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -
     return membership
 
 
-@transaction.atomic
+@service
 def remove_membership(*, by: User | None, membership: Membership) -> None:
     check_manages(by, membership.user)
     before = audit.snapshot(membership, ["user", "place", "role"])
@@ -428,7 +430,7 @@ def remove_membership(*, by: User | None, membership: Membership) -> None:
     _end_tokens(by=by, user=membership.user, why="membership.remove", place=membership.place)
 
 
-@transaction.atomic
+@service
 def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit) -> User:
     check_manages(by, user)
     before = audit.snapshot(user, USER_FIELDS)
@@ -447,7 +449,7 @@ def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit
     return user
 
 
-@transaction.atomic
+@service
 def set_password(*, by: User | None, user: User, password: str, place: OrgUnit | None) -> User:
     if by != user:
         check_manages(by, user)
@@ -467,13 +469,14 @@ def set_password(*, by: User | None, user: User, password: str, place: OrgUnit |
 TOKEN_PREFIX = "qf_"
 
 
+@writes_nothing
 def token_digest(raw: str) -> str:
     # A token has 256 random bits, so a plain SHA-256 cannot be reversed by guessing; a slow password
     # hash would only slow every API call.
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@service
 def issue_token(*, by: User, name: str) -> tuple[AccessToken, str]:
     """A new token for the user's own API use. The raw token is returned once and never stored."""
     name = name.strip()
@@ -491,7 +494,7 @@ def issue_token(*, by: User, name: str) -> tuple[AccessToken, str]:
     return token, raw
 
 
-@transaction.atomic
+@service
 def revoke_token(*, by: User, token: AccessToken) -> AccessToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -509,16 +512,22 @@ def _end_tokens(*, by: User | None, user: User, why: str, place: OrgUnit | None)
 # --- two-factor sign-in -------------------------------------------------------------------------------
 
 
+@service
 def pending_totp_device(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator a user is enrolling, made on first need (the key shown as a QR)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        audit.record(by=user, action="user.start_second_factor", place=None, target=user)
+    return device
 
 
-@transaction.atomic
+@service
 def confirm_totp_device(*, by: User, device: TOTPDevice, code: str) -> bool:
     """Confirm the device with a first code from the authenticator app; False when the code is wrong."""
     if not device.verify_token(code.strip()):
+        # The device counts the failure (its throttle): the log keeps it beside the successes.
+        audit.record(by=by, action="user.second_factor_refused", place=None, target=by)
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -526,7 +535,7 @@ def confirm_totp_device(*, by: User, device: TOTPDevice, code: str) -> bool:
     return True
 
 
-@transaction.atomic
+@service
 def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
     """Forget a user's authenticators (a lost phone); they enrol a new one at their next sign-in."""
     check_manages(by, user)
@@ -537,7 +546,7 @@ def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
 # --- background imports -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
     """Store the spreadsheet and queue its import under `place`. With the database task backend the
     job and its task commit in the same transaction: both exist, or neither."""

@@ -159,9 +159,13 @@ class DonationFigures:
         _("Yuan of the period's gifts by what the donors designated them for."), default=[]
     )
     yuan_running: str = counted(
-        _("Yuan of every cash gift received here or below, since the first one."), default="0", running=True
+        _("Yuan of every cash gift received here or below, from the first one to the period's end."),
+        default="0",
+        running=True,
     )
-    gifts_running: int = counted(_("Cash gifts received here or below since the first one."), running=True)
+    gifts_running: int = counted(
+        _("Cash gifts received here or below from the first one to the period's end."), running=True
+    )
     running_since: date | None = counted(_("The day of the first gift."), default=None, running=True)
     handovers_in_period: list = counted(
         _(
@@ -173,21 +177,18 @@ class DonationFigures:
     stock_on_hand: list = counted(_("Goods held at this place now, by item."), default=[], running=True)
 
 
-def _given(place: OrgUnit, start: date | None, end: date | None, raw: bool) -> tuple[dict, list[dict]]:
-    """Fen and gifts (and the day of the first) of the place and below, in the period or ever, and the
-    fen by purpose: from the kept daily totals, or with `raw` from the gifts themselves (the
-    benchmark's baseline)."""
+def _given(place: OrgUnit, start: date | None, end: date, raw: bool) -> tuple[dict, list[dict]]:
+    """Fen and gifts (and the day of the first) of the place and below, in the period (or, without a
+    start, ever until its end), and the fen by purpose: from the kept daily totals, or with `raw` from
+    the gifts themselves (the benchmark's baseline)."""
     if raw:
         gifts = CashDonation.objects.filter(place__path__startswith=place.path)
         parts = Designation.objects.filter(donation__place__path__startswith=place.path)
-        if start:
-            gifts = gifts.filter(day__range=(start, end))
-            parts = parts.filter(donation__day__range=(start, end))
+        gifts = gifts.filter(day__range=(start or date.min, end))
+        parts = parts.filter(donation__day__range=(start or date.min, end))
         sums = gifts.aggregate(fen=Sum("amount_fen"), count=Count("pk"), since=Min("day"))
     else:
-        parts = gifts = DonationTotal.objects.filter(place=place)
-        if start:
-            parts = gifts = gifts.filter(day__range=(start, end))
+        parts = gifts = DonationTotal.objects.filter(place=place, day__range=(start or date.min, end))
         sums = gifts.aggregate(
             fen=Sum("amount_fen"), count=Sum("gifts"), since=Min("day", filter=~Q(gifts=0))
         )
@@ -211,7 +212,7 @@ def figures_for(
         return found
     sums, found.by_purpose_in_period = _given(place, start, end, raw)
     found.gifts_in_period, found.yuan_in_period = sums["count"] or 0, str(yuan(sums["fen"]))
-    running, _purposes = _given(place, None, None, raw)
+    running, _purposes = _given(place, None, end, raw)
     found.yuan_running, found.gifts_running = str(yuan(running["fen"])), running["count"] or 0
     found.running_since = running["since"] if found.gifts_running else None
     givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))

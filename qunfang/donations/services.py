@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
+from qunfang.core.writes import service, within_a_service, writes_nothing
 from qunfang.donations.models import (
     CashDonation,
     Delivery,
@@ -43,6 +44,7 @@ TOTALS = Tally(
 )
 
 
+@writes_nothing
 def to_fen(value, field: str = "amount") -> int:
     """A positive amount of yuan with at most two decimals ("1,000", "30000.5", Decimal) as whole fen."""
     text = str(value if value is not None else "").replace(",", "").replace("，", "").replace("¥", "").strip()
@@ -69,7 +71,7 @@ def _not_future(day: date) -> None:
         raise ValidationError({"day": _("The date cannot be in the future.")})
 
 
-@transaction.atomic
+@service
 def save_donor(*, by: User | None, place: OrgUnit, name: str, kind: str = DonorKind.PERSON, **facts) -> Donor:
     donor = Donor(place=place)
     set_fields(donor, {"name": name, "kind": kind, **facts})
@@ -83,7 +85,7 @@ def save_donor(*, by: User | None, place: OrgUnit, name: str, kind: str = DonorK
     return donor
 
 
-@transaction.atomic
+@service
 def save_drive(
     *, by: User | None, place: OrgUnit, name: str, start: date, end: date | None = None, purpose: str = "",
     target=None,
@@ -148,7 +150,7 @@ def _count(donation: CashDonation, parts: Sequence[tuple[str, int]], sign: int) 
     )
 
 
-@transaction.atomic
+@service
 def record_cash(
     *,
     by: User | None,
@@ -207,7 +209,7 @@ def record_cash(
     return donation
 
 
-@transaction.atomic
+@service
 def correct_cash(
     *, by: User | None, donation: CashDonation, amount, designations: Iterable[tuple[str, object]] = (),
     note: str | None = None,
@@ -239,7 +241,7 @@ def correct_cash(
     return donation
 
 
-@transaction.atomic
+@service
 def hand_over(
     *,
     by: User | None,
@@ -290,10 +292,14 @@ def hand_over(
 # --- goods ----------------------------------------------------------------------------------------------
 
 
+@service
 def item_named(name: str, unit: str) -> Item:
+    """The catalogue's item of that name and unit, added on first use."""
     if not name.strip() or not unit.strip():
         raise ValidationError({"item": _("Name the item and its unit.")})
-    item, _made = Item.objects.get_or_create(name=name.strip()[:60], unit=unit.strip()[:10])
+    item, made = Item.objects.get_or_create(name=name.strip()[:60], unit=unit.strip()[:10])
+    if made:
+        audit.record(by=None, action="item.create", place=None, target=item)
     return item
 
 
@@ -330,7 +336,7 @@ def _move(place: OrgUnit, item: Item, quantity: int, kind: str, by: User | None,
     )
 
 
-@transaction.atomic
+@service
 def receive_goods(
     *, by: User | None, place: OrgUnit, item: Item, quantity, day: date, donor: Donor | None = None,
     drive: Drive | None = None, note: str = "",
@@ -348,7 +354,7 @@ def receive_goods(
     return move
 
 
-@transaction.atomic
+@service
 def take_out(
     *, by: User | None, place: OrgUnit, item: Item, quantity, kind: str, day: date, note: str = ""
 ) -> StockMove:
@@ -367,7 +373,7 @@ def take_out(
     return move
 
 
-@transaction.atomic
+@service
 def deliver(
     *,
     by: User | None,
@@ -411,7 +417,7 @@ def deliver(
     return delivery
 
 
-@transaction.atomic
+@service
 def correct_move(*, by: User | None, move: StockMove, note: str = "") -> StockMove:
     """A mistaken line undone by its reverse; shown as such. Deliveries are not undone line by line."""
     move = StockMove.objects.select_for_update().get(pk=move.pk)
@@ -433,6 +439,7 @@ def correct_move(*, by: User | None, move: StockMove, note: str = "") -> StockMo
 # --- the kept totals ------------------------------------------------------------------------------------
 
 
+@within_a_service
 def move_totals(sender, *, place: OrgUnit, old_path: str, new_path: str, **kwargs) -> None:
     """A subtree moved (core.move_place, same transaction): its donation totals follow it."""
     TOTALS.move(place.pk, old_path, new_path)
@@ -451,12 +458,22 @@ def _own_sums_sql() -> str:
     )
 
 
+@writes_nothing
 def count_disagreements() -> int:
     """How many kept totals differ from the donations summed up the tree."""
     return TOTALS.count_disagreements(_own_sums_sql())
 
 
-@transaction.atomic
+@service
 def rebuild_totals() -> int:
     """The kept totals thrown away and made again from the donations (after a restore, or to check)."""
-    return TOTALS.rebuild(_own_sums_sql())
+    rebuilt = TOTALS.rebuild(_own_sums_sql())
+    # A repair from the command line: the audit log says when the kept sums were made again.
+    audit.record(
+        by=None,
+        action="donations.rebuild_totals",
+        place=None,
+        target=DonationTotal,
+        after={"rows": rebuilt},
+    )
+    return rebuilt

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
+from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.processes import is_gone, this_process
 from qunfang.lib.tallies import table
 from qunfang.lib.uploads import delete_upload, save_upload
@@ -56,6 +57,7 @@ class Length:
     segments: int
 
 
+@writes_nothing
 def sms_length(body: str) -> Length:
     """How long the text is once filled in (names up to 4 characters, places up to 10) and in how many
     SMS it goes."""
@@ -65,6 +67,7 @@ def sms_length(body: str) -> Length:
     return Length(characters, segments)
 
 
+@writes_nothing
 def check_body(body: str, channel: str) -> None:
     unknown = sorted({m.group(1) for m in VARIABLE.finditer(body)} - VARIABLES.keys())
     if unknown:
@@ -83,7 +86,7 @@ def check_body(body: str, channel: str) -> None:
         )
 
 
-@transaction.atomic
+@service
 def save_template(
     *, by: User | None, place: OrgUnit, template: Template | None = None, **fields: Any
 ) -> Template:
@@ -103,7 +106,7 @@ RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 MOST_SENT = 10_000_000  # more than a province's veterans: a typing slip
 
 
-@transaction.atomic
+@service
 def record_outside_campaign(
     *, by: User | None, place: OrgUnit, day: date, channel: str, audience: str, platform: str, sent: int,
     note: str = "", receipt=None, submission: str | None = None,
@@ -154,6 +157,7 @@ def record_outside_campaign(
 # --- audiences and campaigns ---------------------------------------------------------------------------
 
 
+@writes_nothing
 def audience(place: OrgUnit, filters: dict[str, Any], channel: str = Channel.SMS) -> QuerySet:
     """Who a campaign of `place` reaches with these filters, by their kind (see the Campaign's
     audience): veterans, the volunteers of a team, or the stations that have not sent a day's report."""
@@ -231,6 +235,7 @@ AUDIENCES = {
 }
 
 
+@writes_nothing
 def render(body: str, recipient) -> str:
     """The text one recipient (a veteran, a volunteer or a station) gets."""
     place = recipient if isinstance(recipient, OrgUnit) else recipient.place
@@ -244,6 +249,7 @@ class Preview:
     length: Length
 
 
+@writes_nothing
 def preview(place: OrgUnit, filters: dict[str, Any], template: Template) -> Preview:
     """How many the campaign would reach, and the text the first of them would get."""
     recipients = audience(place, filters, template.channel)
@@ -253,7 +259,7 @@ def preview(place: OrgUnit, filters: dict[str, Any], template: Template) -> Prev
     )
 
 
-@transaction.atomic
+@service
 def create_campaign(
     *, by: User | None, place: OrgUnit, name: str, template: Template, filters: dict[str, Any]
 ) -> Campaign:
@@ -268,6 +274,7 @@ def create_campaign(
     return campaign
 
 
+@service
 def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
     """Freeze the recipient list into one message row each (the text filled in by the database, in one
     statement) and queue the sending. Refused before anything is written if the template is not
@@ -308,7 +315,7 @@ def _check_sendable(campaign: Campaign) -> None:
 LONGEST_SCHEDULE = timedelta(days=30)
 
 
-@transaction.atomic
+@service
 def schedule_campaign(*, by: User | None, campaign: Campaign, at: datetime) -> Campaign:
     """Start the campaign at `at` (the worker's clock looks every minute). Checked now as it would be
     then: an unapproved template or an empty audience is refused at once."""
@@ -330,7 +337,7 @@ def schedule_campaign(*, by: User | None, campaign: Campaign, at: datetime) -> C
     return campaign
 
 
-@transaction.atomic
+@service
 def unschedule_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
     """Back to a draft, unless it has started in the meantime."""
     changed = Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SCHEDULED).update(
@@ -341,6 +348,7 @@ def unschedule_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
     return Campaign.objects.get(pk=campaign.pk)
 
 
+@in_steps("each due campaign starts in its own transaction: one that cannot go must not stop the rest")
 def start_due_campaigns(now: datetime | None = None) -> int:
     """Start every scheduled campaign whose time has come; one that can no longer go (its template
     withdrawn, its audience gone) returns to draft with the reason. Answers how many started."""
@@ -406,6 +414,7 @@ def _share_calls(campaign: Campaign, callers: list[User]) -> None:
         Message.objects.filter(pk__in=share).update(caller=caller)
 
 
+@service
 def number_to_call(*, by: User, message: Message) -> str:
     """The full number of a call given to `by`, for dialling; the audit log keeps who saw it."""
     audit.record(
@@ -428,7 +437,7 @@ CALL_STATES = {
 }
 
 
-@transaction.atomic
+@service
 def record_call(*, by: User, message: Message, outcome: str, note: str = "") -> Message:
     """The caller marks how a call went. Only the message's caller (or a sender of the campaign's
     place) may; a call is recorded again if the caller phones a second time."""
@@ -534,6 +543,7 @@ def _take_back_from_the_dead(campaign: Campaign, sender) -> None:
     Message.objects.bulk_update(stuck, ["state", "provider_id"])
 
 
+@writes_nothing
 def quiet_until(channel: str, now: datetime) -> datetime | None:
     """When the quiet hours that hold `now` end, or None if it is not quiet (SMS only)."""
     if channel != Channel.SMS or not settings.MESSAGING_QUIET_HOURS:
@@ -560,6 +570,10 @@ WRITE_EVERY = 20
 PAUSE_AFTER_REFUSALS = 1.0  # seconds: a throttled provider is given a moment before the next batch
 
 
+@in_steps(
+    "a campaign's messages go out batch by batch, each batch's outcomes committed as it is sent, "
+    "so a crash loses at most one batch"
+)
 def send_campaign(campaign_id: int) -> int:
     """Send the campaign's queued messages until none is left; answers how many were sent. A provider's
     passing refusal (throttled, down) queues the message again, up to MAX_ATTEMPTS tries; a final one
@@ -631,6 +645,10 @@ def _finish_if_done(campaign: Campaign) -> None:
         )
 
 
+@in_steps(
+    "the rate window is shared by every worker: each take is its own short transaction, "
+    "never held while sending"
+)
 def take_from_rate(provider: str, rate: Rate, wanted: int) -> int:
     """Take up to `wanted` sends from the provider's current window, waiting for the next window while
     this one is used up; answers how many were taken (at least one). All workers share the window's
@@ -660,6 +678,9 @@ RECEIPTS_PER_ROUND = 1000
 RECEIPTS_AFTER = timedelta(minutes=1)  # a handset's receipt takes a while: not asked about sooner
 
 
+@in_steps(
+    "each provider's receipts are settled as they come; one provider down must not hold back the others"
+)
 def collect_receipts(now: datetime | None = None) -> int:
     """Ask the providers that report delivery about the messages they took in the last days and have
     not reported on yet: each becomes delivered, or failed with the provider's reason. Asked once per
@@ -702,6 +723,7 @@ def _apply_receipts(waiting: list[Message], found: dict[str, Receipt]) -> int:
     return len(settled)
 
 
+@service
 def retry_failed(*, by: User | None, campaign: Campaign) -> int:
     """Queue the failed messages again and send them: one click for the bureau."""
     from qunfang.messaging.tasks import send_campaign as send_task

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, WebPImagePlugin  # noqa: F401 (registers WebP without loading every plugin)
@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, WebPImagePlugin  # noqa: F401 (registers WebP w
 from qunfang.core import audit
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, index_of, set_fields
+from qunfang.core.writes import service, within_a_service, writes_nothing
 from qunfang.lib.tallies import Tally, table
 from qunfang.mobilization.models import (
     ActivityRecord,
@@ -52,6 +53,7 @@ EARLIEST_DAY = date(2000, 1, 1)
 TOTALS = Tally(DailyTotal, keys=("place_id", "day", "activity_type_id"), sums=("count", "people_reached"))
 
 
+@within_a_service
 def write_record(record: ActivityRecord, place: OrgUnit) -> ActivityRecord:
     """Save a checked record and add it to the totals of its place and every ancestor; the caller
     holds the transaction."""
@@ -97,7 +99,7 @@ def _check(place: OrgUnit, day: date, entries: list[Entry]) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@service
 def record_day(
     *,
     by: User | None,
@@ -160,7 +162,7 @@ def record_day(
     return records
 
 
-@transaction.atomic
+@service
 def correct_record(
     *, by: User | None, record: ActivityRecord, count: int, people_reached: int = 0, note: str = ""
 ) -> ActivityRecord | None:
@@ -211,6 +213,7 @@ def correct_record(
     return corrected
 
 
+@within_a_service
 def move_totals(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
     """A subtree moved (core.move_place, same transaction): its totals follow it."""
     TOTALS.move(place.pk, old_path, new_path)
@@ -224,16 +227,26 @@ def _own_sums_sql() -> str:
     )
 
 
+@writes_nothing
 def count_disagreements() -> int:
     """How many kept totals differ from the ledger summed up the tree (missing or extra ones count)."""
     return TOTALS.count_disagreements(_own_sums_sql())
 
 
-@transaction.atomic
+@service
 def rebuild_totals() -> int:
     """Throw the kept totals away and make them again from the ledger (after a restore, or to check),
     in the database: at province scale the ledger holds millions of records."""
-    return TOTALS.rebuild(_own_sums_sql())
+    rebuilt = TOTALS.rebuild(_own_sums_sql())
+    # A repair from the command line: the audit log says when the kept sums were made again.
+    audit.record(
+        by=None,
+        action="mobilization.rebuild_totals",
+        place=None,
+        target=DailyTotal,
+        after={"rows": rebuilt},
+    )
+    return rebuilt
 
 
 # --- volunteers, teams, deployments -------------------------------------------------------------------
@@ -267,7 +280,7 @@ def _check_skills(skills: list[str]) -> list[str]:
     return [code for code in Skill.values if code in skills]  # the list's own order, once each
 
 
-@transaction.atomic
+@service
 def add_volunteer(
     *, by: User | None, place: OrgUnit, signed_up_alone: bool = False, **fields: Any
 ) -> Volunteer:
@@ -299,16 +312,16 @@ def add_volunteer(
     return volunteer
 
 
-@transaction.atomic
+@service
 def update_volunteer(*, by: User, volunteer: Volunteer, **fields: Any) -> Volunteer:
     before = _volunteer_snapshot(volunteer)
     if "skills" in fields:
         fields["skills"] = _check_skills(list(fields["skills"] or []))
     set_fields(volunteer, fields)
     volunteer.full_clean(exclude=["id_number", "phone", "id_number_index", "phone_index", "veteran"])
-    volunteer.save()
     after = _volunteer_snapshot(volunteer)
-    if after != before:
+    if after != before:  # a form saved unchanged writes nothing
+        volunteer.save()
         audit.record(
             by=by,
             action="volunteer.update",
@@ -320,7 +333,7 @@ def update_volunteer(*, by: User, volunteer: Volunteer, **fields: Any) -> Volunt
     return volunteer
 
 
-@transaction.atomic
+@service
 def confirm_volunteer(*, by: User, volunteer: Volunteer, accept: bool) -> Volunteer:
     """The station's answer to a sign-up through the QR code."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
@@ -339,7 +352,7 @@ def confirm_volunteer(*, by: User, volunteer: Volunteer, accept: bool) -> Volunt
     return volunteer
 
 
-@transaction.atomic
+@service
 def reveal_volunteer(*, by: User, volunteer: Volunteer, field: str) -> str:
     """The full ID number or phone of a volunteer, for a user whose capability the caller has checked."""
     if field not in ("id_number", "phone"):
@@ -367,7 +380,7 @@ def _members_under(place: OrgUnit, volunteers: list[Volunteer]) -> None:
         )
 
 
-@transaction.atomic
+@service
 def save_team(
     *,
     by: User,
@@ -400,7 +413,7 @@ def save_team(
     return team
 
 
-@transaction.atomic
+@service
 def deploy(
     *,
     by: User,
@@ -481,12 +494,13 @@ def _save_photos(
     return saved
 
 
+@writes_nothing
 def check_photos(uploads: list[tuple[UploadedFile, str]]) -> list[tuple[ContentFile, str]]:
     """Every upload checked and shrunk before anything is written, so that one bad file stores none."""
     return [(_photo_file(upload), caption) for upload, caption in uploads if upload]
 
 
-@transaction.atomic
+@service
 def add_photos(*, by: User, record: ActivityRecord, photos: list[tuple[UploadedFile, str]]) -> list[Photo]:
     """Photos with captions of what a ledger record counts."""
     saved = _save_photos(by, record.place, check_photos(photos), record=record)
@@ -496,7 +510,7 @@ def add_photos(*, by: User, record: ActivityRecord, photos: list[tuple[UploadedF
     return saved
 
 
-@transaction.atomic
+@service
 def record_deed(
     *,
     by: User,

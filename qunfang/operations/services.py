@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
+from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.temperature import is_fever, temperature_reading
 from qunfang.messaging.backends import Outgoing, Recipient, SendError, backend
 from qunfang.mobilization.models import Team
@@ -67,6 +68,7 @@ def _required(value: str, field: str, message: str) -> str:
 # --- staff and sections --------------------------------------------------------------------------------
 
 
+@service
 def save_section(
     *, by: User | None, place: OrgUnit, name: str, duties: str = "", section: Section | None = None
 ):
@@ -82,7 +84,7 @@ def save_section(
     return section
 
 
-@transaction.atomic
+@service
 def save_staff(
     *,
     by: User | None,
@@ -137,6 +139,7 @@ def _staff_under(place: OrgUnit, people: list[StaffMember | None], field: str) -
 # --- leading groups ------------------------------------------------------------------------------------
 
 
+@service
 def form_group(
     *, by: User | None, place: OrgUnit, name: str, purpose: str = "", formed_on: date
 ) -> LeadingGroup:
@@ -149,7 +152,7 @@ def form_group(
     return group
 
 
-@transaction.atomic
+@service
 def set_group_member(
     *, by: User | None, group: LeadingGroup, staff: StaffMember, role: str, responsibility: str = ""
 ) -> GroupMember:
@@ -177,6 +180,7 @@ def set_group_member(
     return member
 
 
+@service
 def remove_group_member(*, by: User | None, member: GroupMember) -> None:
     audit.record(
         by=by,
@@ -191,6 +195,7 @@ def remove_group_member(*, by: User | None, member: GroupMember) -> None:
 # --- work plans and tasks ------------------------------------------------------------------------------
 
 
+@service
 def save_plan(
     *,
     by: User | None,
@@ -238,7 +243,7 @@ def _task_fields(title: str, due: date, plan: WorkPlan) -> str:
     return title[:200]
 
 
-@transaction.atomic
+@service
 def add_task(
     *,
     by: User | None,
@@ -280,7 +285,7 @@ def _stations_below(place: OrgUnit) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(parent=place).exclude(station_kind="").order_by("path"))
 
 
-@transaction.atomic
+@service
 def assign_to_stations(
     *,
     by: User | None,
@@ -322,6 +327,7 @@ def assign_to_stations(
     return tasks
 
 
+@service
 def push_down(*, by: User | None, task: Task) -> list[Task]:
     """A station's task, given on to each station one level below it."""
     if task.owner_station is None:
@@ -337,7 +343,7 @@ def push_down(*, by: User | None, task: Task) -> list[Task]:
     )
 
 
-@transaction.atomic
+@service
 def report_progress(*, by: User | None, task: Task, status: str, note: str = "") -> Task:
     """A progress note, and the status it leaves the task in."""
     if status not in TaskStatus.values:
@@ -381,7 +387,7 @@ def _reading(value) -> object:
         raise ValidationError({"temperature": error.messages}) from None
 
 
-@transaction.atomic
+@service
 def check_in(
     *,
     by: User | None,
@@ -434,6 +440,7 @@ def check_in(
     return record
 
 
+@service
 def screen_return(
     *,
     by: User | None,
@@ -485,7 +492,7 @@ def screen_return(
 # --- leave ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def record_leave(
     *, by: User | None, staff: StaffMember, kind: str, start: date, end: date, reason: str = ""
 ) -> Leave:
@@ -514,7 +521,7 @@ def record_leave(
 # --- duty roster ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def save_shift(
     *,
     by: User | None,
@@ -564,6 +571,7 @@ def save_shift(
     return shift
 
 
+@service
 def write_handover(*, by: User | None, shift: DutyShift, note: str) -> DutyShift:
     note = _required(note, "handover_note", _("Write what the next shift needs to know."))
     shift.handover_note = note
@@ -575,6 +583,7 @@ def write_handover(*, by: User | None, shift: DutyShift, note: str) -> DutyShift
 # --- office measures -----------------------------------------------------------------------------------
 
 
+@service
 def record_measure(
     *, by: User | None, place: OrgUnit, day: date, site: str, kind: str, note: str = "", done_by: str = ""
 ) -> OfficeMeasure:
@@ -598,12 +607,14 @@ def record_measure(
 # --- reminders -----------------------------------------------------------------------------------------
 
 
+@writes_nothing
 def check_in_deadline(day: date) -> datetime:
     """The time on `day` by which staff should have checked in (QUNFANG_CHECK_IN_BY, "09:00")."""
     hour, minute = (int(part) for part in settings.CHECK_IN_BY.split(":"))
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+@in_steps("each person is reminded in its own transaction, after the message went out")
 def remind_to_check_in(
     now: datetime | None = None, place: OrgUnit | None = None, any_time: bool = False
 ) -> int:

@@ -20,6 +20,7 @@ from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number, set_fields
 from qunfang.core.roles import Capability
+from qunfang.core.writes import in_steps, service, within_a_service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused, insert_rows
 from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
@@ -130,7 +131,7 @@ ELSEWHERE_ON_A_ROLL = gettext_lazy(
 )
 
 
-@transaction.atomic
+@service
 def create_veteran(*, by: User | None, place: OrgUnit, name: str, id_number: str, **fields: Any) -> Veteran:
     veteran = Veteran(place=place)
     _apply(veteran, {"name": name, "id_number": id_number, **fields}, by)
@@ -142,7 +143,7 @@ def create_veteran(*, by: User | None, place: OrgUnit, name: str, id_number: str
     return veteran
 
 
-@transaction.atomic
+@service
 def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veteran:
     veteran = Veteran.objects.select_for_update().get(pk=veteran.pk)
     before = _snapshot(veteran)
@@ -150,6 +151,8 @@ def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veter
     _apply(veteran, fields, by)
     _check_unique_id(veteran, by)
     veteran.full_clean(exclude=UNCLEANED)
+    if _snapshot(veteran) == before:  # a form saved unchanged writes nothing
+        return veteran
     veteran.save()
     _save_tags(veteran)
     if veteran.place_id != from_place_id:
@@ -167,7 +170,7 @@ def update_veteran(*, by: User | None, veteran: Veteran, **fields: Any) -> Veter
     return veteran
 
 
-@transaction.atomic
+@service
 def reveal(*, by: User, record: Veteran | FamilyMember, field: str) -> str:
     """The full value of a protected field of a veteran or a family member, for a user whose capability
     the caller has checked."""
@@ -179,6 +182,7 @@ def reveal(*, by: User, record: Veteran | FamilyMember, field: str) -> str:
     return value.reveal() if value else ""
 
 
+@service
 def record_export(*, by: User, place: OrgUnit | None, count: int, revealed: bool) -> None:
     """An export leaves an audit entry; one with full numbers counts as revealing them."""
     action = "veteran.export_revealed" if revealed else "veteran.export"
@@ -201,7 +205,7 @@ def _set_family_fields(member: FamilyMember, fields: dict[str, Any]) -> None:
     member.full_clean(exclude=UNCLEANED + ["veteran"])
 
 
-@transaction.atomic
+@service
 def add_family_member(
     *, by: User | None, veteran: Veteran, relation: str, name: str, **fields: Any
 ) -> FamilyMember:
@@ -214,7 +218,7 @@ def add_family_member(
     return member
 
 
-@transaction.atomic
+@service
 def update_family_member(*, by: User | None, member: FamilyMember, **fields: Any) -> FamilyMember:
     member = FamilyMember.objects.select_for_update().select_related("veteran__place").get(pk=member.pk)
     before = _family_snapshot(member)
@@ -231,7 +235,7 @@ def update_family_member(*, by: User | None, member: FamilyMember, **fields: Any
     return member
 
 
-@transaction.atomic
+@service
 def remove_family_member(*, by: User | None, member: FamilyMember) -> None:
     audit.record(
         by=by,
@@ -291,6 +295,7 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+@writes_nothing
 def plan_roll(
     *, within: OrgUnit, table: Table, mapping: dict[str, int], progress: Progress = _no_progress
 ) -> RollPlan:
@@ -377,7 +382,7 @@ def _sealed(kind: str, value: str | None, index: str | None = None) -> Protected
     return Protected.of_normalized(kind, value, index)
 
 
-@transaction.atomic
+@within_a_service
 def write_roll(
     *, by: User | None, within: OrgUnit, plan: RollPlan, progress: Progress = _no_progress
 ) -> None:
@@ -467,6 +472,7 @@ def write_roll(
 # The steps of an import as the pages and the API drive them.
 
 
+@service
 def start_roll_import(*, by: User, place: OrgUnit, upload) -> RollImport:
     """Read the uploaded roll's heading row, keep the file and guess which column is which. A file
     that cannot be read at all is refused here (TableError), and nothing is kept."""
@@ -504,7 +510,7 @@ def _checked_mapping(job: RollImport, mapping: dict[str, int]) -> dict[str, int]
     return mapping
 
 
-@transaction.atomic
+@service
 def check_roll_import(*, by: User, job: RollImport, mapping: dict[str, int]) -> RollImport:
     """Keep the column matching and run the dry run in the background."""
     from qunfang.registry import tasks  # tasks import this module
@@ -522,7 +528,7 @@ def check_roll_import(*, by: User, job: RollImport, mapping: dict[str, int]) -> 
     return job
 
 
-@transaction.atomic
+@service
 def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> RollImport:
     """After a dry run: import in the background, all or nothing unless the user chose the good rows."""
     from qunfang.registry import tasks
@@ -568,6 +574,7 @@ def _plan_job(job: RollImport, progress: Progress) -> RollPlan | None:
     return plan
 
 
+@in_steps("the worker's dry run: its findings are written to the job when it ends")
 def run_roll_check(job_id: int, progress: Progress = _no_progress) -> None:
     """The dry run of a job in CHECKING (the worker's task; does nothing for a job in another state)."""
     job = RollImport.objects.select_related("place").get(pk=job_id)
@@ -585,7 +592,7 @@ def run_roll_check(job_id: int, progress: Progress = _no_progress) -> None:
             job.save()
 
 
-@transaction.atomic
+@service
 def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
     """The import of a job in IMPORTING (the worker's task). The veterans and the job's "done" commit
     together: a worker killed halfway leaves nothing written and the job to be run again whole."""

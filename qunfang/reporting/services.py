@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.core.writes import in_steps, service, within_a_service, writes_nothing
 from qunfang.lib.tallies import Tally, table
 from qunfang.messaging.backends import Outgoing, Recipient, send
 from qunfang.reporting.models import (
@@ -30,16 +31,19 @@ from qunfang.reporting.models import (
 TALLIES = Tally(ReportTally, keys=("place_id", "data_set_id", "period_start", "key"), sums=("value",))
 
 
+@writes_nothing
 def period_length(data_set: DataSet) -> int:
     return 7 if data_set.periodicity == "weekly" else 1
 
 
+@writes_nothing
 def deadline(data_set: DataSet, period_start: date) -> datetime:
     """When the report of the period is due: the set hour of the day after the period ends."""
     day_after = period_start + timedelta(days=period_length(data_set))
     return timezone.make_aware(datetime.combine(day_after, time(hour=data_set.deadline_hour)))
 
 
+@writes_nothing
 def reminder_time(data_set: DataSet, period_start: date) -> datetime:
     return deadline(data_set, period_start) - timedelta(hours=data_set.remind_hours_before)
 
@@ -138,7 +142,7 @@ def _locked_report(
         return found.get(), False
 
 
-@transaction.atomic
+@service
 def submit_report(
     *,
     by: User | None,
@@ -206,7 +210,7 @@ def _check_reviewer(by: User | None, report: Report, scope) -> None:
         raise PermissionDenied(_("Only the level above may approve or return this report."))
 
 
-@transaction.atomic
+@service
 def approve_report(*, by: User | None, report: Report, scope=None) -> Report:
     """Approve a submitted report: it is locked, and its figures join the approved totals of its place
     and every ancestor at once."""
@@ -229,7 +233,7 @@ def approve_report(*, by: User | None, report: Report, scope=None) -> Report:
     return report
 
 
-@transaction.atomic
+@service
 def approve_reports(*, by: User | None, reports: list[Report], scope=None) -> int:
     """Approve every submitted report of the list (the town's "approve all" after a quiet day)."""
     approved = 0
@@ -240,7 +244,7 @@ def approve_reports(*, by: User | None, reports: list[Report], scope=None) -> in
     return approved
 
 
-@transaction.atomic
+@service
 def return_report(*, by: User | None, report: Report, reason: str, scope=None) -> Report:
     """Send a report back to its station with the reason; it can be corrected and submitted again."""
     report = Report.objects.select_for_update().select_related("place").get(pk=report.pk)
@@ -261,6 +265,7 @@ def return_report(*, by: User | None, report: Report, reason: str, scope=None) -
     return report
 
 
+@within_a_service
 def move_tallies(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, **kwargs: Any) -> None:
     """A subtree moved (core.move_place, same transaction): its reports' tallies follow it."""
     TALLIES.move(place.pk, old_path, new_path)
@@ -269,6 +274,7 @@ def move_tallies(sender: Any, *, place: OrgUnit, old_path: str, new_path: str, *
 # --- reminders -----------------------------------------------------------------------------------------
 
 
+@writes_nothing
 def periods_to_remind(now: datetime) -> list[tuple[DataSet, date]]:
     """The (data set, period) pairs whose reminder time has come and whose deadline has not passed."""
     today = timezone.localdate(now)
@@ -297,6 +303,7 @@ def _reminder_text(data_set: DataSet, place: OrgUnit, period_start: date) -> str
     }
 
 
+@in_steps("each place is reminded in its own transaction, after its message went out")
 def remind_missing(data_set: DataSet, period_start: date) -> int:
     """Remind every place that has not sent the period's report and was not reminded of it yet, through
     the messaging backend: its station staff by name and the station's phone. Run twice, it reminds
@@ -336,6 +343,7 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
     return reminded
 
 
+@in_steps("each data set's period is reminded on its own (remind_missing)")
 def send_due_reminders(now: datetime | None = None) -> int:
     """Every reminder whose time has come (the worker's clock calls this every few minutes)."""
     return sum(
@@ -370,15 +378,25 @@ def _own_tallies_sql() -> str:
     )
 
 
+@writes_nothing
 def count_tally_disagreements() -> int:
     """How many kept tallies differ from the reports counted and summed up the tree."""
     return TALLIES.count_disagreements(_own_tallies_sql())
 
 
-@transaction.atomic
+@service
 def rebuild_tallies() -> int:
     """Make the kept tallies again from the reports (after a restore, or to check), in the database."""
-    return TALLIES.rebuild(_own_tallies_sql())
+    rebuilt = TALLIES.rebuild(_own_tallies_sql())
+    # A repair from the command line: the audit log says when the kept sums were made again.
+    audit.record(
+        by=None,
+        action="reporting.rebuild_tallies",
+        place=None,
+        target=ReportTally,
+        after={"rows": rebuilt},
+    )
+    return rebuilt
 
 
 # --- data sets -------------------------------------------------------------------------------------------
@@ -394,7 +412,7 @@ DATA_SET_FIELDS = [
 ]
 
 
-@transaction.atomic
+@service
 def save_data_set(
     *,
     by: User | None,

@@ -19,12 +19,13 @@ from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Hous
 from qunfang.community.services.register import community_of
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
+from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.temperature import temperature_reading
 
 LONGEST_PASS = timedelta(days=92)
 
 
-@transaction.atomic
+@service
 def save_gate(*, by: User | None, community: OrgUnit, name: str, note: str = "") -> Gate:
     community = community_of(community)
     name = name.strip()
@@ -37,7 +38,7 @@ def save_gate(*, by: User | None, community: OrgUnit, name: str, note: str = "")
     return gate
 
 
-@transaction.atomic
+@service
 def add_shift(*, by: User | None, gate: Gate, guard: User, start: datetime, end: datetime) -> GuardShift:
     if end <= start:
         raise ValidationError({"end": _("A shift ends after it starts.")})
@@ -58,17 +59,20 @@ def add_shift(*, by: User | None, gate: Gate, guard: User, start: datetime, end:
     return shift
 
 
+@service
 def current_key(community: OrgUnit) -> PassKey:
     """The community's signing key in use: version 1 is made on first need."""
     key = PassKey.objects.filter(community=community, retired_at=None).order_by("-version").first()
     if key is None:
-        key, _made = PassKey.objects.get_or_create(
+        key, made = PassKey.objects.get_or_create(
             community=community, version=1, defaults={"public_key": tokens.public_key_text(community.pk, 1)}
         )
+        if made:
+            audit.record(by=None, action="pass_key.create", place=community, target=key)
     return key
 
 
-@transaction.atomic
+@service
 def raise_key_version(*, by: User | None, community: OrgUnit) -> PassKey:
     """Retire the community's key: every pass signed with it stops working at the gates once the guards'
     phones download the new list, and passes must be printed again."""
@@ -84,7 +88,7 @@ def raise_key_version(*, by: User | None, community: OrgUnit) -> PassKey:
     return key
 
 
-@transaction.atomic
+@service
 def issue_pass(
     *,
     by: User | None,
@@ -124,11 +128,13 @@ def issue_pass(
     return issued
 
 
+@writes_nothing
 def holder(issued: Pass) -> str:
     household = str(issued.household)
     return f"{household} {issued.resident.name}" if issued.resident_id else household
 
 
+@writes_nothing
 def token_for(issued: Pass) -> str:
     return tokens.sign(
         tokens.PassFacts(
@@ -144,7 +150,7 @@ def token_for(issued: Pass) -> str:
     )
 
 
-@transaction.atomic
+@service
 def revoke_pass(*, by: User | None, issued: Pass, reason: str) -> Pass:
     if issued.revoked_at:
         raise ValidationError(_("This pass was revoked already."))
@@ -166,6 +172,10 @@ class SyncResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (client id, reason)
 
 
+@in_steps(
+    "each crossing a guard's phone sends is kept in its own transaction: "
+    "one bad record does not hold back the rest"
+)
 def record_crossings(*, by: User | None, gate: Gate, records: list[dict]) -> SyncResult:
     """Crossings a guard's phone recorded, each {client_id, token, direction, temperature, at, phone_at}.
     Each is kept once by its client id, so a sync cut off half-way is sent again without doubling.

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from qunfang.community.services.register import community_of, grid_or_community
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
+from qunfang.core.writes import service
 from qunfang.lib.temperature import temperature_reading
 
 NOTICE = "致辖区商户的一封信"  # the letter of the Hunnan report: what the notice is, unless named
@@ -34,7 +34,7 @@ def _not_future(day: date) -> None:
         raise ValidationError({"day": _("The date cannot be in the future.")})
 
 
-@transaction.atomic
+@service
 def save_merchant(
     *, by: User | None, community: OrgUnit, name: str, grid: OrgUnit | None = None, **facts
 ) -> Merchant:
@@ -52,7 +52,7 @@ def save_merchant(
     return merchant
 
 
-@transaction.atomic
+@service
 def record_visit(
     *, by: User | None, merchant: Merchant, day: date, is_open: bool, findings: str = ""
 ) -> MerchantVisit:
@@ -70,7 +70,7 @@ def record_visit(
     return visit
 
 
-@transaction.atomic
+@service
 def deliver_notice(
     *,
     by: User | None,
@@ -95,7 +95,7 @@ def deliver_notice(
     return delivery
 
 
-@transaction.atomic
+@service
 def add_staff(
     *, by: User | None, merchant: Merchant, name: str, phone: str = "", job: str = ""
 ) -> MerchantStaff:
@@ -108,7 +108,7 @@ def add_staff(
     return staff
 
 
-@transaction.atomic
+@service
 def record_health_check(
     *, by: User | None, staff: MerchantStaff, day: date, temperature, symptoms: bool = False
 ) -> StaffHealthCheck:

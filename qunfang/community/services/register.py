@@ -27,12 +27,14 @@ from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import set_fields
 from qunfang.core.roles import Capability
+from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import TableError, read_rows
 from qunfang.lib.uploads import UploadNotSaved, open_upload, save_upload
 
 
+@writes_nothing
 def community_of(place: OrgUnit) -> OrgUnit:
     """The community (village-level place) a community or one of its grids belongs to."""
     if place.level == Level.VILLAGE:
@@ -42,6 +44,7 @@ def community_of(place: OrgUnit) -> OrgUnit:
     raise ValidationError(_("A community register is kept at a village or community, or one of its grids."))
 
 
+@writes_nothing
 def grid_or_community(community: OrgUnit, grid: OrgUnit | None) -> OrgUnit:
     """Where a record of the community is kept: its grid (checked to be the community's), or the
     community itself."""
@@ -52,7 +55,7 @@ def grid_or_community(community: OrgUnit, grid: OrgUnit | None) -> OrgUnit:
     return grid
 
 
-@transaction.atomic
+@service
 def save_building(
     *, by: User | None, community: OrgUnit, number: str, grid: OrgUnit | None = None
 ) -> Building:
@@ -71,7 +74,7 @@ def save_building(
     return building
 
 
-@transaction.atomic
+@service
 def save_household(
     *, by: User | None, building: Building, room: str, unit: str = "", phone: str = "", note: str = ""
 ) -> Household:
@@ -108,7 +111,7 @@ def _check_one_household(
     raise ValidationError({"id_number": message})
 
 
-@transaction.atomic
+@service
 def add_resident(*, by: User | None, household: Household, name: str, **fields: Any) -> Resident:
     """A resident of the household; a person already registered in another household of the community
     is refused, with where."""
@@ -132,7 +135,7 @@ def add_resident(*, by: User | None, household: Household, name: str, **fields: 
     return resident
 
 
-@transaction.atomic
+@service
 def change_status(
     *, by: User | None, resident: Resident, status: str, since: date, note: str = ""
 ) -> Resident:
@@ -179,6 +182,7 @@ class Imported:
     residents: int
 
 
+@service
 def import_register(*, by: User | None, community: OrgUnit, upload: Any) -> Imported:
     """The register from a spreadsheet, one row a resident: all rows go in, or none (every problem
     listed with its row). Every row is checked first, in memory, against the register as it stands;
@@ -312,6 +316,7 @@ def _date(text: str) -> date | None:
         raise ValidationError(_("%(value)s is not a date (2020-02-01).") % {"value": text}) from None
 
 
+@service
 def record_export(*, by: User, place: OrgUnit, count: int, revealed: bool) -> None:
     """Exports leave a trace: who took how many residents out, and whether with full personal data."""
     audit.record(
@@ -326,6 +331,7 @@ def record_export(*, by: User, place: OrgUnit, count: int, revealed: bool) -> No
 # --- the register imported in the background ---------------------------------------------------------
 
 
+@service
 def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> RegisterImport:
     """Check the spreadsheet as a whole (readable, within the limits, with the required columns), keep
     it and queue its import. A refused file is not kept. With the database task backend the job and its
@@ -358,6 +364,10 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
     return job
 
 
+@in_steps(
+    "the worker's task: the rows and the job's end commit together, "
+    "a failure is written to the job afterwards"
+)
 def run_register_import(job_id: int) -> None:
     """The worker's part. A finished job is left alone; the rows and the job's "done" commit together,
     so a worker killed halfway leaves nothing, and the job is taken up again."""

@@ -5,7 +5,6 @@ standard answers."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +19,10 @@ from qunfang.community.models import (
 from qunfang.community.services.register import community_of
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
+from qunfang.core.writes import service
 
 
-@transaction.atomic
+@service
 def take_request(
     *,
     by: User | None,
@@ -54,7 +54,7 @@ def take_request(
     return taken
 
 
-@transaction.atomic
+@service
 def assign_request(
     *, by: User | None, resident_request: ResidentRequest, person: User | None = None, volunteer=None
 ):
@@ -73,7 +73,7 @@ def assign_request(
     return resident_request
 
 
-@transaction.atomic
+@service
 def answer_request(
     *,
     by: User | None,
@@ -95,7 +95,7 @@ def answer_request(
     return resident_request
 
 
-@transaction.atomic
+@service
 def save_standard_answer(
     *,
     by: User | None,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +25,11 @@ from qunfang.community.models import (
 from qunfang.community.services.register import community_of
 from qunfang.core import audit
 from qunfang.core.models import Membership, OrgUnit, User
+from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.bulk import insert_rows
 
 
+@writes_nothing
 def share_by_grid(households: list[tuple[int, int]], callers: dict[int | None, list[int]]) -> dict[int, int]:
     """Each household (id, grid) to a caller: a grid's households go in even, unbroken runs to the
     callers of that grid, the households of grids without callers of their own to the community's
@@ -45,7 +46,7 @@ def share_by_grid(households: list[tuple[int, int]], callers: dict[int | None, l
     return shared
 
 
-@transaction.atomic
+@service
 def start_round(
     *,
     by: User | None,
@@ -101,7 +102,7 @@ def start_round(
     return round_
 
 
-@transaction.atomic
+@service
 def record_call(
     *, by: User | None, call: ScreeningCall, outcome: str, note: str = "", resident: Resident | None = None
 ) -> ScreeningCall:
@@ -147,7 +148,7 @@ def record_call(
     return call
 
 
-@transaction.atomic
+@service
 def close_round(*, by: User | None, round_: ScreeningRound) -> ScreeningRound:
     round_.closed = True
     round_.save(update_fields=["closed"])
@@ -155,6 +156,7 @@ def close_round(*, by: User | None, round_: ScreeningRound) -> ScreeningRound:
     return round_
 
 
+@service
 def number_to_call(*, by: User, call: ScreeningCall) -> str:
     """The household's full number for the caller to dial; the audit log keeps who saw it."""
     audit.record(

@@ -1,8 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Count
 
+from qunfang.core import audit
 from qunfang.core.models import OrgUnit
 from qunfang.lib.tables import Table, guess_mapping
 from qunfang.registry import roll, services, synthetic
@@ -41,7 +43,10 @@ class Command(BaseCommand):
             )
             if plan.errors:
                 raise CommandError(f"synthetic rows were refused: {plan.errors[:3]}")
-            services.write_roll(by=None, within=province, plan=plan)
+            with transaction.atomic():
+                services.write_roll(by=None, within=province, plan=plan)
+                audit.record(by=None, action="veteran.synth", place=province, target=province,
+                             after={"new": len(plan.new)})  # fmt: skip
             rate = (start + count - present) / (time.perf_counter() - started)
             self.stdout.write(f"{start + count:,} veterans ({rate:,.0f} a second)")
         places = OrgUnit.objects.under(province).aggregate(n=Count("pk"))["n"]
