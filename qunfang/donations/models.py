@@ -191,6 +191,26 @@ class DonationTotal(models.Model):
         return f"{self.place_id} {self.day} {self.drive_key} {self.purpose}: {self.amount_fen}"
 
 
+class DonorDay(models.Model):
+    """Kept (lib/tallies): per place (and every place above it), day and donor, that donor's gifts of
+    the day, so that the distinct donors of any period are counted from kept rows (a distinct count
+    cannot be added up like a sum). A donor's being a veteran is fixed when the donor is recorded."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    donor_id = models.BigIntegerField()
+    veteran = models.BooleanField()
+    gifts = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["place", "day", "donor_id", "veteran"], name="one_donor_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.day} {self.donor_id}: {self.gifts}"
+
+
 # --- goods ----------------------------------------------------------------------------------------------
 
 

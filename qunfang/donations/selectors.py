@@ -20,6 +20,7 @@ from qunfang.donations.models import (
     Designation,
     DonationTotal,
     Donor,
+    DonorDay,
     Drive,
     HandOver,
     StockLevel,
@@ -215,9 +216,16 @@ def figures_for(
     running, _purposes = _given(place, None, end, raw)
     found.yuan_running, found.gifts_running = str(yuan(running["fen"])), running["count"] or 0
     found.running_since = running["since"] if found.gifts_running else None
-    givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))
-    found.donors_in_period = givers.values("donor").distinct().count()
-    found.veteran_donors_in_period = givers.filter(donor__is_veteran=True).values("donor").distinct().count()
+    if raw:
+        givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        found.donors_in_period = givers.values("donor").distinct().count()
+        found.veteran_donors_in_period = (
+            givers.filter(donor__is_veteran=True).values("donor").distinct().count()
+        )
+    else:  # the kept donors of each day: one index range, however many gifts there were
+        givers = DonorDay.objects.filter(place=place, day__range=(start, end), gifts__gt=0)
+        found.donors_in_period = givers.values("donor_id").distinct().count()
+        found.veteran_donors_in_period = givers.filter(veteran=True).values("donor_id").distinct().count()
     sheets = (
         HandOver.objects.filter(place__path__startswith=place.path, day__range=(start, end))
         .annotate(

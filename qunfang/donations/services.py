@@ -26,6 +26,7 @@ from qunfang.donations.models import (
     Designation,
     DonationTotal,
     Donor,
+    DonorDay,
     DonorKind,
     Drive,
     HandOver,
@@ -42,6 +43,7 @@ LARGEST_FEN = 10**13  # a hundred billion yuan: anything above is a typing slip
 TOTALS = Tally(
     DonationTotal, keys=("place_id", "day", "drive_key", "purpose"), sums=("amount_fen", "donations", "gifts")
 )
+DONORS = Tally(DonorDay, keys=("place_id", "day", "donor_id", "veteran"), sums=("gifts",))
 
 
 @writes_nothing
@@ -204,6 +206,9 @@ def record_cash(
         [Designation(donation=donation, purpose=purpose, amount_fen=part) for purpose, part in parts]
     )
     _count(donation, parts, +1)
+    DONORS.add_up_the_tree(
+        place.path, [(connection.ops.adapt_datefield_value(day), donor.pk, donor.is_veteran, 1)]
+    )
     audit.record(by=by, action="donation.create", place=place, target=donation,
                  after={"amount": str(yuan(fen)), "receipt": donation.receipt_number})  # fmt: skip
     return donation
@@ -443,6 +448,7 @@ def correct_move(*, by: User | None, move: StockMove, note: str = "") -> StockMo
 def move_totals(sender, *, place: OrgUnit, old_path: str, new_path: str, **kwargs) -> None:
     """A subtree moved (core.move_place, same transaction): its donation totals follow it."""
     TOTALS.move(place.pk, old_path, new_path)
+    DONORS.move(place.pk, old_path, new_path)
 
 
 def _own_sums_sql() -> str:
@@ -459,15 +465,25 @@ def _own_sums_sql() -> str:
 
 
 @writes_nothing
+def _own_donors_sql() -> str:
+    """Each place's own donors per day, with their gifts of the day."""
+    gifts, donors = CashDonation._meta.db_table, Donor._meta.db_table
+    return (
+        f"SELECT d.place_id, d.day, d.donor_id, p.is_veteran, COUNT(*) FROM {gifts} d"
+        f" JOIN {donors} p ON p.id = d.donor_id GROUP BY d.place_id, d.day, d.donor_id, p.is_veteran"
+    )
+
+
+@writes_nothing
 def count_disagreements() -> int:
-    """How many kept totals differ from the donations summed up the tree."""
-    return TOTALS.count_disagreements(_own_sums_sql())
+    """How many kept totals (sums and donors) differ from the donations summed up the tree."""
+    return TOTALS.count_disagreements(_own_sums_sql()) + DONORS.count_disagreements(_own_donors_sql())
 
 
 @service
 def rebuild_totals() -> int:
     """The kept totals thrown away and made again from the donations (after a restore, or to check)."""
-    rebuilt = TOTALS.rebuild(_own_sums_sql())
+    rebuilt = TOTALS.rebuild(_own_sums_sql()) + DONORS.rebuild(_own_donors_sql())
     # A repair from the command line: the audit log says when the kept sums were made again.
     audit.record(
         by=None,

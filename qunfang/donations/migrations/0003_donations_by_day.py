@@ -6,9 +6,9 @@ from django.db import migrations, models
 
 def rebuild(apps, schema_editor):
     # The service's SQL names only the tables and columns this migration leaves in place.
-    from qunfang.donations.services import rebuild_totals
+    from qunfang.donations.services import TOTALS, _own_sums_sql
 
-    rebuild_totals()
+    TOTALS.rebuild(_own_sums_sql())
 
 
 class Migration(migrations.Migration):
