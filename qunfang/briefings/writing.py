@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from qunfang.briefings.selectors import Figures, yuan_text
 
-OUTREACH = ("broadcasts", "door_to_door")  # told under "how veterans were reached", not "what was done"
+PUBLICITY = "publicity"  # activities of this category are told under "how veterans were reached"
 
 
 def _join(parts: list[str]) -> str:
@@ -85,11 +85,6 @@ def _organisation(found: Figures) -> dict | None:
     }
 
 
-def _activity(found: Figures, code: str) -> dict:
-    block = found.mobilization
-    return next((a for a in (block.activities if block else []) if a["code"] == code), {})
-
-
 def _outreach(a: dict, count: int, reached: int) -> str:
     if a["code"] == "broadcasts":
         return _("played publicity slogans %(count)s times") % {"count": count}
@@ -116,9 +111,12 @@ def _reaching(found: Figures) -> dict | None:
                 % {"sms": messages.sms_to_veterans_sent - by_us}
             )
     if messages and messages.calls_to_veterans_reached:
-        own.append(_("reached %(calls)s veterans by phone") % {"calls": messages.calls_to_veterans_reached})
-    for code in OUTREACH:
-        a = _activity(found, code)
+        own.append(
+            _("called veterans by phone %(calls)s person-times")
+            % {"calls": messages.calls_to_veterans_reached}
+        )
+    block = found.mobilization
+    for a in [a for a in (block.activities if block else []) if a.get("category") == PUBLICITY]:
         if a.get("by_this_place"):
             own.append(_outreach(a, a["by_this_place"], a["reached_by_this_place"]))
         if a.get("by_stations_below"):
@@ -132,7 +130,7 @@ def _work_done(found: Figures) -> dict | None:
     block = found.mobilization
     own, below = [], []
     for a in block.activities if block else []:
-        if a["code"] in OUTREACH:
+        if a.get("category") == PUBLICITY:
             continue
         if a["by_this_place"]:
             own.append(_("%(name)s %(count)s %(unit)s") % {**a, "count": a["by_this_place"]})

@@ -173,6 +173,9 @@ def record_cash(
     twice (the same `submission`), even at the same moment, is kept once."""
     if submission:
         earlier = CashDonation.objects.filter(submission=submission).first()
+        if earlier and earlier.place_id != place.pk:
+            # Keys come from clients: another place's key must neither record nor show its gift.
+            raise ValidationError({"submission": _("This submission key is used already.")})
         if earlier:
             return earlier
     fen = to_fen(amount)
@@ -198,7 +201,7 @@ def record_cash(
             )  # fmt: skip
     except IntegrityError:
         # Another request with the same key won the race: its gift is this one (and no donor is left).
-        earlier = submission and CashDonation.objects.filter(submission=submission).first()
+        earlier = submission and CashDonation.objects.filter(submission=submission, place=place).first()
         if earlier:
             return earlier
         raise

@@ -104,6 +104,7 @@ def save_template(
 RECEIPT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".csv", ".txt")
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
 MOST_SENT = 10_000_000  # more than a province's veterans: a typing slip
+EARLIEST_SENT = date(2000, 1, 1)  # no bureau sent SMS campaigns before
 
 
 @service
@@ -115,10 +116,15 @@ def record_outside_campaign(
     (the same `submission`) is kept once, and a refused one leaves no file behind."""
     if submission:
         earlier = OutsideCampaign.objects.filter(submission=submission).first()
+        if earlier and earlier.place_id != place.pk:
+            # Keys come from clients: another place's key must neither record nor show its record.
+            raise ValidationError({"submission": _("This submission key is used already.")})
         if earlier:
             return earlier
     if day > timezone.localdate():
         raise ValidationError({"day": _("The date cannot be in the future.")})
+    if day < EARLIEST_SENT:
+        raise ValidationError({"day": _("A campaign sent before 2000 cannot be right.")})
     if channel not in Channel.values or channel == Channel.CONSOLE:
         raise ValidationError({"channel": _("Choose a channel from the list.")})
     if audience not in AudienceKind.values:
@@ -265,6 +271,7 @@ def create_campaign(
 ) -> Campaign:
     if (filters.get("kind") or "veterans") not in AUDIENCES:
         raise ValidationError({"audience": _("Choose who the campaign goes to.")})
+    _check_audience_ids(place, filters)
     if template.channel == Channel.PHONE:
         filters = {**filters, "callers": [user.pk for user in _callers(place, filters.get("callers"))]}
     campaign = Campaign.objects.create(
@@ -385,6 +392,29 @@ def _freeze(campaign: Campaign, filters: dict[str, Any]) -> int:
 
 
 # --- phone calls ---------------------------------------------------------------------------------------
+
+
+def _check_audience_ids(place: OrgUnit, filters: dict[str, Any]) -> None:
+    """Every id the audience names is of this place (or below) and exists: refused, never dropped."""
+    from qunfang.reporting.models import DataSet
+
+    places = filters.get("places") or []
+    if len(set(places)) != OrgUnit.objects.filter(pk__in=places, path__startswith=place.path).count():
+        raise ValidationError({"audience": _("Choose places of this place's own.")})
+    if (
+        filters.get("kind") == "team"
+        and not Team.objects.filter(pk=filters.get("team") or 0, place__path__startswith=place.path).exists()
+    ):
+        raise ValidationError({"audience": _("Choose a team of this place's own.")})
+    if filters.get("kind") == "not_reported":
+        data_set = DataSet.objects.filter(pk=filters.get("data_set") or 0, active=True).first()
+        if data_set is None or data_set.reported_under(place) is None:
+            raise ValidationError({"audience": _("Choose a report this place's stations send.")})
+    callers = set(filters.get("callers") or [])
+    if callers and len(callers) != len(_callers(place, list(callers))):
+        raise ValidationError(
+            {"callers": _("Choose who makes the calls: staff or grid workers of this place.")}
+        )
 
 
 def _callers(place: OrgUnit, ids: list[int] | None) -> list[User]:

@@ -263,6 +263,7 @@ def figures_for(
                 "count": row["count"],
                 "reached": row["reached"],
                 "counts_people_reached": kind.counts_people_reached,
+                "category": kind.category,
                 "by_stations_below": int(under.get("count") or 0),
                 "by_this_place": row["count"] - int(under.get("count") or 0),
                 "reached_by_stations_below": int(under.get("reached") or 0),

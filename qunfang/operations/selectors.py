@@ -304,13 +304,18 @@ def measures(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[O
 
 @dataclass
 class OperationFigures:
-    tasks_open: int = counted(_("Tasks of this place and below not yet done, today."), running=True)
+    tasks_open: int = counted(
+        _("Tasks of this place and below not yet done today, whatever the period shown."), running=True
+    )
     tasks_overdue: int = counted(_("Of the open tasks, those past their due day, today."), running=True)
     tasks_done: int = counted(_("Tasks of this place and below marked done, so far."), running=True)
     staff: int = counted(_("Staff of this place and below on the health board today."), running=True)
-    staff_checked_in_today: int = counted(_("Of the staff, those who checked in today."), running=True)
+    staff_checked_in_today: int = counted(
+        _("Staff of this place and below who checked in today, whatever the period shown."), running=True
+    )
     staff_unwell_today: int = counted(
-        _("Of the staff, those unwell today (fever or symptoms)."), running=True
+        _("Staff of this place and below unwell today (fever or symptoms), whatever the period shown."),
+        running=True,
     )
     leading_group: str = counted(_("The place's own leading group."), default="")
     group_head: str = counted(_("The head of that group."), default="")

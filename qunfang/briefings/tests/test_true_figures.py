@@ -39,7 +39,7 @@ def test_a_gift_after_the_period_is_not_in_the_periods_total_nor_a_dayless_brief
     )
     figures = dashboard(world.alice, world.qingxin)["figures"]["donations"]
     assert (figures["gifts_in_period"], figures["yuan_in_period"]) == (1, "100.00")
-    assert "共筹集捐款合计100元（1笔，捐赠者1个）" in text(
+    assert "共筹集捐款合计100元（1笔，捐赠者1位）" in text(
         briefings.draft_briefing(by=world.alice, place=world.qingxin, start=START, end=END)
     )
     quiet = briefings.draft_briefing(
@@ -161,3 +161,49 @@ def test_a_briefing_made_half_past_midnight_in_beijing_is_dated_that_day(world):
         briefings.finalize_briefing(by=world.alice, briefing=briefing)
     source, _author = lines(briefing)
     assert "2026-12-02" in source
+
+
+def test_another_places_submission_key_is_refused_not_answered_with_its_record(world):
+    mine = {"place_id": world.jingkou.pk, "donor_name": "迳口捐赠人", "day": "2020-02-01", "amount": "88",
+            "submission": "shared-key-1"}  # fmt: skip
+    first = api_client_for(world.carol).post("/api/v1/donations/cash", mine, content_type="application/json")
+    assert first.status_code == 201
+    theirs = {**mine, "place_id": world.hunnan.pk, "donor_name": "浑南捐赠人"}
+    answer = api_client_for(world.erin).post(
+        "/api/v1/donations/cash", theirs, content_type="application/json"
+    )
+    assert answer.status_code == 422 and "迳口" not in answer.content.decode()
+    outside = {"place_id": world.qingxin.pk, "day": "2020-02-01", "channel": "sms", "audience": "veterans",
+               "platform": "企信通", "sent": 5, "note": "清新备注", "submission": "shared-key-2"}  # fmt: skip
+    client = api_client_for(world.alice)
+    assert (
+        client.post(
+            "/api/v1/messaging/outside-campaigns", outside, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    again = api_client_for(world.erin).post(
+        "/api/v1/messaging/outside-campaigns",
+        {**outside, "place_id": world.hunnan.pk},
+        content_type="application/json",
+    )
+    assert again.status_code == 422 and "清新备注" not in again.content.decode()
+
+
+def test_a_campaign_naming_another_districts_team_or_a_missing_id_is_refused(world):
+    from qunfang.mobilization import services as teams
+
+    template = messaging.save_template(
+        by=world.alice, place=world.qingxin, name="提醒", body="{name}您好", channel="console", approved=True
+    )
+    hunnan_team = teams.save_team(by=world.erin, place=world.hunnan, name="浑南一组", members=[], leader=None)
+    client = api_client_for(world.alice)
+    for audience in ({"kind": "team", "team": hunnan_team.pk}, {"kind": "team", "team": 999999},
+                     {"kind": "veterans", "places": [world.hunnan.pk]},
+                     {"kind": "not_reported", "data_set": 999999}):  # fmt: skip
+        answer = client.post(
+            "/api/v1/messaging/campaigns",
+            {"place_id": world.qingxin.pk, "name": "越界", "template_id": template.pk, "audience": audience},
+            content_type="application/json",
+        )
+        assert answer.status_code == 422, audience
