@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,10 +35,15 @@ _watching: contextvars.ContextVar[_Watch | None] = contextvars.ContextVar("qunfa
 class _Watch:
     changes: int = 0
     audits: int = 0
-    tables: set = field(default_factory=set)
+    tables: set = field(default_factory=set)  # the tables changed, for the message
+    # The browser tests' live server shares one SQLite connection among its threads: only the
+    # watching thread's own statements are its service's.
+    thread: int = field(default_factory=threading.get_ident)
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
+        if threading.get_ident() != self.thread:
+            return result
         change = _CHANGE.match(sql)
         # An UPDATE or DELETE that matched nothing changed nothing. (An INSERT always counts: with
         # RETURNING, SQLite reports no rowcount until the rows are read.)
@@ -45,6 +51,8 @@ class _Watch:
             self.changes += 1
             if AuditEntry._meta.db_table in sql.split("(")[0]:
                 self.audits += 1
+            else:
+                self.tables.add(sql.split("(")[0].split(" SET ")[0].strip()[:80])
         return result
 
 
@@ -80,7 +88,12 @@ def service(function: Callable) -> Callable:
     atomic = transaction.atomic(function)
     return _mark(
         _watched(
-            atomic, lambda w: "changed rows without an audit entry" if w.changes and not w.audits else None
+            atomic,
+            lambda w: (
+                f"changed rows without an audit entry ({sorted(w.tables)})"
+                if w.changes and not w.audits
+                else None
+            ),
         ),
         "service",
     )
