@@ -12,8 +12,8 @@ from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
-from qunfang.lib.tables import XLSX_MIME, write_xlsx
-from qunfang.registry import roll, selectors, services
+from qunfang.lib.tables import XLSX_MIME
+from qunfang.registry import selectors, services
 from qunfang.registry.models import Category, ServiceBranch, Status, Veteran
 
 router = Router(tags=["veterans"])
@@ -126,9 +126,8 @@ def export_veterans(request, filters: Query[VeteranFilters], reveal: bool = Fals
     token's user may reveal them (audited); masked everywhere else."""
     found = _found(request, filters)
     reveal = reveal and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
-    services.record_export(by=request.auth, place=None, count=found.count(), revealed=reveal)
-    content = write_xlsx(
-        "veterans", roll.EXPORT_HEADINGS, selectors.export_rows(request.scope, found, reveal=reveal)
+    content = services.export_roll(
+        by=request.auth, scope=request.scope, veterans=found, place=None, reveal=reveal
     )
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="veterans-{timezone.localdate():%Y%m%d}.xlsx"'

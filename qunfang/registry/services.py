@@ -22,7 +22,7 @@ from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, pars
 from qunfang.core.roles import Capability
 from qunfang.core.writes import in_steps, service, within_a_service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused, insert_rows
-from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table
+from qunfang.lib.tables import Table, TableError, guess_mapping, missing_columns, read_table, write_xlsx
 from qunfang.lib.uploads import open_upload, save_upload
 from qunfang.registry import roll
 from qunfang.registry.models import FamilyMember, Move, RollImport, Tag, Veteran
@@ -183,10 +183,16 @@ def reveal(*, by: User, record: Veteran | FamilyMember, field: str) -> str:
 
 
 @service
-def record_export(*, by: User, place: OrgUnit | None, count: int, revealed: bool) -> None:
-    """An export leaves an audit entry; one with full numbers counts as revealing them."""
-    action = "veteran.export_revealed" if revealed else "veteran.export"
-    audit.record(by=by, action=action, place=place, target=by, after={"rows": count})
+def export_roll(*, by: User, scope: Scope, veterans, place: OrgUnit | None, reveal: bool) -> bytes:
+    """The veterans as the roll's spreadsheet (it imports back as the same roll), and its audit entry,
+    together: an export that fails leaves no entry, and one made always has it. Full numbers count as
+    revealing them."""
+    from qunfang.registry.selectors import export_rows
+
+    content = write_xlsx(_("Veterans"), roll.EXPORT_HEADINGS, export_rows(scope, veterans, reveal=reveal))
+    action = "veteran.export_revealed" if reveal else "veteran.export"
+    audit.record(by=by, action=action, place=place, target=by, after={"rows": veterans.count()})
+    return content
 
 
 # --- families -----------------------------------------------------------------------------------------

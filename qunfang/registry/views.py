@@ -19,7 +19,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.uploads import UploadNotSaved
-from qunfang.registry import roll, selectors, services, tasks
+from qunfang.registry import selectors, services, tasks
 from qunfang.registry.forms import (
     ColumnMatchForm,
     ConfirmImportForm,
@@ -125,12 +125,10 @@ def veteran_export(request):
     a reveal; the file imports back as the same roll."""
     _form, filters = _saved_search(request)
     reveal = request.POST.get("reveal") == "1" and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
-    found = _found(request, filters)
-    count = found.count()
-    services.record_export(by=request.user, place=filters.get("place"), count=count, revealed=reveal)
-    content = write_xlsx(
-        _("Veterans"), roll.EXPORT_HEADINGS, selectors.export_rows(request.scope, found, reveal=reveal)
-    )
+    content = services.export_roll(
+        by=request.user, scope=request.scope, veterans=_found(request, filters), place=filters.get("place"),
+        reveal=reveal,
+    )  # fmt: skip
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="veterans-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
