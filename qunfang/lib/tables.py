@@ -462,10 +462,15 @@ def _safe_cell(sheet: Any, value: Any) -> Any:
 
 def xlsx_response(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]], filename: str):
     """A download of the rows as an .xlsx file named `filename` (UTF-8 names welcome)."""
+    return xlsx_download(write_xlsx(title, headings, rows), filename)
+
+
+def xlsx_download(content: bytes, filename: str):
+    """A download of an .xlsx file already written, named `filename` (UTF-8 names welcome)."""
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
-    response = HttpResponse(write_xlsx(title, headings, rows), content_type=XLSX_MIME)
+    response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -30,7 +30,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.choices import choice_reader
-from qunfang.lib.tables import TableError, read_rows
+from qunfang.lib.tables import TableError, read_rows, write_xlsx
 from qunfang.lib.uploads import UploadNotSaved, open_upload, save_upload
 
 
@@ -317,15 +317,21 @@ def _date(text: str) -> date | None:
 
 
 @service
-def record_export(*, by: User, place: OrgUnit, count: int, revealed: bool) -> None:
-    """Exports leave a trace: who took how many residents out, and whether with full personal data."""
+def export_register(*, by: User, scope: Scope, place: OrgUnit, reveal: bool) -> bytes:
+    """The register as the import's spreadsheet, and its trace (who took how many residents out, and
+    whether with full personal data), together: a failed export leaves no entry."""
+    from qunfang.community.selectors.register import export_rows, residents
+
+    headings = [names[0] for names in COLUMNS.values()]
+    content = write_xlsx(place.name[:30], headings, export_rows(scope, place, reveal=reveal))
     audit.record(
         by=by,
         action="register.export",
         place=place,
         target=place,
-        after={"residents": count, "revealed": revealed},
+        after={"residents": residents(scope, place).count(), "revealed": reveal},
     )
+    return content
 
 
 # --- the register imported in the background ---------------------------------------------------------

@@ -16,7 +16,7 @@ from qunfang.core.access import get_for, requires
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
-from qunfang.lib.tables import xlsx_response
+from qunfang.lib.tables import xlsx_download
 
 
 def _register_url(place: OrgUnit) -> str:
@@ -206,8 +206,5 @@ def register_export(request, place_id: int):
     reveal = request.POST.get("reveal") == "1" and request.scope.allows(
         Capability.REVEAL_PERSONAL_DATA, place
     )
-    count = selectors.residents(request.scope, place).count()
-    services.record_export(by=request.user, place=place, count=count, revealed=reveal)
-    headings = [names[0] for names in services.COLUMNS.values()]
-    rows = selectors.export_rows(request.scope, place, reveal=reveal)
-    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-住户.xlsx")
+    content = services.export_register(by=request.user, scope=request.scope, place=place, reveal=reveal)
+    return xlsx_download(content, f"{place.name}-住户.xlsx")
