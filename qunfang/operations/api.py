@@ -345,13 +345,9 @@ def give_out_task(request, data: TaskBody):
     else:
         model = {"staff": StaffMember, "section": Section, "team": Team}[kind]
         owner = get_for(scope, model.objects.select_related("place"), VIEW, pk=data.owner.id)
-    fields = {"title": data.title, "due": data.due, "detail": data.detail}
-    if kind == "below":
-        made = services.assign_to_stations(by=request.auth, plan=plan, under=owner, **fields)
-    else:
-        made = [
-            services.add_task(by=request.auth, plan=plan, owner=services.Owner(**{kind: owner}), **fields)
-        ]
+    made = services.give_out_task(
+        by=request.auth, plan=plan, kind=kind, owner=owner, title=data.title, due=data.due, detail=data.detail
+    )
     return Status(201, made)
 
 

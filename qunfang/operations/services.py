@@ -286,6 +286,17 @@ def _stations_below(place: OrgUnit) -> list[OrgUnit]:
 
 
 @service
+def give_out_task(
+    *, by: User | None, plan: WorkPlan, kind: str, owner, title: str, due: date, detail: str = ""
+) -> list[Task]:
+    """A task of the plan for one owner (kind "staff", "section", "station" or "team"), or for every
+    station one level below a place at once (kind "below"): what the page and the API both give out."""
+    if kind == "below":
+        return assign_to_stations(by=by, plan=plan, under=owner, title=title, due=due, detail=detail)
+    return [add_task(by=by, plan=plan, owner=Owner(**{kind: owner}), title=title, due=due, detail=detail)]
+
+
+@service
 def assign_to_stations(
     *,
     by: User | None,

@@ -402,24 +402,10 @@ def plan_detail(request, plan_id: int):
 
     def give_out(data):
         kind, pk = data["owner"]
-        owner = _owner(request, plan, kind, pk)
-        if kind == "below":
-            return services.assign_to_stations(
-                by=request.user,
-                plan=plan,
-                under=owner,
-                title=data["title"],
-                due=data["due"],
-                detail=data["detail"],
-            )
-        return services.add_task(
-            by=request.user,
-            plan=plan,
-            title=data["title"],
-            due=data["due"],
-            detail=data["detail"],
-            owner=services.Owner(**{kind: owner}),
-        )
+        return services.give_out_task(
+            by=request.user, plan=plan, kind=kind, owner=_owner(request, plan, kind, pk), title=data["title"],
+            due=data["due"], detail=data["detail"],
+        )  # fmt: skip
 
     done = posted_form(
         request, form, allowed=may_manage, save=give_out, message=_("Task given out."), url=_plan_url(plan)
