@@ -86,6 +86,19 @@ def recount(world, place, start, end) -> dict:
         state__in=["sent", "delivered"],
         campaign__place__path__startswith=place.path,
     ).count()
+    own_sms = Message.objects.filter(
+        campaign__template__channel="sms",
+        campaign__started_at__date__range=(start, end),
+        veteran__isnull=False,
+        state__in=["sent", "delivered"],
+        campaign__place=place,
+    ).count()
+    own_sms += (
+        OutsideCampaign.objects.filter(
+            channel="sms", audience="veterans", day__range=(start, end), place=place
+        ).aggregate(n=Sum("sent"))["n"]
+        or 0
+    )
     outside_sms = (
         OutsideCampaign.objects.filter(
             channel="sms", audience="veterans", day__range=(start, end), **under(place)
@@ -129,6 +142,8 @@ def recount(world, place, start, end) -> dict:
             p["purpose"]: p["f"] for p in parts.values("purpose").annotate(f=Sum("amount_fen")) if p["f"]
         },
         "sms_to_veterans": sms_messages + outside_sms,
+        "sms_by_this_place": own_sms,
+        "sms_below": sms_messages + outside_sms - own_sms,
         "calls": calls,
         "outside": {
             (o["channel"], o["audience"]): o["n"]
@@ -230,6 +245,7 @@ def test_every_figure_equals_a_recount_from_the_raw_rows(
         messages = answer["messaging"]
         assert messages["sms_to_veterans_sent"] == expected["sms_to_veterans"]
         assert messages["calls_to_veterans_reached"] == expected["calls"]
+        assert messages["sms_to_veterans_by_this_place"] == expected["sms_by_this_place"]
         elsewhere_by_line = {
             (r["channel"], r["audience"]): r["elsewhere"] for r in messages["by_channel_and_audience"]
         }
