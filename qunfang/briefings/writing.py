@@ -196,7 +196,7 @@ def _donations(found: Figures) -> dict | None:
     }
 
 
-def _register(found: Figures, register: dict) -> str:
+def _register(register: dict) -> str:
     return _(
         "%(place)s has %(buildings)s buildings and %(households)s households, %(residents)s residents."
     ) % {
@@ -211,11 +211,11 @@ def _community(found: Figures) -> dict | None:
         return None
     registers = block.registers
     if len(registers) == 1 and registers[0]["community_id"] == found.place_id:
-        text = _register(found, registers[0])
+        text = _register(registers[0])
     elif registers:
         text = _("%(count)s communities here keep a register of their residents. Of them: ") % {
             "count": len(registers)
-        } + "".join(_register(found, r) for r in registers)
+        } + "".join(_register(r) for r in registers)
     else:
         text = ""
     if block.merchants_visited_in_period:
