@@ -222,7 +222,7 @@ def receive_goods(request, data: GoodsIn):
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
     move = services.receive_goods(
-        by=request.auth, place=place, item=services.item_named(data.item, data.unit), quantity=data.quantity,
+        by=request.auth, place=place, item=(data.item, data.unit), quantity=data.quantity,
         day=data.day, donor=donor, note=data.note,
     )  # fmt: skip
     return Status(201, move)
@@ -233,7 +233,7 @@ def deliver(request, data: DeliveryIn):
     place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
     to_place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=data.to_place_id)
     delivery = services.deliver(
-        by=request.auth, place=place, lines=[(services.item_named(line.item, line.unit), line.quantity)
+        by=request.auth, place=place, lines=[((line.item, line.unit), line.quantity)
                                              for line in data.lines],
         day=data.day, delivered_by=data.delivered_by, received_by=data.received_by, to_place=to_place,
     )  # fmt: skip

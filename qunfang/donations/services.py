@@ -303,6 +303,16 @@ def hand_over(
 @service
 def item_named(name: str, unit: str) -> Item:
     """The catalogue's item of that name and unit, added on first use."""
+    return _item_named(name, unit)
+
+
+def _catalogued(item: Item | tuple[str, str]) -> Item:
+    """An item, or the (name, unit) a form or request typed: looked up or added inside the caller's
+    transaction, so that a refused receipt or delivery leaves no new item behind."""
+    return item if isinstance(item, Item) else _item_named(*item)
+
+
+def _item_named(name: str, unit: str) -> Item:
     if not name.strip() or not unit.strip():
         raise ValidationError({"item": _("Name the item and its unit.")})
     item, made = Item.objects.get_or_create(name=name.strip()[:60], unit=unit.strip()[:10])
@@ -346,10 +356,11 @@ def _move(place: OrgUnit, item: Item, quantity: int, kind: str, by: User | None,
 
 @service
 def receive_goods(
-    *, by: User | None, place: OrgUnit, item: Item, quantity, day: date, donor: Donor | None = None,
-    drive: Drive | None = None, note: str = "",
+    *, by: User | None, place: OrgUnit, item: Item | tuple[str, str], quantity, day: date,
+    donor: Donor | None = None, drive: Drive | None = None, note: str = "",
 ) -> StockMove:  # fmt: skip
     _not_future(day)
+    item = _catalogued(item)
     move = _move(place, item, _quantity(quantity), MoveKind.RECEIVED, by, day=day, donor=donor, drive=drive,
                  note=note.strip()[:200])  # fmt: skip
     audit.record(
@@ -386,7 +397,7 @@ def deliver(
     *,
     by: User | None,
     place: OrgUnit,
-    lines: Sequence[tuple[Item, object]],
+    lines: Sequence[tuple[Item | tuple[str, str], object]],
     day: date,
     delivered_by: str,
     received_by: str,
@@ -406,6 +417,7 @@ def deliver(
         raise ValidationError(_("Enter who delivered and who received the goods."))
     if not lines:
         raise ValidationError({"lines": _("Add at least one item to deliver.")})
+    lines = [(_catalogued(item), quantity) for item, quantity in lines]
     items = [item.pk for item, _quantity_ in lines]
     if len(set(items)) != len(items):
         raise ValidationError({"lines": _("Each item once, with its whole quantity.")})

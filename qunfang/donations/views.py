@@ -351,7 +351,7 @@ def stock(request, place_id: int):
 def _stock_write(request, place: OrgUnit, form):
     data = form.cleaned_data
     if isinstance(form, ReceiveForm):
-        item = services.item_named(data["item"], data["unit"])
+        item = (data["item"], data["unit"])
         return services.receive_goods(by=request.user, place=place, item=item, quantity=data["quantity"],
                                       day=data["day"], donor=data["donor"], note=data["note"])  # fmt: skip
     if isinstance(form, TakeOutForm):

@@ -110,3 +110,25 @@ def test_goods_go_to_a_person_but_to_one_destination_only(world, disinfectant):
     assert Delivery.objects.get().destination == "3栋2单元302 居家隔离户"
     with pytest.raises(ValidationError):
         services.deliver(**handing, to_person="某人", to_place=world.jingkou)
+
+
+def test_a_refused_receipt_or_delivery_adds_no_item_to_the_catalogue(world):
+    """The item typed on the form or in the request is added in the same transaction as the receipt or
+    delivery it is for: refused, it leaves nothing behind, on the page as on the API."""
+    from qunfang.donations.models import Item
+    from qunfang.test import api_client_for, client_for
+
+    client, api = client_for(world.alice), api_client_for(world.alice)
+    goods = {"place_id": world.qingxin.pk, "item": "护目镜", "unit": "副", "quantity": 0, "day": "2020-02-18"}
+    refused = api.post("/api/v1/donations/goods", goods, content_type="application/json")
+    assert refused.status_code == 422
+    refused = api.post("/api/v1/donations/deliveries", {
+        "place_id": world.qingxin.pk, "to_place_id": world.jingkou.pk, "day": "2020-02-18",
+        "delivered_by": "夏宇", "received_by": "社区书记",
+        "lines": [{"item": "面罩", "unit": "个", "quantity": 5}],
+    }, content_type="application/json")  # fmt: skip
+    assert refused.status_code == 422  # nothing of it on hand
+    page = client.post(f"/places/{world.qingxin.pk}/stock/", {"receive": "1", "item": "手套", "unit": "副",
+                       "quantity": "-3", "day": "2020-02-18"})  # fmt: skip
+    assert page.status_code == 200
+    assert not Item.objects.filter(name__in=["护目镜", "面罩", "手套"]).exists()
