@@ -55,3 +55,20 @@ def test_an_unknown_place_gets_a_chinese_not_found_page(world, as_user):
 def test_the_api_answers_an_unknown_place_with_404(world, as_user):
     response = as_user(world.carol).get("/api/v1/places/999999")
     assert response.status_code == 404
+
+
+# A half-width mark with a Chinese character (or Chinese quote) on either side; spaces between do not
+# matter. The brackets of %(name)s placeholders are not marks in a sentence.
+CHINESE = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
+HALF_WIDTH = re.compile(rf"{CHINESE} *[,;:!?()]|[,;:!?()] *{CHINESE}")
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    po = Path(settings.BASE_DIR, "locale", "zh_Hans", "LC_MESSAGES", "django.po").read_text()
+    half = [
+        value
+        for entry in po_entries(po)
+        for key, value in entry.items()
+        if key.startswith("msgstr") and HALF_WIDTH.search(re.sub(r"%\([a-z_0-9]+\)[sdf]", "%s", value))
+    ]
+    assert half == []

@@ -124,7 +124,7 @@ def test_every_bad_row_is_listed_with_its_reason_and_nothing_is_written_unless_a
     messages = {error["row"]: error["message"] for error in job.errors}
     for offset, (_row, reason) in enumerate(BAD_ROWS.values()):
         assert reason in messages[4 + offset], (reason, messages)
-    assert "在本文件中再次出现(首次在第 3 行)" in messages[4 + len(BAD_ROWS)]
+    assert "在本文件中再次出现（首次在第 3 行）" in messages[4 + len(BAD_ROWS)]
     assert job.good_rows == 1
 
     response = confirm(client, job)
