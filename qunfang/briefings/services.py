@@ -48,7 +48,7 @@ def draft_briefing(
         briefing = briefing or Briefing(place=place, created_by=audit.acting_user(by))
         briefing.start, briefing.end, briefing.language = start, end, language
         briefing.title = writing.title(place.name, start, end)[:200]
-        briefing.source = place.name[:100]
+        briefing.source = str(place.issuing_body)[:100]  # the issuing body, as a bureau signs
         briefing.author = author.strip()[:100]
         briefing.sections = writing.sections(found, deeds)
         briefing.figures = found.as_json()

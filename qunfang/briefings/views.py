@@ -2,6 +2,8 @@
 trend, the breakdown by child place drilling down the tree); work briefings written from it, edited,
 made final, sent up, published, as .docx and PDF; public notices; and the place's public page."""
 
+from urllib.parse import quote
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -190,14 +193,21 @@ def briefing_docx(request, briefing_id: int):
         documents.briefing_docx(briefing),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''briefing-{briefing.pk}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_file_name(briefing, 'docx'))}"
     return response
+
+
+def _file_name(briefing: Briefing, extension: str) -> str:
+    """What and when, as a bureau files it: 清新区疫情防控工作简报-2020-02-03.docx."""
+    with translation.override(briefing.language):
+        name = _("%(place)s epidemic prevention work briefing") % {"place": briefing.place.name}
+    return f"{name}-{briefing.end.isoformat()}.{extension}"
 
 
 @requires(VIEW)
 def briefing_pdf(request, briefing_id: int):
     briefing = _briefing(request, briefing_id, VIEW)
-    return pdf_response(documents.briefing_pdf(briefing, request), f"briefing-{briefing.pk}.pdf")
+    return pdf_response(documents.briefing_pdf(briefing, request), _file_name(briefing, "pdf"))
 
 
 # --- notices -------------------------------------------------------------------------------------------

@@ -105,6 +105,16 @@ class OrgUnit(models.Model):
     def has_station(self) -> bool:
         return bool(self.station_kind)
 
+    @property
+    def issuing_body(self) -> str:
+        """Who signs what this place sends out: a district and above is a veterans affairs bureau, a
+        town or village its service centre or station (the report's three tiers)."""
+        if LEVEL_RANK[self.level] <= LEVEL_RANK[Level.DISTRICT]:
+            return _("%(place)s Veterans Affairs Bureau") % {"place": self.name}
+        if self.station_kind == StationKind.SERVICE_CENTRE:
+            return _("%(place)s Veterans Service Centre") % {"place": self.name}
+        return _("%(place)s Veterans Service Station") % {"place": self.name}
+
 
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes from their memberships."""

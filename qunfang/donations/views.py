@@ -28,6 +28,7 @@ from qunfang.donations.forms import (
     TakeOutForm,
 )
 from qunfang.donations.models import CashDonation, Donor, Drive, HandOver, StockMove
+from qunfang.lib.money import yuan_in_capitals
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
 from qunfang.mobilization.models import Team
@@ -162,7 +163,11 @@ def cash_detail(request, donation_id: int):
 def receipt_pdf(request, donation_id: int):
     """The thank-you receipt for the donor, with the designations and the receiving place."""
     gift = _cash(request, donation_id, Capability.VIEW_DONATIONS)
-    context = {"gift": gift, "parts": list(gift.designations.all())}
+    context = {
+        "gift": gift,
+        "parts": list(gift.designations.all()),
+        "in_capitals": yuan_in_capitals(gift.amount_fen),
+    }
     return pdf_response(
         render_pdf("donations/receipt_pdf.html", context, request), f"收据-{gift.receipt_number}.pdf"
     )
