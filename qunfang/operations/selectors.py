@@ -277,18 +277,32 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def roster_week(scope: Scope, place: OrgUnit, monday: date) -> dict[date, list[DutyShift]]:
-    """Each day of the week with the shifts that run on it (a night shift shows on both days)."""
+@dataclass(frozen=True)
+class RosterEntry:
+    """A shift as one day of the week lists it: in full on the day it starts, and as a continuation on
+    the next when it runs past midnight (or on the week's first day when it started the week before)."""
+
+    shift: DutyShift
+    continued: bool  # this day only holds the shift's end, from midnight
+    on_duty_now: bool
+
+
+def roster_week(
+    scope: Scope, place: OrgUnit, monday: date, now: datetime | None = None
+) -> dict[date, list[RosterEntry]]:
+    """Each day of the week with its shifts: each shift once, on its first day, and continued on the
+    next; the shift on duty at this moment marked."""
+    now = now or timezone.now()
     days = week_days(monday)
     start = timezone.make_aware(datetime.combine(days[0], datetime.min.time()))
     end = timezone.make_aware(datetime.combine(days[-1] + timedelta(days=1), datetime.min.time()))
-    by_day: dict[date, list[DutyShift]] = defaultdict(list)
+    by_day: dict[date, list[RosterEntry]] = defaultdict(list)
     for shift in shifts(scope, place, start, end):
         first = timezone.localtime(shift.start).date()
         last = timezone.localtime(shift.end - timedelta(microseconds=1)).date()
         for day in days:
             if first <= day <= last:
-                by_day[day].append(shift)
+                by_day[day].append(RosterEntry(shift, day != first, shift.start <= now < shift.end))
     return {day: by_day[day] for day in days}
 
 

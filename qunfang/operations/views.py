@@ -749,8 +749,8 @@ def roster(request, place_id: int):
     if request.GET.get("format") == "xlsx":
         headings = [_("From"), _("To"), _("Leader on duty"), _("On duty"), _("Handover note")]
         seen, rows = set(), []
-        for shifts in context["week"].values():
-            for s in shifts:
+        for entries in context["week"].values():
+            for s in (entry.shift for entry in entries):
                 if s.pk not in seen:
                     seen.add(s.pk)
                     rows.append(

@@ -2,7 +2,7 @@
 or no leader on duty found, across month ends and in time zones without daylight saving (China's, and
 India's and Nepal's, whose hours do not start on the UTC hour)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -151,7 +151,7 @@ def test_a_shift_over_a_day_or_with_nobody_is_refused(world, staff):
     assert not DutyShift.objects.exists()
 
 
-def test_the_roster_puts_a_night_shift_on_both_days_of_the_week(world, staff):
+def test_the_roster_lists_a_night_shift_once_and_continues_it_past_midnight(world, staff):
     from qunfang.core.access import Scope
 
     night = shift(world, staff, "2020-02-02T20:00", "2020-02-03T08:00", "李局长", "张三")  # Sunday night
@@ -160,3 +160,11 @@ def test_the_roster_puts_a_night_shift_on_both_days_of_the_week(world, staff):
     second = selectors.roster_week(scope, world.qingxin, selectors.week_of(timezone.localdate(night.end)))
     assert [d.isoformat() for d, s in first.items() if s] == ["2020-02-02"]
     assert [d.isoformat() for d, s in second.items() if s] == ["2020-02-03"]
+    assert [e.continued for e in first[date(2020, 2, 2)]] == [False]  # in full on the day it starts
+    assert [e.continued for e in second[date(2020, 2, 3)]] == [True]  # its morning, the week after
+    day = shift(world, staff, "2020-02-04T08:00", "2020-02-05T08:00", "李局长", "张三")  # Tuesday, 24 h
+    during = at("2020-02-04T23:00")
+    week = selectors.roster_week(scope, world.qingxin, date(2020, 2, 3), now=during)
+    listed = [(d.isoformat(), e.continued, e.on_duty_now) for d, entries in week.items() for e in entries
+              if e.shift == day]  # fmt: skip
+    assert listed == [("2020-02-04", False, True), ("2020-02-05", True, True)]
