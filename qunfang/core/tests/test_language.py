@@ -72,3 +72,11 @@ def test_chinese_sentences_use_full_width_punctuation():
         if key.startswith("msgstr") and HALF_WIDTH.search(re.sub(r"%\([a-z_0-9]+\)[sdf]", "%s", value))
     ]
     assert half == []
+
+
+def test_a_closed_service_hall_is_not_read_as_a_closed_place(world, as_user):
+    from qunfang.core import services
+
+    services.update_place(by=world.alice, place=world.longjing, hall_status="closed")
+    page = as_user(world.leo).get(f"/places/{world.qingxin.pk}/").content.decode()
+    assert "服务大厅：关闭" in page
