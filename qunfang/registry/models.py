@@ -19,7 +19,7 @@ class Category(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", _("Lives here")
+    ACTIVE = "active", _("On the roll")
     MOVED = "moved", _("Moved away")
     DECEASED = "deceased", _("Deceased")
 

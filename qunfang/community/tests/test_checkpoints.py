@@ -208,7 +208,7 @@ def test_passes_print_on_a6_with_their_qr_code(world, gate_and_pass, as_user, tm
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Pages: +1\n", info) and "297.638 x 419.528 pts" in info  # A6: 105 x 148 mm
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "出入证" in text and "3栋2单元302" in text and "No. 00001" in text
+    assert "出入证" in text and "3栋2单元302" in text and "编号：00001" in text
     subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(OUTPUT / "pass-a6")], check=True)
 
 
