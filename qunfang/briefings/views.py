@@ -2,8 +2,6 @@
 trend, the breakdown by child place drilling down the tree); work briefings written from it, edited,
 made final, sent up, published, as .docx and PDF; public notices; and the place's public page."""
 
-from urllib.parse import quote
-
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -193,7 +192,7 @@ def briefing_docx(request, briefing_id: int):
         documents.briefing_docx(briefing),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(_file_name(briefing, 'docx'))}"
+    response["Content-Disposition"] = content_disposition_header(True, _file_name(briefing, "docx"))
     return response
 
 
