@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # thousands separators where a figure is read (intcomma), not in ids
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -88,7 +89,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "qunfang" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["qunfang.core.templatetags.once"],  # {% submission_key %} in every form
+            # {% submission_key %} in every form; |day and |moment for dates with their year when not this one
+            "builtins": ["qunfang.core.templatetags.once", "qunfang.core.templatetags.dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

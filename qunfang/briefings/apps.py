@@ -6,3 +6,4 @@ class BriefingsConfig(AppConfig):
     name = "qunfang.briefings"
     label = "briefings"
     verbose_name = _("Dashboards and briefings")
+    place_links = "qunfang.briefings.home.place_links"  # lib/work

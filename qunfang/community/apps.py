@@ -7,3 +7,6 @@ class CommunityConfig(AppConfig):
     label = "community"
     verbose_name = _("Community")
     figures = "qunfang.community.selectors.figures.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.community.home.work_for"  # lib/work
+    place_links = "qunfang.community.home.place_links"  # lib/work
+    menu = "qunfang.community.home.menu"  # lib/work

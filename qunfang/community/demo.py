@@ -108,7 +108,9 @@ def _screening(admin: User, community: OrgUnit, grids: list[OrgUnit]) -> str:
             outcome, note = ScreeningOutcome.NEEDS_HELP, "独居老人，需要代购米面和降压药"
         elif n % 151 == 0:
             outcome, note = ScreeningOutcome.RISK_TRAVEL, "女儿 2 月 8 日从湖北返回，已居家隔离"
-        screening.record_call(by=call.caller, call=call, outcome=outcome, note=note)
+        screening.record_call(
+            by=call.caller, call=call, household_id=call.household_id, outcome=outcome, note=note
+        )
     return f"Screening: {len(calls)} households to call, {len(calls) * 3 // 5} called so far"
 
 

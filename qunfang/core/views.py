@@ -43,6 +43,7 @@ from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, 
 from qunfang.core.roles import Capability
 from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
 from qunfang.lib.uploads import UploadNotSaved
+from qunfang.lib.work import place_links_of_apps, work_of_apps
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -99,6 +100,17 @@ def posted_form(request, form, *, allowed: bool, save, message: str, url):
     return None
 
 
+def back_to(request, default: str, field: str = "back") -> str:
+    """Where a posted form came from (its `back` field: a list with its view and page), if it is one of
+    our own pages; else `default`. Without its #fragment, for the caller to add the card's."""
+    back = request.POST.get(field, "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=False
+    ):
+        return back.split("#")[0]
+    return default
+
+
 def place_url(place: OrgUnit) -> str:
     return reverse("core:place", args=[place.pk])
 
@@ -122,10 +134,12 @@ def place_for(request, place_id: int, capability: Capability) -> OrgUnit:
 
 @signed_in
 def home(request):
+    """One's own place, which opens with one's work; with several, the work above the list of them."""
     places = list(selectors.home_places(request.scope))
     if len(places) == 1:
         return redirect("core:place", place_id=places[0].pk)
-    return render(request, "core/home.html", {"places": places})
+    work = work_of_apps(request.scope, timezone.localdate())
+    return render(request, "core/home.html", {"places": places, "work": work, "today": timezone.localdate()})
 
 
 @public
@@ -162,6 +176,11 @@ def place_detail(request, place_id: int):
             "children": paginate(request, selectors.children_of(scope, place), 100),
             "staff": staff,
             "can": can,
+            "movable": can["manage_places"] and selectors.may_move(scope, place),
+            # One's own place opens with one's work: what is due today and what is late.
+            "work": work_of_apps(scope, timezone.localdate()) if place.pk in scope.place_ids else [],
+            "app_links": place_links_of_apps(scope, place),
+            "today": timezone.localdate(),
         },
     )
 

@@ -7,6 +7,8 @@ class DonationsConfig(AppConfig):
     label = "donations"
     verbose_name = _("Donations")
     figures = "qunfang.donations.selectors.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.donations.home.work_for"  # lib/work
+    place_links = "qunfang.donations.home.place_links"  # lib/work
 
     def ready(self):
         from qunfang.core.signals import place_moved

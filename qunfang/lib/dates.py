@@ -5,6 +5,7 @@ in UTC), week and period arithmetic runs off the calendar, and no real shift, gi
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
@@ -25,3 +26,22 @@ def check_within_years(value: date | datetime | None) -> None:
             code="out_of_range",
             params={"first": EARLIEST.year, "last": LATEST.year},
         )
+
+
+def short_day(value: date | datetime | None) -> str:
+    """A day as a list shows it: 02-03 within this year, 2020-02-03 in any other (a record of 2020 read
+    in 2026 must not look like this February's)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.strftime("%m-%d" if value.year == timezone.localdate().year else "%Y-%m-%d")
+
+
+def short_moment(value: datetime | None) -> str:
+    """A moment as a list shows it: 02-03 14:05 within this year, 2020-02-03 14:05 in any other."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{short_day(local)} {local:%H:%M}"

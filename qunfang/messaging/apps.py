@@ -7,3 +7,6 @@ class MessagingConfig(AppConfig):
     label = "messaging"
     verbose_name = _("Messaging")
     figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.messaging.home.work_for"  # lib/work
+    place_links = "qunfang.messaging.home.place_links"  # lib/work
+    menu = "qunfang.messaging.home.menu"  # lib/work

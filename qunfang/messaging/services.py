@@ -282,10 +282,11 @@ def create_campaign(
 
 
 @service
-def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
+def start_campaign(*, by: User | None, campaign: Campaign, confirmed: int | None = None) -> Campaign:
     """Freeze the recipient list into one message row each (the text filled in by the database, in one
     statement) and queue the sending. Refused before anything is written if the template is not
-    approved or nobody would receive it; a campaign starts once."""
+    approved or nobody would receive it; a campaign starts once. `confirmed`: the number of recipients
+    the sender was shown and agreed to; if the audience has changed since, nothing is sent."""
     from qunfang.messaging.tasks import send_campaign
 
     with transaction.atomic():
@@ -296,6 +297,12 @@ def start_campaign(*, by: User | None, campaign: Campaign) -> Campaign:
         count = _freeze(campaign, campaign.audience)
         if count == 0:
             raise ValidationError(_("Nobody would receive this campaign: the audience is empty."))
+        if confirmed is not None and count != confirmed:
+            changed = _(
+                "The audience has changed since you confirmed: %(count)s recipients now, not %(confirmed)s. "
+                "Nothing was sent; look again and confirm."
+            )
+            raise ValidationError(changed % {"count": count, "confirmed": confirmed})
         if campaign.template.channel == Channel.PHONE:
             _share_calls(campaign, _callers(campaign.place, campaign.audience.get("callers")))
         campaign.status, campaign.recipients, campaign.started_at = (

@@ -23,7 +23,6 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/retry/", views.campaign_retry, name="campaign_retry"),
     path("campaigns/<int:campaign_id>/schedule/", views.campaign_schedule, name="campaign_schedule"),
     path("campaigns/<int:campaign_id>/unschedule/", views.campaign_unschedule, name="campaign_unschedule"),
-    path("campaigns/<int:campaign_id>/progress/", views.campaign_progress, name="campaign_progress"),
     path("places/<int:place_id>/campaigns/count/", views.campaign_count, name="campaign_count"),
     path("calls/", views.my_campaigns, name="my_campaigns"),
     path("campaigns/<int:campaign_id>/calls/", views.calls, name="calls"),

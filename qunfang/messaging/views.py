@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.core.views import form_page, paginate, place_for
+from qunfang.core.views import back_to, form_page, paginate, place_for
 from qunfang.lib.uploads import open_upload
 from qunfang.messaging import selectors, services
 from qunfang.messaging.forms import CallForm, CampaignForm, OutsideCampaignForm, ScheduleForm, TemplateForm
@@ -193,21 +193,27 @@ def campaign(request, campaign_id: int):
 
 
 @requires(Capability.SEND_CAMPAIGNS)
-def campaign_progress(request, campaign_id: int):
-    """The progress bar and counts alone, which the campaign's page polls while it sends (htmx)."""
-    return render(request, "messaging/_progress.html", _progress(_campaign(request, campaign_id)))
-
-
-@require_POST
-@requires(Capability.SEND_CAMPAIGNS)
 def campaign_start(request, campaign_id: int):
+    """Ask first (how many will receive it, and the first of the messages as it will read), then send
+    what was confirmed: the service refuses if the audience has changed in between."""
     found = _campaign(request, campaign_id)
+    if found.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        return redirect("messaging:campaign", campaign_id=found.pk)
+    if request.method != "POST":
+        shown = services.preview(found.place, found.audience, found.template)
+        phone = found.template.channel == Channel.PHONE
+        context = {"campaign": found, "place": found.place, "preview": shown, "phone": phone}
+        return render(request, "messaging/campaign_confirm.html", context)
     try:
-        services.start_campaign(by=request.user, campaign=found)
+        confirmed = int(request.POST.get("confirmed", ""))
+    except ValueError:
+        return redirect("messaging:campaign_start", campaign_id=found.pk)  # ask again
+    try:
+        services.start_campaign(by=request.user, campaign=found, confirmed=confirmed)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Sending has started."))
+        return redirect("messaging:campaign_start", campaign_id=found.pk)
+    messages.success(request, _("Sending has started."))
     return redirect("messaging:campaign", campaign_id=found.pk)
 
 
@@ -253,7 +259,7 @@ def my_campaigns(request):
 
 
 @signed_in
-def calls(request, campaign_id: int, revealed: dict | None = None):
+def calls(request, campaign_id: int):
     state = request.GET.get("state", "")
     found, mine = selectors.my_calls(request.user, campaign_id, state)
     rows = paginate(request, mine)
@@ -272,7 +278,6 @@ def calls(request, campaign_id: int, revealed: dict | None = None):
             "outcomes": CallOutcome.choices,
             "total": everything.count(),
             "left": everything.filter(state=MessageState.QUEUED).count(),
-            "revealed": revealed,
         },
     )
 
@@ -289,7 +294,27 @@ def call_number(request, message_id: int):
     """The full number for the caller to dial (recorded in the audit log)."""
     message = _my_call(request, message_id)
     number = services.number_to_call(by=request.user, message=message)
-    return calls(request, message.campaign_id, revealed={"pk": message.pk, "number": number})
+    return render(
+        request,
+        "core/call_page.html",
+        {
+            "heading": message.recipient.name,
+            "meta": message.campaign.name,
+            "script": message.text,
+            "list_name": _("Back to the list"),
+            "back": f"{_back(request, message)}#call-{message.pk}",
+            "call_id": message.pk,
+            "revealed": {"pk": message.pk, "number": number},
+            "record_url": reverse("messaging:call_record", args=[message.pk]),
+            "outcomes": CallOutcome.choices,
+            "current": message.outcome,
+            "note": message.note,
+        },
+    )
+
+
+def _back(request, message: Message) -> str:
+    return back_to(request, reverse("messaging:calls", args=[message.campaign_id]))
 
 
 @require_POST
@@ -305,4 +330,4 @@ def call_record(request, message_id: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Call to %(name)s recorded.") % {"name": message.recipient.name})
-    return redirect(f"{reverse('messaging:calls', args=[message.campaign_id])}#call-{message.pk}")
+    return redirect(f"{_back(request, message)}#call-{message.pk}")

@@ -7,6 +7,8 @@ class MobilizationConfig(AppConfig):
     label = "mobilization"
     verbose_name = _("Mobilization")
     figures = "qunfang.mobilization.selectors.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.mobilization.home.work_for"  # lib/work
+    place_links = "qunfang.mobilization.home.place_links"  # lib/work
 
     def ready(self):
         from qunfang.core.signals import place_moved

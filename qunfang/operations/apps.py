@@ -7,3 +7,6 @@ class OperationsConfig(AppConfig):
     label = "operations"
     verbose_name = _("Bureau operations")
     figures = "qunfang.operations.selectors.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.operations.home.work_for"  # lib/work
+    place_links = "qunfang.operations.home.place_links"  # lib/work
+    menu = "qunfang.operations.home.menu"  # lib/work

@@ -96,11 +96,15 @@ def plan_tasks(plan: WorkPlan) -> QuerySet[Task]:
     )
 
 
-def my_tasks(user: User) -> QuerySet[Task]:
-    """The tasks given to the user: to them as a staff member, to their section, or to a station they
-    work at. Not scoped by capability: they are the owner."""
+_UNREAD = object()
+
+
+def my_tasks(user: User, member: StaffMember | None | object = _UNREAD) -> QuerySet[Task]:
+    """The tasks given to the user: to them as a staff member (`member`, when the caller has read it),
+    to their section, or to a station they work at. Not scoped by capability: they are the owner."""
     mine = Q(owner_station__in=user.memberships.values("place_id"))
-    member = StaffMember.objects.filter(user=user).first()
+    if member is _UNREAD:
+        member = StaffMember.objects.filter(user=user).first()
     if member is not None:
         mine |= Q(owner_staff=member)
         if member.section_id:

@@ -6,3 +6,5 @@ class RegistryConfig(AppConfig):
     name = "qunfang.registry"
     label = "registry"
     verbose_name = _("Veterans registry")
+    place_links = "qunfang.registry.home.place_links"  # lib/work
+    menu = "qunfang.registry.home.menu"  # lib/work

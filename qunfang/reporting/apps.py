@@ -7,6 +7,8 @@ class ReportingConfig(AppConfig):
     label = "reporting"
     verbose_name = _("Daily reporting")
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
+    work = "qunfang.reporting.home.work_for"  # lib/work
+    place_links = "qunfang.reporting.home.place_links"  # lib/work
 
     def ready(self) -> None:
         from qunfang.core.signals import place_moved

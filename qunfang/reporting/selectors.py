@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.selectors import tree_version
 from qunfang.lib.figures import counted
 from qunfang.lib.tallies import ancestor_ids
-from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportTally
+from qunfang.reporting.models import DataSet, Reminder, Report, ReportStatus, ReportTally
 
 COUNTS = ("reported", "late", "zero", "approved")
 
@@ -264,6 +264,34 @@ def awaiting_review(scope: Scope, data_set: DataSet, place: OrgUnit, period_star
             data_set=data_set, period_start=period_start, place__parent=place, status=ReportStatus.SUBMITTED
         ).select_related("place")
     )
+
+
+@dataclass
+class Missing:
+    """A reporting place that has not sent the period's report, with when it was reminded, if it was."""
+
+    place: OrgUnit
+    reminded_at: datetime | None
+
+
+def missing_places(
+    scope: Scope, data_set: DataSet, place: OrgUnit, period_start: date, limit: int = 20
+) -> list[Missing]:
+    """The first `limit` reporting places under the place (in the tree's order) that have not sent the
+    period's report: named where they are counted, so the one who finds them can call or remind."""
+    _check(scope, place)
+    prefix = data_set.reported_under(place)
+    if prefix is None:
+        return []
+    sent = Report.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
+    found = list(
+        OrgUnit.objects.filter(path__startswith=prefix, level=data_set.level)
+        .exclude(pk__in=sent)
+        .order_by("path")[:limit]
+    )
+    reminders = Reminder.objects.filter(data_set=data_set, period_start=period_start, place__in=found)
+    reminded = dict(reminders.values_list("place_id", "sent_at"))
+    return [Missing(unit, reminded.get(unit.pk)) for unit in found]
 
 
 @dataclass

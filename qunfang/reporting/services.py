@@ -15,6 +15,7 @@ from qunfang.core import audit
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.writes import in_steps, service, within_a_service, writes_nothing
+from qunfang.lib.dates import short_moment
 from qunfang.lib.tallies import Tally, table
 from qunfang.messaging.backends import Outgoing, Recipient, send
 from qunfang.reporting.models import (
@@ -322,25 +323,58 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
     )
     reminded = 0
     for place in missing.iterator():
-        staff = Membership.objects.filter(place=place, user__is_active=True, role="station_staff")
-        recipients = [
-            Recipient(name=m.user.full_name or m.user.username, place=place.name)
-            for m in staff.select_related("user")
-        ]
-        if place.phone:
-            recipients.append(Recipient(name=place.name, phone=place.phone, place=place.name))
         with transaction.atomic():
-            _reminder, created = Reminder.objects.get_or_create(
+            reminder, created = Reminder.objects.get_or_create(
                 data_set=data_set,
                 period_start=period_start,
                 place=place,
-                defaults={"sent_at": timezone.now(), "recipients": len(recipients)},
+                defaults={"sent_at": timezone.now(), "recipients": 0},
             )
             if created:
-                text = _reminder_text(data_set, place, period_start)
-                send(Outgoing(recipients, text, topic="report-reminder", extra={"place_id": place.pk}))
+                _send_reminder(reminder)
                 reminded += 1
     return reminded
+
+
+def _send_reminder(reminder: Reminder) -> None:
+    """The reminder's message to the place's station staff by name and to the station's phone."""
+    place = reminder.place
+    staff = Membership.objects.filter(place=place, user__is_active=True, role="station_staff")
+    recipients = [
+        Recipient(name=m.user.full_name or m.user.username, place=place.name)
+        for m in staff.select_related("user")
+    ]
+    if place.phone:
+        recipients.append(Recipient(name=place.name, phone=place.phone, place=place.name))
+    reminder.recipients = len(recipients)
+    reminder.save(update_fields=["recipients"])
+    text = _reminder_text(reminder.data_set, place, reminder.period_start)
+    send(Outgoing(recipients, text, topic="report-reminder", extra={"place_id": place.pk}))
+
+
+@service
+def remind_place(*, by: User | None, data_set: DataSet, place: OrgUnit, period_start: date) -> Reminder:
+    """One place reminded by hand, from the page where it is found missing: once a period, as the
+    reminder job does, so a reminder sent by either is not sent again."""
+    if place.level != data_set.level or data_set.reported_under(place) is None:
+        raise ValidationError(_("%(place)s does not send this report.") % {"place": place.name})
+    if Report.objects.filter(data_set=data_set, period_start=period_start, place=place).exists():
+        raise ValidationError(_("%(place)s has sent this report already.") % {"place": place.name})
+    reminder, created = Reminder.objects.get_or_create(
+        data_set=data_set, period_start=period_start, place=place,
+        defaults={"sent_at": timezone.now(), "recipients": 0},
+    )  # fmt: skip
+    if not created:
+        sent = short_moment(reminder.sent_at)
+        raise ValidationError(
+            _("%(place)s was reminded at %(time)s already.") % {"place": place.name, "time": sent}
+        )
+    _send_reminder(reminder)
+    audit.record(
+        by=by, action="report.remind", place=place, target=data_set,
+        after={"day": period_start.isoformat(), "recipients": reminder.recipients},
+    )  # fmt: skip
+    return reminder
 
 
 @in_steps("each data set's period is reminded on its own (remind_missing)")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("places/<int:place_id>/reports/", views.place_reporting, name="place"),
     path("places/<int:place_id>/reports/submit/", views.submit, name="submit"),
     path("places/<int:place_id>/reports/approve-all/", views.approve_all, name="approve_all"),
+    path("places/<int:place_id>/reports/remind/", views.remind, name="remind"),
     path("places/<int:place_id>/reports/export.xlsx", views.export, name="export"),
     path("reports/<int:report_id>/", views.report_detail, name="report"),
     path("reports/<int:report_id>/review/", views.review, name="review"),

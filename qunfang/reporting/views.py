@@ -12,11 +12,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qunfang.core.access import get_for, requires
 from qunfang.core.roles import Capability
-from qunfang.core.views import add_service_errors, period_from, place_for
+from qunfang.core.views import add_service_errors, back_to, period_from, place_for
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.reporting import selectors, services
 from qunfang.reporting.forms import DataSetForm, FieldRows, ReportForm, ReturnForm, RuleRows, default_period
@@ -76,6 +77,10 @@ def place_reporting(request, place_id: int):
             "can_submit": place.level == data_set.level
             and request.scope.allows(Capability.SUBMIT_REPORTS, place),
             "waiting": selectors.awaiting_review(request.scope, data_set, place, day) if can_review else [],
+            "missing": selectors.missing_places(request.scope, data_set, place, day)
+            if not place.level == data_set.level
+            else [],
+            "can_remind": can_review,
             "return_form": ReturnForm(),
         },
     )
@@ -188,6 +193,31 @@ def approve_all(request, place_id: int):
     count = services.approve_reports(by=request.user, reports=waiting, scope=request.scope)
     messages.success(request, _("%(count)s reports approved.") % {"count": count})
     return redirect(place_url(place.pk, data_set, day))
+
+
+@require_POST
+@requires(Capability.APPROVE_REPORTS)
+def remind(request, place_id: int):
+    """Remind one place of a report it has not sent (from the page or the home where it is missing)."""
+    place = place_for(request, place_id, Capability.APPROVE_REPORTS)
+    data_set = _data_set(request, place)
+    try:
+        day = date.fromisoformat(request.POST.get("day") or request.GET.get("day") or "")
+    except ValueError as error:
+        raise Http404 from error
+    try:
+        reminder = services.remind_place(by=request.user, data_set=data_set, place=place, period_start=day)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(place)s reminded: %(count)s recipient.", "%(place)s reminded: %(count)s recipients.",
+                reminder.recipients,
+            ) % {"place": place.name, "count": reminder.recipients},
+        )  # fmt: skip
+    return redirect(back_to(request, place_url(place.pk, data_set, day)))
 
 
 @requires(Capability.VIEW_REPORTS)

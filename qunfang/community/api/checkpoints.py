@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -100,9 +101,18 @@ def _gate(request, gate_id: int, capability: Capability) -> Gate:
 
 
 @router.get("/community/gates", response={200: list[GateOut], **ERRORS})
-def list_gates(request, place_id: Id):
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_COMMUNITY, pk=place_id)
-    return selectors.gates(request.scope, place)
+def list_gates(request, place_id: Id | None = None):
+    """A community's gates (`place_id`), for those who see its register; without it, the gates the
+    signed-in user may guard (a guard's own community's)."""
+    if place_id is None:
+        return selectors.guard_gates(request.scope)
+    place = OrgUnit.objects.visible_to(request.scope, Capability.VIEW_COMMUNITY).filter(pk=place_id).first()
+    if place is not None:
+        return selectors.gates(request.scope, place)
+    guarded = selectors.guard_gates(request.scope).filter(community_id=place_id)
+    if not guarded.exists():
+        raise Http404  # a community she neither sees nor guards: as if there were none
+    return guarded
 
 
 @router.get("/community/passes", response={200: list[PassOut], **ERRORS})

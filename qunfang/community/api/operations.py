@@ -76,6 +76,7 @@ class ScreeningCallOut(Schema):
 
 
 class ScreeningCallIn(Schema):
+    household_id: Id  # the household whose card the caller was shown: another one's is refused
     outcome: ScreeningOutcome
     note: Text = Field("", max_length=300)
 
@@ -87,13 +88,7 @@ def list_rounds(request, place_id: Id):
 
 @router.get("/community/screening-rounds/{round_id}/progress", response={200: ScreeningProgressOut, **ERRORS})
 def round_progress(request, round_id: Id):
-    found = get_for(
-        request.scope,
-        screening_selectors.visible_rounds(request.scope),
-        Capability.VIEW_COMMUNITY,
-        pk=round_id,
-    )
-    return screening_selectors.totals(request.scope, found)
+    return screening_selectors.totals(request.scope, screening_selectors.round_for(request.scope, round_id))
 
 
 @router.get("/community/screening-calls", response={200: list[ScreeningCallOut], **ERRORS})
@@ -110,7 +105,9 @@ def record_screening_call(request, call_id: Id, data: ScreeningCallIn):
     call = calls.filter(pk=call_id, caller=request.auth).first() or get_for(
         request.scope, calls, Capability.MANAGE_COMMUNITY, pk=call_id
     )
-    return screening_services.record_call(by=request.auth, call=call, outcome=data.outcome, note=data.note)
+    return screening_services.record_call(
+        by=request.auth, call=call, household_id=data.household_id, outcome=data.outcome, note=data.note
+    )
 
 
 # --- requests -------------------------------------------------------------------------------------------

@@ -38,3 +38,4 @@ class ScreeningCallForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=RECORDABLE, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     resident = forms.IntegerField(required=False)
+    household = forms.IntegerField()  # whose card was shown: the service refuses the outcome for another

@@ -12,7 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qunfang.community import tokens
-from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Pass, PassKey
+from qunfang.community.models import (
+    Crossing,
+    Direction,
+    Gate,
+    GuardShift,
+    Pass,
+    PassKey,
+    Resident,
+    ResidentStatus,
+)
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
@@ -82,6 +91,22 @@ def fevers(scope: Scope, place: OrgUnit) -> QuerySet[Crossing]:
     return crossings(scope, place).filter(temperature__gte=FEVER, at__date=timezone.localdate())
 
 
+def quarantined_households(community_id: int, household_ids=None) -> dict[int, list[str]]:
+    """The households of the community with someone under home quarantine, and who: nobody of such a
+    household goes out (supplies come to the door), so the gate refuses its pass on the way out."""
+    found = Resident.objects.filter(community_id=community_id, status=ResidentStatus.HOME_QUARANTINE)
+    if household_ids is not None:
+        found = found.filter(household_id__in=household_ids)
+    names: dict[int, list[str]] = {}
+    for household_id, name in found.order_by("pk").values_list("household_id", "name"):
+        names.setdefault(household_id, []).append(name)
+    return names
+
+
+def quarantine_refusal(names: list[str]) -> str:
+    return _("Home quarantine in this household (%(names)s): nobody goes out.") % {"names": "、".join(names)}
+
+
 def guard_bundle(gate: Gate) -> dict:
     """What the guard's page keeps to work offline: the community's public keys, the passes revoked
     (until their end date), and each pass's last crossing and last exit of the past month at any gate,
@@ -105,12 +130,19 @@ def guard_bundle(gate: Gate) -> dict:
             "out": exit_.isoformat() if exit_ else None,
         }
     keys = PassKey.objects.filter(community_id=gate.community_id, retired_at=None)
+    quarantined = quarantined_households(gate.community_id)
+    held = Pass.objects.filter(
+        community_id=gate.community_id, household_id__in=quarantined, revoked_at=None, valid_until__gte=today
+    ).values_list("pk", "household_id")
     return {
         "community": {"id": gate.community_id, "name": gate.community.name},
         "gate": {"id": gate.pk, "name": gate.name},
         "keys": [{"community": k.community_id, "version": k.version, "key": k.public_key} for k in keys],
         "revoked": sorted(revoked.values_list("pk", flat=True)),
         "last": last,
+        # The passes of households under home quarantine, with who is: refused on the way out. The page
+        # downloads the bundle again at every sync, so a resident put under quarantine counts within it.
+        "quarantined": {str(pass_id): quarantined[household_id] for pass_id, household_id in held},
         "server_time": timezone.now().isoformat(),
     }
 
@@ -145,6 +177,11 @@ def check_pass(gate: Gate, token: str, direction: str, now: datetime | None = No
     issued = Pass.objects.filter(pk=facts.pass_id).values("revoked_at").first()
     if issued is None or issued["revoked_at"]:
         return Verdict(False, _("Revoked pass."), facts)
+    if direction == Direction.OUT:
+        issued_to = Pass.objects.filter(pk=facts.pass_id).values_list("household_id", flat=True).first()
+        names = quarantined_households(gate.community_id, [issued_to]).get(issued_to)
+        if names:
+            return Verdict(False, quarantine_refusal(names), facts)
     last = (
         Crossing.objects.filter(access_pass_id=facts.pass_id)
         .order_by("-at")

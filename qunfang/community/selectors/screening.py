@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from qunfang.community.models import AT_RISK, ScreeningCall, ScreeningOutcome, ScreeningRound
@@ -25,6 +26,18 @@ def visible_rounds(scope: Scope) -> QuerySet[ScreeningRound]:
     calls = ScreeningCall.objects.visible_to(scope, Capability.VIEW_COMMUNITY).values("round_id")
     kept = ScreeningRound.objects.visible_to(scope, Capability.VIEW_COMMUNITY).values("pk")
     return ScreeningRound.objects.filter(Q(pk__in=kept) | Q(pk__in=calls)).select_related("community")
+
+
+def round_for(scope: Scope, round_id: int) -> ScreeningRound:
+    """A round the user sees (404 otherwise): her community's, or one with calls in her grid. A grid
+    worker sees the round's figures for her grid only: every figure is read through the calls' scope."""
+    try:
+        found = visible_rounds(scope).filter(pk=round_id).first()
+    except (ValueError, TypeError, OverflowError):
+        found = None
+    if found is None:
+        raise Http404
+    return found
 
 
 def rounds(scope: Scope, place: OrgUnit) -> QuerySet[ScreeningRound]:

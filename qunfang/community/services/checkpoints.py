@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from qunfang.community import tokens
 from qunfang.community.models import Crossing, Direction, Gate, GuardShift, Household, Pass, PassKey, Resident
+from qunfang.community.selectors.checkpoints import quarantined_households
 from qunfang.community.services.register import community_of
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service, writes_nothing
-from qunfang.lib.temperature import temperature_reading
+from qunfang.lib.temperature import FEVER, temperature_reading
 
 LONGEST_PASS = timedelta(days=92)
 
@@ -227,16 +228,25 @@ def _crossing(by: User | None, gate: Gate, keys: dict, client_id: uuid.UUID, rec
     at, phone_at = _moment(record.get("at")), _moment(record.get("phone_at") or record.get("at"))
     if at > timezone.now() + timedelta(minutes=10):
         raise ValidationError(_("A crossing cannot be in the future."))
+    temperature = temperature_reading(record.get("temperature"))
+    if temperature is None:
+        raise ValidationError(_("Every crossing has its temperature: take it, then check the pass."))
+    if direction == Direction.OUT and temperature >= FEVER:
+        raise ValidationError(
+            _("A person with a fever of %(value)s °C does not go out.") % {"value": temperature}
+        )
     problem = ""
     if issued.revoked_at and issued.revoked_at < at:
         problem = _("Let through after the pass was revoked: the guard's list was older.")
+    elif direction == Direction.OUT and quarantined_households(gate.community_id, [issued.household_id]):
+        problem = _("Let out while the household is under home quarantine: the guard's list was older.")
     return Crossing(
         client_id=client_id,
         access_pass=issued,
         gate=gate,
         place_id=issued.place_id,
         direction=direction,
-        temperature=temperature_reading(record.get("temperature")),
+        temperature=temperature,
         at=at,
         phone_at=phone_at,
         recorded_by=audit.acting_user(by),

@@ -104,11 +104,22 @@ def start_round(
 
 @service
 def record_call(
-    *, by: User | None, call: ScreeningCall, outcome: str, note: str = "", resident: Resident | None = None
+    *,
+    by: User | None,
+    call: ScreeningCall,
+    household_id: int,
+    outcome: str,
+    note: str = "",
+    resident: Resident | None = None,
 ) -> ScreeningCall:
-    """A call's outcome. No answer: the household is called again the next day (once). Symptoms, travel
-    from a risk area or a need: a follow-up request for the caller, made once even if the outcome is
-    corrected."""
+    """A call's outcome, for the household whose card the caller was shown (`household_id`): a call
+    that is another household's is refused, so an outcome never lands on a household nobody called.
+    No answer: the household is called again the next day (once). Symptoms, travel from a risk area or
+    a need: a follow-up request for the caller, made once even if the outcome is corrected."""
+    if household_id != call.household_id:
+        raise ValidationError(
+            _("This call is to another household than the one you were shown: open the list again.")
+        )
     if outcome not in ScreeningOutcome.values or outcome == ScreeningOutcome.NO_PHONE:
         raise ValidationError({"outcome": _("Choose what came of the call.")})
     if call.round.closed:

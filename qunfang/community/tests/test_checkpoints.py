@@ -20,7 +20,7 @@ from qunfang.community.services import checkpoints as services
 from qunfang.community.services import register
 from qunfang.core.models import Level
 from qunfang.core.roles import Role
-from qunfang.test import person, place
+from qunfang.test import api_client_for, person, place
 
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
 OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -164,6 +164,45 @@ def test_a_crossing_after_revocation_on_an_old_list_is_kept_and_flagged(world, g
     services.revoke_pass(by=world.carol, issued=issued, reason="遗失")
     services.record_crossings(by=world.carol, gate=gate, records=[record(token)])
     assert "注销" in Crossing.objects.get().problem
+
+
+def test_a_household_under_home_quarantine_is_refused_on_the_way_out(world, gate_and_pass):
+    """The rule is the server's as well as the phone's: check_pass refuses the exit by name, the bundle
+    carries the household, and an exit a phone with an older list let through is kept and flagged."""
+    gate, issued = gate_and_pass
+    token = services.token_for(issued)
+    resident = register.add_resident(by=None, household=issued.household, name="王建国")
+    assert selectors.check_pass(gate, token, "out").allowed
+    assert selectors.guard_bundle(gate)["quarantined"] == {}
+    register.change_status(by=None, resident=resident, status="home_quarantine", since=timezone.localdate())
+    verdict = selectors.check_pass(gate, token, "out")
+    assert not verdict.allowed and "王建国" in verdict.reason and "居家隔离" in verdict.reason
+    assert selectors.check_pass(gate, token, "in").allowed  # coming home is not refused
+    assert selectors.guard_bundle(gate)["quarantined"] == {str(issued.pk): ["王建国"]}
+    result = services.record_crossings(by=None, gate=gate, records=[record(token)])
+    assert result.stored and "居家隔离" in Crossing.objects.get().problem
+
+
+def test_a_crossing_without_a_temperature_or_an_exit_with_a_fever_is_refused(world, gate_and_pass):
+    gate, issued = gate_and_pass
+    token = services.token_for(issued)
+    result = services.record_crossings(
+        by=None, gate=gate, records=[record(token, temperature=None), record(token, temperature="37.6")]
+    )
+    reasons = [reason for _id, reason in result.refused]
+    assert not result.stored and "体温" in reasons[0] and "发热" in reasons[1]
+    result = services.record_crossings(by=None, gate=gate, records=[record(token, "in", temperature="37.6")])
+    assert result.stored and str(Crossing.objects.get().temperature) == "37.6"  # home, with a fever
+
+
+def test_a_guard_lists_her_communitys_gates_through_the_api(world, gate_and_pass):
+    gate, _issued = gate_and_pass
+    guard = person("gateguard", world.jingkou, Role.CHECKPOINT_GUARD, "门卫")
+    api = api_client_for(guard)
+    assert [g["name"] for g in api.get("/api/v1/community/gates").json()] == ["东门"]
+    listed = api.get(f"/api/v1/community/gates?place_id={world.jingkou.pk}")
+    assert listed.status_code == 200 and [g["id"] for g in listed.json()] == [gate.pk]
+    assert api.get(f"/api/v1/community/gates?place_id={world.nankeng.pk}").status_code == 404
 
 
 def test_pass_rules_are_checked_when_issued(world, gate_and_pass):

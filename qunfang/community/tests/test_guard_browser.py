@@ -34,8 +34,9 @@ def verdict(page) -> str:
     return page.inner_text("#verdict")
 
 
-def check_typed(page, token) -> str:
+def check_typed(page, token, temperature="36.5") -> str:
     page.locator("#verdict").evaluate("box => { box.hidden = true; }")
+    page.fill("#temperature", temperature)
     page.fill("#typed input", token)
     page.press("#typed input", "Enter")
     return verdict(page)
@@ -46,7 +47,7 @@ def test_a_guard_checks_passes_offline_and_syncs_once(
     page, live_server, world, screenshot_dir, tmp_path, size_name, size
 ):
     person("guard", world.jingkou, Role.CHECKPOINT_GUARD, "门卫老王")
-    gate = checkpoints.save_gate(by=None, community=world.jingkou, name="东门")
+    checkpoints.save_gate(by=None, community=world.jingkou, name="东门")
     good = a_pass(world, world.jingkou, 1)
     expired = a_pass(world, world.jingkou, 2, valid_from=timezone.localdate() - timedelta(days=20),
                      valid_until=timezone.localdate() - timedelta(days=3))  # fmt: skip
@@ -61,12 +62,13 @@ def test_a_guard_checks_passes_offline_and_syncs_once(
 
     page.set_viewport_size(size)
     sign_in(page, live_server, "guard")
-    page.goto(f"{live_server.url}/gates/{gate.pk}/guard/")
+    page.click("text=值守 迳口村 · 东门")  # her gate, one tap from her home
     page.wait_for_selector("#guard[data-ready]")
     page.context.set_offline(True)
     page.wait_for_selector("#network.offline")
 
     # The printed pass, photographed: decoded on the phone, checked with the public key, recorded.
+    page.fill("#temperature", "36.4")
     page.set_input_files("#photo", str(printed))
     assert "放行" in verdict(page) and "1栋1单元101" in verdict(page)
     assert "1 条未发送" in page.inner_text("#pending")
@@ -83,8 +85,7 @@ def test_a_guard_checks_passes_offline_and_syncs_once(
     ):
         assert reason in check_typed(page, bad), reason
     page.check("input[name=direction][value=in]", force=True)
-    page.fill("#temperature", "36.6")
-    assert "放行" in check_typed(page, token)
+    assert "放行" in check_typed(page, token, "36.6")
     assert "2 条未发送" in page.inner_text("#pending")
     assert Crossing.objects.count() == 0
 
@@ -117,12 +118,57 @@ def test_a_guard_checks_passes_offline_and_syncs_once(
 
 def test_a_phone_with_a_wrong_clock_checks_by_the_servers_time(page, live_server, world):
     person("guard", world.jingkou, Role.CHECKPOINT_GUARD, "门卫老王")
-    gate = checkpoints.save_gate(by=None, community=world.jingkou, name="东门")
+    checkpoints.save_gate(by=None, community=world.jingkou, name="东门")
     good = a_pass(world, world.jingkou, 1)
     # The phone thinks it is a month later: by its own clock the pass would have expired.
     page.clock.install(time=timezone.now() + timedelta(days=30))
     sign_in(page, live_server, "guard")
-    page.goto(f"{live_server.url}/gates/{gate.pk}/guard/")
+    page.click("text=值守 迳口村 · 东门")
     page.wait_for_selector("#guard[data-ready]")
     assert "分钟" in page.inner_text("#skew")
     assert "放行" in check_typed(page, checkpoints.token_for(good))
+
+
+def test_a_guard_asks_for_the_temperature_stops_a_fever_and_a_quarantined_household(
+    page, live_server, world, screenshot_dir
+):
+    """The issue's steps: a household with a resident under home quarantine was let out with a green
+    放行, even when she was put under quarantine that day; a crossing was kept with no temperature; at
+    37.6 °C the headline was an orange 放行."""
+    person("guard", world.jingkou, Role.CHECKPOINT_GUARD, "门卫老王")
+    checkpoints.save_gate(by=None, community=world.jingkou, name="东门")
+    issued = a_pass(world, world.jingkou, 1)
+    resident = register.add_resident(by=None, household=issued.household, name="李秀英")
+    token = checkpoints.token_for(issued)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "guard")
+    page.click("text=值守 迳口村 · 东门")
+    page.wait_for_selector("#guard[data-ready]")
+
+    assert "请先测体温" in check_typed(page, token, "")  # no temperature, no check
+    assert "发热" in check_typed(page, token, "37.6")  # a fever does not go out
+    assert page.locator("#verdict.refused").count() == 1
+    page.screenshot(path=os.path.join(screenshot_dir, "guard-fever-out-phone.png"), full_page=True)
+
+    # She is put under home quarantine today; the page's list follows at its next sync.
+    register.change_status(by=None, resident=resident, status="home_quarantine", since=timezone.localdate())
+    page.click("#sync-button")
+    page.wait_for_function(
+        "() => Object.keys(JSON.parse(localStorage.getItem(Object.keys(localStorage)[0])).bundle.quarantined)"
+        ".length"
+    )
+    refused = check_typed(page, token)
+    assert "居家隔离" in refused and "李秀英" in refused and "不予放行" in refused
+    page.screenshot(path=os.path.join(screenshot_dir, "guard-quarantine-phone.png"), full_page=True)
+
+    # Coming home with a fever: let in, recorded, and red.
+    page.check("input[name=direction][value=in]", force=True)
+    assert "发热" in check_typed(page, token, "37.6")
+    assert page.locator("#verdict.fever").count() == 1
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('#verdict')).backgroundColor")
+        == "rgb(180, 35, 24)"
+    )
+    page.wait_for_selector("#pending:text-is('0 条未发送')", timeout=15000)
+    kept = Crossing.objects.get()
+    assert kept.direction == "in" and str(kept.temperature) == "37.6"

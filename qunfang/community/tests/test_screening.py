@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from qunfang.community.models import ResidentRequest, ScreeningCall, ScreeningOutcome
@@ -18,7 +19,7 @@ from qunfang.community.services.screening import share_by_grid
 from qunfang.core.access import Scope
 from qunfang.core.models import AuditEntry, Level
 from qunfang.core.roles import Role
-from qunfang.test import person, place
+from qunfang.test import api_client_for, person, place
 
 
 @pytest.fixture
@@ -61,10 +62,14 @@ def test_a_household_not_reached_comes_back_the_next_day(world, community):
     _grids, worker = community
     round_ = start(world, community)
     call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
-    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.NO_ANSWER)
+    services.record_call(
+        by=worker, call=call, household_id=call.household_id, outcome=ScreeningOutcome.NO_ANSWER
+    )
     again = ScreeningCall.objects.get(round=round_, household=call.household, outcome="")
     assert again.day == timezone.localdate() + timedelta(days=1) and again.caller == worker
-    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.NO_ANSWER)  # corrected: still one
+    services.record_call(
+        by=worker, call=call, household_id=call.household_id, outcome=ScreeningOutcome.NO_ANSWER
+    )  # corrected: still one
     assert ScreeningCall.objects.filter(round=round_, household=call.household).count() == 2
 
 
@@ -73,9 +78,23 @@ def test_a_household_at_risk_becomes_a_follow_up_for_the_caller(world, community
     round_ = start(world, community)
     call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
     with pytest.raises(ValidationError):
-        services.record_call(by=worker, call=call, outcome=ScreeningOutcome.SYMPTOMS)  # what was found?
-    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.SYMPTOMS, note="老人咳嗽两天")
-    services.record_call(by=worker, call=call, outcome=ScreeningOutcome.RISK_TRAVEL, note="儿子从武汉回来")
+        services.record_call(
+            by=worker, call=call, household_id=call.household_id, outcome=ScreeningOutcome.SYMPTOMS
+        )  # what was found?
+    services.record_call(
+        by=worker,
+        call=call,
+        household_id=call.household_id,
+        outcome=ScreeningOutcome.SYMPTOMS,
+        note="老人咳嗽两天",
+    )
+    services.record_call(
+        by=worker,
+        call=call,
+        household_id=call.household_id,
+        outcome=ScreeningOutcome.RISK_TRAVEL,
+        note="儿子从武汉回来",
+    )
     follow_up = ResidentRequest.objects.get()
     assert follow_up.assigned_to == worker and follow_up.household == call.household
     assert "老人咳嗽两天" in follow_up.text
@@ -95,7 +114,10 @@ def test_bad_rounds_are_refused_and_nothing_is_written(world, community):
     round_ = start(world, community)
     services.close_round(by=None, round_=round_)
     with pytest.raises(ValidationError):
-        services.record_call(by=worker, call=round_.calls.first(), outcome=ScreeningOutcome.REACHED)
+        call = round_.calls.first()
+        services.record_call(
+            by=worker, call=call, household_id=call.household_id, outcome=ScreeningOutcome.REACHED
+        )
 
 
 def test_a_grid_worker_works_through_her_calls_on_the_page(world, community, as_user):
@@ -109,7 +131,10 @@ def test_a_grid_worker_works_through_her_calls_on_the_page(world, community, as_
     shown = client.post(f"/screening/calls/{call.pk}/number/")
     assert "tel:+86139000011" in shown.content.decode()
     assert AuditEntry.objects.filter(action="screening.reveal_number", actor=worker).exists()
-    client.post(f"/screening/calls/{call.pk}/", {"outcome": "reached", "note": "一切正常"})
+    client.post(
+        f"/screening/calls/{call.pk}/",
+        {"outcome": "reached", "note": "一切正常", "household": call.household_id},
+    )
     call.refresh_from_db()
     assert call.outcome == "reached" and call.caller == worker
     round_page = as_user(world.carol).get(f"/screening/{round_.pk}/").content.decode()
@@ -117,6 +142,56 @@ def test_a_grid_worker_works_through_her_calls_on_the_page(world, community, as_
     # Another grid's call is not hers to make.
     theirs = ScreeningCall.objects.filter(round=round_, caller=world.carol).first()
     assert client.post(f"/screening/calls/{theirs.pk}/", {"outcome": "reached"}).status_code == 404
+
+
+def test_the_outcome_is_kept_only_for_the_household_whose_card_was_shown(world, community, as_user):
+    """The issue's steps: she shows a number (the list used to reset to another view), saves an
+    outcome, and it used to land on another household. The form names the household it showed; the
+    service refuses a call that is another's, on the page and through the API."""
+    grids, worker = community
+    round_ = start(world, community)
+    client = as_user(worker)
+    first, second = ScreeningCall.objects.filter(round=round_, caller=worker).order_by("pk")[:2]
+    listed = f"/screening/{round_.pk}/calls/?show=all&page=1"
+    shown = client.post(f"/screening/calls/{first.pk}/number/", {"back": listed}).content.decode()
+    assert str(first.household) in shown and "tel:+86139000011" in shown
+    assert f'value="{first.household_id}"' in shown  # the outcome form names the household it shows
+    assert f'href="{escape(listed)}#call-{first.pk}"' in shown  # back to the list as she left it
+    answer = client.post(
+        f"/screening/calls/{first.pk}/",
+        {"outcome": "reached", "household": second.household_id, "back": listed},
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.outcome == "" and second.outcome == ""
+    assert answer.status_code == 302 and answer["Location"] == f"{listed}#call-{first.pk}"
+    assert "另一户" in client.get(listed).content.decode()
+    api = api_client_for(worker)
+    url = f"/api/v1/community/screening-calls/{first.pk}"
+    refused = api.post(
+        url, {"household_id": second.household_id, "outcome": "reached"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "另一户" in refused.json()["detail"][0]
+    first.refresh_from_db()
+    assert first.outcome == ""
+    client.post(f"/screening/calls/{first.pk}/", {"outcome": "reached", "household": first.household_id})
+    first.refresh_from_db()
+    assert first.outcome == "reached"
+
+
+def test_a_grid_worker_opens_the_round_by_its_name_and_finds_her_list(world, community, as_user):
+    """The round's name on her grid's screening page used to lead to 未找到: the round is the village's."""
+    grids, worker = community
+    round_ = start(world, community)
+    client = as_user(worker)
+    rounds = client.get(f"/places/{grids[0].pk}/screening/").content.decode()
+    assert f'href="/screening/{round_.pk}/"' in rounds
+    page = client.get(f"/screening/{round_.pk}/")
+    assert page.status_code == 200
+    assert f'href="/screening/{round_.pk}/calls/"' in page.content.decode()
+    assert "第2网格" not in page.content.decode()  # her grid's figures only
+    home = client.get(f"/places/{grids[0].pk}/").content.decode()
+    assert f"/screening/{round_.pk}/calls/" in home  # her calls of the day, one tap from her home
 
 
 def test_the_round_exports_to_a_spreadsheet(world, community, as_user, tmp_path):

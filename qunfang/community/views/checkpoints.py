@@ -123,7 +123,14 @@ def _guard_messages() -> dict[str, str]:
         "refused": _("Refused"),
         "allowed_out": _("Out: let through"),
         "allowed_in": _("In: let through"),
-        "fever": _("Temperature %(value)s °C: send to the community's health point."),
+        "quarantined": _("Home quarantine in this household (%(names)s): nobody goes out."),
+        "need_temperature": _("Take the temperature first, then check the pass."),
+        "fever_headline": _("Fever: %(value)s °C"),
+        "fever_out": _(
+            "Not let out. Take the temperature again in a few minutes; if it is still high, "
+            "call the community's health point."
+        ),
+        "fever_in": _("Let in and recorded: send to the community's health point and tell the station."),
         "bad_temperature": _("A temperature of %(value)s °C cannot be right."),
         "no_list": _("This phone has no list of passes yet: open the page once with a network."),
         "no_code": _("No QR code found in the picture."),

@@ -16,10 +16,10 @@ from qunfang.community.forms.screening import RECORDABLE, RoundForm, ScreeningCa
 from qunfang.community.models import Resident, ScreeningCall, ScreeningOutcome, ScreeningRound
 from qunfang.community.selectors import screening as selectors
 from qunfang.community.services import screening as services
-from qunfang.core.access import get_for, requires, signed_in
+from qunfang.core.access import requires, signed_in
 from qunfang.core.models import Level
 from qunfang.core.roles import Capability
-from qunfang.core.views import form_page, paginate, place_for
+from qunfang.core.views import back_to, form_page, paginate, place_for
 from qunfang.lib.tables import xlsx_response
 
 
@@ -73,9 +73,7 @@ def _round_url(round_: ScreeningRound) -> str:
 
 
 def _round(request, round_id: int) -> ScreeningRound:
-    return get_for(
-        request.scope, selectors.visible_rounds(request.scope), Capability.VIEW_COMMUNITY, pk=round_id
-    )
+    return selectors.round_for(request.scope, round_id)
 
 
 @requires(Capability.VIEW_COMMUNITY)
@@ -112,27 +110,21 @@ def _callable_calls(request):
 
 
 @signed_in
-def calls(request, round_id: int, revealed: dict | None = None):
+def calls(request, round_id: int):
     """A caller's list, phone-first: their calls due, or everyone's they may make (?who=all)."""
     mine_only = request.GET.get("who") != "all"
     found = _callable_calls(request).filter(round_id=round_id)
     if mine_only:
         found = found.filter(caller=request.user)
-    if not found.exists():
-        raise Http404
-    round_ = ScreeningRound.objects.get(pk=round_id)
+    # The round of calls she may make, or one she sees with no call of hers (an empty list, not 404).
+    round_ = found.first().round if found.exists() else selectors.round_for(request.scope, round_id)
     waiting = request.GET.get("show", "waiting")
     shown = selectors.filter_calls(found, waiting)
     rows = paginate(request, shown)
-    residents = {}
-    for resident in Resident.objects.filter(household__in=[c.household_id for c in rows]).exclude(
-        status="moved_out"
-    ):
-        residents.setdefault(resident.household_id, []).append(resident)
-    visit = _("No phone in the register: visit at the door and record what you found.")
+    residents = _residents_of([c.household_id for c in rows])
     for call in rows:
         call.residents = residents.get(call.household_id, [])
-        call.visit_note = visit if call.outcome == ScreeningOutcome.NO_PHONE else ""
+        call.visit_note = _visit_note(call)
     query = "&".join(part for part in ("" if mine_only else "who=all", f"show={waiting}") if part)
     return render(
         request,
@@ -146,9 +138,21 @@ def calls(request, round_id: int, revealed: dict | None = None):
             "outcomes": RECORDABLE,
             "left": selectors.filter_calls(found, "waiting").count(),
             "total": found.count(),
-            "revealed": revealed,
         },
     )
+
+
+def _residents_of(household_ids: list[int]) -> dict[int, list[Resident]]:
+    found: dict[int, list[Resident]] = {}
+    for resident in Resident.objects.filter(household__in=household_ids).exclude(status="moved_out"):
+        found.setdefault(resident.household_id, []).append(resident)
+    return found
+
+
+def _visit_note(call: ScreeningCall) -> str:
+    if call.outcome == ScreeningOutcome.NO_PHONE:
+        return _("No phone in the register: visit at the door and record what you found.")
+    return ""
 
 
 def _call(request, call_id: int) -> ScreeningCall:
@@ -158,14 +162,39 @@ def _call(request, call_id: int) -> ScreeningCall:
     return call
 
 
+def _back(request, call: ScreeningCall) -> str:
+    """The list as the caller left it (its view and page), or her list of the round."""
+    list_url = reverse("community:screening_calls", args=[call.round_id])
+    return back_to(request, list_url if call.caller_id == request.user.pk else f"{list_url}?who=all")
+
+
 @require_POST
 @signed_in
 def call_number(request, call_id: int):
+    """The household's number shown on the call's own page, to dial and then record the outcome."""
     call = _call(request, call_id)
     number = services.number_to_call(by=request.user, call=call)
-    request.GET = request.GET.copy()
-    request.GET["who"] = "all" if call.caller_id != request.user.pk else ""
-    return calls(request, call.round_id, revealed={"pk": call.pk, "number": number})
+    back = _back(request, call)
+    return render(
+        request,
+        "core/call_page.html",
+        {
+            "heading": str(call.household),
+            "meta": f"{call.place.name} · {call.round.name}",
+            "script": call.round.script,
+            "list_name": _("Back to the list"),
+            "back": f"{back}#call-{call.pk}",
+            "call_id": call.pk,
+            "revealed": {"pk": call.pk, "number": number},
+            "record_url": reverse("community:screening_record", args=[call.pk]),
+            "outcomes": RECORDABLE,
+            "current": call.outcome,
+            "note": call.note,
+            "people": _residents_of([call.household_id]).get(call.household_id, []),
+            "chosen": call.resident_id,
+            "subject": call.household_id,
+        },
+    )
 
 
 @require_POST
@@ -181,15 +210,14 @@ def call_record(request, call_id: int):
             Resident.objects.filter(pk=resident_id, household=call.household).first() if resident_id else None
         )
         services.record_call(
-            by=request.user, call=call, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"],
-            resident=resident,
+            by=request.user, call=call, household_id=form.cleaned_data["household"],
+            outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"], resident=resident,
         )  # fmt: skip
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Call to %(household)s recorded.") % {"household": call.household})
-    back = reverse("community:screening_calls", args=[call.round_id])
-    return redirect(f"{back}{'' if call.caller_id == request.user.pk else '?who=all'}#call-{call.pk}")
+    return redirect(f"{_back(request, call)}#call-{call.pk}")
 
 
 @requires(Capability.VIEW_COMMUNITY)

@@ -47,6 +47,10 @@ def test_an_admin_sends_a_campaign_and_watches_it_end(
     page.screenshot(path=os.path.join(screenshot_dir, f"campaign-compose-{size_name}.png"), full_page=True)
     page.click("button[name=save]")
     page.click("text=立即发送")
+    # It asks first: how many, and the first message as it will read.
+    assert "3 位接收人" in page.inner_text("main") and "第一条消息的内容" in page.inner_text("main")
+    page.screenshot(path=os.path.join(screenshot_dir, f"campaign-confirm-{size_name}.png"), full_page=True)
+    page.click("text=发送给3位接收人")
     page.wait_for_selector("progress")
     assert page.locator("progress").get_attribute("value") == "3"
     page.screenshot(path=os.path.join(screenshot_dir, f"campaign-sent-{size_name}.png"), full_page=True)
@@ -68,15 +72,14 @@ def test_a_caller_works_through_her_calls_on_a_phone(
     services.start_campaign(by=world.alice, campaign=campaign)
     page.set_viewport_size(size)
     sign_in(page, live_server, "carol")
-    page.goto(f"{live_server.url}/calls/")
-    page.click("text=电话排查")
+    page.click("text=待打的通知电话：电话排查")  # her calls, one tap from her home
     assert "共 2 个电话，还剩 2 个" in page.inner_text("main")
     first = page.locator("section.call").first
     first.locator("text=显示号码以拨打").click()
     page.wait_for_selector("a[href^='tel:']")  # the page with the number has loaded
     assert page.locator("a[href^='tel:+86138']").count() == 1
     page.screenshot(path=os.path.join(screenshot_dir, f"calls-number-{size_name}.png"), full_page=True)
-    first = page.locator("section.call").first
+    first = page.locator("section.call").first  # the call's own page, its number shown
     first.locator("label:has-text('已联系上')").click()
     first.locator("button:has-text('保存')").click()
     assert "已记录" in page.inner_text("body")

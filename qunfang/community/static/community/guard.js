@@ -83,10 +83,19 @@ async function scanned(token) {
     if (!state.bundle) return show("refused", T.refused, T.no_list);
     const reading = temperature();
     if (reading.error) return show("refused", T.refused, reading.error);
+    if (reading.value === null) {
+      temperatureInput.focus();
+      return show("refused", T.refused, T.need_temperature);
+    }
     const verdict = await checkPass(token, direction(), {
       bundle: state.bundle, records: state.records, now: now(), timeZone: setup.time_zone, messages: T,
     });
     if (!verdict.allowed) return show("refused", T.refused, verdict.reason);
+    const fever = reading.value >= setup.fever;
+    // A fever is never a green "let through": out, the person stays; in, she goes home and is reported.
+    if (fever && direction() === "out") {
+      return show("refused", fill(T.fever_headline, { value: reading.value }), `${verdict.reason} · ${T.fever_out}`);
+    }
     const at = now();
     state.records.push({
       client_id: crypto.randomUUID(),
@@ -102,9 +111,8 @@ async function scanned(token) {
     });
     save();
     temperatureInput.value = "";
-    const fever = reading.value !== null && reading.value >= setup.fever;
-    const headline = direction() === "out" ? T.allowed_out : T.allowed_in;
-    show(fever ? "fever" : "allowed", headline, fever ? `${verdict.reason} · ${fill(T.fever, { value: reading.value })}` : verdict.reason);
+    if (fever) show("fever", fill(T.fever_headline, { value: reading.value }), `${verdict.reason} · ${T.fever_in}`);
+    else show("allowed", direction() === "out" ? T.allowed_out : T.allowed_in, verdict.reason);
     render();
     sync();
   } finally {

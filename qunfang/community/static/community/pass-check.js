@@ -82,6 +82,10 @@ export async function check(token, direction, { bundle, records, now, timeZone, 
   if (today < facts.f) return { allowed: false, reason: fill(T.not_yet, { day: facts.f }), facts };
   if (today > facts.u) return { allowed: false, reason: fill(T.expired, { day: facts.u }), facts };
   if (bundle.revoked.includes(facts.i)) return { allowed: false, reason: T.revoked, facts };
+  const quarantined = (bundle.quarantined || {})[String(facts.i)];
+  if (direction === "out" && quarantined) {
+    return { allowed: false, reason: fill(T.quarantined, { names: quarantined.join("、") }), facts };
+  }
   const { last, lastExit } = lastOf(facts.i, bundle, records);
   if (direction === "out" && last && last.direction === "out") {
     return { allowed: false, reason: fill(T.already_out, { time: clock(new Date(last.at), timeZone) }), facts };

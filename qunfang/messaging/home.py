@@ -1,0 +1,54 @@
+"""What messaging puts on a person's home, on a place's page and in the menu (lib/work): a caller's
+campaign calls left to make, and for those who send, the campaigns going out now."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qunfang.core.access import Scope
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.work import Due, Link
+from qunfang.messaging import selectors
+from qunfang.messaging.models import Campaign, CampaignStatus, Message
+
+
+def work_for(scope: Scope, today: date) -> list[Due]:
+    found = [
+        Due(
+            _("Campaign calls to make: %(campaign)s") % {"campaign": campaign.name},
+            reverse("messaging:calls", args=[campaign.pk]),
+            count=campaign.left,
+        )
+        for campaign in selectors.my_campaigns(scope.user).filter(left__gt=0)[:10]
+    ]
+    going = (
+        Campaign.objects.visible_to(scope, Capability.SEND_CAMPAIGNS)
+        .filter(status__in=[CampaignStatus.SENDING, CampaignStatus.SCHEDULED])
+        .order_by("-pk")[:10]
+    )
+    found += [
+        Due(
+            _("Campaign %(status)s: %(campaign)s")
+            % {"status": campaign.get_status_display(), "campaign": campaign.name},
+            reverse("messaging:campaign", args=[campaign.pk]),
+            count=campaign.recipients,
+        )
+        for campaign in going
+    ]
+    return found
+
+
+def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
+    if not scope.allows(Capability.SEND_CAMPAIGNS, place):
+        return []
+    return [Link(_("Campaigns"), reverse("messaging:campaigns", args=[place.pk]))]
+
+
+def menu(scope: Scope) -> list[Link]:
+    if not Message.objects.filter(caller=scope.user).exists():
+        return []
+    return [Link(_("My campaign calls"), reverse("messaging:my_campaigns"), personal=True)]

@@ -1,0 +1,84 @@
+"""What bureau operations put on a person's home, on a place's page and in the menu (lib/work): her
+tasks and those late, her health check-in of the day, and for those who keep the roster, its gaps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from qunfang.core.access import Scope
+from qunfang.core.models import OrgUnit
+from qunfang.core.roles import Capability
+from qunfang.lib.work import Due, Link
+from qunfang.operations import selectors
+from qunfang.operations.models import CheckIn, DutyShift, StaffMember, TaskStatus
+
+
+def _my_tasks(scope: Scope, today: date) -> list[Due]:
+    open_tasks = selectors.my_tasks(scope.user).exclude(status=TaskStatus.DONE)
+    count = open_tasks.count()
+    if not count:
+        return []
+    late = open_tasks.filter(due__lt=today).count()
+    detail = (
+        ngettext("%(count)s is past its due day", "%(count)s are past their due day", late) % {"count": late}
+        if late
+        else ""
+    )
+    return [Due(_("My tasks"), reverse("operations:my_tasks"), count=count, detail=detail, late=bool(late))]
+
+
+def _my_check_in(scope: Scope, today: date) -> list[Due]:
+    person = StaffMember.objects.filter(user=scope.user, active=True).first()
+    if person is None:
+        return []
+    done = CheckIn.objects.filter(staff=person, day=today).exists()
+    title = _("Today's health check-in: done") if done else _("Today's health check-in: not yet")
+    return [Due(title, reverse("operations:my_check_in"), done=done)]
+
+
+def _roster_gaps(scope: Scope) -> list[Due]:
+    found = []
+    start, end = selectors.roster_window()
+    for place in OrgUnit.objects.filter(pk__in=scope.place_ids, station_kind__gt="").order_by("path"):
+        if not scope.allows(Capability.MANAGE_OPERATIONS, place):
+            continue
+        if not DutyShift.objects.filter(place=place).exists():
+            continue  # a place that keeps no roster has no gaps to speak of
+        gaps = selectors.roster_gaps(place, start, end)
+        hours = len(selectors.uncovered_hours(gaps))
+        if hours:
+            found.append(
+                Due(
+                    _("Duty roster: hours nobody covers in the next 14 days"),
+                    reverse("operations:roster", args=[place.pk]),
+                    count=hours,
+                )
+            )
+    return found
+
+
+def work_for(scope: Scope, today: date) -> list[Due]:
+    return [*_my_tasks(scope, today), *_my_check_in(scope, today), *_roster_gaps(scope)]
+
+
+def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
+    if not place.has_station or not scope.allows(Capability.VIEW_OPERATIONS, place):
+        return []
+    return [
+        Link(_("Bureau operations"), reverse("operations:overview", args=[place.pk])),
+        Link(_("Duty roster"), reverse("operations:roster", args=[place.pk])),
+    ]
+
+
+def menu(scope: Scope) -> list[Link]:
+    found = []
+    person = StaffMember.objects.filter(user=scope.user).order_by("-active").first()
+    if person is not None and person.active:
+        found.append(Link(_("My health check-in"), reverse("operations:my_check_in"), personal=True))
+    if selectors.my_tasks(scope.user, person).exists():
+        found.append(Link(_("My tasks"), reverse("operations:my_tasks"), personal=True))
+    return found
