@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",  # thousands separators where a figure is read (intcomma), not in ids
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -89,8 +88,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "qunfang" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% submission_key %} in every form; |day and |moment for dates with their year when not this one
-            "builtins": ["qunfang.core.templatetags.once", "qunfang.core.templatetags.dates"],
+            # {% submission_key %} in every form; |day, |moment and |grouped for how lists and figures read
+            "builtins": ["qunfang.core.templatetags.once", "qunfang.core.templatetags.reading"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

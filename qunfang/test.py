@@ -213,7 +213,12 @@ def people_at(place: OrgUnit, *, by: User, text: str, id_number: str = SAMPLE_ID
         by=None, place=place, name=text[:100], phone="13700137004", address=text[:200]
     )
     drive = donations.save_drive(
-        by=None, place=place, name=text[:100], start=date(2020, 1, 25), purpose=text[:300]
+        by=None,
+        place=place,
+        name=text[:100],
+        start=date(2020, 1, 25),
+        purpose=text[:300],
+        designations=[text[:60]],
     )
     gift = donations.record_cash(
         by=None,

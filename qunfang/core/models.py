@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
 from qunfang.core.roles import Role
+from qunfang.lib.text import natural_key
 
 
 class Level(models.TextChoices):
@@ -65,6 +66,9 @@ class OrgUnit(models.Model):
     )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     name = models.CharField(_("name"), max_length=100)
+    # The name with its numbers as numbers (lib/text.natural_key), kept on save: lists go 第二网格,
+    # 第三网格, …, 第十网格 in the database's own order, across pages.
+    sort_name = models.CharField(max_length=200, editable=False, default="")
     # The 12-digit statistical division code (统计用区划代码) where the place has one; grids have none.
     code = models.CharField(_("division code"), max_length=12, unique=True, null=True, blank=True)
     # "/1/7/42/": the ids from the root down. "Everything under X" is `path LIKE 'X.path%'`.
@@ -96,6 +100,12 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = natural_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name"}
+        super().save(*args, **kwargs)
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -40,7 +40,7 @@ def children_of(scope: Scope, place: OrgUnit) -> QuerySet[OrgUnit]:
         visible_places(scope)
         .filter(parent=place)
         .annotate(child_count=Count("children"))
-        .order_by("code", "name")
+        .order_by("code", "sort_name")
     )
 
 

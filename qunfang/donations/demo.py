@@ -35,6 +35,7 @@ def _qingxin(qingxin: OrgUnit) -> str:
         name="新型冠状病毒感染的肺炎疫情防控专项募捐",
         start=date(2020, 1, 28),
         purpose="响应区人民政府倡议书，号召退役军人为疫情防控捐款捐物",
+        designations=["定向支援武汉", "清新防控一线"],
     )
     company = services.save_donor(
         by=admin, place=qingxin, name="谷城集团", kind="company", contact="王景卫", address="清新区太平镇"

@@ -29,14 +29,10 @@ class CashForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = donors
         self.fields["drive"].queryset = drives
-        for n in range(PARTS):
-            self.fields[f"purpose_{n}"] = forms.CharField(
-                label=_("Designated for"), max_length=60, required=False
-            )
-            self.fields[f"part_{n}"] = forms.CharField(
-                label=_("Amount for it (yuan)"), max_length=20, required=False,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-            )  # fmt: skip
+        # What the parts leave over is undesignated; the service checks each is the chosen drive's.
+        _designation_fields(
+            self, list(dict.fromkeys(d for drive in drives for d in drive.designation_choices))
+        )
 
     def designations(self) -> list[tuple[str, str]]:
         data = self.cleaned_data
@@ -46,22 +42,42 @@ class CashForm(forms.Form):
 class CorrectCashForm(forms.Form):
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=20)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        for n in range(PARTS):
-            self.fields[f"purpose_{n}"] = forms.CharField(
-                label=_("Designated for"), max_length=60, required=False
-            )
-            self.fields[f"part_{n}"] = forms.CharField(
-                label=_("Amount for it (yuan)"), max_length=20, required=False
-            )
+        _designation_fields(self, choices)
 
     designations = CashForm.designations
+
+
+def _designation_fields(form: forms.Form, choices: list[str]) -> None:
+    """The designation lines of a gift's form: each a purpose chosen from `choices` (the drive's, one
+    purpose one line of the totals; the service checks them) and its amount. None without choices."""
+    for n in range(PARTS if choices else 0):
+        form.fields[f"purpose_{n}"] = forms.ChoiceField(
+            label=_("Designated for"), required=False, choices=[("", "—"), *((c, c) for c in choices)]
+        )
+        form.fields[f"part_{n}"] = forms.CharField(
+            label=_("Amount for it (yuan)"), max_length=20, required=False,
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        )  # fmt: skip
 
 
 class DriveForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
+    designations = forms.CharField(
+        label=_("Designations a gift may carry"),
+        required=False,
+        max_length=1300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line, as the totals will name them; what a gift does not designate is undesignated."
+        ),
+    )
+
+    def clean_designations(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["designations"].splitlines() if line.strip()]
+
     start = forms.DateField(label=_("From"), widget=date_input())
     end = forms.DateField(label=_("Until"), widget=date_input(), required=False)
     target = forms.CharField(label=_("Target (yuan)"), max_length=20, required=False)

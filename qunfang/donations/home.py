@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.donations import selectors
+from qunfang.lib.numbers import grouped
 from qunfang.lib.work import Due, Link
 
 
@@ -28,7 +28,7 @@ def work_for(scope: Scope, today: date) -> list[Due]:
                     _("Gifts not yet handed over: %(place)s") % {"place": place.name},
                     reverse("donations:overview", args=[place.pk]),
                     count=waiting["donations"],
-                    detail=_("%(amount)s yuan") % {"amount": intcomma(waiting["amount"])},
+                    detail=_("%(amount)s yuan") % {"amount": grouped(waiting["amount"])},
                 )
             )
     return found

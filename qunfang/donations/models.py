@@ -57,6 +57,9 @@ class Drive(models.Model):
     place = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    # What a gift to the drive may be designated for ("定向支援武汉", "清新防控一线"), chosen from a list
+    # so that one purpose is one line of the totals; what a gift leaves over is undesignated.
+    designation_choices = models.JSONField(_("designations"), default=list, blank=True)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True)
     target_fen = models.BigIntegerField(null=True, blank=True)

@@ -90,22 +90,28 @@ def save_donor(*, by: User | None, place: OrgUnit, name: str, kind: str = DonorK
 @service
 def save_drive(
     *, by: User | None, place: OrgUnit, name: str, start: date, end: date | None = None, purpose: str = "",
-    target=None,
+    target=None, designations: Iterable[str] = (),
 ) -> Drive:  # fmt: skip
     if not name.strip():
         raise ValidationError({"name": _("Enter the drive's name.")})
     if end and end < start:
         raise ValidationError({"end": _("A drive ends on or after the day it starts.")})
+    named = list(dict.fromkeys(d.strip() for d in designations if d.strip()))
+    if any(len(d) > 60 for d in named) or len(named) > 20:
+        raise ValidationError({"designations": _("At most 20 designations, each of at most 60 characters.")})
     drive = Drive.objects.create(
         place=place, name=name.strip()[:100], start=start, end=end, purpose=purpose.strip()[:300],
         target_fen=to_fen(target, "target") if target not in (None, "") else None,
+        designation_choices=named,
     )  # fmt: skip
     audit.record(by=by, action="drive.create", place=place, target=drive)
     return drive
 
 
-def _parts(fen: int, designations: Iterable[tuple[str, object]]) -> list[tuple[str, int]]:
-    """The designations as (purpose, fen), checked to add up; none means the whole amount undesignated."""
+def _parts(fen: int, designations: Iterable[tuple[str, object]], allowed: list[str]) -> list[tuple[str, int]]:
+    """The designations as (purpose, fen), each one of those `allowed` (the drive's), and what they
+    leave of the gift undesignated (""); none means the whole amount undesignated. More than the gift
+    is refused."""
     parts = [(purpose.strip()[:60], to_fen(amount, "designations")) for purpose, amount in designations
              if (purpose or "").strip() or str(amount or "").strip()]  # fmt: skip
     if not parts:
@@ -115,15 +121,26 @@ def _parts(fen: int, designations: Iterable[tuple[str, object]]) -> list[tuple[s
         raise ValidationError({"designations": _("Name the purpose of each designated part.")})
     if len(set(purposes)) != len(purposes):
         raise ValidationError({"designations": _("Each purpose once, with its whole amount.")})
-    total = sum(part for _purpose, part in parts)
-    if total != fen:
+    unknown = [purpose for purpose in purposes if purpose not in allowed]
+    if unknown:
+        listed = "、".join(allowed) if allowed else _("none")
         raise ValidationError(
             {
-                "designations": _("The designations add up to %(parts)s yuan, not the %(amount)s given.")
+                "designations": _("%(purpose)s is not one of the drive's designations (%(allowed)s).")
+                % {"purpose": unknown[0], "allowed": listed}
+            }
+        )
+    total = sum(part for _purpose, part in parts)
+    if total > fen:
+        raise ValidationError(
+            {
+                "designations": _(
+                    "The designations add up to %(parts)s yuan, more than the %(amount)s given."
+                )
                 % {"parts": yuan(total), "amount": yuan(fen)}
             }
         )
-    return parts
+    return parts + ([("", fen - total)] if total < fen else [])
 
 
 def _next_receipt_number(place: OrgUnit, year: int) -> str:
@@ -184,7 +201,7 @@ def record_cash(
         raise ValidationError({"drive": _("The drive must be this place's or one above it.")})
     if donor is None and not (new_donor or {}).get("name", "").strip():
         raise ValidationError({"donor": _("Choose a donor, or enter a new donor's name.")})
-    parts = _parts(fen, designations)
+    parts = _parts(fen, designations, drive.designation_choices if drive else [])
     receipt_number = receipt_number.strip()
     if receipt_number and CashDonation.objects.filter(receipt_number=receipt_number).exists():
         raise ValidationError(
@@ -231,7 +248,11 @@ def correct_cash(
     if donation.hand_over_id:
         raise ValidationError(_("This donation was handed over: it cannot be changed any more."))
     fen = to_fen(amount)
-    parts = _parts(fen, designations)
+    # The drive's designations, and those the gift was given with (kept before the drive had a list).
+    kept = [d.purpose for d in donation.designations.all() if d.purpose]
+    parts = _parts(
+        fen, designations, [*(donation.drive.designation_choices if donation.drive else []), *kept]
+    )
     old = [(d.purpose, d.amount_fen) for d in donation.designations.order_by("pk")]
     before = {"amount": str(donation.amount)}
     _count(donation, old, -1)

@@ -134,7 +134,11 @@ def cash_detail(request, donation_id: int):
     initial = {"amount": gift.amount}
     for n, part in enumerate(parts):
         initial.update({f"purpose_{n}": part.purpose, f"part_{n}": part.amount if part.purpose else ""})
-    form = CorrectCashForm(request.POST or None, initial=initial)
+    choices = [
+        *(gift.drive.designation_choices if gift.drive else []),
+        *(p.purpose for p in parts if p.purpose),
+    ]
+    form = CorrectCashForm(request.POST or None, initial=initial, choices=list(dict.fromkeys(choices)))
     if request.method == "POST":
         if not may_correct:
             messages.error(request, _("This donation was handed over: it cannot be changed any more."))

@@ -68,3 +68,47 @@ def find_unwanted(data: Any, where: str = "") -> tuple[str, str] | None:
         if found := find_unwanted(value, inside):
             return found
     return None
+
+
+# Numbers inside names, as people write them: 12, 十二, 二十三, 一百零五, 〇五 (digit by digit).
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = re.compile(r"\d+|[〇零一二两三四五六七八九十百千]+")
+
+
+def _chinese_number(text: str) -> int:
+    if not any(ch in _UNITS for ch in text):
+        return int("".join(str(_DIGITS[ch]) for ch in text))  # 二〇二〇
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            total += (digit or 1) * _UNITS[ch]  # 十二: a unit with no digit before it is one of it
+            digit = 0
+    return total + digit
+
+
+def natural_key(name: str) -> str:
+    """A name's sort key with its numbers as numbers: 第二网格 before 第十一网格 before 第三十网格, 2栋
+    before 10栋. Each number, in digits or Chinese numerals, becomes ten zero-padded digits."""
+
+    def padded(match: re.Match) -> str:
+        part = match.group()
+        value = int(part) if part.isdigit() else _chinese_number(part)
+        return f"{value:010d}"
+
+    return _NUMBER.sub(padded, name)

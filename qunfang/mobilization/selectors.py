@@ -67,7 +67,7 @@ def breakdown(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict
     children = list(
         OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
         .filter(parent=place)
-        .order_by("code", "name")
+        .order_by("code", "sort_name")
     )
     sums: dict[tuple[int, int], int] = {
         (row["place_id"], row["activity_type_id"]): row["count"]
@@ -297,7 +297,7 @@ def breakdown_raw(scope: Scope, place: OrgUnit, start: date, end: date) -> list[
     children = list(
         OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
         .filter(parent=place)
-        .order_by("code", "name")
+        .order_by("code", "sort_name")
     )
     if not children:
         return []

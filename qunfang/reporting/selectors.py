@@ -102,7 +102,7 @@ def reporting_shape(place: OrgUnit, data_set: DataSet) -> Shape:
     level, prefix = data_set.level, data_set.reported_under(place)
     if prefix is None:
         return Shape({}, [])
-    key = f"reporting:shape:2:{tree_version()}:{place.pk}:{level}:{prefix}"  # 2: the Shape class
+    key = f"reporting:shape:3:{tree_version()}:{place.pk}:{level}:{prefix}"  # 3: the Shape, natural order
     shape = _shapes.get(key) or cache.get(key)
     if shape is None:
         counts: dict[int, int] = defaultdict(int)
@@ -115,7 +115,7 @@ def reporting_shape(place: OrgUnit, data_set: DataSet) -> Shape:
         depths = dict(OrgUnit.objects.filter(pk__in=counts).values_list("pk", "depth"))
         children = [
             child
-            for child in OrgUnit.objects.filter(parent=place).order_by("code", "name")
+            for child in OrgUnit.objects.filter(parent=place).order_by("code", "sort_name")
             if child.pk in counts or child.level == level
         ]
         shape = Shape({pk: (depths[pk], count) for pk, count in counts.items()}, children)

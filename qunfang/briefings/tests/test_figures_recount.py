@@ -201,10 +201,13 @@ def test_every_figure_equals_a_recount_from_the_raw_rows(
         )  # fmt: skip
         if correction is not None:
             mobilization.correct_record(by=world.alice, record=records[0], count=correction)
+    drive = donations.save_drive(
+        by=None, place=world.guangdong, name="募捐", start=FIRST, designations=["防控一线", "慰问"]
+    )
     for name, donor, offset, amount, split, correction in gifts:
         parts = [("防控一线", amount - 1), ("慰问", 1)] if split and amount > 1 else []
         made = donations.record_cash(
-            by=world.alice, place=place_of(world, name), donor=donors[donor],
+            by=world.alice, place=place_of(world, name), donor=donors[donor], drive=drive if parts else None,
             day=FIRST + timedelta(days=offset), amount=amount, designations=parts,
         )  # fmt: skip
         if correction:

@@ -54,7 +54,7 @@ def progress_by_grid(scope: Scope, round_: ScreeningRound) -> list[dict]:
         visible_calls(scope, round_)
         .values("place_id", "place__name")
         .annotate(**_COUNTS)
-        .order_by("place__name")
+        .order_by("place__sort_name")
     )
 
 

@@ -72,7 +72,7 @@ def _export(place, found):
 @requires(Capability.MANAGE_COMMUNITY)
 def merchant_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
-    grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("name")
+    grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("sort_name")
     return form_page(
         request,
         MerchantForm(request.POST or None, grids=grids),

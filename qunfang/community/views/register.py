@@ -50,7 +50,7 @@ def register(request, place_id: int):
 @requires(Capability.MANAGE_COMMUNITY)
 def building_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
-    grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("name")
+    grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("sort_name")
     return form_page(
         request,
         BuildingForm(request.POST or None, grids=grids),

@@ -17,7 +17,13 @@ pytestmark = pytest.mark.browser
 def test_a_gift_is_recorded_on_a_phone_and_counted_for_the_drive(
     page, live_server, world, screenshot_dir, size_name, size
 ):
-    drive = services.save_drive(by=None, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28))
+    drive = services.save_drive(
+        by=None,
+        place=world.qingxin,
+        name="抗疫爱心捐款",
+        start=date(2020, 1, 28),
+        designations=["支援武汉", "本地一线"],
+    )
     disinfectant = services.item_named("消毒液", "瓶")
     services.receive_goods(
         by=None, place=world.qingxin, item=disinfectant, quantity=120, day=date(2020, 2, 18)
@@ -31,19 +37,19 @@ def test_a_gift_is_recorded_on_a_phone_and_counted_for_the_drive(
     page.select_option("select[name=drive]", label="抗疫爱心捐款")
     page.fill("input[name=day]", "2020-01-31")
     page.fill("input[name=amount]", "50000")
-    page.fill("input[name=purpose_0]", "支援武汉")
+    page.select_option("select[name=purpose_0]", "支援武汉")  # the drive's own designations, chosen
     page.fill("input[name=part_0]", "30000")
-    page.fill("input[name=purpose_1]", "本地一线")
-    page.fill("input[name=part_1]", "10000")  # a slip: the parts do not add up
+    page.select_option("select[name=purpose_1]", "本地一线")
+    page.fill("input[name=part_1]", "30000")  # a slip: the parts are more than the gift
     page.click("button[type=submit]")
-    assert "与捐赠金额 50000.00 元不符" in page.inner_text("main")
+    assert "多于捐赠金额 50000.00 元" in page.inner_text("main")
     page.screenshot(path=os.path.join(screenshot_dir, f"donation-form-{size_name}.png"), full_page=True)
     page.fill("input[name=part_1]", "20000")
     page.click("button[type=submit]")
     assert "收据编号 441803000000-2020-00001" in page.inner_text(".messages")
     assert CashDonation.objects.get().amount_fen == 5_000_000
     page.goto(f"{live_server.url}/drives/{drive.pk}/?place={world.qingxin.pk}")
-    assert "50000.00" in page.inner_text("main")
+    assert "50,000.00" in page.inner_text("main")
     page.screenshot(path=os.path.join(screenshot_dir, f"donation-drive-{size_name}.png"), full_page=True)
     page.goto(f"{live_server.url}/places/{world.qingxin.pk}/stock/")
     assert "120 瓶" in page.inner_text("main")

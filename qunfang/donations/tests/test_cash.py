@@ -16,7 +16,12 @@ from qunfang.donations.models import CashDonation, DonationTotal
 @pytest.fixture
 def drive(world):
     return services.save_drive(
-        by=world.alice, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28), purpose="支援抗疫"
+        by=world.alice,
+        place=world.qingxin,
+        name="抗疫爱心捐款",
+        start=date(2020, 1, 28),
+        purpose="支援抗疫",
+        designations=["支援武汉", "本地一线"],
     )
 
 
@@ -56,7 +61,9 @@ def test_a_split_gift_counts_for_each_purpose_up_the_tree(world, drive, charity)
         ({"amount": "-5"}, "大于零"),
         ({"amount": "12.345"}, "两位小数"),
         ({"amount": "一百"}, "不是金额"),
-        ({"designations": [("支援武汉", "30000"), ("本地一线", "10000")]}, "合计 40000.00 元"),
+        ({"designations": [("支援武汉", "30000"), ("本地一线", "30000")]}, "合计 60000.00 元"),
+        ({"designations": [("定向支援武汉", "30000")]}, "不是这次募捐的指定用途"),  # a second name for one
+        ({"drive": None, "designations": [("支援武汉", "30000")]}, "不是这次募捐的指定用途"),
         ({"designations": [("支援武汉", "50000"), ("支援武汉", "0.01")]}, "只填一次"),
         ({"day": date.today() + timedelta(days=2)}, "晚于今天"),  # noqa: DTZ011
     ],
@@ -68,6 +75,17 @@ def test_bad_donations_are_refused_and_nothing_is_written(world, drive, charity,
         services.record_cash(**facts)
     assert message in " ".join(refused.value.messages)
     assert not CashDonation.objects.exists() and not DonationTotal.objects.exists()
+
+
+def test_what_the_designations_leave_of_a_gift_is_undesignated(world, drive, charity):
+    """The issue's steps: a gift could not be partly undesignated, and free text made 支援武汉 and
+    定向支援武汉 two lines. Now a part is one of the drive's designations, and the rest is undesignated."""
+    services.record_cash(
+        by=world.alice, place=world.qingxin, donor=charity, day=date(2020, 2, 1), amount="50000",
+        drive=drive, designations=[("支援武汉", "30000")],
+    )  # fmt: skip
+    assert totals(world.qingxin, drive) == {"支援武汉": Decimal("30000.00"), "": Decimal("20000.00")}
+    assert selectors.drive_total(world.qingxin, drive) == Decimal("50000.00")
 
 
 def test_a_receipt_number_is_used_once_and_a_double_tap_records_once(world, drive, charity):

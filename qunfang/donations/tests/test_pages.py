@@ -24,7 +24,13 @@ def pdf_text(content: bytes, tmp_path, name: str) -> str:
 
 
 def test_a_gift_is_recorded_once_printed_and_handed_over(world, as_user, tmp_path):
-    drive = services.save_drive(by=None, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28))
+    drive = services.save_drive(
+        by=None,
+        place=world.qingxin,
+        name="抗疫爱心捐款",
+        start=date(2020, 1, 28),
+        designations=["支援武汉", "本地一线"],
+    )
     client = as_user(world.alice)
     form = {
         "submission": "tap-1", "donor_name": "清新区退役军人爱心协会", "donor_kind": "charity",
@@ -36,9 +42,9 @@ def test_a_gift_is_recorded_once_printed_and_handed_over(world, as_user, tmp_pat
     assert first.status_code == again.status_code == 302 and CashDonation.objects.count() == 1
     gift = CashDonation.objects.get()
     receipt = pdf_text(client.get(f"/donations/{gift.pk}/receipt.pdf").content, tmp_path, "donation-receipt")
-    assert "捐赠收据" in receipt and "50000.00" in receipt and "支援武汉" in receipt
+    assert "捐赠收据" in receipt and "50,000.00" in receipt and "支援武汉" in receipt
     drive_page = client.get(f"/drives/{drive.pk}/?place={world.qingxin.pk}").content.decode()
-    assert "30000.00" in drive_page and "本地一线" in drive_page
+    assert "30,000.00" in drive_page and "本地一线" in drive_page
     handing = {
         "donations": [gift.pk],
         "recipient": "清新区慈善会",
