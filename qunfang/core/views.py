@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import selectors, services
 from qunfang.core.access import get_for, public, requires, signed_in
+from qunfang.core.audit_words import CHANNELS, action_in_words, changes_in_words
 from qunfang.core.forms import (
     AddMembershipForm,
     AuditFilterForm,
@@ -441,16 +442,14 @@ def audit_list(request):
     if request.GET.get("place"):
         place = place_for(request, request.GET["place"], Capability.VIEW_AUDIT)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.audit_entries(request.scope, place=place, **{k: v for k, v in filters.items() if v})
-    return render(
+    entries = paginate(
         request,
-        "core/audit_list.html",
-        {
-            "form": form,
-            "place": place,
-            "entries": paginate(request, entries),
-        },
+        selectors.audit_entries(request.scope, place=place, **{k: v for k, v in filters.items() if v}),
     )
+    for entry in entries:
+        entry.words, entry.changes = action_in_words(entry), changes_in_words(entry)
+        entry.channel_words = CHANNELS.get(entry.channel, entry.channel)
+    return render(request, "core/audit_list.html", {"form": form, "place": place, "entries": entries})
 
 
 # --- the user's own account ---------------------------------------------------------------------------

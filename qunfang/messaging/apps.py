@@ -9,4 +9,5 @@ class MessagingConfig(AppConfig):
     figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.messaging.home.work_for"  # lib/work
     place_links = "qunfang.messaging.home.place_links"  # lib/work
+    audit_labels = "qunfang.messaging.home.audit_labels"  # core/audit_words
     menu = "qunfang.messaging.home.menu"  # lib/work

@@ -13,7 +13,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.work import Due, Link
 from qunfang.messaging import selectors
-from qunfang.messaging.models import Campaign, CampaignStatus, Message
+from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message
 
 
 def work_for(scope: Scope, today: date) -> list[Due]:
@@ -52,3 +52,11 @@ def menu(scope: Scope) -> list[Link]:
     if not Message.objects.filter(caller=scope.user).exists():
         return []
     return [Link(_("My campaign calls"), reverse("messaging:my_campaigns"), personal=True)]
+
+
+def audit_labels() -> dict[str, str]:
+    """The audit log names a campaign's audience by its kind (core/audit_words)."""
+    return {
+        "not_reported": _("stations not yet reported"),
+        **{code: str(label) for code, label in Channel.choices},
+    }

@@ -9,6 +9,7 @@ class MobilizationConfig(AppConfig):
     figures = "qunfang.mobilization.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.mobilization.home.work_for"  # lib/work
     place_links = "qunfang.mobilization.home.place_links"  # lib/work
+    audit_labels = "qunfang.mobilization.home.audit_labels"  # core/audit_words
 
     def ready(self):
         from qunfang.core.signals import place_moved

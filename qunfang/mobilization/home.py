@@ -14,7 +14,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.work import Due, Link
 from qunfang.mobilization import selectors
-from qunfang.mobilization.models import Volunteer, VolunteerStatus
+from qunfang.mobilization.models import ActivityType, Volunteer, VolunteerStatus
 
 
 def work_for(scope: Scope, today: date) -> list[Due]:
@@ -56,3 +56,8 @@ def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
             Link(_("Deeds"), reverse("mobilization:deeds", args=[place.pk])),
         ]
     return found
+
+
+def audit_labels() -> dict[str, str]:
+    """The audit log names an activity's record by its activity types (core/audit_words)."""
+    return {kind.code: kind.name for kind in ActivityType.objects.all()}

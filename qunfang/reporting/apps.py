@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.reporting.home.work_for"  # lib/work
     place_links = "qunfang.reporting.home.place_links"  # lib/work
+    audit_labels = "qunfang.reporting.home.audit_labels"  # core/audit_words
 
     def ready(self) -> None:
         from qunfang.core.signals import place_moved

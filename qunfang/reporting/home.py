@@ -18,7 +18,7 @@ from qunfang.lib.dates import short_moment
 from qunfang.lib.work import Due, Link, Named
 from qunfang.reporting import selectors
 from qunfang.reporting.forms import default_period
-from qunfang.reporting.models import DataSet
+from qunfang.reporting.models import DataField, DataSet
 from qunfang.reporting.services import deadline, period_length
 from qunfang.reporting.views import place_url
 
@@ -120,3 +120,8 @@ def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
     if not scope.allows(Capability.VIEW_REPORTS, place) or not selectors.data_sets(place).exists():
         return []
     return [Link(_("Daily report"), reverse("reporting:place", args=[place.pk]), primary=True)]
+
+
+def audit_labels() -> dict[str, str]:
+    """The audit log names a report's figures by their fields (core/audit_words)."""
+    return {field.code: field.name for field in DataField.objects.all()}

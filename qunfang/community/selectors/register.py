@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from qunfang.community.models import Building, Household, Resident, ResidentStatus
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
+from qunfang.core.personal import ID_NUMBER, PHONE, index_of
 from qunfang.core.roles import Capability
 
 
@@ -51,14 +52,26 @@ def households(scope: Scope, building: Building) -> QuerySet[Household]:
     )
 
 
-def residents(scope: Scope, place: OrgUnit, status: str = "") -> QuerySet[Resident]:
+def residents(scope: Scope, place: OrgUnit, status: str = "", search: str = "") -> QuerySet[Resident]:
+    """The residents under the place; `search`: a full ID number or mobile (found by its keyed hash,
+    the resident's or the household's phone), else part of a name or of a building's number."""
     found = (
         Resident.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
         .filter(place__path__startswith=place.path)
         .select_related("household__building")
         .order_by("household__building__number", "household__unit", "household__room", "pk")
     )
-    return found.filter(status=status) if status else found
+    if status:
+        found = found.filter(status=status)
+    search = search.strip()[:50]
+    if not search:
+        return found
+    id_index, phone_index = index_of(ID_NUMBER, search), index_of(PHONE, search)
+    if id_index:
+        return found.filter(id_number_index=id_index)
+    if phone_index:
+        return found.filter(Q(phone_index=phone_index) | Q(household__phone_index=phone_index))
+    return found.filter(Q(name__icontains=search) | Q(household__building__number__icontains=search))
 
 
 def _shown(value, full: bool) -> str:

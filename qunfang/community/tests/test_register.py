@@ -141,6 +141,28 @@ def test_the_pages_mask_personal_data_and_keep_the_register(world, grids, as_use
     assert as_user(world.erin).get(f"/places/{world.jingkou.pk}/register/").status_code in (403, 404)
 
 
+def test_the_register_is_searched_by_name_building_id_number_or_phone(world, grids, as_user):
+    """The issue's steps: the register had no search (52 pages). A full ID number or mobile is found by
+    its keyed hash; another village's clerk finds nothing of it."""
+    services.import_register(by=world.carol, community=world.jingkou, upload=sheet(rows_of(30)))
+    carol = as_user(world.carol)
+    url = f"/places/{world.jingkou.pk}/register/"
+
+    def names(query):
+        page = carol.get(url, {"q": query}).content.decode()
+        return {f"住户{k}" for k in (11, 12, 21, 302) if f"住户{k}<" in page}
+
+    assert names("住户11") == {"住户11"}
+    assert names(synthetic_id("210112", 21)) == {"住户21"}
+    assert names("13700000012") == {"住户12"}  # the resident's mobile
+    assert names("13900000011") == {"住户11", "住户12"}  # the household's phone: both of them
+    assert names("不存在") == set()
+    page = carol.get(url, {"q": "住户", "page": 2}).content.decode()
+    assert "q=%E4%BD%8F%E6%88%B7" in page or "q=住户" in page  # the pages keep the search
+    elsewhere = as_user(world.dave).get(f"/places/{world.nankeng.pk}/register/", {"q": "13700000012"})
+    assert "住户12" not in elsewhere.content.decode()
+
+
 def test_the_register_through_the_api(world, grids):
     from qunfang.test import api_client_for
 

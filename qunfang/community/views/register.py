@@ -2,6 +2,8 @@
 building's households, a household's residents; adding each, a resident's status changed, and the
 register imported from a spreadsheet. Phone-first: grid workers keep it on their rounds."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +17,7 @@ from qunfang.community.services import register as services
 from qunfang.core.access import get_for, requires
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
-from qunfang.core.views import add_service_errors, form_page, paginate, place_for
+from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.tables import xlsx_download
 
 
@@ -30,6 +32,7 @@ def register(request, place_id: int):
         return render(request, "community/not_a_register.html", {"place": place})
     status = request.GET.get("status", "")
     status = status if status in ResidentStatus.values else ""
+    query = search_text(request)
     return render(
         request,
         "community/register.html",
@@ -37,10 +40,11 @@ def register(request, place_id: int):
             "place": place,
             "summary": selectors.summary(request.scope, place),
             "buildings": selectors.buildings(request.scope, place),
-            "residents": paginate(request, selectors.residents(request.scope, place, status)),
+            "residents": paginate(request, selectors.residents(request.scope, place, status, query)),
             "status": status,
+            "q": query,
             "statuses": ResidentStatus.choices,
-            "page_query": f"status={status}" if status else "",
+            "page_query": urlencode({k: v for k, v in (("status", status), ("q", query)) if v}),
             "may_manage": request.scope.allows(Capability.MANAGE_COMMUNITY, place),
             "may_reveal": request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place),
         },

@@ -80,3 +80,46 @@ def test_a_closed_service_hall_is_not_read_as_a_closed_place(world, as_user):
     services.update_place(by=world.alice, place=world.longjing, hall_status="closed")
     page = as_user(world.leo).get(f"/places/{world.qingxin.pk}/").content.decode()
     assert "服务大厅：关闭" in page
+
+
+def test_the_audit_log_reads_in_words_in_both_languages(world, as_user):
+    """The issue's steps: the Chinese audit page showed code (activity.record, sites_disinfected,
+    {'kind': 'veterans'…}, zero True)."""
+    from datetime import date
+
+    from qunfang.messaging import services as messaging
+    from qunfang.mobilization import services as mobilization
+    from qunfang.mobilization.selectors import activity_types
+    from qunfang.reporting import services as reporting
+    from qunfang.reporting.selectors import data_sets
+
+    kind = activity_types().get(code="sites_disinfected")
+    mobilization.record_day(
+        by=world.carol, place=world.jingkou, day=date(2020, 2, 3), entries=[mobilization.Entry(kind, 12, 0)]
+    )
+    data_set = data_sets(world.jingkou).first()
+    reporting.submit_report(
+        by=world.carol,
+        data_set=data_set,
+        place=world.jingkou,
+        period_start=date(2020, 2, 3),
+        values={},
+        zero=True,
+        submission="zero-1",
+    )
+    template = messaging.save_template(
+        by=world.alice, place=world.qingxin, name="通知", body="{name}您好", channel="sms"
+    )
+    messaging.create_campaign(
+        by=world.alice, place=world.qingxin, name="通知", template=template, filters={"kind": "veterans"}
+    )
+    page = as_user(world.alice).get("/audit/").content.decode()
+    codes = ("activity.record", "sites_disinfected", "report.submit", "campaign.create", "{'kind'", "True")
+    for code in (*codes, "station_staff", ">sms<"):
+        assert code not in page, code
+    assert "记录工作记录" in page and f"{kind.name_zh}</th>" in page and "零报告</th>" in page
+    assert "新建通知" in page and "类型：退役军人" in page and "短信" in page and "服务站工作人员" in page
+    english = as_user(world.alice)
+    english.post("/i18n/setlang/", {"language": "en", "next": "/audit/"})
+    page = english.get("/audit/").content.decode()
+    assert "recorded" in page and kind.name_en in page and "activity.record" not in page

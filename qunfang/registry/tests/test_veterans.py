@@ -210,3 +210,19 @@ def test_text_that_a_spreadsheet_would_run_is_exported_as_text(world, as_user):
     content = as_user(world.carol).post("/veterans/export/").content
     cell = load_workbook(io.BytesIO(content)).active["F2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_veterans_of_the_same_name_are_told_apart_in_the_search(world, as_user):
+    """The issue's steps: nine veterans of one name in one village looked alike (the same masked ID,
+    no birth year, no address)."""
+    from qunfang.registry.services import create_veteran
+    from qunfang.registry.synthetic import synthetic_id
+
+    for n, address in ((1, "迳口村东街1号"), (4000, "迳口村西街8号")):
+        create_veteran(
+            by=None, place=world.jingkou, name="张伟", id_number=synthetic_id("441803", n), address=address
+        )
+    page = as_user(world.carol).get("/veterans/", {"q": "张伟"}).content.decode()
+    years = {v.birth_date.year for v in Veteran.objects.all()}
+    assert len(years) == 2 and all(f"{year}年生" in page for year in years)
+    assert "迳口村东街1号" in page and "迳口村西街8号" in page
