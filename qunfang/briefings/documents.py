@@ -25,6 +25,16 @@ def _font(run, size: float, bold: bool = False) -> None:
     run._element.rPr.rFonts.set(qn("w:eastAsia"), CHINESE_FONT)  # Word picks CJK glyphs by this one
 
 
+def title_lines(title: str) -> list[str]:
+    """The title as a bureau sets it: the period in brackets on a line of its own, so that a line never
+    breaks inside a date (…至2 / 月3日); a title without one stays whole."""
+    for bracket in ("（", " ("):
+        head, found, period = title.partition(bracket)
+        if found and head and period:
+            return [head, (found + period).strip()]
+    return [title]
+
+
 def lines(briefing: Briefing) -> tuple[str, str]:
     day = timezone.localdate(briefing.finalized_at or briefing.created_at or timezone.now())
     source = _("Source: %(source)s    Date: %(day)s") % {"source": briefing.source, "day": day.isoformat()}
@@ -41,7 +51,10 @@ def briefing_docx(briefing: Briefing) -> bytes:
         setattr(section, side, Cm(2.5))
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(heading.add_run(printable(briefing.title)), 18, bold=True)
+    for n, part in enumerate(title_lines(printable(briefing.title))):
+        if n:
+            heading.add_run().add_break()  # the period on a line of its own
+        _font(heading.add_run(part), 18, bold=True)
     source, author = lines(briefing)
     for text in (source, author):
         if text:
@@ -80,6 +93,12 @@ def briefing_pdf(briefing: Briefing, request) -> bytes:
     photos = [_embedded(photo) for deed in briefing.deeds.all() for photo in deed.photos.all()]
     return render_pdf(
         "briefings/briefing_pdf.html",
-        {"briefing": briefing, "source": source, "author": author, "photos": photos},
+        {
+            "briefing": briefing,
+            "title_lines": title_lines(briefing.title),
+            "source": source,
+            "author": author,
+            "photos": photos,
+        },  # fmt: skip
         request,
     )

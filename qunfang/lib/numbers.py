@@ -22,3 +22,34 @@ def grouped(value) -> str:
     if isinstance(number, Decimal) and not number.is_finite():
         return str(value)
     return f"{number:,}"
+
+
+# The units the configured activities and report fields count in, as English writes them; a unit not
+# listed is shown as it was typed.
+UNITS_IN_ENGLISH = {
+    "人": "people",
+    "人次": "person-times",
+    "户": "households",
+    "户次": "household-times",
+    "次": "times",
+    "处": "sites",
+    "条": "items",
+    "例": "cases",
+    "元": "yuan",
+    "个": "",
+    "份": "copies",
+    "场": "sessions",
+}
+
+
+def with_unit(name: str, unit: str) -> str:
+    """ "测温（人次）" in Chinese, "Temperature checks (person-times)" in English: no Chinese unit in an
+    English label."""
+    from django.utils.translation import get_language
+
+    if not unit:
+        return name
+    if (get_language() or "").startswith("zh"):
+        return f"{name}（{unit}）"
+    english = UNITS_IN_ENGLISH.get(unit, unit)
+    return f"{name} ({english})" if english else name

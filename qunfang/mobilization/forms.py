@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.forms import date_input
+from qunfang.lib.numbers import with_unit
 from qunfang.mobilization.models import ActivityType, Availability, Skill, Team, Volunteer, VolunteerStatus
 
 
@@ -50,7 +51,7 @@ class DayForm(forms.Form):
         for kind in types:
             attrs = {"inputmode": "numeric", "min": "0", "placeholder": "0"}
             self.fields[f"count_{kind.code}"] = forms.IntegerField(
-                label=f"{kind.name}（{kind.unit}）",
+                label=with_unit(kind.name, kind.unit),
                 required=False,
                 min_value=0,
                 widget=forms.NumberInput(attrs=attrs),

@@ -19,6 +19,7 @@ from qunfang.core.middleware import client_address
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for
+from qunfang.lib.numbers import with_unit
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.lib.throttle import allow
 from qunfang.mobilization import selectors, services
@@ -55,7 +56,7 @@ def daily_chart(types, days, start, end) -> dict:
     period = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     zero = [0] * len(types)
     series = [
-        {"name": f"{kind.name}（{kind.unit}）", "data": [counted.get(day, zero)[i] for day in period]}
+        {"name": with_unit(kind.name, kind.unit), "data": [counted.get(day, zero)[i] for day in period]}
         for i, kind in enumerate(types)
         if any(row["counts"][i] for row in days)
     ]
@@ -156,7 +157,7 @@ def stats_export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
     _form, start, end = period_from(request)
     types = list(selectors.activity_types())
-    headings = [_("Place"), *(f"{kind.name}（{kind.unit}）" for kind in types)]
+    headings = [_("Place"), *(with_unit(kind.name, kind.unit) for kind in types)]
     rows = [
         [row["place"].name, *row["counts"]] for row in selectors.breakdown(request.scope, place, start, end)
     ]

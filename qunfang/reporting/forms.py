@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.forms import date_input
 from qunfang.core.models import Level
+from qunfang.lib.numbers import with_unit
 from qunfang.reporting.models import DataSet, Periodicity, Report, Rule
 
 
@@ -35,7 +36,7 @@ class ReportForm(forms.Form):
         current = report.values if report and not report.zero else {}
         for field in data_set.fields.all():
             self.fields[field.code] = forms.IntegerField(
-                label=f"{field.name}（{field.unit}）",
+                label=with_unit(field.name, field.unit),
                 required=False,
                 min_value=0,
                 initial=current.get(field.code),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qunfang.core.access import get_for, requires
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, back_to, period_from, place_for
+from qunfang.lib.numbers import with_unit
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.reporting import selectors, services
 from qunfang.reporting.forms import DataSetForm, FieldRows, ReportForm, ReturnForm, RuleRows, default_period
@@ -236,7 +237,7 @@ def export(request, place_id: int):
         _("Zero reports"),
         _("Approved"),
         _("Reported (%)"),
-        *(f"{f.name}（{f.unit}）" for f in fields),
+        *(with_unit(f.name, f.unit) for f in fields),
     ]
     rows = [
         [

@@ -82,7 +82,7 @@ def test_a_draft_is_edited_on_its_page_and_opens_as_word(world, briefing, as_use
         "（已核对）"
     )
     word = docx.Document(io.BytesIO(client.get(f"/briefings/{briefing.pk}/briefing.docx").content))
-    assert word.paragraphs[0].text == "龙颈镇疫情防控简报（第一期）"
+    assert word.paragraphs[0].text.replace("\n", "") == "龙颈镇疫情防控简报（第一期）"
     assert any("龙颈镇退役军人服务站" in p.text for p in word.paragraphs)
 
 

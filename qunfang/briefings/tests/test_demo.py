@@ -48,7 +48,8 @@ def test_the_qingxin_briefing_quotes_every_figure_of_the_report(db, settings):
     word = client.get(f"/briefings/{briefing.pk}/briefing.docx")
     assert word.status_code == 200
     paragraphs = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
-    assert paragraphs[0] == briefing.title and any("11509" in p for p in paragraphs)
+    assert paragraphs[0].replace("\n", "") == briefing.title and any("11509" in p for p in paragraphs)
+    assert paragraphs[0].split("\n")[1].startswith("（")  # the period on a line of its own
     pdf = client.get(f"/briefings/{briefing.pk}/briefing.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     words = subprocess.run(

@@ -54,3 +54,27 @@ def test_amounts_in_capitals_as_a_cashier_writes_them():
         20_000_000_000: "人民币贰亿元整",
     }
     assert {fen: yuan_in_capitals(fen) for fen in written} == written
+
+
+def test_the_titles_period_is_never_broken_inside_a_date(world, as_user, tmp_path):
+    """The issue's steps: the PDF's title broke inside a date (…至2 / 月3日). The period now has a line
+    of its own, in the PDF and in Word, whatever the length of the place's name."""
+    from qunfang.core.models import Level
+    from qunfang.test import place
+
+    long_named = place(world.qingxin, "清新区太和镇某某某某某某某某社区居民委员会", Level.VILLAGE)
+    briefing = briefings.draft_briefing(by=world.alice, place=long_named, start=date(2020, 1, 24),
+                                        end=date(2020, 2, 3))  # fmt: skip
+    client = as_user(world.alice)
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(client.get(f"/briefings/{briefing.pk}/briefing.pdf").content)
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "（1月24日至2月3日）" in text.splitlines()[1] or any(
+        line.strip() == "（1月24日至2月3日）" for line in text.splitlines()[:4]
+    )
+    word = docx.Document(io.BytesIO(client.get(f"/briefings/{briefing.pk}/briefing.docx").content))
+    assert word.paragraphs[0].text.split("\n")[-1] == "（1月24日至2月3日）"

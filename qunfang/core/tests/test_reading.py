@@ -69,3 +69,16 @@ def test_a_villages_grids_are_listed_first_second_third(world, as_user):
     page = as_user(world.carol).get(f"/places/{world.jingkou.pk}/").content.decode()
     shown = [name for name in ("第一网格", "第二网格", "第三网格", "第十网格") if name in page]
     assert sorted(shown, key=page.index) == ["第一网格", "第二网格", "第三网格", "第十网格"]
+
+
+def test_a_label_carries_its_unit_in_the_pages_language():
+    from django.utils import translation
+
+    from qunfang.lib.numbers import with_unit
+
+    with translation.override("zh-hans"):
+        assert with_unit("测温", "人次") == "测温（人次）"
+    with translation.override("en"):
+        assert with_unit("Temperature checks", "人次") == "Temperature checks (person-times)"
+        assert with_unit("Leaflets", "份") == "Leaflets (copies)"
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in with_unit("Sites disinfected", "处"))

@@ -271,14 +271,18 @@ setInterval(sync, 20000);
 
 // The page and its scripts go into the phone's cache, so it opens again without a network; the service
 // worker serves them from there when the network is gone.
+const offline = [];
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.register(setup.worker_url, { scope: setup.worker_scope }).catch(() => {});
+  const active = navigator.serviceWorker.register(setup.worker_url, { scope: setup.worker_scope })
+    .then(() => navigator.serviceWorker.ready);
+  offline.push(Promise.race([active, new Promise((done) => { setTimeout(done, 15000); })]));
 }
 if ("caches" in window) {
-  caches.open("qunfang-guard").then((cache) => cache.addAll([location.href, ...setup.assets])).catch(() => {});
+  offline.push(caches.open("qunfang-guard").then((cache) => cache.addAll([location.href, ...setup.assets])));
 }
 
 takeBundle(setup.bundle);
 render();
 sync();
-page.dataset.ready = "1";
+// Ready once the page could open again without a network: its worker active and its files kept.
+Promise.allSettled(offline).then(() => { page.dataset.ready = "1"; });
