@@ -70,6 +70,7 @@ VERBS = {
     "leave": pgettext_lazy("audit action", "leave recorded"),
     "return_screening": pgettext_lazy("audit action", "return-to-work screening"),
     "handover": pgettext_lazy("audit action", "handed over"),
+    "print_phones": pgettext_lazy("audit action", "printed with full phone numbers"),
     "form": pgettext_lazy("audit action", "formed"),
     "member": pgettext_lazy("audit action", "member added"),
     "family_add": pgettext_lazy("audit action", "family member added"),

@@ -677,3 +677,12 @@ def remind_to_check_in(
             continue
         reminded += 1
     return reminded
+
+
+@service
+def reveal_roster_phones(*, by: User, place: OrgUnit, monday: date) -> None:
+    """The printed week with full phone numbers: who printed which week is kept in the audit log."""
+    audit.record(
+        by=by, action="duty_shift.print_phones", place=place, target=DutyShift,
+        after={"week": monday.isoformat()},
+    )  # fmt: skip

@@ -772,14 +772,23 @@ def roster(request, place_id: int):
         gap_hours=len(selectors.uncovered_hours(gaps)),
         window_end=end,
         may_manage=request.scope.allows(MANAGE, place),
+        may_reveal=request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place),
     )
     return render(request, "operations/roster.html", context)
 
 
 @requires(VIEW)
 def roster_pdf(request, place_id: int):
+    """The printed week, with each person's phone: masked, or in full (posted by one who may reveal
+    them, and kept in the audit log) for the sheet that goes on the duty room's wall."""
     place = place_for(request, place_id, VIEW)
     context = _roster_context(request, place)
+    reveal = request.method == "POST" and request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place)
+    if request.method == "POST" and not reveal:
+        raise Http404
+    if reveal:
+        services.reveal_roster_phones(by=request.user, place=place, monday=context["monday"])
+    context.update(phones=True, reveal_phones=reveal)
     pdf = render_pdf("operations/roster_pdf.html", context, request)
     return pdf_response(pdf, f"{place.name}-roster-{context['monday']}.pdf")
 

@@ -116,6 +116,35 @@ def test_the_roster_week_shows_gaps_and_prints(world, office, as_user):
     assert [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["李局长"]
 
 
+def test_the_printed_week_carries_phones_in_full_only_when_revealed_and_audited(world, office, as_user):
+    """The issue's steps: the printed week had no phone numbers. Masked on the plain print; in full
+    when one who may reveal asks for them, with an audit entry; a leader who reads cannot."""
+    from qunfang.core.models import AuditEntry
+    from qunfang.core.personal import set_fields
+
+    director = office["director"]
+    set_fields(director, {"phone": "13912345678"})
+    director.save()
+    week = office["tonight"].date()
+    client = as_user(world.alice)
+
+    def words(response):
+        found = subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        )
+        return found.stdout.decode()
+
+    masked = words(client.get(f"/places/{world.qingxin.pk}/roster/week.pdf?week={week}"))
+    assert "139****5678" in masked and "13912345678" not in masked
+    assert not AuditEntry.objects.filter(action="duty_shift.print_phones").exists()
+    full = words(client.post(f"/places/{world.qingxin.pk}/roster/week.pdf?week={week}"))
+    assert "13912345678" in full
+    assert AuditEntry.objects.filter(action="duty_shift.print_phones", actor=world.alice).count() == 1
+    assert (
+        as_user(world.leo).post(f"/places/{world.qingxin.pk}/roster/week.pdf?week={week}").status_code == 404
+    )
+
+
 def test_a_plan_gives_a_task_to_every_town_and_the_town_pushes_it_on(world, office, as_user):
     admin = as_user(world.alice)
     plan = office["plan"]
