@@ -109,6 +109,7 @@ def donors(scope: Scope, place: OrgUnit, name: str = "") -> QuerySet[Donor]:
     found = (
         Donor.objects.visible_to(scope, Capability.VIEW_DONATIONS)
         .filter(place__path__startswith=place.path)
+        .select_related("place")
         .annotate(given_fen=Sum("cash__amount_fen"), gifts=Count("cash", distinct=True))
         .order_by("name")
     )

@@ -7,6 +7,7 @@ app_name = "donations"
 urlpatterns = [
     path("places/<int:place_id>/donations/", views.overview, name="overview"),
     path("places/<int:place_id>/donations/new/", views.cash_new, name="cash_new"),
+    path("places/<int:place_id>/donors/pick/", views.donor_pick, name="donor_pick"),
     path("donations/<int:donation_id>/", views.cash_detail, name="cash"),
     path("donations/<int:donation_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("places/<int:place_id>/drives/new/", views.drive_new, name="drive_new"),

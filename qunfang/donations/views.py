@@ -7,16 +7,19 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qunfang.core.access import get_for, requires
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
+from qunfang.core.widgets import pick_url
 from qunfang.donations import selectors, services
 from qunfang.donations.forms import (
     CashForm,
@@ -80,6 +83,21 @@ def _export(place: OrgUnit, found):
     return xlsx_response(place.name[:30], headings, rows, f"{place.name}-donations.xlsx")
 
 
+@requires(Capability.VIEW_DONATIONS)
+def donor_pick(request, place_id: int):
+    """The first donors whose name holds the typed text, for a form's donor picker (core/widgets.py)."""
+    place = place_for(request, place_id, Capability.VIEW_DONATIONS)
+    text = search_text(request)[:50]
+    found = selectors.donors(request.scope, place, text)[:20] if text else []
+    return JsonResponse([{"id": d.pk, "label": _donor_label(d)} for d in found], safe=False)
+
+
+def _donor_label(donor: Donor) -> str:
+    """A donor told apart from others of the same name: its kind, place and how often it gave."""
+    gifts = ngettext("%(count)s gift", "%(count)s gifts", donor.gifts or 0) % {"count": donor.gifts or 0}
+    return f"{donor.name} · {donor.get_kind_display()} · {donor.place.name} · {gifts}"
+
+
 @requires(Capability.RECORD_DONATIONS)
 def cash_new(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_DONATIONS)
@@ -89,6 +107,7 @@ def cash_new(request, place_id: int):
         drives=selectors.drives(request.scope, place),
         initial={"day": timezone.localdate(), "submission": uuid.uuid4().hex},
     )
+    pick_url(form.fields["donor"], reverse("donations:donor_pick", args=[place.pk]))
 
     def save(data):
         new_donor = {"name": data["donor_name"], "kind": data["donor_kind"], "phone": data["donor_phone"]}
@@ -322,6 +341,7 @@ def stock(request, place_id: int):
     posted = request.POST if request.method == "POST" and may_record else None
     receive = ReceiveForm(posted if posted and "receive" in posted else None,
                           donors=selectors.donors(request.scope, place), initial=today)  # fmt: skip
+    pick_url(receive.fields["donor"], reverse("donations:donor_pick", args=[place.pk]))
     take_out = TakeOutForm(posted if posted and "take_out" in posted else None,
                            levels=levels.filter(on_hand__gt=0), initial=today)  # fmt: skip
     deliver = DeliveryForm(

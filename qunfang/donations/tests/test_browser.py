@@ -48,8 +48,18 @@ def test_a_gift_is_recorded_on_a_phone_and_counted_for_the_drive(
     page.click("button[type=submit]")
     assert "收据编号 441803000000-2020-00001" in page.inner_text(".messages")
     assert CashDonation.objects.get().amount_fen == 5_000_000
+    # The same donor gives again: found by typing two characters, not picked from a list of hundreds.
+    page.goto(f"{live_server.url}/places/{world.qingxin.pk}/donations/new/")
+    page.fill(".pick-search", "沙河")
+    page.click(".pick-results li:has-text('沙河慈善会')")
+    page.fill("input[name=day]", "2020-02-02")
+    page.fill("input[name=amount]", "100")
+    page.screenshot(path=os.path.join(screenshot_dir, f"donation-picker-{size_name}.png"), full_page=True)
+    page.click("button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert CashDonation.objects.count() == 2 and len({g.donor_id for g in CashDonation.objects.all()}) == 1
     page.goto(f"{live_server.url}/drives/{drive.pk}/?place={world.qingxin.pk}")
-    assert "50,000.00" in page.inner_text("main")
+    assert "50,000.00" in page.inner_text("main")  # the second gift was to no drive
     page.screenshot(path=os.path.join(screenshot_dir, f"donation-drive-{size_name}.png"), full_page=True)
     page.goto(f"{live_server.url}/places/{world.qingxin.pk}/stock/")
     assert "120 瓶" in page.inner_text("main")

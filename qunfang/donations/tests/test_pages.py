@@ -103,3 +103,43 @@ def test_the_api_takes_a_gift_and_answers_the_drive_totals(world):
     assert bad.status_code == 422 and "两位小数" in " ".join(bad.json()["detail"])
     totals = client.get(f"/api/v1/donations/drives/{drive.pk}/totals").json()
     assert totals["total"] == "100000.00" and totals["by_purpose"][0]["purpose"] == ""
+
+
+def test_the_donor_is_found_by_typing_not_picked_from_a_list_of_hundreds(world, as_user):
+    """The issue's steps: the donor was picked from a plain list of ~390 names. The form sends none;
+    typing asks for the first matches, told apart by kind, place and gifts; the choice stays scoped."""
+    for n in range(30):
+        services.save_donor(by=None, place=world.qingxin, name=f"捐赠人{n:02d}", kind="person")
+    theirs = services.save_donor(by=None, place=world.hunnan, name="捐赠人浑南", kind="company")
+    client = as_user(world.alice)
+    form = client.get(f"/places/{world.qingxin.pk}/donations/new/").content.decode()
+    assert "捐赠人07" not in form and "core/picker" in form and "donors/pick/" in form
+    found = client.get(f"/places/{world.qingxin.pk}/donors/pick/", {"q": "捐赠人0"}).json()
+    assert len(found) == 10 and all("人员" in item["label"] and "清新区" in item["label"] for item in found)
+    assert client.get(f"/places/{world.qingxin.pk}/donors/pick/", {"q": "浑南"}).json() == []
+    assert (
+        as_user(world.erin).get(f"/places/{world.qingxin.pk}/donors/pick/", {"q": "捐赠"}).status_code == 404
+    )
+    chosen = found[0]["id"]
+    answer = client.post(
+        f"/places/{world.qingxin.pk}/donations/new/",
+        {
+            "submission": "pick-1",
+            "donor": chosen,
+            "donor_kind": "person",
+            "day": "2020-02-01",
+            "amount": "100",
+        },
+    )
+    assert answer.status_code == 302 and CashDonation.objects.get().donor_id == chosen
+    refused = client.post(
+        f"/places/{world.qingxin.pk}/donations/new/",
+        {
+            "submission": "pick-2",
+            "donor": theirs.pk,
+            "donor_kind": "person",
+            "day": "2020-02-01",
+            "amount": "100",
+        },
+    )
+    assert refused.status_code == 200 and CashDonation.objects.count() == 1
