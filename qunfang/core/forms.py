@@ -59,7 +59,6 @@ class MoveForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = candidates
-        self.fields["new_parent"].label_from_instance = lambda p: f"{'· ' * p.depth}{p.name}"
 
 
 class ImportForm(forms.Form):

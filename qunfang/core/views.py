@@ -42,6 +42,7 @@ from qunfang.core.forms import (
 )
 from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.core.widgets import pick_url
 from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
 from qunfang.lib.uploads import UploadNotSaved
 from qunfang.lib.work import place_links_of_apps, work_of_apps
@@ -227,19 +228,48 @@ def place_move(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
     if not selectors.may_move(request.scope, place):
         raise PermissionDenied
-    candidates = (
+    form = MoveForm(request.POST or None, candidates=_move_candidates(request, place))
+    pick_url(form.fields["new_parent"], reverse("core:place_move_pick", args=[place.pk]))
+    return form_page(
+        request,
+        form,
+        place=place,
+        title=_("Move %(place)s") % {"place": place.name},
+        save=lambda data: services.move_place(by=request.user, place=place, new_parent=data["new_parent"]),
+        done=lambda moved: (_("%(place)s was moved.") % {"place": moved.name}, place_url(moved)),
+    )
+
+
+def _move_candidates(request, place: OrgUnit):
+    """Where a place may go: a place of a higher level the user manages, not inside it, not its parent."""
+    return (
         OrgUnit.objects.visible_to(request.scope, Capability.MANAGE_PLACES)
         .exclude(path__startswith=place.path)
         .exclude(pk=place.parent_id)
         .filter(level__in=[level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[place.level]])
     )
-    return form_page(
-        request,
-        MoveForm(request.POST or None, candidates=candidates),
-        place=place,
-        title=_("Move %(place)s") % {"place": place.name},
-        save=lambda data: services.move_place(by=request.user, place=place, new_parent=data["new_parent"]),
-        done=lambda moved: (_("%(place)s was moved.") % {"place": moved.name}, place_url(moved)),
+
+
+@requires(Capability.MANAGE_PLACES)
+def place_move_pick(request, place_id: int):
+    """The first places a place may move under whose name holds the typed text, each named with the
+    way down to it (two 第一网格 in two villages look different), for the move form's picker."""
+    place = place_for(request, place_id, Capability.MANAGE_PLACES)
+    text = search_text(request)[:50]
+    found = (
+        list(_move_candidates(request, place).filter(name__icontains=text).order_by("path")[:20])
+        if text
+        else []
+    )
+    names = dict(
+        OrgUnit.objects.filter(pk__in={pk for p in found for pk in p.ancestor_ids}).values_list("pk", "name")
+    )
+    return JsonResponse(
+        [
+            {"id": p.pk, "label": " › ".join([*(names[pk] for pk in p.ancestor_ids if pk in names), p.name])}
+            for p in found
+        ],
+        safe=False,
     )
 
 

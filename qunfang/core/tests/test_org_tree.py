@@ -84,6 +84,19 @@ def test_an_admin_moves_a_village_in_the_page_and_sees_it_under_the_new_town(wor
     assert "南坑村" in client.get(f"/places/{taiping.pk}/").content.decode()
 
 
+def test_the_new_parent_is_found_by_typing_and_named_with_its_way_down(world, as_user):
+    """At a province's scale the move form cannot list every place: it asks for the first matches, each
+    named with the places above it; only places it may move under are offered."""
+    taiping = place(world.qingxin, "太平镇", Level.TOWN, "441803104")
+    client = as_user(world.alice)
+    form = client.get(f"/places/{world.nankeng.pk}/move/").content.decode()
+    assert "太平镇" not in form and "move/pick/" in form
+    found = client.get(f"/places/{world.nankeng.pk}/move/pick/", {"q": "镇"}).json()
+    assert found == [{"id": taiping.pk, "label": "广东省 › 清远市 › 清新区 › 太平镇"}]  # not its own town
+    assert client.get(f"/places/{world.nankeng.pk}/move/pick/", {"q": "浑南"}).json() == []
+    assert as_user(world.bob).get(f"/places/{world.nankeng.pk}/move/pick/", {"q": "镇"}).status_code == 403
+
+
 def test_a_town_station_cannot_move_its_villages(world, as_user):
     response = as_user(world.bob).post(f"/places/{world.nankeng.pk}/move/", {"new_parent": world.longjing.pk})
     assert response.status_code == 403
