@@ -45,6 +45,13 @@ class LanguageMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # The thread goes back to the default language: what runs on it next outside a request (a task,
+        # a test's service call) must not speak the last person's choice.
+        translation.deactivate()
+        return response
+
 
 # What a signed-in user who still owes the second factor may reach.
 SECOND_FACTOR_OPEN_PATHS = ("/account/two-factor/", "/accounts/logout/", "/i18n/", "/static/", "/healthz")
