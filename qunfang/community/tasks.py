@@ -3,10 +3,10 @@
 from django_tasks import task
 
 from qunfang.community.services import register
-from qunfang.core.audit import Origin, current_origin
+from qunfang.core.audit import TASK, working_as
 
 
 @task()
 def import_register(job_id: int) -> None:
-    current_origin.set(Origin(None, "task"))
-    register.run_register_import(job_id)
+    with working_as(TASK):
+        register.run_register_import(job_id)

@@ -3,6 +3,7 @@ when the write it describes does."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,20 @@ current_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar(
     "current_origin",
     default=Origin(None, "cli"),  # noqa: B039 (Origin is frozen, so sharing it is safe)
 )
+
+
+@contextlib.contextmanager
+def working_as(origin: Origin):
+    """What runs inside is recorded as coming from `origin` (a task); afterwards the thread's origin is
+    what it was, so that a task run in a request's or a test's thread does not leave its mark there."""
+    token = current_origin.set(origin)
+    try:
+        yield
+    finally:
+        current_origin.reset(token)
+
+
+TASK = Origin(None, "task")
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -66,7 +66,7 @@ VERBS = {
     "staff": pgettext_lazy("audit action", "staff recorded"),
     "status": pgettext_lazy("audit action", "status changed"),
     "photos": pgettext_lazy("audit action", "photos added"),
-    "check_in": pgettext_lazy("audit action", "health check-in"),
+    "check_in": pgettext_lazy("audit action", "recorded"),
     "leave": pgettext_lazy("audit action", "leave recorded"),
     "return_screening": pgettext_lazy("audit action", "return-to-work screening"),
     "handover": pgettext_lazy("audit action", "handed over"),

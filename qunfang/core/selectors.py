@@ -44,6 +44,15 @@ def children_of(scope: Scope, place: OrgUnit) -> QuerySet[OrgUnit]:
     )
 
 
+def with_way_down(places: list[OrgUnit]) -> list[tuple[OrgUnit, str]]:
+    """Each place with its name after those of the places above it (广东省 › 清远市 › 清新区), in one query.
+    Names above are only names: the caller has already chosen places the user may reach."""
+    names = dict(
+        OrgUnit.objects.filter(pk__in={pk for p in places for pk in p.ancestor_ids}).values_list("pk", "name")
+    )
+    return [(p, " › ".join([*(names[pk] for pk in p.ancestor_ids if pk in names), p.name])) for p in places]
+
+
 @dataclass(frozen=True)
 class Crumb:
     place: OrgUnit

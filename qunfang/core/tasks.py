@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from qunfang.core import services
-from qunfang.core.audit import Origin, current_origin
+from qunfang.core.audit import TASK, working_as
 from qunfang.core.models import ImportJob
 from qunfang.lib.tables import TableError, read_rows
 from qunfang.lib.uploads import open_upload
@@ -13,7 +13,11 @@ from qunfang.lib.uploads import open_upload
 
 @task()
 def import_places(job_id: int) -> None:
-    current_origin.set(Origin(None, "task"))
+    with working_as(TASK):
+        _import_places(job_id)
+
+
+def _import_places(job_id: int) -> None:
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         if job.finished:

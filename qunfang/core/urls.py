@@ -12,6 +12,7 @@ urlpatterns = [
     path("places/<int:place_id>/new/", views.place_add_child, name="place_add_child"),
     path("places/<int:place_id>/move/", views.place_move, name="place_move"),
     path("places/<int:place_id>/move/pick/", views.place_move_pick, name="place_move_pick"),
+    path("places/<int:place_id>/below/pick/", views.place_pick_below, name="place_pick_below"),
     path("places/<int:place_id>/import/", views.place_import, name="place_import"),
     path("places/<int:place_id>/export.xlsx", views.place_export, name="place_export"),
     path("imports/<int:job_id>/", views.import_job, name="import_job"),

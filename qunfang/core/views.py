@@ -252,24 +252,26 @@ def _move_candidates(request, place: OrgUnit):
 
 @requires(Capability.MANAGE_PLACES)
 def place_move_pick(request, place_id: int):
-    """The first places a place may move under whose name holds the typed text, each named with the
-    way down to it (two 第一网格 in two villages look different), for the move form's picker."""
+    """The first places a place may move under whose name holds the typed text, for the move form."""
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
+    return _picked_places(request, _move_candidates(request, place))
+
+
+@requires(Capability.VIEW_PLACES)
+def place_pick_below(request, place_id: int):
+    """The first places under the place (that the user sees) whose name holds the typed text, for a
+    form that sends something down (a delivery)."""
+    place = place_for(request, place_id, Capability.VIEW_PLACES)
+    return _picked_places(request, selectors.visible_places(request.scope).under(place).exclude(pk=place.pk))
+
+
+def _picked_places(request, candidates) -> JsonResponse:
+    """A picker's answer (core/widgets.py): each place named with the way down to it, so that two
+    第一网格 in two villages look different."""
     text = search_text(request)[:50]
-    found = (
-        list(_move_candidates(request, place).filter(name__icontains=text).order_by("path")[:20])
-        if text
-        else []
-    )
-    names = dict(
-        OrgUnit.objects.filter(pk__in={pk for p in found for pk in p.ancestor_ids}).values_list("pk", "name")
-    )
+    found = list(candidates.filter(name__icontains=text).order_by("path")[:20]) if text else []
     return JsonResponse(
-        [
-            {"id": p.pk, "label": " › ".join([*(names[pk] for pk in p.ancestor_ids if pk in names), p.name])}
-            for p in found
-        ],
-        safe=False,
+        [{"id": p.pk, "label": label} for p, label in selectors.with_way_down(found)], safe=False
     )
 
 

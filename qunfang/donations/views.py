@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -217,12 +217,17 @@ def _drive_url(drive: Drive, place: OrgUnit) -> str:
 def drive_detail(request, drive_id: int):
     """A drive's totals for a place the user sees (the drive's own place unless ?place= names one below):
     by purpose and by child place, each child opening its own breakdown."""
-    drive = get_for(
-        request.scope, Drive.objects.select_related("place"), Capability.VIEW_DONATIONS, pk=drive_id
-    )
-    place = drive.place
     if request.GET.get("place", "").isdigit():
+        # A village collects for the district's drive: it sees the drive from its own place.
         place = place_for(request, int(request.GET["place"]), Capability.VIEW_DONATIONS)
+        drive = selectors.drives(request.scope, place).filter(pk=drive_id).select_related("place").first()
+        if drive is None:
+            raise Http404
+    else:
+        drive = get_for(
+            request.scope, Drive.objects.select_related("place"), Capability.VIEW_DONATIONS, pk=drive_id
+        )
+        place = drive.place
     return render(
         request,
         "donations/drive.html",
@@ -352,6 +357,7 @@ def stock(request, place_id: int):
         ),
         initial=today,
     )  # fmt: skip
+    pick_url(deliver.fields["to_place"], reverse("core:place_pick_below", args=[place.pk]))
     for form in (receive, take_out, deliver):
         if form.is_bound and form.is_valid():
             try:

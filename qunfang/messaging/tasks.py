@@ -2,23 +2,23 @@
 
 from django_tasks import task
 
-from qunfang.core.audit import Origin, current_origin
+from qunfang.core.audit import TASK, working_as
 from qunfang.messaging import services
 
 
 @task()
 def send_campaign(campaign_id: int) -> int:
-    current_origin.set(Origin(None, "task"))
-    return services.send_campaign(campaign_id)
+    with working_as(TASK):
+        return services.send_campaign(campaign_id)
 
 
 @task()
 def collect_receipts() -> int:
-    current_origin.set(Origin(None, "task"))
-    return services.collect_receipts()
+    with working_as(TASK):
+        return services.collect_receipts()
 
 
 @task()
 def start_due_campaigns() -> int:
-    current_origin.set(Origin(None, "task"))
-    return services.start_due_campaigns()
+    with working_as(TASK):
+        return services.start_due_campaigns()

@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit
@@ -288,11 +288,14 @@ def _my_call(request, message_id: int) -> Message:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @signed_in
 def call_number(request, message_id: int):
-    """The full number for the caller to dial (recorded in the audit log)."""
+    """The full number for the caller to dial (recorded in the audit log); the page opened again (a
+    reload, Back) goes to the list."""
     message = _my_call(request, message_id)
+    if request.method == "GET":
+        return redirect(f"{_back(request, message)}#call-{message.pk}")
     number = services.number_to_call(by=request.user, message=message)
     return render(
         request,

@@ -9,6 +9,7 @@ from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.work import Link
+from qunfang.registry.models import Veteran
 
 
 def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
@@ -24,6 +25,7 @@ def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
 
 
 def menu(scope: Scope) -> list[Link]:
-    if not scope.paths(Capability.VIEW_VETERANS):
+    """The roll for those who have veterans to see (a grid without any gets no entry to an empty list)."""
+    if not Veteran.objects.visible_to(scope, Capability.VIEW_VETERANS).exists():
         return []
     return [Link(_("Veterans"), reverse("registry:veterans"))]

@@ -5,7 +5,7 @@ killed worker) is run again whole, since the import writes in one transaction wi
 from django.core.cache import cache
 from django_tasks import task
 
-from qunfang.core.audit import Origin, current_origin
+from qunfang.core.audit import TASK, working_as
 from qunfang.registry import services
 
 
@@ -24,11 +24,11 @@ def _progress_reporter(job_id: int) -> services.Progress:
 
 @task()
 def check_roll(job_id: int) -> None:
-    current_origin.set(Origin(None, "task"))
-    services.run_roll_check(job_id, _progress_reporter(job_id))
+    with working_as(TASK):
+        services.run_roll_check(job_id, _progress_reporter(job_id))
 
 
 @task()
 def import_roll(job_id: int) -> None:
-    current_origin.set(Origin(None, "task"))
-    services.run_roll_import(job_id, _progress_reporter(job_id))
+    with working_as(TASK):
+        services.run_roll_import(job_id, _progress_reporter(job_id))

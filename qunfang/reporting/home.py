@@ -66,6 +66,8 @@ def _places_below(scope: Scope, data_set: DataSet, place: OrgUnit) -> list[Due]:
                     _("Reminded %(time)s") % {"time": short_moment(missing.reminded_at)}
                     if missing.reminded_at
                     else _("Remind")
+                    if may_remind
+                    else ""
                 ),
                 action_url=(
                     f"{reverse('reporting:remind', args=[missing.place.pk])}?set={data_set.code}"

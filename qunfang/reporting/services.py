@@ -336,9 +336,8 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
     return reminded
 
 
-def _send_reminder(reminder: Reminder) -> None:
-    """The reminder's message to the place's station staff by name and to the station's phone."""
-    place = reminder.place
+def _reminder_recipients(place: OrgUnit) -> list[Recipient]:
+    """Who a place's reminder goes to: its station staff by name, and the station's phone."""
     staff = Membership.objects.filter(place=place, user__is_active=True, role="station_staff")
     recipients = [
         Recipient(name=m.user.full_name or m.user.username, place=place.name)
@@ -346,6 +345,13 @@ def _send_reminder(reminder: Reminder) -> None:
     ]
     if place.phone:
         recipients.append(Recipient(name=place.name, phone=place.phone, place=place.name))
+    return recipients
+
+
+def _send_reminder(reminder: Reminder) -> None:
+    """The reminder's message to the place's station staff by name and to the station's phone."""
+    place = reminder.place
+    recipients = _reminder_recipients(place)
     reminder.recipients = len(recipients)
     reminder.save(update_fields=["recipients"])
     text = _reminder_text(reminder.data_set, place, reminder.period_start)
@@ -360,6 +366,11 @@ def remind_place(*, by: User | None, data_set: DataSet, place: OrgUnit, period_s
         raise ValidationError(_("%(place)s does not send this report.") % {"place": place.name})
     if Report.objects.filter(data_set=data_set, period_start=period_start, place=place).exists():
         raise ValidationError(_("%(place)s has sent this report already.") % {"place": place.name})
+    if not _reminder_recipients(place):
+        raise ValidationError(
+            _("Nobody can receive a reminder for %(place)s: it has no station staff and no station phone. "
+              "Call the station, or give it a phone on its page.") % {"place": place.name}
+        )  # fmt: skip
     reminder, created = Reminder.objects.get_or_create(
         data_set=data_set, period_start=period_start, place=place,
         defaults={"sent_at": timezone.now(), "recipients": 0},

@@ -3,13 +3,12 @@
 from django.utils import translation
 from django_tasks import task
 
-from qunfang.core.audit import Origin, current_origin
+from qunfang.core.audit import TASK, working_as
 from qunfang.reporting import services
 
 
 @task()
 def send_due_reminders() -> int:
     """Remind the places that have not reported, once their data set's reminder time has come."""
-    current_origin.set(Origin(None, "task"))
-    with translation.override("zh-hans"):  # the stations read Chinese
+    with working_as(TASK), translation.override("zh-hans"):  # the stations read Chinese
         return services.send_due_reminders()

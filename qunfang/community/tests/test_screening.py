@@ -201,3 +201,13 @@ def test_the_round_exports_to_a_spreadsheet(world, community, as_user, tmp_path)
     path.write_bytes(response.content)
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert len(rows) == 9 and rows[0][0] == "日期"
+
+
+def test_the_call_page_opened_again_goes_back_to_the_list(world, community, as_user):
+    """The helper's walk: a reload or Back on the call's page answered 405 with an empty page."""
+    grids, worker = community
+    round_ = start(world, community)
+    call = ScreeningCall.objects.filter(round=round_, caller=worker).first()
+    answer = as_user(worker).get(f"/screening/calls/{call.pk}/number/")
+    assert answer.status_code == 302 and answer["Location"] == f"/screening/{round_.pk}/calls/#call-{call.pk}"
+    assert not AuditEntry.objects.filter(action="screening.reveal_number").exists()  # nothing shown

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qunfang.community.forms.screening import RECORDABLE, RoundForm, ScreeningCallForm
 from qunfang.community.models import Resident, ScreeningCall, ScreeningOutcome, ScreeningRound
@@ -168,11 +168,14 @@ def _back(request, call: ScreeningCall) -> str:
     return back_to(request, list_url if call.caller_id == request.user.pk else f"{list_url}?who=all")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @signed_in
 def call_number(request, call_id: int):
-    """The household's number shown on the call's own page, to dial and then record the outcome."""
+    """The household's number shown on the call's own page, to dial and then record the outcome. The
+    page opened again (a reload, Back) goes to the list: showing the number again is asked for."""
     call = _call(request, call_id)
+    if request.method == "GET":
+        return redirect(f"{_back(request, call)}#call-{call.pk}")
     number = services.number_to_call(by=request.user, call=call)
     back = _back(request, call)
     return render(

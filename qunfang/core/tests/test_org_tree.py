@@ -143,6 +143,6 @@ def test_the_children_list_costs_the_same_queries_for_many_children(
         place(world.longjing, f"村{number}", Level.VILLAGE)
     # One more: whose roles the admin may remove here; and a question each from the apps whose menu
     # entries and links show only where they lead somewhere (lib/work), none per child.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = client.get(f"/places/{world.longjing.pk}/")
     assert response.status_code == 200 and "村29" in response.content.decode()

@@ -82,6 +82,6 @@ def test_an_admin_switches_a_clerk_off_and_sets_a_new_password(world, as_user):
 
 def test_the_people_page_lists_only_people_of_the_users_places(world, as_user, django_assert_max_num_queries):
     client = as_user(world.bob)
-    with django_assert_max_num_queries(14):  # 10, and the apps' menu entries (lib/work)
+    with django_assert_max_num_queries(15):  # 10, and the apps' menu entries (lib/work)
         page = client.get("/users/").content.decode()
     assert "谢卡萝" in page and "戴维" in page and "艾丽丝" not in page and "艾琳" not in page

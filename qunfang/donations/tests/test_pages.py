@@ -143,3 +143,16 @@ def test_the_donor_is_found_by_typing_not_picked_from_a_list_of_hundreds(world, 
         },
     )
     assert refused.status_code == 200 and CashDonation.objects.count() == 1
+
+
+def test_a_village_opens_the_districts_drive_from_its_own_donations_page(world, as_user):
+    """The helper's walk: the district's drive, listed on a village clerk's donations page, led to 未找到."""
+    drive = services.save_drive(by=None, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28))
+    clerk = as_user(world.carol)
+    listed = clerk.get(f"/places/{world.jingkou.pk}/donations/").content.decode()
+    assert f"/drives/{drive.pk}/?place={world.jingkou.pk}" in listed
+    page = clerk.get(f"/drives/{drive.pk}/?place={world.jingkou.pk}")
+    assert page.status_code == 200 and "抗疫爱心捐款" in page.content.decode()
+    assert clerk.get(f"/drives/{drive.pk}/").status_code == 404  # the district's own view is not hers
+    theirs = services.save_drive(by=None, place=world.hunnan, name="浑南募捐", start=date(2020, 1, 28))
+    assert clerk.get(f"/drives/{theirs.pk}/?place={world.jingkou.pk}").status_code == 404
