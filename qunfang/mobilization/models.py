@@ -77,7 +77,8 @@ class ActivityRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.activity_type_id} {self.count}"
+        # As the audit log names it: the day's work (the entry names the place beside it).
+        return f"{self.day} {self.activity_type} {self.count}"
 
 
 class DailyTotal(models.Model):

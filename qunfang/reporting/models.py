@@ -140,7 +140,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.data_set_id} {self.place_id} {self.period_start}"
+        # As the audit log names it: the data set and the day (the entry names the place beside it).
+        return f"{self.data_set} {self.period_start}"
 
 
 class ReportVersion(models.Model):
