@@ -31,6 +31,10 @@ trap 'kill "$(cat "$PGD/redis.pid" 2>/dev/null)" 2>/dev/null; as_pg "$PGBIN/pg_c
 echo "== dependency audit"
 "$ROOT/scripts/audit.sh"
 
+echo "== lint"  # the house style, as `ruff check --fix; ruff format` leaves it
+"$VENV/bin/ruff" check -q qunfang benchmarks
+"$VENV/bin/ruff" format --check -q qunfang benchmarks
+
 PYTEST=("$VENV/bin/pytest" -n 2 -q --durations=10 "$@")
 echo "== tests on SQLite"
 "${PYTEST[@]}"
