@@ -16,7 +16,9 @@ from qunfang.test import page_routes
 APPS_CHECKED: tuple[str, ...] = ()
 
 # A view writes when it takes a POST: it reads the posted form or says it takes POST.
-WRITES = re.compile(r"request\.method\s*==\s*\"POST\"|request\.POST|require_POST|require_http_methods|def post\(")
+WRITES = re.compile(
+    r"request\.method\s*==\s*\"POST\"|request\.POST|require_POST|require_http_methods|def post\("
+)
 
 
 def api_operations() -> set:
