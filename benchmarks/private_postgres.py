@@ -10,14 +10,17 @@ import tempfile
 from pathlib import Path
 
 
-def prepare_environment(name: str, database_url: str | None = None) -> None:
+def prepare_environment(
+    name: str, database_url: str | None = None, settings: str = "qunfang.settings"
+) -> None:
     """A var/ of the run's own, one fixed key for the synthetic personal data (so that a database filled
-    by one run serves the next), and the database when one is given."""
+    by one run serves the next), the settings (baseline_settings: with the baselines' pages), and the
+    database when one is given."""
     os.environ.setdefault("QUNFANG_VAR_DIR", tempfile.mkdtemp(prefix=f"qunfang-{name}-var-"))
     os.environ.setdefault(
         "QUNFANG_FIELD_KEY", base64.urlsafe_b64encode(b"qunfang benchmarks field key 32b").decode()
     )
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qunfang.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     if database_url:
         os.environ["QUNFANG_DATABASE_URL"] = database_url
 

@@ -289,8 +289,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
-# A bare view at /bench/bare for the load benchmark's baseline: Django and the server with no work.
-BENCHMARK_VIEW = env_bool("BENCHMARK_VIEW", False)
 # Hold every service to its word (core/writes.py): a write without its audit entry, or a check that
 # writes, fails at once. On in the test suite; off in production, where it would cost every write.
 CHECK_WRITES = env_bool("CHECK_WRITES", False)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -6,7 +5,7 @@ from django.views.i18n import set_language
 
 from qunfang.api import api
 from qunfang.core.access import public
-from qunfang.core.views import bare, healthz
+from qunfang.core.views import healthz
 
 urlpatterns = [
     path(
@@ -30,6 +29,3 @@ urlpatterns = [
     path("", include("qunfang.operations.urls")),
     path("", include("qunfang.briefings.urls")),
 ]
-
-if settings.BENCHMARK_VIEW:
-    urlpatterns.insert(0, path("bench/bare", bare))

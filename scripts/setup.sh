@@ -5,17 +5,22 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV="$ROOT/.venv"
 
 ensure_venv() {  # ensure_venv EXTRAS  (e.g. "" or "[test]")
+  # The exact packages, with their hashes, come from the lock files in requirements/ (scripts/lock.sh
+  # writes them): a machine set up today runs the same code as the one set up last month.
   local extras=${1:-}
+  local lock="$ROOT/requirements/base.txt"
+  [ "$extras" = "[test]" ] && lock="$ROOT/requirements/test.txt"
   local stamp="$VENV/.installed$extras"
   local want
-  want=$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)
+  want=$(cat "$lock" "$ROOT/pyproject.toml" | sha256sum | cut -c1-16)
   if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "Installing Python packages into $VENV (the log is in $VENV/install.log)"
-    if ! { "$VENV/bin/pip" install --disable-pip-version-check --upgrade pip &&
-           "$VENV/bin/pip" install --disable-pip-version-check -e "$ROOT$extras"; } > "$VENV/install.log" 2>&1; then
+    echo "Installing Python packages into $VENV from ${lock#"$ROOT/"} (the log is in $VENV/install.log)"
+    if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --require-hashes --no-deps -r "$lock" &&
+           "$VENV/bin/python" -m pip install --disable-pip-version-check --no-deps --no-build-isolation \
+             -e "$ROOT"; } > "$VENV/install.log" 2>&1; then
       tail -30 "$VENV/install.log" >&2
       return 1
     fi

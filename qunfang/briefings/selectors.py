@@ -1,11 +1,9 @@
 """The figures of a place and period, composed from the blocks each app owns (lib/figures: each app's
 selectors.figures_for, checked against the reader's scope): what the dashboard shows, the API answers
-and a briefing quotes. Briefings read no other app's models. `raw=True` asks the apps that can for the
-same figures reckoned from the raw records, for the benchmark that shows what keeping them saves."""
+and a briefing quotes. Briefings read no other app's models."""
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -27,6 +25,12 @@ class Figures:
     end: date
     bureau: bool  # a district or above writes as the bureau (我局), a town or village as its station
     blocks: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, place: OrgUnit, start: date, end: date) -> Figures:
+        """The figures of the place and period, before any app's block is in."""
+        bureau = LEVEL_RANK[place.level] <= LEVEL_RANK[Level.DISTRICT]
+        return cls(place=place.name, place_id=place.pk, start=start, end=end, bureau=bureau)
 
     def __getattr__(self, name: str):
         # found.donations, found.messaging ...: an app's block; None when the app is not installed.
@@ -55,22 +59,12 @@ def yuan_text(amount) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def figures(scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False) -> Figures:
+def figures(scope: Scope, place: OrgUnit, start: date, end: date) -> Figures:
     """Every app's figures of the place and period as `scope` may see them (an app answers empty
-    figures for what the scope may not see). `raw`: reckoned from the raw records where an app can
-    (the benchmark's baseline)."""
-    found = Figures(
-        place=place.name,
-        place_id=place.pk,
-        start=start,
-        end=end,
-        bureau=LEVEL_RANK[place.level] <= LEVEL_RANK[Level.DISTRICT],
-    )
+    figures for what the scope may not see)."""
+    found = Figures.of(place, start, end)
     for source in figures_of_apps():
-        if raw and "raw" in inspect.signature(source.read).parameters:
-            found.blocks[source.app] = source.read(scope, place, start, end, raw=True)
-        else:
-            found.blocks[source.app] = source.read(scope, place, start, end)
+        found.blocks[source.app] = source.read(scope, place, start, end)
     return found
 
 

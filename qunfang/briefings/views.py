@@ -3,7 +3,6 @@ trend, the breakdown by child place drilling down the tree); work briefings writ
 made final, sent up, published, as .docx and PDF; public notices; and the place's public page."""
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -34,18 +33,21 @@ VIEW, WRITE = Capability.VIEW_ACTIVITIES, Capability.WRITE_BRIEFINGS
 def dashboard(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     period, start, end = period_from(request)
-    # The benchmark's baseline: the same page with its figures reckoned from the raw records.
-    raw = settings.BENCHMARK_VIEW and request.GET.get("raw") == "1"
-    found = selectors.figures(request.scope, place, start, end, raw=raw)
+    return dashboard_page(
+        request,
+        place,
+        period,
+        selectors.figures(request.scope, place, start, end),
+        days=mobilization.by_day(request.scope, place, start, end),
+        children=mobilization.breakdown(request.scope, place, start, end),
+    )
+
+
+def dashboard_page(request, place: OrgUnit, period, found, *, days: list[dict], children: list[dict]):
+    """The dashboard of `found` (briefings.selectors.figures), its daily chart and its breakdown by
+    child place."""
     types = list(mobilization.activity_types())
-    if raw:
-        days, children = (
-            mobilization.by_day_raw(place, start, end),
-            mobilization.breakdown_raw(request.scope, place, start, end),
-        )
-    else:
-        days = mobilization.by_day(request.scope, place, start, end)
-        children = mobilization.breakdown(request.scope, place, start, end)
+    start, end = found.start, found.end
     return render(
         request,
         "briefings/dashboard.html",

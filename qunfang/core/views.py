@@ -145,12 +145,6 @@ def home(request):
 
 
 @public
-def bare(request):
-    """The load benchmark's baseline (only with QUNFANG_BENCHMARK_VIEW): a response with no work."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@public
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -17,7 +17,6 @@ from qunfang.core.roles import Capability
 from qunfang.donations.models import (
     CashDonation,
     Delivery,
-    Designation,
     DonationTotal,
     Donor,
     DonorDay,
@@ -179,56 +178,54 @@ class DonationFigures:
     stock_on_hand: list = counted(_("Goods held at this place now, by item."), default=[], running=True)
 
 
-def _given(place: OrgUnit, start: date | None, end: date, raw: bool) -> tuple[dict, list[dict]]:
+def _given(place: OrgUnit, start: date | None, end: date) -> tuple[dict, list[dict]]:
     """Fen and gifts (and the day of the first) of the place and below, in the period (or, without a
-    start, ever until its end), and the fen by purpose: from the kept daily totals, or with `raw` from
-    the gifts themselves (the benchmark's baseline)."""
-    if raw:
-        gifts = CashDonation.objects.filter(place__path__startswith=place.path)
-        parts = Designation.objects.filter(donation__place__path__startswith=place.path)
-        gifts = gifts.filter(day__range=(start or date.min, end))
-        parts = parts.filter(donation__day__range=(start or date.min, end))
-        sums = gifts.aggregate(fen=Sum("amount_fen"), count=Count("pk"), since=Min("day"))
-    else:
-        parts = gifts = DonationTotal.objects.filter(place=place, day__range=(start or date.min, end))
-        sums = gifts.aggregate(
-            fen=Sum("amount_fen"), count=Sum("gifts"), since=Min("day", filter=~Q(gifts=0))
-        )
-    by_purpose = [
+    start, ever until its end), from the kept daily totals; and the fen by purpose."""
+    parts = gifts = DonationTotal.objects.filter(place=place, day__range=(start or date.min, end))
+    sums = gifts.aggregate(fen=Sum("amount_fen"), count=Sum("gifts"), since=Min("day", filter=~Q(gifts=0)))
+    return sums, by_purpose(parts)
+
+
+def by_purpose(parts: QuerySet) -> list[dict]:
+    """Yuan by purpose, largest first, of rows with `purpose` and `amount_fen` (kept totals or
+    designations)."""
+    return [
         {"purpose": r["purpose"], "yuan": str(yuan(r["fen"]))}
         for r in parts.values("purpose")
         .annotate(fen=Sum("amount_fen"))
         .filter(fen__gt=0)
         .order_by("-fen", "purpose")
     ]
-    return sums, by_purpose
 
 
-def figures_for(
-    scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False
-) -> DonationFigures:
+def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> DonationFigures:
     """The place's giving in the period, from the kept daily totals (one indexed read whatever the
-    scale); the distinct donors from the gifts themselves (a distinct count cannot be kept as a sum)."""
-    found = DonationFigures()
+    scale); the distinct donors from the kept donors of each day (a distinct count cannot be kept as
+    a sum)."""
     if not scope.allows(Capability.VIEW_DONATIONS, place):
-        return found
-    sums, found.by_purpose_in_period = _given(place, start, end, raw)
+        return DonationFigures()
+    # the kept donors of each day: one index range, however many gifts there were
+    donors = DonorDay.objects.filter(place=place, day__range=(start, end), gifts__gt=0).aggregate(
+        donors=Count("donor_id", distinct=True),
+        veterans=Count("donor_id", distinct=True, filter=Q(veteran=True)),
+    )  # both in one pass over the period's rows
+    return donation_figures(
+        scope, place, start, end, _given(place, start, end), _given(place, None, end), donors
+    )
+
+
+def donation_figures(
+    scope: Scope, place: OrgUnit, start: date, end: date, period, running, donors: dict
+) -> DonationFigures:
+    """The figures from the period's and the running sums (each `(sums, by purpose)` as _given answers)
+    and the period's distinct donors (`donors`, `veterans`); with the period's hand-overs and the
+    stock on hand."""
+    found = DonationFigures()
+    (sums, found.by_purpose_in_period), (ever, _purposes) = period, running
     found.gifts_in_period, found.yuan_in_period = sums["count"] or 0, str(yuan(sums["fen"]))
-    running, _purposes = _given(place, None, end, raw)
-    found.yuan_running, found.gifts_running = str(yuan(running["fen"])), running["count"] or 0
-    found.running_since = running["since"] if found.gifts_running else None
-    if raw:
-        givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))
-        found.donors_in_period = givers.values("donor").distinct().count()
-        found.veteran_donors_in_period = (
-            givers.filter(donor__is_veteran=True).values("donor").distinct().count()
-        )
-    else:  # the kept donors of each day: one index range, however many gifts there were
-        counted = DonorDay.objects.filter(place=place, day__range=(start, end), gifts__gt=0).aggregate(
-            donors=Count("donor_id", distinct=True),
-            veterans=Count("donor_id", distinct=True, filter=Q(veteran=True)),
-        )  # both in one pass over the period's rows
-        found.donors_in_period, found.veteran_donors_in_period = counted["donors"], counted["veterans"]
+    found.yuan_running, found.gifts_running = str(yuan(ever["fen"])), ever["count"] or 0
+    found.running_since = ever["since"] if found.gifts_running else None
+    found.donors_in_period, found.veteran_donors_in_period = donors["donors"], donors["veterans"]
     sheets = (
         HandOver.objects.filter(place__path__startswith=place.path, day__range=(start, end))
         .annotate(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import Scope
@@ -210,48 +210,27 @@ class ActivityFigures:
     deeds_in_period: int = counted(_("Volunteers' deeds written up for days in the period."))
 
 
-def _summed_raw(place: OrgUnit, start: date, end: date, *, below: bool = False) -> list[dict]:
-    """What totals() reads from the kept totals, summed from the ledger (the benchmark's baseline);
-    `below`: only what the places under `place` recorded."""
-    records = ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
-    if below:
-        records = records.exclude(place=place)
-    sums = {
-        row["activity_type"]: row
-        for row in records.values("activity_type").annotate(count=Sum("count"), reached=Sum("people_reached"))
-    }
-    return [
-        {
-            "type": kind,
-            "count": int(sums.get(kind.pk, {}).get("count") or 0),
-            "reached": int(sums.get(kind.pk, {}).get("reached") or 0),
-        }
-        for kind in activity_types()
-    ]
-
-
-def figures_for(
-    scope: Scope, place: OrgUnit, start: date, end: date, *, raw: bool = False
-) -> ActivityFigures:
+def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> ActivityFigures:
     """From the kept daily totals: the place's, its children's (the place's own work is the rest), and
-    the period before's; `raw`, the same summed from the ledger."""
-    found = ActivityFigures()
+    the period before's."""
     if not scope.allows(Capability.VIEW_ACTIVITIES, place):
-        return found
+        return ActivityFigures()
     before = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
-    if raw:
-        previous = {row["type"].pk: row["count"] for row in _summed_raw(place, *before)}
-        below = {row["type"].pk: row for row in _summed_raw(place, start, end, below=True)}
-        rows = _summed_raw(place, start, end)
-    else:
-        previous = {row["type"].pk: row["count"] for row in totals(scope, place, *before)}
-        below = {
-            row["activity_type_id"]: row
-            for row in DailyTotal.objects.filter(place__parent=place, day__range=(start, end))
-            .values("activity_type_id")
-            .annotate(count=Sum("count"), reached=Sum("people_reached"))
-        }
-        rows = totals(scope, place, start, end)
+    previous = {row["type"].pk: row["count"] for row in totals(scope, place, *before)}
+    below = {
+        row["activity_type_id"]: row
+        for row in DailyTotal.objects.filter(place__parent=place, day__range=(start, end))
+        .values("activity_type_id")
+        .annotate(count=Sum("count"), reached=Sum("people_reached"))
+    }
+    rows = totals(scope, place, start, end)
+    return activity_figures(rows, below, previous, deeds(scope, place, start, end).count())
+
+
+def activity_figures(rows: list[dict], below: dict, previous: dict, deeds_in_period: int) -> ActivityFigures:
+    """The figures from the period's sums per activity type (`rows`, as totals() gives them), the
+    sums of the stations below by type id, and the period before's counts by type id."""
+    found = ActivityFigures(deeds_in_period=deeds_in_period)
     for row in rows:
         kind = row["type"]
         under = below.get(kind.pk, {})
@@ -271,45 +250,4 @@ def figures_for(
                 "count_before": previous.get(kind.pk, 0),
             }
         )
-    found.deeds_in_period = deeds(scope, place, start, end).count()
     return found
-
-
-# --- the benchmark's baseline: the dashboard's tables reckoned from the raw records --------------------
-
-
-def by_day_raw(place: OrgUnit, start: date, end: date) -> list[dict]:
-    """What by_day reads from the kept totals, summed from the ledger."""
-    kinds = [kind.pk for kind in activity_types()]
-    sums = {
-        (row["day"], row["activity_type"]): row["count"]
-        for row in ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
-        .values("day", "activity_type")
-        .annotate(count=Sum("count"))
-    }
-    days = sorted({day for day, _kind in sums})
-    return [{"day": day, "counts": [sums.get((day, kind), 0) for kind in kinds]} for day in days]
-
-
-def breakdown_raw(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
-    """What breakdown reads from the kept totals, summed from the ledger."""
-    kinds = [kind.pk for kind in activity_types()]
-    children = list(
-        OrgUnit.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(parent=place)
-        .order_by("code", "sort_name")
-    )
-    if not children:
-        return []
-    child = Case(
-        *[When(place__path__startswith=c.path, then=Value(c.pk)) for c in children],
-        output_field=IntegerField(),
-    )
-    rows = (
-        ActivityRecord.objects.filter(place__path__startswith=place.path, day__range=(start, end))
-        .annotate(child=child)
-        .values("child", "activity_type")
-        .annotate(count=Sum("count"))
-    )
-    sums = {(row["child"], row["activity_type"]): row["count"] for row in rows}
-    return [{"place": c, "counts": [sums.get((c.pk, kind), 0) for kind in kinds]} for c in children]
