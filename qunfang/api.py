@@ -124,22 +124,9 @@ def validation_error(request, exc):
     return api.create_response(request, {"detail": exc.messages}, status=422)
 
 
-from qunfang.briefings.api import router as briefings_router  # noqa: E402  (routers import `api` helpers above)
-from qunfang.community.api import router as community_router  # noqa: E402
-from qunfang.core.api import router as core_router  # noqa: E402
-from qunfang.donations.api import router as donations_router  # noqa: E402
-from qunfang.messaging.api import router as messaging_router  # noqa: E402
-from qunfang.mobilization.api import router as mobilization_router  # noqa: E402
-from qunfang.operations.api import router as operations_router  # noqa: E402
-from qunfang.registry.api import router as registry_router  # noqa: E402
-from qunfang.reporting.api import router as reporting_router  # noqa: E402
+# Each app's router (its api module's `router`), in INSTALLED_APPS order; after `api` and the helpers
+# above, which the routers import.
+from qunfang.lib.apps import app_modules  # noqa: E402
 
-api.add_router("/", core_router)
-api.add_router("/", registry_router)
-api.add_router("/", mobilization_router)
-api.add_router("/", reporting_router)
-api.add_router("/", messaging_router)
-api.add_router("/", community_router)
-api.add_router("/", donations_router)
-api.add_router("/", operations_router)
-api.add_router("/", briefings_router)
+for _config, module in app_modules("api"):
+    api.add_router("/", module.router)

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from qunfang.api import api
 from qunfang.core.access import public
 from qunfang.core.views import healthz
+from qunfang.lib.apps import app_modules
 
 urlpatterns = [
     path(
@@ -19,13 +20,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # The platform operator's tool only: it bypasses place scoping, so bureau roles never get in.
     path("operator/", admin.site.urls),
-    path("", include("qunfang.core.urls")),
-    path("", include("qunfang.registry.urls")),
-    path("", include("qunfang.mobilization.urls")),
-    path("", include("qunfang.reporting.urls")),
-    path("", include("qunfang.messaging.urls")),
-    path("", include("qunfang.community.urls")),
-    path("", include("qunfang.donations.urls")),
-    path("", include("qunfang.operations.urls")),
-    path("", include("qunfang.briefings.urls")),
+    # Each app's pages (lib/apps.py): a new app's urls.py is found without an edit here.
+    *(path("", include(module)) for _config, module in app_modules("urls")),
 ]

@@ -12,9 +12,10 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from qunfang.lib.apps import app_entries
 
 VERBS = {
     "create": pgettext_lazy("audit action", "created"),
@@ -139,11 +140,7 @@ WORDS = {
 
 @lru_cache(maxsize=1)
 def _app_labels_readers() -> tuple:
-    return tuple(
-        import_string(config.audit_labels)
-        for config in apps.get_app_configs()
-        if getattr(config, "audit_labels", None)
-    )
+    return tuple(read for _config, read in app_entries("audit_labels"))
 
 
 def _app_labels() -> dict[str, str]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.apps import apps
-from django.utils.module_loading import import_string
+from qunfang.lib.apps import app_entries
 
 
 def counted(definition, *, default: Any = 0, running: bool = False):
@@ -44,11 +43,7 @@ class FigureSource:
 
 def figures_of_apps() -> list[FigureSource]:
     """Every installed app that offers figures, in INSTALLED_APPS order."""
-    return [
-        FigureSource(config.label, import_string(config.figures))
-        for config in apps.get_app_configs()
-        if getattr(config, "figures", None)
-    ]
+    return [FigureSource(config.label, read) for config, read in app_entries("figures")]
 
 
 def as_json(figures) -> dict:

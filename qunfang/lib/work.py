@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.utils.module_loading import import_string
+from qunfang.lib.apps import app_entries
 
 
 @dataclass(frozen=True)
@@ -58,11 +57,7 @@ class AppLinks:
 
 
 def _readers(attribute: str) -> list[tuple[str, Callable]]:
-    return [
-        (str(config.verbose_name), import_string(getattr(config, attribute)))
-        for config in apps.get_app_configs()
-        if getattr(config, attribute, None)
-    ]
+    return [(str(config.verbose_name), read) for config, read in app_entries(attribute)]
 
 
 def work_of_apps(scope, today) -> list[Due]:

@@ -6,6 +6,11 @@ class MessagingConfig(AppConfig):
     name = "qunfang.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+    # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
+    clock = {
+        "qunfang.messaging.tasks.collect_receipts": 300,
+        "qunfang.messaging.tasks.start_due_campaigns": 60,
+    }
     figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.messaging.home.work_for"  # lib/work
     place_links = "qunfang.messaging.home.place_links"  # lib/work

@@ -6,6 +6,8 @@ class ReportingConfig(AppConfig):
     name = "qunfang.reporting"
     label = "reporting"
     verbose_name = _("Daily reporting")
+    # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
+    clock = {"qunfang.reporting.tasks.send_due_reminders": 300}
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.reporting.home.work_for"  # lib/work
     place_links = "qunfang.reporting.home.place_links"  # lib/work

@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
+from qunfang.lib.apps import app_entries
 from qunfang.lib.processes import is_gone, this_process
 
 
@@ -35,14 +36,9 @@ def requeue_orphans() -> int:
     return requeued
 
 
-# Tasks queued on a clock rather than by a user: (task, seconds between runs). Each is idempotent, so
-# several workers queueing the same one do the work once.
-CLOCK = [
-    ("qunfang.reporting.tasks.send_due_reminders", 300),
-    ("qunfang.messaging.tasks.collect_receipts", 300),
-    ("qunfang.messaging.tasks.start_due_campaigns", 60),
-    ("qunfang.operations.tasks.remind_to_check_in", 300),
-]
+# Tasks queued on a clock rather than by a user: (task, seconds between runs), as each app names them
+# on its AppConfig (`clock`). Each is idempotent, so several workers queueing the same one do the work once.
+CLOCK = [(name, every) for _config, clock in app_entries("clock") for name, every in clock.items()]
 
 
 def queue_clock_tasks() -> None:
