@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from qunfang.core.roles import ROLE_CAPABILITIES, Capability
+from qunfang.core.roles import Capability, role_capabilities
 
 if TYPE_CHECKING:
     from qunfang.core.models import OrgUnit
@@ -31,7 +31,7 @@ class Grant:
 
     @property
     def capabilities(self) -> frozenset[Capability]:
-        return ROLE_CAPABILITIES.get(self.role, frozenset())
+        return role_capabilities(self.role)
 
 
 class Scope:
@@ -75,7 +75,7 @@ class Scope:
     def may_grant(self, role: str, place_path: str) -> bool:
         """Whether a membership with this role at this place is within what the user manages: somewhere
         they manage users, and no capability beyond what they hold there themselves."""
-        wanted = ROLE_CAPABILITIES.get(role, frozenset())
+        wanted = role_capabilities(role)
         return any(
             Capability.MANAGE_USERS in g.capabilities
             and place_path.startswith(g.path)

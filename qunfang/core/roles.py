@@ -1,6 +1,7 @@
 """Roles a membership can carry and the capabilities each grants. The membership's place bounds them."""
 
 from enum import StrEnum
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +105,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
 }
+
+
+@cache
+def role_capabilities(role: str) -> frozenset[str]:
+    """What the role grants: the kernel's capabilities above, and those an app adds for its own work,
+    named on its AppConfig as `capabilities` (a dotted path to a mapping of each capability to the
+    roles besides the bureau admin, who holds every capability, that it is granted to). A new app so
+    defines its own without an edit here."""
+    from qunfang.lib.apps import app_entries  # the app registry is ready only once a request comes
+
+    granted = set(ROLE_CAPABILITIES.get(role, frozenset()))
+    for _config, offered in app_entries("capabilities"):
+        granted.update(c for c, roles in offered.items() if role == Role.BUREAU_ADMIN or role in roles)
+    return frozenset(granted)
