@@ -423,6 +423,9 @@ def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -
 @service
 def remove_membership(*, by: User | None, membership: Membership) -> None:
     check_manages(by, membership.user)
+    if by is not None and membership.user_id == by.pk:
+        # Nobody saws off the branch they sit on; another admin can remove it.
+        raise ValidationError(_("You cannot remove your own role."))
     before = audit.snapshot(membership, ["user", "place", "role"])
     audit.record(by=by, action="membership.remove", place=membership.place, target=membership, before=before)
     membership.delete()
@@ -433,6 +436,8 @@ def remove_membership(*, by: User | None, membership: Membership) -> None:
 @service
 def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit) -> User:
     check_manages(by, user)
+    if by is not None and user.pk == by.pk:
+        raise ValidationError(_("You cannot switch off your own account."))
     before = audit.snapshot(user, USER_FIELDS)
     user.is_active = active
     user.save(update_fields=["is_active"])
