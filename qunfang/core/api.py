@@ -186,7 +186,7 @@ def list_audit(
 # --- importing places ---------------------------------------------------------------------------------
 
 
-class ImportJobOut(Schema):
+class PlaceImportOut(Schema):
     id: int
     place_id: int
     original_name: str
@@ -198,7 +198,7 @@ class ImportJobOut(Schema):
     finished_at: datetime | None
 
 
-@router.post("/places/{place_id}/import", response={202: ImportJobOut, **ERRORS})
+@router.post("/places/{place_id}/import", response={202: PlaceImportOut, **ERRORS})
 def import_places(request, place_id: Id, file: File[UploadedFile]):
     """An Excel or CSV file of places (code, name, parent_code, level, station_kind, address, phone,
     hall_status) to create under the place in the background; follow it at /imports/{job_id}."""
@@ -212,7 +212,7 @@ def import_places(request, place_id: Id, file: File[UploadedFile]):
     return Status(202, job)
 
 
-@router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS})
+@router.get("/imports/{job_id}", response={200: PlaceImportOut, **ERRORS})
 def get_import(request, job_id: Id):
     return get_for(request.scope, ImportJob.objects.all(), Capability.MANAGE_PLACES, pk=job_id)
 
@@ -220,23 +220,23 @@ def get_import(request, job_id: Id):
 # --- people and their roles ---------------------------------------------------------------------------
 
 
-class NewUserIn(Schema):
+class AccountIn(Schema):
     username: Text = Field(..., min_length=1, max_length=150)
     full_name: Text = Field("", max_length=100)
     password: Text = Field(..., min_length=1, max_length=128)
     role: Role
 
 
-class RoleIn(Schema):
+class MembershipIn(Schema):
     username: Text = Field(..., min_length=1, max_length=150, description="an account you manage")
     role: Role
 
 
-class ActiveIn(Schema):
+class AccountActiveIn(Schema):
     active: bool
 
 
-class PasswordIn(Schema):
+class AccountPasswordIn(Schema):
     password: Text = Field(..., min_length=1, max_length=128)
 
 
@@ -248,14 +248,14 @@ def list_memberships(request, place_id: Id):
 
 
 @router.post("/places/{place_id}/users", response={201: UserOut, **ERRORS})
-def create_user(request, place_id: Id, data: NewUserIn):
+def create_user(request, place_id: Id, data: AccountIn):
     """A new account with its first role at the place."""
     place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
     return Status(201, services.create_user(by=request.auth, place=place, **data.dict()))
 
 
 @router.post("/places/{place_id}/memberships", response={201: MembershipOut, **ERRORS})
-def add_membership(request, place_id: Id, data: RoleIn):
+def add_membership(request, place_id: Id, data: MembershipIn):
     """Another role at the place for an account the caller manages."""
     place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
     user = selectors.managed_account_named(request.scope, data.username)
@@ -270,14 +270,14 @@ def remove_membership(request, membership_id: Id):
 
 
 @router.post("/users/{user_id}/active", response={200: UserOut, **ERRORS})
-def set_user_active(request, user_id: Id, data: ActiveIn):
+def set_user_active(request, user_id: Id, data: AccountActiveIn):
     """Let an account sign in again, or stop it (its tokens end with it)."""
     user, place = selectors.managed_user(request.scope, user_id)
     return services.set_user_active(by=request.auth, user=user, active=data.active, place=place)
 
 
 @router.post("/users/{user_id}/password", response={204: None, **ERRORS})
-def set_password(request, user_id: Id, data: PasswordIn):
+def set_password(request, user_id: Id, data: AccountPasswordIn):
     """A new password for an account the caller manages; the account's tokens end."""
     user, place = selectors.managed_user(request.scope, user_id)
     services.set_password(by=request.auth, user=user, password=data.password, place=place)

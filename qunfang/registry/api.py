@@ -189,24 +189,24 @@ def _member(request, member_id: int, capability: Capability) -> FamilyMember:
 # --- revealing a protected value ----------------------------------------------------------------------
 
 
-class RevealIn(Schema):
+class VeteranRevealIn(Schema):
     field: Literal["id_number", "phone"]
 
 
-class RevealedOut(Schema):
+class VeteranRevealedOut(Schema):
     field: str
     value: str = Field(..., description="the full value; the reveal is in the audit log")
 
 
-@router.post("/veterans/{veteran_id}/reveal", response={200: RevealedOut, **ERRORS})
-def reveal_veteran(request, veteran_id: Id, data: RevealIn):
+@router.post("/veterans/{veteran_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
+def reveal_veteran(request, veteran_id: Id, data: VeteranRevealIn):
     """A veteran's full ID number or mobile, for a user who may reveal them here; audited."""
     veteran = _veteran(request, veteran_id, Capability.REVEAL_PERSONAL_DATA)
     return {"field": data.field, "value": services.reveal(by=request.auth, record=veteran, field=data.field)}
 
 
-@router.post("/family/{member_id}/reveal", response={200: RevealedOut, **ERRORS})
-def reveal_family_member(request, member_id: Id, data: RevealIn):
+@router.post("/family/{member_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
+def reveal_family_member(request, member_id: Id, data: VeteranRevealIn):
     member = _member(request, member_id, Capability.REVEAL_PERSONAL_DATA)
     return {"field": data.field, "value": services.reveal(by=request.auth, record=member, field=data.field)}
 
@@ -304,13 +304,13 @@ class RollImportOut(Schema):
         return cache.get(tasks.progress_key(job.pk)) if job.busy else None
 
 
-class ColumnsIn(Schema):
+class RollColumnsIn(Schema):
     mapping: dict[Text, int] = Field(
         ..., max_length=50, description="our column (name, id_number, …) → index of the file's column"
     )
 
 
-class ConfirmIn(Schema):
+class RollConfirmIn(Schema):
     good_rows_only: bool = Field(False, description="import the good rows and leave the bad ones out")
 
 
@@ -338,7 +338,7 @@ def get_roll_import(request, import_id: Id):
 
 
 @router.post("/roll-imports/{import_id}/check", response={202: RollImportOut, **ERRORS})
-def check_roll_import(request, import_id: Id, data: ColumnsIn):
+def check_roll_import(request, import_id: Id, data: RollColumnsIn):
     """Keep the column matching and run the dry run in the background: it writes nothing and lists every
     bad row."""
     job = services.check_roll_import(
@@ -348,7 +348,7 @@ def check_roll_import(request, import_id: Id, data: ColumnsIn):
 
 
 @router.post("/roll-imports/{import_id}/confirm", response={202: RollImportOut, **ERRORS})
-def confirm_roll_import(request, import_id: Id, data: ConfirmIn):
+def confirm_roll_import(request, import_id: Id, data: RollConfirmIn):
     """After the dry run: import in the background, all or nothing unless `good_rows_only`."""
     job = _roll_import(request, import_id)
     return HttpStatus(

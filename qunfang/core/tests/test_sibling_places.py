@@ -260,6 +260,8 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
             return "00000000-0000-4000-8000-000000000000"
         if name == "type":  # an activity type's code
             return "door_to_door"
+        if "pattern" in schema:  # a code of letters and digits (a data set's, a field's)
+            return "intruder"
         return "入侵者入侵者入侵者"[: schema.get("maxLength", 9)]
 
     return example(content["schema"])
