@@ -249,8 +249,12 @@ def list_memberships(request, place_id: Id):
 
 @router.post("/places/{place_id}/users", response={201: UserOut, **ERRORS})
 def create_user(request, place_id: Id, data: AccountIn):
-    """A new account with its first role at the place."""
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
+    """A new account with its first role at the place. The operator gives a tree they planted its first
+    account (its bureau admin), at the top of the tree, as the operator's pages do."""
+    if request.auth.is_superuser:
+        place = get_object_or_404(OrgUnit, pk=place_id, parent=None)
+    else:
+        place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
     return Status(201, services.create_user(by=request.auth, place=place, **data.dict()))
 
 

@@ -405,7 +405,8 @@ def add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) ->
 def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("“%(role)s” is not a role.") % {"role": role}})
-    if by is not None and not Scope.for_user(by).may_grant(role, place.path):
+    # The operator (a superuser) gives any role, as the operator's pages do; everyone else within reach.
+    if by is not None and not by.is_superuser and not Scope.for_user(by).may_grant(role, place.path):
         raise ValidationError({"role": _("You may not give this role here.")})
     if Membership.objects.filter(user=user, place=place, role=role).exists():
         raise ValidationError(_("%(user)s already has this role here.") % {"user": user})

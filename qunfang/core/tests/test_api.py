@@ -121,11 +121,20 @@ def test_text_with_a_nul_character_is_refused_not_a_server_error(world):
 # --- building a district through the API: places, people, roles, tokens, imports ------------------------
 
 
-def test_the_operator_plants_a_new_tree_and_nobody_else_may(world):
+def test_the_operator_plants_a_new_tree_and_its_first_admin_and_nobody_else_may(world):
     operator = User.objects.create_superuser("operator", password="Op3rator-pass-1")
     created = post_json(api_client_for(operator), "/api/v1/places", {"name": "湖南省", "level": "province"})
     assert created.status_code == 201 and created.json()["parent_id"] is None
     assert AuditEntry.objects.get(action="place.create", actor=operator).channel == "api"
+    first = {"username": "hunan", "password": "Hunan-admin-2020!", "role": "bureau_admin"}
+    province = created.json()["id"]
+    made = post_json(api_client_for(operator), f"/api/v1/places/{province}/users", first)
+    assert made.status_code == 201, made.content
+    admin = api_client_for(User.objects.get(username="hunan"))
+    city = post_json(admin, "/api/v1/places", {"parent_id": province, "name": "长沙市", "level": "city"})
+    assert city.status_code == 201  # from here on the tree's own admin builds it
+    below = post_json(api_client_for(operator), f"/api/v1/places/{city.json()['id']}/users", first)
+    assert below.status_code == 404  # below the top, accounts are the tree's admins' to make
     refused = post_json(api_client_for(world.alice), "/api/v1/places", {"name": "新省", "level": "province"})
     assert refused.status_code == 403 and not OrgUnit.objects.filter(name="新省").exists()
 
