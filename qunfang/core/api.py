@@ -13,7 +13,7 @@ from qunfang.core.access import get_for
 from qunfang.core.models import AccessToken, HallStatus, ImportJob, Level, OrgUnit, StationKind
 from qunfang.core.roles import Capability, Role
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
-from qunfang.lib.tables import TableError, read_rows
+from qunfang.lib.tables import TableError
 from qunfang.lib.uploads import UploadNotSaved
 
 router = Router(tags=["places and people"])
@@ -204,8 +204,6 @@ def import_places(request, place_id: Id, file: File[UploadedFile]):
     hall_status) to create under the place in the background; follow it at /imports/{job_id}."""
     place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=place_id)
     try:
-        # What is wrong with the file as a whole is said at once; the rows are checked in the background.
-        read_rows(file, services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
         job = services.queue_import(by=request.auth, place=place, upload=file)
     except (TableError, UploadNotSaved) as error:
         raise ValidationError({"file": str(error)}) from error

@@ -40,7 +40,7 @@ from qunfang.core.roles import Role
 from qunfang.core.signals import place_moved
 from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.choices import choice_reader
-from qunfang.lib.tables import Row
+from qunfang.lib.tables import Row, read_rows
 from qunfang.lib.uploads import save_upload
 
 PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "phone", "hall_status"]
@@ -555,9 +555,12 @@ def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
 @service
 def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
     """Store the spreadsheet and queue its import under `place`. With the database task backend the
-    job and its task commit in the same transaction: both exist, or neither."""
+    job and its task commit in the same transaction: both exist, or neither. What is wrong with the file
+    as a whole is refused here at once (TableError), and nothing is kept; its rows are checked in the
+    background."""
     from qunfang.core import tasks  # tasks import this module
 
+    read_rows(upload, IMPORT_COLUMNS, IMPORT_REQUIRED)
     relative = save_upload(upload, "imports")
     try:
         job = ImportJob.objects.create(

@@ -43,7 +43,7 @@ from qunfang.core.forms import (
 from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.widgets import pick_url
-from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
+from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.twins import api_twin, page_only
 from qunfang.lib.uploads import UploadNotSaved
 from qunfang.lib.work import place_links_of_apps, work_of_apps
@@ -287,8 +287,6 @@ def place_import(request, place_id: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            # What is wrong with the file as a whole is said at once; the rows are checked in the background.
-            read_rows(upload, services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
             job = services.queue_import(by=request.user, place=place, upload=upload)
         except (TableError, UploadNotSaved) as error:
             form.add_error("file", str(error))
