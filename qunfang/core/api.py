@@ -1,22 +1,27 @@
-"""The kernel's JSON endpoints: the signed-in user, places, people, the audit log."""
+"""The kernel's JSON endpoints: the signed-in user, places and their import, people and their roles,
+one's own access tokens, the audit log."""
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qunfang.core import selectors, services
 from qunfang.core.access import get_for
-from qunfang.core.models import HallStatus, Level, OrgUnit, StationKind
+from qunfang.core.models import AccessToken, HallStatus, ImportJob, Level, OrgUnit, StationKind
 from qunfang.core.roles import Capability, Role
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.tables import TableError
+from qunfang.lib.uploads import UploadNotSaved
 
 router = Router(tags=["places and people"])
 
 
 class MembershipOut(Schema):
+    id: int
+    user_id: int
     place_id: int
     place_name: str = Field(..., alias="place.name")
     role: Role
@@ -42,7 +47,7 @@ class PlaceOut(Schema):
 
 
 class PlaceIn(Schema):
-    parent_id: Id
+    parent_id: Id | None = Field(None, description="none for a place at the top of a tree (the operator's)")
     name: Text = Field(..., min_length=1, max_length=100)
     level: Level
     code: Text | None = Field(None, max_length=14)
@@ -114,7 +119,13 @@ def get_place(request, place_id: Id):
 
 @router.post("/places", response={201: PlaceOut, **ERRORS})
 def create_place(request, data: PlaceIn):
-    parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
+    if data.parent_id is None:
+        # A new tree (a province, or a district standing alone) is the platform operator's to plant.
+        if not request.auth.is_superuser:
+            raise PermissionDenied
+        parent = None
+    else:
+        parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
     fields = data.dict(exclude={"parent_id"})
     return Status(201, services.create_place(by=request.auth, parent=parent, **fields))
 
@@ -170,3 +181,154 @@ def list_audit(
     return selectors.audit_entries(
         request.scope, place=place, action=action, actor=actor, since=since, until=until
     )
+
+
+# --- importing places ---------------------------------------------------------------------------------
+
+
+class PlaceImportOut(Schema):
+    id: int
+    place_id: int
+    original_name: str
+    status: str = Field(..., description="queued, running, done or failed")
+    created_count: int
+    errors: list[dict] = Field(..., description="the bad rows: {row, message}")
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@router.post("/places/{place_id}/import", response={202: PlaceImportOut, **ERRORS})
+def import_places(request, place_id: Id, file: File[UploadedFile]):
+    """An Excel or CSV file of places (code, name, parent_code, level, station_kind, address, phone,
+    hall_status) to create under the place in the background; follow it at /imports/{job_id}."""
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=place_id)
+    try:
+        job = services.queue_import(by=request.auth, place=place, upload=file)
+    except (TableError, UploadNotSaved) as error:
+        raise ValidationError({"file": str(error)}) from error
+    return Status(202, job)
+
+
+@router.get("/imports/{job_id}", response={200: PlaceImportOut, **ERRORS})
+def get_import(request, job_id: Id):
+    return get_for(request.scope, ImportJob.objects.all(), Capability.MANAGE_PLACES, pk=job_id)
+
+
+# --- people and their roles ---------------------------------------------------------------------------
+
+
+class AccountIn(Schema):
+    username: Text = Field(..., min_length=1, max_length=150)
+    full_name: Text = Field("", max_length=100)
+    password: Text = Field(..., min_length=1, max_length=128)
+    role: Role
+
+
+class MembershipIn(Schema):
+    username: Text = Field(..., min_length=1, max_length=150, description="an account you manage")
+    role: Role
+
+
+class AccountActiveIn(Schema):
+    active: bool
+
+
+class AccountPasswordIn(Schema):
+    password: Text = Field(..., min_length=1, max_length=128)
+
+
+@router.get("/places/{place_id}/memberships", response={200: list[MembershipOut], **ERRORS})
+@paginate(Pages)
+def list_memberships(request, place_id: Id):
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_USERS, pk=place_id)
+    return selectors.memberships_at(request.scope, place).select_related("place")
+
+
+@router.post("/places/{place_id}/users", response={201: UserOut, **ERRORS})
+def create_user(request, place_id: Id, data: AccountIn):
+    """A new account with its first role at the place. The operator gives a tree they planted its first
+    account (its bureau admin), at the top of the tree, as the operator's pages do."""
+    if request.auth.is_superuser:
+        place = get_object_or_404(OrgUnit, pk=place_id, parent=None)
+    else:
+        place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
+    return Status(201, services.create_user(by=request.auth, place=place, **data.dict()))
+
+
+@router.post("/places/{place_id}/memberships", response={201: MembershipOut, **ERRORS})
+def add_membership(request, place_id: Id, data: MembershipIn):
+    """Another role at the place for an account the caller manages."""
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_USERS, pk=place_id)
+    user = selectors.managed_account_named(request.scope, data.username)
+    return Status(201, services.add_membership(by=request.auth, user=user, place=place, role=data.role))
+
+
+@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
+def remove_membership(request, membership_id: Id):
+    membership = selectors.managed_membership(request.scope, membership_id)
+    services.remove_membership(by=request.auth, membership=membership)
+    return Status(204, None)
+
+
+@router.post("/users/{user_id}/active", response={200: UserOut, **ERRORS})
+def set_user_active(request, user_id: Id, data: AccountActiveIn):
+    """Let an account sign in again, or stop it (its tokens end with it)."""
+    user, place = selectors.managed_user(request.scope, user_id)
+    return services.set_user_active(by=request.auth, user=user, active=data.active, place=place)
+
+
+@router.post("/users/{user_id}/password", response={204: None, **ERRORS})
+def set_password(request, user_id: Id, data: AccountPasswordIn):
+    """A new password for an account the caller manages; the account's tokens end."""
+    user, place = selectors.managed_user(request.scope, user_id)
+    services.set_password(by=request.auth, user=user, password=data.password, place=place)
+    return Status(204, None)
+
+
+@router.post("/users/{user_id}/second-factor/reset", response={204: None, **ERRORS})
+def reset_second_factor(request, user_id: Id):
+    """Forget the account's authenticators (a lost phone): it enrols a new one at its next sign-in."""
+    user, place = selectors.managed_user(request.scope, user_id)
+    services.reset_second_factor(by=request.auth, user=user, place=place)
+    return Status(204, None)
+
+
+# --- one's own access tokens --------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    name: Text = Field(..., min_length=1, max_length=100, description="what the token is for")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(..., description="the token itself, shown this once and never stored")
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@paginate(Pages)
+def list_tokens(request):
+    return AccessToken.objects.filter(user=request.auth).order_by("-created_at")
+
+
+@router.post("/tokens", response={201: NewTokenOut, **ERRORS})
+def issue_token(request, data: TokenIn):
+    """A new token of one's own (for a script, another platform); it ends with one's password."""
+    token, raw = services.issue_token(by=request.auth, name=data.name)
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
+
+
+@router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
+def revoke_token(request, token_id: Id):
+    token = get_object_or_404(AccessToken, pk=token_id, user=request.auth)
+    services.revoke_token(by=request.auth, token=token)
+    return Status(204, None)

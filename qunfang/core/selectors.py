@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, get_for
 from qunfang.core.models import AuditEntry, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 
@@ -111,6 +114,45 @@ def memberships_of(scope: Scope, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.visible_to(scope, Capability.VIEW_USERS).filter(user=user).select_related("place")
     )
+
+
+def managed_user(scope: Scope, user_id: int) -> tuple[User, OrgUnit]:
+    """A user the caller may change, with the place to file the audit entry under; 404 for one the caller
+    may not change, as for one they cannot see."""
+    try:
+        user = visible_users(scope).get(pk=user_id)
+    except (User.DoesNotExist, OverflowError):
+        raise Http404 from None
+    if not scope.manages(user):
+        raise Http404
+    return user, memberships_of(scope, user).first().place
+
+
+def managed_membership(scope: Scope, membership_id: int) -> Membership:
+    """A role the caller may take away: at a place where they manage people, of an account they manage."""
+    membership = get_for(
+        scope, Membership.objects.select_related("place", "user"), Capability.MANAGE_USERS, pk=membership_id
+    )
+    if not scope.manages(membership.user):
+        raise Http404
+    return membership
+
+
+def managed_account_named(scope: Scope, username: str) -> User:
+    """The account of this user name among those the caller manages (to give it another role)."""
+    name = User.normalize_username(username.strip())
+    user = User.objects.filter(username__iexact=name).first()
+    # One answer for "no such account" and "not yours", so that nobody learns which names exist.
+    if user is None or not scope.manages(user):
+        raise ValidationError(
+            {
+                "username": _(
+                    "No one with this user name is among the people you manage. Someone from "
+                    "another place is given a role by the bureau above both places."
+                )
+            }
+        )
+    return user
 
 
 def memberships_at(scope: Scope, place: OrgUnit) -> QuerySet[Membership]:

@@ -40,7 +40,7 @@ from qunfang.core.roles import Role
 from qunfang.core.signals import place_moved
 from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.choices import choice_reader
-from qunfang.lib.tables import Row
+from qunfang.lib.tables import Row, read_rows
 from qunfang.lib.uploads import save_upload
 
 PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "phone", "hall_status"]
@@ -405,7 +405,8 @@ def add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) ->
 def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("“%(role)s” is not a role.") % {"role": role}})
-    if by is not None and not Scope.for_user(by).may_grant(role, place.path):
+    # The operator (a superuser) gives any role, as the operator's pages do; everyone else within reach.
+    if by is not None and not by.is_superuser and not Scope.for_user(by).may_grant(role, place.path):
         raise ValidationError({"role": _("You may not give this role here.")})
     if Membership.objects.filter(user=user, place=place, role=role).exists():
         raise ValidationError(_("%(user)s already has this role here.") % {"user": user})
@@ -423,6 +424,9 @@ def _add_membership(*, by: User | None, user: User, place: OrgUnit, role: str) -
 @service
 def remove_membership(*, by: User | None, membership: Membership) -> None:
     check_manages(by, membership.user)
+    if by is not None and membership.user_id == by.pk:
+        # Nobody saws off the branch they sit on; another admin can remove it.
+        raise ValidationError(_("You cannot remove your own role."))
     before = audit.snapshot(membership, ["user", "place", "role"])
     audit.record(by=by, action="membership.remove", place=membership.place, target=membership, before=before)
     membership.delete()
@@ -433,6 +437,8 @@ def remove_membership(*, by: User | None, membership: Membership) -> None:
 @service
 def set_user_active(*, by: User | None, user: User, active: bool, place: OrgUnit) -> User:
     check_manages(by, user)
+    if by is not None and user.pk == by.pk:
+        raise ValidationError(_("You cannot switch off your own account."))
     before = audit.snapshot(user, USER_FIELDS)
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -549,9 +555,12 @@ def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
 @service
 def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
     """Store the spreadsheet and queue its import under `place`. With the database task backend the
-    job and its task commit in the same transaction: both exist, or neither."""
+    job and its task commit in the same transaction: both exist, or neither. What is wrong with the file
+    as a whole is refused here at once (TableError), and nothing is kept; its rows are checked in the
+    background."""
     from qunfang.core import tasks  # tasks import this module
 
+    read_rows(upload, IMPORT_COLUMNS, IMPORT_REQUIRED)
     relative = save_upload(upload, "imports")
     try:
         job = ImportJob.objects.create(

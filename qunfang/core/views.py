@@ -43,7 +43,8 @@ from qunfang.core.forms import (
 from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.widgets import pick_url
-from qunfang.lib.tables import XLSX_MIME, TableError, read_rows, write_xlsx
+from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
+from qunfang.lib.twins import api_twin, page_only
 from qunfang.lib.uploads import UploadNotSaved
 from qunfang.lib.work import place_links_of_apps, work_of_apps
 
@@ -189,6 +190,7 @@ def place_search(request):
 
 
 @requires(Capability.EDIT_STATION)
+@api_twin("qunfang.core.api.update_place")
 def place_edit(request, place_id: int):
     place = place_for(request, place_id, Capability.EDIT_STATION)
     # Station staff keep their station's facts up to date; naming and coding places is the bureau's.
@@ -205,6 +207,7 @@ def place_edit(request, place_id: int):
 
 
 @requires(Capability.MANAGE_PLACES)
+@api_twin("qunfang.core.api.create_place")
 def place_add_child(request, place_id: int):
     parent = place_for(request, place_id, Capability.MANAGE_PLACES)
     return form_page(
@@ -218,6 +221,7 @@ def place_add_child(request, place_id: int):
 
 
 @requires(Capability.MANAGE_PLACES)
+@api_twin("qunfang.core.api.move_place")
 def place_move(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
     if not selectors.may_move(request.scope, place):
@@ -270,14 +274,13 @@ def _picked_places(request, candidates) -> JsonResponse:
 
 
 @requires(Capability.MANAGE_PLACES)
+@api_twin("qunfang.core.api.import_places")
 def place_import(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_PLACES)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            # What is wrong with the file as a whole is said at once; the rows are checked in the background.
-            read_rows(upload, services.IMPORT_COLUMNS, services.IMPORT_REQUIRED)
             job = services.queue_import(by=request.user, place=place, upload=upload)
         except (TableError, UploadNotSaved) as error:
             form.add_error("file", str(error))
@@ -309,6 +312,7 @@ def place_export(request, place_id: int):
 
 
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.create_user")
 def place_new_user(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_USERS)
 
@@ -333,22 +337,12 @@ def place_new_user(request, place_id: int):
 
 
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.add_membership")
 def place_add_member(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_USERS)
 
     def save(data):
-        name = User.normalize_username(data["username"].strip())
-        user = User.objects.filter(username__iexact=name).first()
-        # One answer for "no such account" and "not yours", so that the form tells nobody which names exist.
-        if user is None or not request.scope.manages(user):
-            raise ValidationError(
-                {
-                    "username": _(
-                        "No one with this user name is among the people you manage. Someone from "
-                        "another place is given a role by the bureau above both places."
-                    )
-                }
-            )
+        user = selectors.managed_account_named(request.scope, data["username"])
         return services.add_membership(by=request.user, user=user, place=place, role=data["role"])
 
     return form_page(
@@ -405,26 +399,27 @@ def user_detail(request, user_id: int):
 
 def manageable_user(request, user_id: int) -> tuple[User, OrgUnit]:
     """The user and the place to file the audit entry under, or 404 when the caller may not manage them."""
-    user = user_for(request, user_id)
-    if not request.scope.manages(user):
-        raise Http404
-    return user, selectors.memberships_of(request.scope, user).first().place
+    return selectors.managed_user(request.scope, user_id)
 
 
 @require_POST
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.set_user_active")
 def user_set_active(request, user_id: int):
     user, place = manageable_user(request, user_id)
-    if user == request.user:
-        messages.error(request, _("You cannot switch off your own account."))
+    try:
+        services.set_user_active(
+            by=request.user, user=user, active=request.POST.get("active") == "1", place=place
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        active = request.POST.get("active") == "1"
-        services.set_user_active(by=request.user, user=user, active=active, place=place)
         messages.success(request, _("Saved."))
     return redirect("core:user", user_id=user.pk)
 
 
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.set_password")
 def user_set_password(request, user_id: int):
     user, place = manageable_user(request, user_id)
     return form_page(
@@ -440,20 +435,14 @@ def user_set_password(request, user_id: int):
 
 @require_POST
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.remove_membership")
 def membership_remove(request, membership_id: int):
-    membership = get_for(
-        request.scope,
-        Membership.objects.select_related("place", "user"),
-        Capability.MANAGE_USERS,
-        pk=membership_id,
-    )
-    if not request.scope.manages(membership.user):
-        raise Http404
-    if membership.user_id == request.user.pk:
-        # Nobody saws off the branch they sit on; another admin can remove it.
-        messages.error(request, _("You cannot remove your own role."))
-    else:
+    membership = selectors.managed_membership(request.scope, membership_id)
+    try:
         services.remove_membership(by=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("The role was removed."))
     return redirect("core:place", place_id=membership.place_id)
 
@@ -482,6 +471,7 @@ def audit_list(request):
 
 
 @signed_in
+@api_twin("qunfang.core.api.issue_token")
 def tokens(request):
     form = TokenForm(request.POST or None)
     new_token = None
@@ -505,6 +495,7 @@ def tokens(request):
 
 @require_POST
 @signed_in
+@api_twin("qunfang.core.api.revoke_token")
 def token_revoke(request, token_id: int):
     token = get_object_or_404(AccessToken, pk=token_id, user=request.user)
     services.revoke_token(by=request.user, token=token)
@@ -513,6 +504,7 @@ def token_revoke(request, token_id: int):
 
 
 @signed_in
+@page_only("enrols an authenticator and checks its code for the browser's session; tokens need none")
 def two_factor(request):
     """Enrol an authenticator app (first time) or enter its code (every sign-in)."""
     next_url = request.GET.get("next") or request.POST.get("next") or ""
@@ -543,6 +535,7 @@ def two_factor(request):
 
 @require_POST
 @requires(Capability.MANAGE_USERS)
+@api_twin("qunfang.core.api.reset_second_factor")
 def user_reset_second_factor(request, user_id: int):
     user, place = manageable_user(request, user_id)
     services.reset_second_factor(by=request.user, user=user, place=place)
@@ -553,6 +546,10 @@ def user_reset_second_factor(request, user_id: int):
 
 
 @signed_in
+@page_only(
+    "changing one's own password in the browser, which keeps its session; an account one manages "
+    "has POST /api/v1/users/{user_id}/password"
+)
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

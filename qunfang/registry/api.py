@@ -1,10 +1,14 @@
-"""The veterans roll under /api/v1/veterans: masked personal data, the same scoping as the pages."""
+"""The veterans roll under /api/v1/veterans: masked personal data (a reveal is its own operation, audited),
+families, bringing a spreadsheet roll in; the same scoping as the pages."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus  # the registry has a Status of its own (a veteran's)
 from ninja.pagination import paginate
 
@@ -12,9 +16,18 @@ from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
-from qunfang.lib.tables import XLSX_MIME
-from qunfang.registry import selectors, services
-from qunfang.registry.models import Category, ServiceBranch, Status, Veteran
+from qunfang.lib.tables import XLSX_MIME, TableError
+from qunfang.lib.uploads import UploadNotSaved
+from qunfang.registry import selectors, services, tasks
+from qunfang.registry.models import (
+    Category,
+    FamilyMember,
+    Relation,
+    RollImport,
+    ServiceBranch,
+    Status,
+    Veteran,
+)
 
 router = Router(tags=["veterans"])
 
@@ -161,3 +174,183 @@ def update_veteran(request, veteran_id: Id, data: VeteranPatch):
         if fields.get(name, "") is None:
             del fields[name]  # null means "leave as it is" for fields that cannot be empty
     return services.update_veteran(by=request.auth, veteran=veteran, **fields)
+
+
+def _veteran(request, veteran_id: int, capability: Capability) -> Veteran:
+    return get_for(request.scope, Veteran.objects.select_related("place"), capability, pk=veteran_id)
+
+
+def _member(request, member_id: int, capability: Capability) -> FamilyMember:
+    return get_for(
+        request.scope, FamilyMember.objects.select_related("veteran__place"), capability, pk=member_id
+    )
+
+
+# --- revealing a protected value ----------------------------------------------------------------------
+
+
+class VeteranRevealIn(Schema):
+    field: Literal["id_number", "phone"]
+
+
+class VeteranRevealedOut(Schema):
+    field: str
+    value: str = Field(..., description="the full value; the reveal is in the audit log")
+
+
+@router.post("/veterans/{veteran_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
+def reveal_veteran(request, veteran_id: Id, data: VeteranRevealIn):
+    """A veteran's full ID number or mobile, for a user who may reveal them here; audited."""
+    veteran = _veteran(request, veteran_id, Capability.REVEAL_PERSONAL_DATA)
+    return {"field": data.field, "value": services.reveal(by=request.auth, record=veteran, field=data.field)}
+
+
+@router.post("/family/{member_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
+def reveal_family_member(request, member_id: Id, data: VeteranRevealIn):
+    member = _member(request, member_id, Capability.REVEAL_PERSONAL_DATA)
+    return {"field": data.field, "value": services.reveal(by=request.auth, record=member, field=data.field)}
+
+
+# --- families -----------------------------------------------------------------------------------------
+
+
+class FamilyMemberOut(Schema):
+    id: int
+    veteran_id: int
+    relation: Relation
+    name: str
+    id_number: str | None = Field(None, description="masked")
+    phone: str | None = Field(None, description="masked")
+
+    @staticmethod
+    def resolve_id_number(member: FamilyMember) -> str | None:
+        return str(member.id_number) if member.id_number else None
+
+    @staticmethod
+    def resolve_phone(member: FamilyMember) -> str | None:
+        return str(member.phone) if member.phone else None
+
+
+class FamilyMemberIn(Schema):
+    relation: Relation
+    name: Text = Field(..., min_length=1, max_length=50)
+    id_number: Text = Field("", max_length=40)
+    phone: Text = Field("", max_length=40)
+
+
+class FamilyMemberPatch(Schema):
+    """Only the fields sent change."""
+
+    relation: Relation | None = None
+    name: Text | None = Field(None, min_length=1, max_length=50)
+    id_number: Text | None = Field(None, max_length=40)
+    phone: Text | None = Field(None, max_length=40)
+
+
+@router.get("/veterans/{veteran_id}/family", response={200: list[FamilyMemberOut], **ERRORS})
+def list_family(request, veteran_id: Id):
+    return selectors.family_of(_veteran(request, veteran_id, Capability.VIEW_VETERANS))
+
+
+@router.post("/veterans/{veteran_id}/family", response={201: FamilyMemberOut, **ERRORS})
+def add_family_member(request, veteran_id: Id, data: FamilyMemberIn):
+    veteran = _veteran(request, veteran_id, Capability.MANAGE_VETERANS)
+    return HttpStatus(201, services.add_family_member(by=request.auth, veteran=veteran, **data.dict()))
+
+
+@router.patch("/family/{member_id}", response={200: FamilyMemberOut, **ERRORS})
+def update_family_member(request, member_id: Id, data: FamilyMemberPatch):
+    member = _member(request, member_id, Capability.MANAGE_VETERANS)
+    changes = {name: value for name, value in data.dict(exclude_unset=True).items() if value is not None}
+    return services.update_family_member(by=request.auth, member=member, **changes)
+
+
+@router.delete("/family/{member_id}", response={204: None, **ERRORS})
+def remove_family_member(request, member_id: Id):
+    services.remove_family_member(
+        by=request.auth, member=_member(request, member_id, Capability.MANAGE_VETERANS)
+    )
+    return HttpStatus(204, None)
+
+
+# --- bringing a spreadsheet roll in -------------------------------------------------------------------
+
+
+class RollImportOut(Schema):
+    id: int
+    place_id: int
+    original_name: str
+    status: RollImport.Status
+    headings: list[str] = Field(..., description="the file's heading row")
+    mapping: dict[str, int] = Field(..., description="our column → index of the file's column")
+    good_rows_only: bool
+    total_rows: int
+    good_rows: int
+    new_count: int
+    updated_count: int
+    unchanged_count: int
+    errors: list[dict] = Field(..., description="the first 200 bad rows: {row, name, message}")
+    message: str
+    progress: dict | None = Field(None, description="while checking or importing: {phase, done, total}")
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_errors(job: RollImport) -> list[dict]:
+        return job.errors[:200]
+
+    @staticmethod
+    def resolve_progress(job: RollImport) -> dict | None:
+        return cache.get(tasks.progress_key(job.pk)) if job.busy else None
+
+
+class RollColumnsIn(Schema):
+    mapping: dict[Text, int] = Field(
+        ..., max_length=50, description="our column (name, id_number, …) → index of the file's column"
+    )
+
+
+class RollConfirmIn(Schema):
+    good_rows_only: bool = Field(False, description="import the good rows and leave the bad ones out")
+
+
+def _roll_import(request, import_id: int) -> RollImport:
+    return get_for(
+        request.scope, RollImport.objects.select_related("place"), Capability.MANAGE_VETERANS, pk=import_id
+    )
+
+
+@router.post("/places/{place_id}/roll-imports", response={201: RollImportOut, **ERRORS})
+def upload_roll(request, place_id: Id, file: File[UploadedFile]):
+    """A roll (.xlsx or .csv) for the place: its heading row is read and its columns matched as far as
+    they can be guessed; check them with POST /roll-imports/{import_id}/check."""
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_VETERANS, pk=place_id)
+    try:
+        job = services.start_roll_import(by=request.auth, place=place, upload=file)
+    except (TableError, UploadNotSaved) as error:
+        raise ValidationError({"file": str(error)}) from error
+    return HttpStatus(201, job)
+
+
+@router.get("/roll-imports/{import_id}", response={200: RollImportOut, **ERRORS})
+def get_roll_import(request, import_id: Id):
+    return _roll_import(request, import_id)
+
+
+@router.post("/roll-imports/{import_id}/check", response={202: RollImportOut, **ERRORS})
+def check_roll_import(request, import_id: Id, data: RollColumnsIn):
+    """Keep the column matching and run the dry run in the background: it writes nothing and lists every
+    bad row."""
+    job = services.check_roll_import(
+        by=request.auth, job=_roll_import(request, import_id), mapping=data.mapping
+    )
+    return HttpStatus(202, job)
+
+
+@router.post("/roll-imports/{import_id}/confirm", response={202: RollImportOut, **ERRORS})
+def confirm_roll_import(request, import_id: Id, data: RollConfirmIn):
+    """After the dry run: import in the background, all or nothing unless `good_rows_only`."""
+    job = _roll_import(request, import_id)
+    return HttpStatus(
+        202, services.confirm_roll_import(by=request.auth, job=job, good_rows_only=data.good_rows_only)
+    )

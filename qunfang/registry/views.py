@@ -18,6 +18,7 @@ from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
+from qunfang.lib.twins import api_twin
 from qunfang.lib.uploads import UploadNotSaved
 from qunfang.registry import selectors, services, tasks
 from qunfang.registry.forms import (
@@ -84,6 +85,7 @@ def _found(request, filters: dict):
 
 
 @requires(Capability.VIEW_VETERANS)
+@api_twin("qunfang.registry.api.list_veterans")
 def veteran_list(request):
     """A search is posted, kept in the session under a random name, and the list is shown at an address
     that carries only that name: an ID number typed into the box never lands in an address, a browser's
@@ -120,6 +122,7 @@ def veteran_list(request):
 
 @require_POST
 @requires(Capability.VIEW_VETERANS)
+@api_twin("qunfang.registry.api.export_veterans")
 def veteran_export(request):
     """What the list shows, as .xlsx. Full numbers only when asked for and allowed, and then audited as
     a reveal; the file imports back as the same roll."""
@@ -166,6 +169,7 @@ def _reveal(request, record) -> tuple[str, str]:
 
 @require_POST
 @requires(Capability.REVEAL_PERSONAL_DATA)
+@api_twin("qunfang.registry.api.reveal_veteran")
 def veteran_reveal(request, veteran_id: int):
     veteran = veteran_for(request, veteran_id, Capability.REVEAL_PERSONAL_DATA)
     field, value = _reveal(request, veteran)
@@ -174,6 +178,7 @@ def veteran_reveal(request, veteran_id: int):
 
 @require_POST
 @requires(Capability.REVEAL_PERSONAL_DATA)
+@api_twin("qunfang.registry.api.reveal_family_member")
 def member_reveal(request, member_id: int):
     member = member_for(request, member_id, Capability.REVEAL_PERSONAL_DATA)
     field, value = _reveal(request, member)
@@ -181,6 +186,7 @@ def member_reveal(request, member_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.create_veteran")
 def veteran_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_VETERANS)
     return form_page(
@@ -197,6 +203,7 @@ def veteran_new(request, place_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.update_veteran")
 def veteran_edit(request, veteran_id: int):
     veteran = veteran_for(request, veteran_id, Capability.MANAGE_VETERANS)
     initial = {name: getattr(veteran, name) for name in services.VETERAN_FIELDS if name != "place"}
@@ -217,6 +224,7 @@ def veteran_edit(request, veteran_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.update_veteran")
 def veteran_move(request, veteran_id: int):
     veteran = veteran_for(request, veteran_id, Capability.MANAGE_VETERANS)
     places = (
@@ -242,6 +250,7 @@ def veteran_move(request, veteran_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.add_family_member")
 def member_new(request, veteran_id: int):
     veteran = veteran_for(request, veteran_id, Capability.MANAGE_VETERANS)
     return form_page(
@@ -255,6 +264,7 @@ def member_new(request, veteran_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.update_family_member")
 def member_edit(request, member_id: int):
     member = member_for(request, member_id, Capability.MANAGE_VETERANS)
     form = FamilyMemberForm(request.POST or None, initial={"relation": member.relation, "name": member.name})
@@ -278,6 +288,7 @@ def member_edit(request, member_id: int):
 
 @require_POST
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.remove_family_member")
 def member_remove(request, member_id: int):
     member = member_for(request, member_id, Capability.MANAGE_VETERANS)
     services.remove_family_member(by=request.user, member=member)
@@ -289,6 +300,7 @@ def member_remove(request, member_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.upload_roll")
 def roll_upload(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_VETERANS)
     form = RollUploadForm(request.POST or None, request.FILES or None)
@@ -307,6 +319,7 @@ def roll_upload(request, place_id: int):
 
 
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.check_roll_import")
 def roll_import(request, import_id: int):
     """One page for every step: match the columns, see the dry run, import, watch it finish."""
     job = import_for(request, import_id)
@@ -334,6 +347,7 @@ def roll_import(request, import_id: int):
 
 @require_POST
 @requires(Capability.MANAGE_VETERANS)
+@api_twin("qunfang.registry.api.confirm_roll_import")
 def roll_import_confirm(request, import_id: int):
     job = import_for(request, import_id)
     form = ConfirmImportForm(request.POST)

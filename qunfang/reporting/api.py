@@ -1,5 +1,6 @@
-"""Daily reporting under /api/v1/reports: the data sets, submitting (idempotent: the same submission
-sent twice on a bad network is one report), reading with versions, completeness, totals and review."""
+"""Daily reporting under /api/v1/reports: the data sets (a bureau's own defined and changed), submitting
+(idempotent: the same submission sent twice on a bad network is one report), reading with versions,
+completeness, totals, review (one report or all of a day's) and reminding a place that has not reported."""
 
 from datetime import date, datetime
 from typing import Any
@@ -12,11 +13,11 @@ from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.reporting import selectors, services
-from qunfang.reporting.models import DataSet, Report, ReportStatus, ReportVersion
+from qunfang.reporting.models import DataSet, Periodicity, Report, ReportStatus, ReportVersion, Rule
 
 router = Router(tags=["reports"])
 
@@ -46,12 +47,15 @@ class RuleOut(Schema):
 
 
 class DataSetOut(Schema):
+    id: int
+    owner_id: int | None = Field(..., description="the bureau's place that defined it; none: everywhere's")
     code: str
     name_zh: str
     name_en: str
     level: str
     periodicity: str
     deadline_hour: int
+    remind_hours_before: int
     fields: list[FieldOut]
     rules: list[RuleOut]
 
@@ -254,3 +258,104 @@ def return_report(request, report_id: Id, data: ReturnIn):
     """The level above sends the report back with the reason; the station corrects and resubmits."""
     report = _report(request, report_id)
     return services.return_report(by=request.auth, report=report, reason=data.reason, scope=request.scope)
+
+
+# --- a day's reviews and reminders --------------------------------------------------------------------
+
+
+class ReviewDayIn(Schema):
+    data_set: Text = Field(..., max_length=40)
+    day: Day = Field(..., description="the period's first day")
+
+
+class ApprovedOut(Schema):
+    approved: int = Field(..., description="reports approved now")
+
+
+class ReminderOut(Schema):
+    place_id: int
+    period_start: date
+    sent_at: datetime
+    recipients: int
+
+
+def _data_set_at(place: OrgUnit, code: str) -> DataSet:
+    """A data set in use at the place, as the place's pages offer them."""
+    found = selectors.data_sets(place).filter(code=code).first()
+    if found is None:
+        raise Http404(_("No data set is in use."))
+    return found
+
+
+@router.post("/places/{place_id}/reports/approve-all", response={200: ApprovedOut, **ERRORS})
+def approve_all(request, place_id: Id, data: ReviewDayIn):
+    """Approve every report the place's children sent for the day and nobody returned."""
+    place = _place(request, place_id, Capability.APPROVE_REPORTS)
+    data_set = _data_set_at(place, data.data_set)
+    waiting = selectors.awaiting_review(request.scope, data_set, place, data.day)
+    return {"approved": services.approve_reports(by=request.auth, reports=waiting, scope=request.scope)}
+
+
+@router.post("/places/{place_id}/reports/remind", response={201: ReminderOut, **ERRORS})
+def remind(request, place_id: Id, data: ReviewDayIn):
+    """Remind a reporting place of the period's report it has not sent: once a period, as the reminder
+    job does, so that a place reminded by either is not reminded again."""
+    place = _place(request, place_id, Capability.APPROVE_REPORTS)
+    data_set = _data_set_at(place, data.data_set)
+    reminder = services.remind_place(by=request.auth, data_set=data_set, place=place, period_start=data.day)
+    return Status(201, reminder)
+
+
+# --- a bureau's own data sets -------------------------------------------------------------------------
+
+
+class FieldIn(Schema):
+    code: Text = Field(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=40)
+    name_zh: Text = Field(..., min_length=1, max_length=80)
+    name_en: Text = Field("", max_length=120)
+    unit: Text = Field("", max_length=10)
+
+
+class RuleIn(Schema):
+    left: Text = Field(..., max_length=40, description="a field's code")
+    operator: Rule.Operator
+    right: Text = Field(..., max_length=40, description="a field's code")
+
+
+class DataSetIn(Schema):
+    code: Text = Field(..., pattern=r"^[-a-zA-Z0-9_]+$", max_length=40)
+    name_zh: Text = Field(..., min_length=1, max_length=80)
+    name_en: Text = Field("", max_length=120, description="the Chinese name when empty")
+    level: Level = Level.VILLAGE
+    periodicity: Periodicity = Periodicity.DAILY
+    deadline_hour: int = Field(10, ge=0, le=23, description="due at this hour the next day")
+    remind_hours_before: int = Field(2, ge=0, le=23)
+    fields: list[FieldIn] = Field(..., max_length=50, description="in their order on the form")
+    rules: list[RuleIn] = Field([], max_length=50)
+
+
+def _save_data_set(request, owner: OrgUnit, data: DataSetIn, data_set: DataSet | None) -> DataSet:
+    facts = data.dict(exclude={"fields", "rules"})
+    return services.save_data_set(
+        by=request.auth,
+        owner=owner,
+        facts=facts,
+        fields=[field.dict() for field in data.fields],
+        rules=[(rule.left, rule.operator, rule.right) for rule in data.rules],
+        data_set=data_set,
+    )
+
+
+@router.post("/places/{place_id}/data-sets", response={201: DataSetOut, **ERRORS})
+def create_data_set(request, place_id: Id, data: DataSetIn):
+    """A data set of the bureau at the place, reported by the places of its level under it."""
+    owner = _place(request, place_id, Capability.MANAGE_DATA_SETS)
+    return Status(201, _save_data_set(request, owner, data, None))
+
+
+@router.put("/data-sets/{data_set_id}", response={200: DataSetOut, **ERRORS})
+def update_data_set(request, data_set_id: Id, data: DataSetIn):
+    """Change a bureau's own data set (the one reported everywhere is the operator's), all of it as on
+    its form. Once it has reports its fields keep their codes and its level stays."""
+    data_set = selectors.data_set_to_manage(request.scope, data_set_id)
+    return _save_data_set(request, data_set.owner, data, data_set)

@@ -69,11 +69,6 @@ class DataSetForm(forms.Form):
         label=_("Remind this many hours before"), min_value=0, max_value=23, initial=2
     )
 
-    def clean(self):
-        data = super().clean()
-        data["name_en"] = data.get("name_en") or data.get("name_zh", "")
-        return data
-
 
 class FieldRow(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40)

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,15 @@ def data_sets(place: OrgUnit | None = None) -> QuerySet[DataSet]:
             | Q(owner_id__in=[*place.ancestor_ids, place.pk])
             | Q(owner__path__startswith=place.path)
         )
+    return found
+
+
+def data_set_to_manage(scope: Scope, data_set_id: int) -> DataSet:
+    """A bureau's own data set that the caller may change; 404 alike for the one reported everywhere
+    (the operator's), another bureau's and none."""
+    found = DataSet.objects.select_related("owner").filter(pk=data_set_id, owner__isnull=False).first()
+    if found is None or not scope.allows(Capability.MANAGE_DATA_SETS, found.owner):
+        raise Http404
     return found
 
 

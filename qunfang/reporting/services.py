@@ -499,6 +499,7 @@ def save_data_set(
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(data_set, DATA_SET_FIELDS) if data_set else None
+    facts = {**facts, "name_en": facts.get("name_en") or facts["name_zh"]}  # named in Chinese only
     data_set = data_set or DataSet(owner=owner)
     for name in DATA_SET_FIELDS:
         setattr(data_set, name, facts[name])

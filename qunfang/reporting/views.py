@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +20,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, back_to, period_from, place_for
 from qunfang.lib.numbers import with_unit
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
+from qunfang.lib.twins import api_twin
 from qunfang.reporting import selectors, services
 from qunfang.reporting.forms import DataSetForm, FieldRows, ReportForm, ReturnForm, RuleRows, default_period
 from qunfang.reporting.models import DataSet, Report, ReportStatus
@@ -88,6 +89,7 @@ def place_reporting(request, place_id: int):
 
 
 @requires(Capability.SUBMIT_REPORTS)
+@api_twin("qunfang.reporting.api.submit_report")
 def submit(request, place_id: int):
     place = place_for(request, place_id, Capability.SUBMIT_REPORTS)
     data_set = _data_set(request, place)
@@ -159,6 +161,7 @@ def report_detail(request, report_id: int):
 
 @require_POST
 @requires(Capability.APPROVE_REPORTS)
+@api_twin("qunfang.reporting.api.approve_report", "qunfang.reporting.api.return_report")
 def review(request, report_id: int):
     """Approve or return one report (the buttons on the report and in the town's list)."""
     report = _report(request, report_id)
@@ -182,6 +185,7 @@ def review(request, report_id: int):
 
 @require_POST
 @requires(Capability.APPROVE_REPORTS)
+@api_twin("qunfang.reporting.api.approve_all")
 def approve_all(request, place_id: int):
     """Approve every report the place's children sent for the day and nobody returned."""
     place = place_for(request, place_id, Capability.APPROVE_REPORTS)
@@ -198,6 +202,7 @@ def approve_all(request, place_id: int):
 
 @require_POST
 @requires(Capability.APPROVE_REPORTS)
+@api_twin("qunfang.reporting.api.remind")
 def remind(request, place_id: int):
     """Remind one place of a report it has not sent (from the page or the home where it is missing)."""
     place = place_for(request, place_id, Capability.APPROVE_REPORTS)
@@ -327,14 +332,14 @@ def _data_set_page(request, place, data_set: DataSet | None):
 
 
 @requires(Capability.MANAGE_DATA_SETS)
+@api_twin("qunfang.reporting.api.create_data_set")
 def data_set_new(request, place_id: int):
     return _data_set_page(request, place_for(request, place_id, Capability.MANAGE_DATA_SETS), None)
 
 
 @requires(Capability.MANAGE_DATA_SETS)
+@api_twin("qunfang.reporting.api.update_data_set")
 def data_set_edit(request, data_set_id: int):
     """Only a bureau's own data sets; the one reported everywhere is the operator's."""
-    data_set = get_object_or_404(DataSet.objects.select_related("owner"), pk=data_set_id, owner__isnull=False)
-    if not request.scope.allows(Capability.MANAGE_DATA_SETS, data_set.owner):
-        raise Http404
+    data_set = selectors.data_set_to_manage(request.scope, data_set_id)
     return _data_set_page(request, data_set.owner, data_set)
