@@ -1,6 +1,7 @@
-"""A bureau's operations under /api/v1/operations: staff, health check-ins and the day's board, leave,
-duty shifts and the roster's gaps, work plans and tasks (given out, pushed down, progress), leading
-groups, office measures. The same services and scoping as the pages."""
+"""A bureau's day of work under /api/v1/operations: staff, health check-ins, the day's board and the
+reminders to check in, return-to-work screening, leave, duty shifts with their handover notes, the
+roster's gaps and its phones for the printed week, work plans and tasks (given out, pushed down,
+progress), office measures. The same services and scoping as the pages."""
 
 from datetime import date, datetime
 
@@ -18,7 +19,6 @@ from qunfang.mobilization.models import Team
 from qunfang.operations import selectors, services
 from qunfang.operations.models import (
     DutyShift,
-    GroupRole,
     LeaveKind,
     MeasureKind,
     Section,
@@ -154,6 +154,59 @@ def health(request, place_id: Id, day: Day | None = None):
     }
 
 
+class ReturnScreeningBody(Schema):
+    first_day: Day = Field(..., description="the first day back at work")
+    came_from: Text = Field(..., max_length=100)
+    arrived_on: Day | None = None
+    risk_area: bool = False
+    contact: bool = Field(False, description="with a confirmed or suspected case")
+    observed_days: int = Field(0, ge=0, le=60, description="days of home observation done")
+    temperature: Text = Field(..., max_length=6, description='°C to one decimal: "36.5"')
+    symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
+    note: Text = Field("", max_length=300)
+
+
+class ReturnScreeningOut(Schema):
+    id: int
+    staff_id: int
+    first_day: date
+    came_from: str
+    arrived_on: date | None
+    risk_area: bool
+    contact: bool
+    observed_days: int
+    temperature: str
+    symptoms: list[str]
+    cleared: bool = Field(..., description="no fever, no symptom, and any home observation done")
+    note: str
+
+    @staticmethod
+    def resolve_temperature(screening) -> str:
+        return str(screening.temperature)
+
+
+@router.post("/operations/staff/{staff_id}/return-screenings", response={201: ReturnScreeningOut, **ERRORS})
+def screen_return(request, staff_id: Id, data: ReturnScreeningBody):
+    """The screening before a person's first day back; `cleared` says whether they may come in."""
+    person = _staff(request, staff_id, MANAGE)
+    return Status(201, services.screen_return(by=request.auth, staff=person, **data.dict()))
+
+
+class RemindBody(Schema):
+    place_id: Id = Field(..., description="this place and everything under it")
+
+
+class RemindedOut(Schema):
+    reminded: int = Field(..., description="staff members reminded now (each at most once a day)")
+
+
+@router.post("/operations/check-in-reminders", response={200: RemindedOut, **ERRORS})
+def remind_to_check_in(request, data: RemindBody):
+    """Remind at once everyone under the place who has not checked in today and is not on leave."""
+    place = _place(request, data.place_id, MANAGE)
+    return {"reminded": services.remind_to_check_in(place=place, any_time=True)}
+
+
 # --- leave ---------------------------------------------------------------------------------------------
 
 
@@ -252,6 +305,51 @@ def roster_gaps(request, place_id: Id):
     place = _place(request, place_id)
     start, end = selectors.roster_window()
     return selectors.roster_gaps(place, start, end)
+
+
+class HandoverBody(Schema):
+    handover_note: Text = Field(..., max_length=2000)
+
+
+@router.post("/operations/shifts/{shift_id}/handover", response={200: DutyShiftOut, **ERRORS})
+def write_handover(request, shift_id: Id, data: HandoverBody):
+    shift = get_for(request.scope, DutyShift.objects.select_related("place"), MANAGE, pk=shift_id)
+    return services.write_handover(by=request.auth, shift=shift, note=data.handover_note)
+
+
+class PhonesBody(Schema):
+    place_id: Id
+    week: Day = Field(..., description="any day of the week (Monday to Sunday) to print")
+
+
+class OnDutyPhoneOut(Schema):
+    staff_id: int
+    name: str
+    phone: str = Field(..., description="in full")
+
+
+class RosterPhonesOut(Schema):
+    monday: date
+    people: list[OnDutyPhoneOut]
+
+
+@router.post("/operations/roster-phones", response={200: RosterPhonesOut, **ERRORS})
+def reveal_roster_phones(request, data: PhonesBody):
+    """The full phone numbers of everyone on duty in the week, for the sheet on the duty room's wall,
+    as the printed week gives them; who asked for which week is kept in the audit log."""
+    place = _place(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
+    monday = selectors.week_of(data.week)
+    week = selectors.roster_week(request.scope, place, monday)
+    people = {}
+    for entry in (entry for entries in week.values() for entry in entries):
+        for person in [entry.shift.leader, *entry.shift.staff.all()]:
+            if person is not None and person.phone:
+                people.setdefault(person.pk, person)
+    services.reveal_roster_phones(by=request.auth, place=place, monday=monday)
+    return {
+        "monday": monday,
+        "people": [{"staff_id": p.pk, "name": p.name, "phone": p.phone.reveal()} for p in people.values()],
+    }
 
 
 # --- plans and tasks -----------------------------------------------------------------------------------
@@ -370,44 +468,7 @@ def push_down(request, task_id: Id):
     return Status(201, services.push_down(by=request.auth, task=task))
 
 
-# --- leading groups and office measures ----------------------------------------------------------------
-
-
-class GroupMemberOut(Schema):
-    staff_id: int
-    name: str
-    role: GroupRole
-    responsibility: str
-
-
-class LeadingGroupOut(Schema):
-    id: int
-    place_id: int
-    name: str
-    formed_on: date
-    members: list[GroupMemberOut]
-
-
-@router.get("/operations/leading-groups", response={200: list[LeadingGroupOut], **ERRORS})
-def list_groups(request, place_id: Id):
-    return [
-        {
-            "id": g.pk,
-            "place_id": g.place_id,
-            "name": g.name,
-            "formed_on": g.formed_on,
-            "members": [
-                {
-                    "staff_id": m.staff_id,
-                    "name": m.staff.name,
-                    "role": m.role,
-                    "responsibility": m.responsibility,
-                }
-                for m in selectors.group_members(g)
-            ],
-        }
-        for g in selectors.groups(request.scope, _place(request, place_id))[:100]
-    ]
+# --- office measures ---------------------------------------------------------------------------------
 
 
 class MeasureBody(Schema):
