@@ -175,7 +175,7 @@ def briefing_step(request, briefing_id: Id, action: BriefingStep):
 # --- public notices ------------------------------------------------------------------------------------
 
 
-class NoticeIn(Schema):
+class PublicNoticeIn(Schema):
     place_id: Id
     kind: NoticeKind = NoticeKind.OPEN_LETTER
     title: Text = Field(..., max_length=200)
@@ -183,7 +183,7 @@ class NoticeIn(Schema):
     signed: Text = Field("", max_length=100, description="who signs it; the place's name when left out")
 
 
-class NoticeOut(Schema):
+class PublicNoticeOut(Schema):
     id: int
     place_id: int
     kind: NoticeKind
@@ -198,14 +198,14 @@ class NoticeOut(Schema):
         return notice.published_at is not None
 
 
-@router.get("/notices", response={200: list[NoticeOut], **ERRORS})
+@router.get("/notices", response={200: list[PublicNoticeOut], **ERRORS})
 @paginate(Pages)
 def list_notices(request, place_id: Id):
     return selectors.notices(request.scope, _place(request, place_id))
 
 
-@router.post("/notices", response={201: NoticeOut, **ERRORS})
-def save_notice(request, data: NoticeIn):
+@router.post("/notices", response={201: PublicNoticeOut, **ERRORS})
+def save_notice(request, data: PublicNoticeIn):
     """A notice saved as a draft; it reaches the public page when published."""
     place = _place(request, data.place_id, WRITE)
     notice = services.save_notice(
@@ -219,7 +219,7 @@ def save_notice(request, data: NoticeIn):
     return Status(201, notice)
 
 
-@router.post("/notices/{notice_id}/publish", response={200: NoticeOut, **ERRORS})
+@router.post("/notices/{notice_id}/publish", response={200: PublicNoticeOut, **ERRORS})
 def publish_notice(request, notice_id: Id):
     notice = get_for(request.scope, Notice.objects.select_related("place"), WRITE, pk=notice_id)
     return services.publish_notice(by=request.auth, notice=notice)
