@@ -186,6 +186,7 @@ def staff_detail(request, staff_member_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.change_staff")
 def staff_edit(request, staff_member_id: int):
     person = _staff(request, staff_member_id, MANAGE)
     form = _staff_form(

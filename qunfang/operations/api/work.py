@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.mobilization.models import Team
@@ -61,12 +61,32 @@ class StaffMemberOut(Schema):
         return person.phone.masked if person.phone else None
 
 
-class StaffMemberIn(Schema):
-    place_id: Id
+class StaffChange(Schema):
+    """A staff member as they are to be (as the page's form sends them)."""
+
     name: Text = Field(..., max_length=50)
     title: Text = Field("", max_length=60)
-    section_id: Id | None = None
-    phone: Text = Field("", max_length=20)
+    section_id: Id | None = Field(None, description="a section of the person's place")
+    phone: Text = Field("", max_length=20, description="empty keeps the number on record")
+    user_id: Id | None = Field(None, description="an account of the place or below: the person checks in")
+    active: bool = Field(True, description="still on the staff")
+
+
+class StaffMemberIn(StaffChange):
+    place_id: Id
+
+
+def _staff_fields(request, place: OrgUnit, data: StaffChange) -> dict:
+    section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
+    user = None
+    if data.user_id:
+        # The accounts the page offers: active, with a membership at the place or below.
+        accounts = User.objects.filter(is_active=True, memberships__place__path__startswith=place.path)
+        user = accounts.filter(pk=data.user_id).distinct().first()
+        if user is None:
+            raise Http404
+    fields = data.dict(exclude={"place_id", "section_id", "user_id"})
+    return {**fields, "section": section, "user": user}
 
 
 @router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
@@ -78,11 +98,16 @@ def list_staff(request, place_id: Id):
 @router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
 def add_staff(request, data: StaffMemberIn):
     place = _place(request, data.place_id, MANAGE)
-    section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
-    person = services.save_staff(
-        by=request.auth, place=place, name=data.name, title=data.title, section=section, phone=data.phone
-    )
+    person = services.save_staff(by=request.auth, place=place, **_staff_fields(request, place, data))
     return Status(201, person)
+
+
+@router.put("/operations/staff/{staff_id}", response={200: StaffMemberOut, **ERRORS})
+def change_staff(request, staff_id: Id, data: StaffChange):
+    person = _staff(request, staff_id, MANAGE)
+    fields = _staff_fields(request, person.place, data)
+    fields["phone"] = fields["phone"] or None  # empty keeps the number, as on the page
+    return services.save_staff(by=request.auth, place=person.place, staff=person, **fields)
 
 
 # --- health --------------------------------------------------------------------------------------------

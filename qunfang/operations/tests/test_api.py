@@ -1,6 +1,7 @@
 """The operations API: one's own check-in with a token (bad temperatures refused in Chinese), the day's
 board, shifts and the roster's gaps, tasks given to every station below and pushed down, leave."""
 
+import json
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -280,3 +281,24 @@ def test_a_section_sent_twice_with_its_key_is_added_once(world):
         client, "/api/v1/operations/sections", {"place_id": world.qingxin.pk, "name": "综合组"}
     )
     assert named_again.status_code == 422 and Section.objects.count() == 1
+
+
+def test_a_staff_member_is_changed_and_linked_to_an_account_as_on_the_page(world):
+    person = services.save_staff(by=None, place=world.jingkou, name="何伟", phone="13800138000")
+    client = api_client_for(world.carol)
+    path = f"/api/v1/operations/staff/{person.pk}"
+    body = {"name": "何伟", "title": "专干", "user_id": world.carol.pk}
+    changed = client.put(path, json.dumps(body), content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["user_id"] == world.carol.pk
+    person.refresh_from_db()
+    assert person.title == "专干" and person.phone.reveal() == "+8613800138000"  # empty kept the number
+    another_account = client.put(
+        path, json.dumps({**body, "user_id": world.dave.pk}), content_type="application/json"
+    )
+    assert another_account.status_code == 404  # the next village's account is not offered here
+    for user in (world.dave, world.leo):
+        refused = api_client_for(user).put(path, json.dumps(body), content_type="application/json")
+        assert refused.status_code == 404 and "何伟" not in refused.content.decode()
+    person.refresh_from_db()
+    assert person.user == world.carol
+    assert AuditEntry.objects.filter(action="staff.save", channel="api").count() == 1
