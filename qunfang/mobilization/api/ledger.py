@@ -25,7 +25,7 @@ class Period(Schema):
     end: Day
 
 
-def _place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
+def place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
     if period.end < period.start:
         raise ValidationError(_("The period ends before it starts."))
     if (period.end - period.start).days > LONGEST_PERIOD_DAYS:
@@ -128,7 +128,7 @@ def list_types(request):
 @router.get("/activities/records", response={200: list[RecordOut], **ERRORS})
 @paginate(Pages)
 def list_records(request, period: Query[Period], type: Text = ""):
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     kind = ActivityType.objects.filter(code=type).first() if type else None
     if type and kind is None:
         return ActivityRecord.objects.none()
@@ -176,7 +176,7 @@ def correct_record(request, record_id: Id, data: CorrectionIn):
 @router.get("/activities/totals", response={200: TotalsOut, **ERRORS})
 def totals(request, period: Query[Period]):
     """Per activity type, the place's and its subtree's sums for the period, from the kept totals."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     rows = selectors.totals(request.scope, place, period.start, period.end)
     return {
         "place_id": place.pk,
@@ -198,7 +198,7 @@ def totals(request, period: Query[Period]):
 @router.get("/activities/breakdown", response={200: BreakdownOut, **ERRORS})
 def breakdown(request, period: Query[Period]):
     """Per child place, its counts per type (in the order of `types`)."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     rows = selectors.breakdown(request.scope, place, period.start, period.end)
     return {
         "types": [kind.code for kind in selectors.activity_types()],
@@ -211,7 +211,7 @@ def breakdown(request, period: Query[Period]):
 @router.get("/activities/daily", response={200: DailyOut, **ERRORS})
 def daily(request, period: Query[Period]):
     """Per day with anything recorded, the counts per type (in the order of `types`)."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     return {
         "types": [kind.code for kind in selectors.activity_types()],
         "days": selectors.by_day(request.scope, place, period.start, period.end),

@@ -16,7 +16,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization import selectors, services
-from qunfang.mobilization.api.ledger import PhotoIn, PhotoOut, photo_upload, router
+from qunfang.mobilization.api.ledger import Period, PhotoIn, PhotoOut, photo_upload, place_and_period, router
 from qunfang.mobilization.models import Availability, Deed, Skill, Team, Volunteer, VolunteerStatus
 
 MANAGE = Capability.MANAGE_VOLUNTEERS
@@ -183,6 +183,12 @@ def _save_team(request, place: OrgUnit, data: TeamIn, team: Team | None = None) 
     )
 
 
+@router.get("/teams", response={200: list[TeamOut], **ERRORS})
+@paginate(Pages)
+def list_teams(request, place_id: Id):
+    return selectors.teams(request.scope, _place(request, place_id, Capability.VIEW_ACTIVITIES))
+
+
 @router.post("/teams", response={201: TeamOut, **ERRORS})
 def add_team(request, data: NewTeamIn):
     return Status(201, _save_team(request, _place(request, data.place_id, MANAGE), data))
@@ -212,6 +218,14 @@ class DeploymentOut(Schema):
     start: date
     end: date
     task: str
+
+
+@router.get("/deployments", response={200: list[DeploymentOut], **ERRORS})
+@paginate(Pages)
+def list_deployments(request, place_id: Id, on: Day | None = None):
+    """People and teams sent to the place or below it; with `on`, those at work on that day."""
+    place = _place(request, place_id, Capability.VIEW_ACTIVITIES)
+    return selectors.deployments(request.scope, place, on=on)
 
 
 @router.post("/deployments", response={201: DeploymentOut, **ERRORS})
@@ -260,6 +274,14 @@ class DeedOut(Schema):
     @staticmethod
     def resolve_photos(deed: Deed) -> list:
         return list(deed.photos.all())
+
+
+@router.get("/deeds", response={200: list[DeedOut], **ERRORS})
+@paginate(Pages)
+def list_deeds(request, period: Query[Period]):
+    """The deeds of the place and below in the period, with their photos (at /photos/{id}/)."""
+    place = place_and_period(request, period)
+    return selectors.deeds(request.scope, place, period.start, period.end)
 
 
 @router.post("/deeds", response={201: DeedOut, **ERRORS})

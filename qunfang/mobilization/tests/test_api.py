@@ -26,7 +26,7 @@ from qunfang.mobilization.models import (
     VolunteerStatus,
 )
 from qunfang.registry.services import create_veteran
-from qunfang.test import SAMPLE_ID, api_client_for, image_upload
+from qunfang.test import SAMPLE_ID, api_client_for, image_upload, people_at
 
 
 @pytest.fixture
@@ -355,3 +355,19 @@ def test_a_records_photo_through_the_api_and_not_on_the_next_villages_record(wor
     added = api_client_for(world.carol).post(path, {"photo": image_upload(), "caption": "入户走访"})
     assert added.status_code == 201 and record.photos.get().caption == "入户走访"
     assert AuditEntry.objects.get(action="activity.photos").channel == "api"
+
+
+def test_teams_deployments_and_deeds_are_listed_for_the_place_and_not_for_the_next_village(world):
+    people_at(world.jingkou, by=world.carol, text="迳口志愿者")
+    client = api_client_for(world.bob)
+    town = {"place_id": world.longjing.pk}
+    teams = client.get("/api/v1/teams", town).json()["items"]
+    deployments = client.get("/api/v1/deployments", {**town, "on": "2020-01-26"}).json()["items"]
+    deeds = client.get("/api/v1/deeds", {**town, "start": "2020-01-24", "end": "2020-02-03"}).json()["items"]
+    assert [t["name"] for t in teams] == ["迳口志愿者"] and len(deployments) == 1
+    assert [d["title"] for d in deeds] == ["迳口志愿者"] and len(deeds[0]["photos"]) == 1
+    other = api_client_for(world.dave)
+    for path in ("/api/v1/teams", "/api/v1/deployments"):
+        refused = other.get(path, {"place_id": world.jingkou.pk})
+        assert refused.status_code == 404 and "迳口志愿者" not in refused.content.decode()
+    assert other.get("/api/v1/teams", {"place_id": world.nankeng.pk}).json()["items"] == []

@@ -34,7 +34,7 @@ router = Router(tags=["operations"])
 VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
 
 
-def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
+def scoped_place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
     return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
@@ -92,12 +92,12 @@ def _staff_fields(request, place: OrgUnit, data: StaffChange) -> dict:
 @router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
 @paginate(Pages)
 def list_staff(request, place_id: Id):
-    return selectors.staff(request.scope, _place(request, place_id))
+    return selectors.staff(request.scope, scoped_place(request, place_id))
 
 
 @router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
 def add_staff(request, data: StaffMemberIn):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     person = services.save_staff(by=request.auth, place=place, **_staff_fields(request, place, data))
     return Status(201, person)
 
@@ -169,7 +169,9 @@ def _ref(row) -> dict:
 
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
 def health(request, place_id: Id, day: Day | None = None):
-    board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
+    board = selectors.health_board(
+        request.scope, scoped_place(request, place_id), day or timezone.localdate()
+    )
     return {
         "day": board.day,
         "staff": len(board.rows),
@@ -228,7 +230,7 @@ class RemindedOut(Schema):
 @router.post("/operations/check-in-reminders", response={200: RemindedOut, **ERRORS})
 def remind_to_check_in(request, data: RemindBody):
     """Remind at once everyone under the place who has not checked in today and is not on leave."""
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     return {"reminded": services.remind_to_check_in(place=place, any_time=True)}
 
 
@@ -255,7 +257,7 @@ class LeaveOut(Schema):
 @router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
 @paginate(Pages)
 def list_leave(request, place_id: Id, on: Day | None = None):
-    place = _place(request, place_id)
+    place = scoped_place(request, place_id)
     return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
 
 
@@ -301,12 +303,12 @@ class GapOut(Schema):
 
 @router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
 def list_shifts(request, place_id: Id, start: Moment, end: Moment):
-    return list(selectors.shifts(request.scope, _place(request, place_id), start, end)[:1000])
+    return list(selectors.shifts(request.scope, scoped_place(request, place_id), start, end)[:1000])
 
 
 @router.post("/operations/shifts", response={201: DutyShiftOut, **ERRORS})
 def add_shift(request, data: ShiftBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     people = selectors.staff(request.scope, place)
     staff = list(people.filter(pk__in=data.staff_ids))
     leader = people.filter(pk=data.leader_id).first() if data.leader_id else None
@@ -327,7 +329,7 @@ def add_shift(request, data: ShiftBody):
 @router.get("/operations/roster-gaps", response={200: list[GapOut], **ERRORS})
 def roster_gaps(request, place_id: Id):
     """Every stretch of the next 14 days with nobody, or no leader, on duty at the place."""
-    place = _place(request, place_id)
+    place = scoped_place(request, place_id)
     start, end = selectors.roster_window()
     return selectors.roster_gaps(place, start, end)
 
@@ -362,7 +364,7 @@ class RosterPhonesOut(Schema):
 def reveal_roster_phones(request, data: PhonesBody):
     """The full phone numbers of everyone on duty in the week, for the sheet on the duty room's wall,
     as the printed week gives them; who asked for which week is kept in the audit log."""
-    place = _place(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
+    place = scoped_place(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
     monday = selectors.week_of(data.week)
     week = selectors.roster_week(request.scope, place, monday)
     people = {}
@@ -442,12 +444,12 @@ class ProgressBody(Schema):
 @router.get("/operations/plans", response={200: list[PlanOut], **ERRORS})
 @paginate(Pages)
 def list_plans(request, place_id: Id):
-    return selectors.plans(request.scope, _place(request, place_id))
+    return selectors.plans(request.scope, scoped_place(request, place_id))
 
 
 @router.post("/operations/plans", response={201: PlanOut, **ERRORS})
 def add_plan(request, data: PlanBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     plan = services.save_plan(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, plan)
 
@@ -455,7 +457,9 @@ def add_plan(request, data: PlanBody):
 @router.get("/operations/tasks", response={200: list[TaskOut], **ERRORS})
 @paginate(Pages)
 def list_tasks(request, place_id: Id, status: TaskStatus | None = None, overdue: bool = False):
-    return selectors.tasks(request.scope, _place(request, place_id), status=status or "", overdue=overdue)
+    return selectors.tasks(
+        request.scope, scoped_place(request, place_id), status=status or "", overdue=overdue
+    )
 
 
 @router.post("/operations/tasks", response={201: list[TaskOut], **ERRORS})
@@ -518,11 +522,11 @@ class MeasureOut(Schema):
 @router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
 @paginate(Pages)
 def list_measures(request, place_id: Id, start: Day, end: Day):
-    return selectors.measures(request.scope, _place(request, place_id), start, end)
+    return selectors.measures(request.scope, scoped_place(request, place_id), start, end)
 
 
 @router.post("/operations/measures", response={201: MeasureOut, **ERRORS})
 def record_measure(request, data: MeasureBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     measure = services.record_measure(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, measure)
