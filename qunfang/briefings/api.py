@@ -1,7 +1,8 @@
 """Dashboards and briefings under /api/v1: a place's figures for a period (what the dashboard shows),
-briefings drafted from them, made final, sent up and published. The same services and scoping."""
+briefings drafted from them, edited, drafted again, made final, sent up and published; public notices
+written and published. The same services and scoping as the pages."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import TextChoices
 from django.http import Http404
@@ -9,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.briefings import selectors, services
-from qunfang.briefings.models import Briefing
+from qunfang.briefings.models import Briefing, Notice, NoticeKind
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
@@ -74,7 +75,19 @@ class BriefingDraftIn(Schema):
     deed_ids: list[Id] = Field(default_factory=list, max_length=20)
 
 
+class BriefingEdit(Schema):
+    title: Text = Field(..., max_length=200)
+    author: Text = Field("", max_length=100)
+    sections: list[SectionIO] = Field(
+        ...,
+        min_length=1,
+        max_length=50,
+        description="as they are to stand; one without text is dropped",
+    )
+
+
 class BriefingStep(TextChoices):
+    REDRAFT = "redraft", "draft again from the figures of now (a draft only)"
     FINALIZE = "finalize", "make final (frozen)"
     SUBMIT = "submit", "send to the level above"
     PUBLISH = "publish", "publish on the public page"
@@ -124,12 +137,89 @@ def draft_briefing(request, data: BriefingDraftIn):
     return Status(201, briefing)
 
 
+@router.patch("/briefings/{briefing_id}", response={200: BriefingOut, **ERRORS})
+def edit_briefing(request, briefing_id: Id, data: BriefingEdit):
+    """The title, author line and sections as edited; a final briefing is refused (422)."""
+    briefing = get_for(request.scope, Briefing.objects.select_related("place"), WRITE, pk=briefing_id)
+    return services.edit_briefing(
+        by=request.auth,
+        briefing=briefing,
+        title=data.title,
+        author=data.author,
+        sections=[section.dict() for section in data.sections],
+    )
+
+
 @router.post("/briefings/{briefing_id}/{action}", response={200: BriefingOut, **ERRORS})
 def briefing_step(request, briefing_id: Id, action: BriefingStep):
     briefing = get_for(request.scope, Briefing.objects.select_related("place"), WRITE, pk=briefing_id)
+    if action == BriefingStep.REDRAFT:
+        return services.draft_briefing(
+            by=request.auth,
+            place=briefing.place,
+            start=briefing.start,
+            end=briefing.end,
+            deeds=briefing.deeds.all(),
+            language=briefing.language,
+            author=briefing.author,
+            briefing=briefing,
+        )
     service = {
         "finalize": services.finalize_briefing,
         "submit": services.submit_briefing,
         "publish": services.publish_briefing,
     }[action]
     return service(by=request.auth, briefing=briefing)
+
+
+# --- public notices ------------------------------------------------------------------------------------
+
+
+class PublicNoticeIn(Schema):
+    place_id: Id
+    kind: NoticeKind = NoticeKind.OPEN_LETTER
+    title: Text = Field(..., max_length=200)
+    body: Text = Field(..., max_length=50000)
+    signed: Text = Field("", max_length=100, description="who signs it; the place's name when left out")
+
+
+class PublicNoticeOut(Schema):
+    id: int
+    place_id: int
+    kind: NoticeKind
+    title: str
+    body: str
+    signed: str
+    created_at: datetime
+    published: bool
+
+    @staticmethod
+    def resolve_published(notice: Notice) -> bool:
+        return notice.published_at is not None
+
+
+@router.get("/notices", response={200: list[PublicNoticeOut], **ERRORS})
+@paginate(Pages)
+def list_notices(request, place_id: Id):
+    return selectors.notices(request.scope, _place(request, place_id))
+
+
+@router.post("/notices", response={201: PublicNoticeOut, **ERRORS})
+def save_notice(request, data: PublicNoticeIn):
+    """A notice saved as a draft; it reaches the public page when published."""
+    place = _place(request, data.place_id, WRITE)
+    notice = services.save_notice(
+        by=request.auth,
+        place=place,
+        kind=data.kind,
+        title=data.title,
+        body=data.body,
+        signed=data.signed or place.name,
+    )
+    return Status(201, notice)
+
+
+@router.post("/notices/{notice_id}/publish", response={200: PublicNoticeOut, **ERRORS})
+def publish_notice(request, notice_id: Id):
+    notice = get_for(request.scope, Notice.objects.select_related("place"), WRITE, pk=notice_id)
+    return services.publish_notice(by=request.auth, notice=notice)

@@ -23,6 +23,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, period_from, place_for, posted_form
 from qunfang.lib.pdf import pdf_response
+from qunfang.lib.twins import api_twin
 from qunfang.mobilization import selectors as mobilization
 from qunfang.mobilization.views import daily_chart
 
@@ -70,6 +71,7 @@ def dashboard_page(request, place: OrgUnit, period, found, *, days: list[dict], 
 
 
 @requires(VIEW)
+@api_twin("qunfang.briefings.api.draft_briefing")
 def briefing_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     may_write = request.scope.allows(WRITE, place)
@@ -111,6 +113,7 @@ def _briefing(request, briefing_id: int, capability: Capability) -> Briefing:
 
 
 @requires(VIEW)
+@api_twin("qunfang.briefings.api.edit_briefing")
 def briefing_detail(request, briefing_id: int):
     briefing = _briefing(request, briefing_id, VIEW)
     may_write = request.scope.allows(WRITE, briefing.place)
@@ -158,6 +161,7 @@ ACTIONS = {
 
 @require_POST
 @requires(WRITE)
+@api_twin("qunfang.briefings.api.briefing_step")
 def briefing_action(request, briefing_id: int, action: str):
     briefing = _briefing(request, briefing_id, WRITE)
     if action == "redraft":
@@ -229,6 +233,7 @@ def notice_list(request, place_id: int):
 
 
 @requires(WRITE)
+@api_twin("qunfang.briefings.api.save_notice")
 def notice_new(request, place_id: int):
     place = place_for(request, place_id, WRITE)
     return form_page(
@@ -258,6 +263,7 @@ def notice_detail(request, notice_id: int):
 
 @require_POST
 @requires(WRITE)
+@api_twin("qunfang.briefings.api.publish_notice")
 def notice_publish(request, notice_id: int):
     notice = get_for(request.scope, Notice.objects.select_related("place"), WRITE, pk=notice_id)
     services.publish_notice(by=request.user, notice=notice)

@@ -511,6 +511,14 @@ def add_photos(*, by: User, record: ActivityRecord, photos: list[tuple[UploadedF
 
 
 @service
+def add_deed_photos(*, by: User, deed: Deed, photos: list[tuple[UploadedFile, str]]) -> list[Photo]:
+    """More photos of a deed already recorded (the API sends them one request each)."""
+    saved = _save_photos(by, deed.place, check_photos(photos), deed=deed)
+    audit.record(by=by, action="deed.photos", place=deed.place, target=deed, after={"photos": len(saved)})
+    return saved
+
+
+@service
 def record_deed(
     *,
     by: User,

@@ -22,6 +22,7 @@ from qunfang.core.views import add_service_errors, form_page, paginate, period_f
 from qunfang.lib.numbers import with_unit
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.lib.throttle import allow
+from qunfang.lib.twins import api_twin, page_only
 from qunfang.mobilization import selectors, services
 from qunfang.mobilization.forms import (
     CorrectionForm,
@@ -76,6 +77,7 @@ def form_day(request):
 
 
 @requires(Capability.RECORD_ACTIVITIES)
+@api_twin("qunfang.mobilization.api.ledger.record_day", "qunfang.mobilization.api.ledger.add_record_photo")
 def day_entry(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_ACTIVITIES)
     day = form_day(request)
@@ -204,6 +206,7 @@ def records_of_its_day(record: ActivityRecord) -> str:
 
 
 @requires(Capability.RECORD_ACTIVITIES)
+@api_twin("qunfang.mobilization.api.ledger.correct_record")
 def correct(request, record_id: int):
     record = record_for(request, record_id)
     form = CorrectionForm(
@@ -280,6 +283,7 @@ def volunteer_list(request, place_id: int):
 
 
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.add_volunteer")
 def volunteer_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_VOLUNTEERS)
     return form_page(
@@ -326,6 +330,7 @@ def volunteer_detail(request, volunteer_id: int):
 
 @require_POST
 @requires(Capability.REVEAL_PERSONAL_DATA)
+@api_twin("qunfang.mobilization.api.people.reveal_volunteer")
 def volunteer_reveal(request, volunteer_id: int):
     volunteer = volunteer_for(request, volunteer_id, Capability.REVEAL_PERSONAL_DATA)
     field = request.POST.get("field", "")
@@ -337,6 +342,7 @@ def volunteer_reveal(request, volunteer_id: int):
 
 @require_POST
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.confirm_volunteer")
 def volunteer_confirm(request, volunteer_id: int):
     volunteer = volunteer_for(request, volunteer_id, Capability.MANAGE_VOLUNTEERS)
     accept = request.POST.get("answer") == "accept"
@@ -358,6 +364,7 @@ def volunteer_confirm(request, volunteer_id: int):
 
 
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.update_volunteer")
 def volunteer_edit(request, volunteer_id: int):
     volunteer = volunteer_for(request, volunteer_id, Capability.MANAGE_VOLUNTEERS)
     initial = {f: getattr(volunteer, f) for f in services.VOLUNTEER_FIELDS}
@@ -383,6 +390,10 @@ def signup_poster(request, place_id: int):
 
 
 @public
+@page_only(
+    "the public sign-up behind a station's QR poster, with no account and a limit per network; "
+    "an integrator adds volunteers with POST /api/v1/volunteers"
+)
 def signup(request, token: str):
     """The public sign-up form behind the station's QR code: no account needed."""
     try:
@@ -460,11 +471,13 @@ def _team_form_page(request, place, team=None):
 
 
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.add_team")
 def team_new(request, place_id: int):
     return _team_form_page(request, place_for(request, place_id, Capability.MANAGE_VOLUNTEERS))
 
 
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.change_team")
 def team_edit(request, team_id: int):
     team = get_for(
         request.scope, Team.objects.select_related("place"), Capability.MANAGE_VOLUNTEERS, pk=team_id
@@ -473,6 +486,7 @@ def team_edit(request, team_id: int):
 
 
 @requires(Capability.MANAGE_VOLUNTEERS)
+@api_twin("qunfang.mobilization.api.people.deploy")
 def deployment_new(request, place_id: int):
     """Send a person or a team to work at this place."""
     place = place_for(request, place_id, Capability.MANAGE_VOLUNTEERS)
@@ -512,6 +526,7 @@ def deed_list(request, place_id: int):
 
 
 @requires(Capability.RECORD_ACTIVITIES)
+@api_twin("qunfang.mobilization.api.people.record_deed", "qunfang.mobilization.api.people.add_deed_photo")
 def deed_new(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_ACTIVITIES)
     form = DeedForm(
@@ -551,6 +566,7 @@ def deed_detail(request, deed_id: int):
 
 
 @requires(Capability.RECORD_ACTIVITIES)
+@api_twin("qunfang.mobilization.api.ledger.add_record_photo")
 def record_photos(request, record_id: int):
     record = record_for(request, record_id)
     form = PhotoForm(request.POST or None, request.FILES or None)

@@ -22,6 +22,7 @@ from qunfang.core.views import add_service_errors, form_page, paginate, period_f
 from qunfang.lib.dates import within_years
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
+from qunfang.lib.twins import api_twin
 from qunfang.mobilization.models import Team
 from qunfang.operations import selectors, services
 from qunfang.operations.forms import (
@@ -138,6 +139,7 @@ def _staff_form(request, place: OrgUnit, **kwargs) -> StaffForm:
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.add_staff")
 def staff_new(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     form = _staff_form(request, place)
@@ -184,6 +186,7 @@ def staff_detail(request, staff_member_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.change_staff")
 def staff_edit(request, staff_member_id: int):
     person = _staff(request, staff_member_id, MANAGE)
     form = _staff_form(
@@ -213,6 +216,7 @@ def staff_edit(request, staff_member_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.groups.add_section")
 def section_new(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     return form_page(
@@ -251,6 +255,7 @@ def group_list(request, place_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.groups.form_group")
 def group_new(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     form = GroupForm(request.POST or None, initial={"formed_on": timezone.localdate()})
@@ -269,6 +274,7 @@ def _group_url(group: LeadingGroup) -> str:
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.groups.set_group_member")
 def group_detail(request, group_id: int):
     group = get_for(request.scope, LeadingGroup.objects.select_related("place"), VIEW, pk=group_id)
     may_manage = request.scope.allows(MANAGE, group.place)
@@ -296,6 +302,7 @@ def group_detail(request, group_id: int):
 
 @require_POST
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.groups.remove_group_member")
 def group_member_remove(request, group_member_id: int):
     member = get_for(
         request.scope, GroupMember.objects.select_related("group__place", "staff"), MANAGE, pk=group_member_id
@@ -323,6 +330,7 @@ def plan_list(request, place_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.add_plan")
 def plan_new(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     today = timezone.localdate()
@@ -388,6 +396,7 @@ def _owner(request, plan: WorkPlan, kind: str, pk: int):
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.work.give_out_task")
 def plan_detail(request, plan_id: int):
     plan = get_for(request.scope, WorkPlan.objects.select_related("place"), VIEW, pk=plan_id)
     may_manage = request.scope.allows(MANAGE, plan.place)
@@ -494,6 +503,7 @@ def _task_for(request, task_id: int) -> tuple[Task, bool]:
 
 
 @signed_in
+@api_twin("qunfang.operations.api.work.report_progress")
 def task_detail(request, task_id: int):
     task, may_report = _task_for(request, task_id)
     form = ProgressForm(request.POST or None, initial={"status": task.status})
@@ -527,6 +537,7 @@ def task_detail(request, task_id: int):
 
 @require_POST
 @signed_in
+@api_twin("qunfang.operations.api.work.push_down")
 def task_push_down(request, task_id: int):
     task, may_report = _task_for(request, task_id)
     if not may_report:
@@ -593,6 +604,7 @@ def _check_in_page(request, person: StaffMember, done_url: str, title: str):
 
 
 @signed_in
+@api_twin("qunfang.operations.api.work.check_in")
 def my_check_in(request):
     person = StaffMember.objects.filter(user=request.user, active=True).select_related("place").first()
     if person is None:
@@ -601,6 +613,7 @@ def my_check_in(request):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.check_in")
 def check_in_for(request, staff_member_id: int):
     person = _staff(request, staff_member_id, MANAGE)
     return _check_in_page(
@@ -612,6 +625,7 @@ def check_in_for(request, staff_member_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.screen_return")
 def return_screening(request, staff_member_id: int):
     person = _staff(request, staff_member_id, MANAGE)
     form = ReturnScreeningForm(request.POST or None, initial={"first_day": timezone.localdate()})
@@ -679,6 +693,7 @@ def health(request, place_id: int):
 
 @require_POST
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.remind_to_check_in")
 def health_remind(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     count = services.remind_to_check_in(place=place, any_time=True)
@@ -690,6 +705,7 @@ def health_remind(request, place_id: int):
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.work.record_leave")
 def leave_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     found = selectors.leaves(request.scope, place)
@@ -778,6 +794,7 @@ def roster(request, place_id: int):
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.work.reveal_roster_phones")
 def roster_pdf(request, place_id: int):
     """The printed week, with each person's phone: masked, or in full (posted by one who may reveal
     them, and kept in the audit log) for the sheet that goes on the duty room's wall."""
@@ -794,6 +811,7 @@ def roster_pdf(request, place_id: int):
 
 
 @requires(MANAGE)
+@api_twin("qunfang.operations.api.work.add_shift")
 def shift_new(request, place_id: int):
     place = place_for(request, place_id, MANAGE)
     day = _day_from(request)
@@ -817,6 +835,7 @@ def shift_new(request, place_id: int):
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.work.write_handover")
 def shift_detail(request, shift_id: int):
     shift = get_for(request.scope, DutyShift.objects.select_related("place", "leader"), VIEW, pk=shift_id)
     may_manage = request.scope.allows(MANAGE, shift.place)
@@ -840,6 +859,7 @@ def shift_detail(request, shift_id: int):
 
 
 @requires(VIEW)
+@api_twin("qunfang.operations.api.work.record_measure")
 def measures(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     period, start, end = period_from(request)

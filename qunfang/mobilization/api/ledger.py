@@ -1,11 +1,11 @@
-"""The activity ledger under /api/v1/activities: records in and out, totals, the breakdown by child
-place and by day, all read from the kept totals; and the volunteers, masked."""
+"""The activity ledger under /api/v1/activities: records in and out, corrections, photos of what a
+record counts, totals, the breakdown by child place and by day, all read from the kept totals."""
 
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
@@ -14,7 +14,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization import selectors, services
-from qunfang.mobilization.models import ActivityRecord, ActivityType, Volunteer, VolunteerStatus
+from qunfang.mobilization.models import ActivityRecord, ActivityType
 
 router = Router(tags=["activities"])
 
@@ -25,7 +25,7 @@ class Period(Schema):
     end: Day
 
 
-def _place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
+def place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVITIES) -> OrgUnit:
     if period.end < period.start:
         raise ValidationError(_("The period ends before it starts."))
     if (period.end - period.start).days > LONGEST_PERIOD_DAYS:
@@ -120,29 +120,6 @@ class DailyOut(Schema):
     days: list[DayOut]
 
 
-class VolunteerOut(Schema):
-    id: int
-    place_id: int
-    name: str
-    phone: str = Field(..., description="masked")
-    veteran_id: int | None
-    skills: list[str]
-    availability: str
-    status: VolunteerStatus
-
-    @staticmethod
-    def resolve_phone(volunteer: Volunteer) -> str:
-        return str(volunteer.phone)
-
-    @staticmethod
-    def resolve_veteran_id(volunteer: Volunteer, context) -> int | None:
-        # Only a record the caller may open; another place's veteran is not hinted at.
-        veteran = volunteer.veteran
-        if veteran is None or not context["request"].scope.allows(Capability.VIEW_VETERANS, veteran.place):
-            return None
-        return veteran.pk
-
-
 @router.get("/activities/types", response={200: list[TypeOut], **ERRORS})
 def list_types(request):
     return selectors.activity_types()
@@ -151,7 +128,7 @@ def list_types(request):
 @router.get("/activities/records", response={200: list[RecordOut], **ERRORS})
 @paginate(Pages)
 def list_records(request, period: Query[Period], type: Text = ""):
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     kind = ActivityType.objects.filter(code=type).first() if type else None
     if type and kind is None:
         return ActivityRecord.objects.none()
@@ -199,7 +176,7 @@ def correct_record(request, record_id: Id, data: CorrectionIn):
 @router.get("/activities/totals", response={200: TotalsOut, **ERRORS})
 def totals(request, period: Query[Period]):
     """Per activity type, the place's and its subtree's sums for the period, from the kept totals."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     rows = selectors.totals(request.scope, place, period.start, period.end)
     return {
         "place_id": place.pk,
@@ -221,7 +198,7 @@ def totals(request, period: Query[Period]):
 @router.get("/activities/breakdown", response={200: BreakdownOut, **ERRORS})
 def breakdown(request, period: Query[Period]):
     """Per child place, its counts per type (in the order of `types`)."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     rows = selectors.breakdown(request.scope, place, period.start, period.end)
     return {
         "types": [kind.code for kind in selectors.activity_types()],
@@ -234,20 +211,39 @@ def breakdown(request, period: Query[Period]):
 @router.get("/activities/daily", response={200: DailyOut, **ERRORS})
 def daily(request, period: Query[Period]):
     """Per day with anything recorded, the counts per type (in the order of `types`)."""
-    place = _place_and_period(request, period)
+    place = place_and_period(request, period)
     return {
         "types": [kind.code for kind in selectors.activity_types()],
         "days": selectors.by_day(request.scope, place, period.start, period.end),
     }
 
 
-class VolunteerFilters(Schema):
-    place_id: Id = Field(..., description="this place and everything under it")
-    status: VolunteerStatus | None = None
+class PhotoIn(Schema):
+    caption: Text = Field("", max_length=200)
 
 
-@router.get("/volunteers", response={200: list[VolunteerOut], **ERRORS})
-@paginate(Pages)
-def list_volunteers(request, filters: Query[VolunteerFilters]):
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_ACTIVITIES, pk=filters.place_id)
-    return selectors.volunteers(request.scope, place, status=filters.status or "")
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    width: int
+    height: int
+
+
+def photo_upload(photo: UploadedFile | None, form: PhotoIn) -> list[tuple[UploadedFile, str]]:
+    """The one photo of a multipart request, as the services take photos (checked and shrunk there).
+    Missing, it is refused here rather than by the parser, so that an unreachable record answers 404
+    before anything is said about the body."""
+    if photo is None:
+        raise ValidationError({"photo": _("Choose a photo.")})
+    return [(photo, form.caption)]
+
+
+@router.post("/activities/records/{record_id}/photos", response={201: list[PhotoOut], **ERRORS})
+def add_record_photo(request, record_id: Id, photo: File[UploadedFile] = None, form: Form[PhotoIn] = None):
+    """A photo (JPEG, PNG or WebP, 10 MB at most) of what a record counts, sent as multipart
+    `photo` with its `caption`; it is turned upright, shrunk and stripped of the camera's data."""
+    record = get_for(request.scope, ActivityRecord.objects.all(), Capability.RECORD_ACTIVITIES, pk=record_id)
+    photos = services.add_photos(
+        by=request.auth, record=record, photos=photo_upload(photo, form or PhotoIn())
+    )
+    return Status(201, photos)

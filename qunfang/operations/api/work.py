@@ -1,6 +1,7 @@
-"""A bureau's operations under /api/v1/operations: staff, health check-ins and the day's board, leave,
-duty shifts and the roster's gaps, work plans and tasks (given out, pushed down, progress), leading
-groups, office measures. The same services and scoping as the pages."""
+"""A bureau's day of work under /api/v1/operations: staff, health check-ins, the day's board and the
+reminders to check in, return-to-work screening, leave, duty shifts with their handover notes, the
+roster's gaps and its phones for the printed week, work plans and tasks (given out, pushed down,
+progress), office measures. The same services and scoping as the pages."""
 
 from datetime import date, datetime
 
@@ -11,14 +12,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.mobilization.models import Team
 from qunfang.operations import selectors, services
 from qunfang.operations.models import (
     DutyShift,
-    GroupRole,
     LeaveKind,
     MeasureKind,
     Section,
@@ -34,7 +34,7 @@ router = Router(tags=["operations"])
 VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
 
 
-def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
+def scoped_place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
     return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
@@ -61,28 +61,53 @@ class StaffMemberOut(Schema):
         return person.phone.masked if person.phone else None
 
 
-class StaffMemberIn(Schema):
-    place_id: Id
+class StaffChange(Schema):
+    """A staff member as they are to be (as the page's form sends them)."""
+
     name: Text = Field(..., max_length=50)
     title: Text = Field("", max_length=60)
-    section_id: Id | None = None
-    phone: Text = Field("", max_length=20)
+    section_id: Id | None = Field(None, description="a section of the person's place")
+    phone: Text = Field("", max_length=20, description="empty keeps the number on record")
+    user_id: Id | None = Field(None, description="an account of the place or below: the person checks in")
+    active: bool = Field(True, description="still on the staff")
+
+
+class StaffMemberIn(StaffChange):
+    place_id: Id
+
+
+def _staff_fields(request, place: OrgUnit, data: StaffChange) -> dict:
+    section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
+    user = None
+    if data.user_id:
+        # The accounts the page offers: active, with a membership at the place or below.
+        accounts = User.objects.filter(is_active=True, memberships__place__path__startswith=place.path)
+        user = accounts.filter(pk=data.user_id).distinct().first()
+        if user is None:
+            raise Http404
+    fields = data.dict(exclude={"place_id", "section_id", "user_id"})
+    return {**fields, "section": section, "user": user}
 
 
 @router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
 @paginate(Pages)
 def list_staff(request, place_id: Id):
-    return selectors.staff(request.scope, _place(request, place_id))
+    return selectors.staff(request.scope, scoped_place(request, place_id))
 
 
 @router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
 def add_staff(request, data: StaffMemberIn):
-    place = _place(request, data.place_id, MANAGE)
-    section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
-    person = services.save_staff(
-        by=request.auth, place=place, name=data.name, title=data.title, section=section, phone=data.phone
-    )
+    place = scoped_place(request, data.place_id, MANAGE)
+    person = services.save_staff(by=request.auth, place=place, **_staff_fields(request, place, data))
     return Status(201, person)
+
+
+@router.put("/operations/staff/{staff_id}", response={200: StaffMemberOut, **ERRORS})
+def change_staff(request, staff_id: Id, data: StaffChange):
+    person = _staff(request, staff_id, MANAGE)
+    fields = _staff_fields(request, person.place, data)
+    fields["phone"] = fields["phone"] or None  # empty keeps the number, as on the page
+    return services.save_staff(by=request.auth, place=person.place, staff=person, **fields)
 
 
 # --- health --------------------------------------------------------------------------------------------
@@ -144,7 +169,9 @@ def _ref(row) -> dict:
 
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
 def health(request, place_id: Id, day: Day | None = None):
-    board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
+    board = selectors.health_board(
+        request.scope, scoped_place(request, place_id), day or timezone.localdate()
+    )
     return {
         "day": board.day,
         "staff": len(board.rows),
@@ -152,6 +179,59 @@ def health(request, place_id: Id, day: Day | None = None):
         "missing": [_ref(r) for r in board.missing],
         "unwell": [_ref(r) for r in board.unwell],
     }
+
+
+class ReturnScreeningBody(Schema):
+    first_day: Day = Field(..., description="the first day back at work")
+    came_from: Text = Field(..., max_length=100)
+    arrived_on: Day | None = None
+    risk_area: bool = False
+    contact: bool = Field(False, description="with a confirmed or suspected case")
+    observed_days: int = Field(0, ge=0, le=60, description="days of home observation done")
+    temperature: Text = Field(..., max_length=6, description='°C to one decimal: "36.5"')
+    symptoms: list[Symptom] = Field(default_factory=list, max_length=10)
+    note: Text = Field("", max_length=300)
+
+
+class ReturnScreeningOut(Schema):
+    id: int
+    staff_id: int
+    first_day: date
+    came_from: str
+    arrived_on: date | None
+    risk_area: bool
+    contact: bool
+    observed_days: int
+    temperature: str
+    symptoms: list[str]
+    cleared: bool = Field(..., description="no fever, no symptom, and any home observation done")
+    note: str
+
+    @staticmethod
+    def resolve_temperature(screening) -> str:
+        return str(screening.temperature)
+
+
+@router.post("/operations/staff/{staff_id}/return-screenings", response={201: ReturnScreeningOut, **ERRORS})
+def screen_return(request, staff_id: Id, data: ReturnScreeningBody):
+    """The screening before a person's first day back; `cleared` says whether they may come in."""
+    person = _staff(request, staff_id, MANAGE)
+    return Status(201, services.screen_return(by=request.auth, staff=person, **data.dict()))
+
+
+class RemindBody(Schema):
+    place_id: Id = Field(..., description="this place and everything under it")
+
+
+class RemindedOut(Schema):
+    reminded: int = Field(..., description="staff members reminded now (each at most once a day)")
+
+
+@router.post("/operations/check-in-reminders", response={200: RemindedOut, **ERRORS})
+def remind_to_check_in(request, data: RemindBody):
+    """Remind at once everyone under the place who has not checked in today and is not on leave."""
+    place = scoped_place(request, data.place_id, MANAGE)
+    return {"reminded": services.remind_to_check_in(place=place, any_time=True)}
 
 
 # --- leave ---------------------------------------------------------------------------------------------
@@ -177,7 +257,7 @@ class LeaveOut(Schema):
 @router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
 @paginate(Pages)
 def list_leave(request, place_id: Id, on: Day | None = None):
-    place = _place(request, place_id)
+    place = scoped_place(request, place_id)
     return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
 
 
@@ -223,12 +303,12 @@ class GapOut(Schema):
 
 @router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
 def list_shifts(request, place_id: Id, start: Moment, end: Moment):
-    return list(selectors.shifts(request.scope, _place(request, place_id), start, end)[:1000])
+    return list(selectors.shifts(request.scope, scoped_place(request, place_id), start, end)[:1000])
 
 
 @router.post("/operations/shifts", response={201: DutyShiftOut, **ERRORS})
 def add_shift(request, data: ShiftBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     people = selectors.staff(request.scope, place)
     staff = list(people.filter(pk__in=data.staff_ids))
     leader = people.filter(pk=data.leader_id).first() if data.leader_id else None
@@ -249,9 +329,54 @@ def add_shift(request, data: ShiftBody):
 @router.get("/operations/roster-gaps", response={200: list[GapOut], **ERRORS})
 def roster_gaps(request, place_id: Id):
     """Every stretch of the next 14 days with nobody, or no leader, on duty at the place."""
-    place = _place(request, place_id)
+    place = scoped_place(request, place_id)
     start, end = selectors.roster_window()
     return selectors.roster_gaps(place, start, end)
+
+
+class HandoverBody(Schema):
+    handover_note: Text = Field(..., max_length=2000)
+
+
+@router.post("/operations/shifts/{shift_id}/handover", response={200: DutyShiftOut, **ERRORS})
+def write_handover(request, shift_id: Id, data: HandoverBody):
+    shift = get_for(request.scope, DutyShift.objects.select_related("place"), MANAGE, pk=shift_id)
+    return services.write_handover(by=request.auth, shift=shift, note=data.handover_note)
+
+
+class PhonesBody(Schema):
+    place_id: Id
+    week: Day = Field(..., description="any day of the week (Monday to Sunday) to print")
+
+
+class OnDutyPhoneOut(Schema):
+    staff_id: int
+    name: str
+    phone: str = Field(..., description="in full")
+
+
+class RosterPhonesOut(Schema):
+    monday: date
+    people: list[OnDutyPhoneOut]
+
+
+@router.post("/operations/roster-phones", response={200: RosterPhonesOut, **ERRORS})
+def reveal_roster_phones(request, data: PhonesBody):
+    """The full phone numbers of everyone on duty in the week, for the sheet on the duty room's wall,
+    as the printed week gives them; who asked for which week is kept in the audit log."""
+    place = scoped_place(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
+    monday = selectors.week_of(data.week)
+    week = selectors.roster_week(request.scope, place, monday)
+    people = {}
+    for entry in (entry for entries in week.values() for entry in entries):
+        for person in [entry.shift.leader, *entry.shift.staff.all()]:
+            if person is not None and person.phone:
+                people.setdefault(person.pk, person)
+    services.reveal_roster_phones(by=request.auth, place=place, monday=monday)
+    return {
+        "monday": monday,
+        "people": [{"staff_id": p.pk, "name": p.name, "phone": p.phone.reveal()} for p in people.values()],
+    }
 
 
 # --- plans and tasks -----------------------------------------------------------------------------------
@@ -319,12 +444,12 @@ class ProgressBody(Schema):
 @router.get("/operations/plans", response={200: list[PlanOut], **ERRORS})
 @paginate(Pages)
 def list_plans(request, place_id: Id):
-    return selectors.plans(request.scope, _place(request, place_id))
+    return selectors.plans(request.scope, scoped_place(request, place_id))
 
 
 @router.post("/operations/plans", response={201: PlanOut, **ERRORS})
 def add_plan(request, data: PlanBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     plan = services.save_plan(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, plan)
 
@@ -332,7 +457,9 @@ def add_plan(request, data: PlanBody):
 @router.get("/operations/tasks", response={200: list[TaskOut], **ERRORS})
 @paginate(Pages)
 def list_tasks(request, place_id: Id, status: TaskStatus | None = None, overdue: bool = False):
-    return selectors.tasks(request.scope, _place(request, place_id), status=status or "", overdue=overdue)
+    return selectors.tasks(
+        request.scope, scoped_place(request, place_id), status=status or "", overdue=overdue
+    )
 
 
 @router.post("/operations/tasks", response={201: list[TaskOut], **ERRORS})
@@ -370,44 +497,7 @@ def push_down(request, task_id: Id):
     return Status(201, services.push_down(by=request.auth, task=task))
 
 
-# --- leading groups and office measures ----------------------------------------------------------------
-
-
-class GroupMemberOut(Schema):
-    staff_id: int
-    name: str
-    role: GroupRole
-    responsibility: str
-
-
-class LeadingGroupOut(Schema):
-    id: int
-    place_id: int
-    name: str
-    formed_on: date
-    members: list[GroupMemberOut]
-
-
-@router.get("/operations/leading-groups", response={200: list[LeadingGroupOut], **ERRORS})
-def list_groups(request, place_id: Id):
-    return [
-        {
-            "id": g.pk,
-            "place_id": g.place_id,
-            "name": g.name,
-            "formed_on": g.formed_on,
-            "members": [
-                {
-                    "staff_id": m.staff_id,
-                    "name": m.staff.name,
-                    "role": m.role,
-                    "responsibility": m.responsibility,
-                }
-                for m in selectors.group_members(g)
-            ],
-        }
-        for g in selectors.groups(request.scope, _place(request, place_id))[:100]
-    ]
+# --- office measures ---------------------------------------------------------------------------------
 
 
 class MeasureBody(Schema):
@@ -432,11 +522,11 @@ class MeasureOut(Schema):
 @router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
 @paginate(Pages)
 def list_measures(request, place_id: Id, start: Day, end: Day):
-    return selectors.measures(request.scope, _place(request, place_id), start, end)
+    return selectors.measures(request.scope, scoped_place(request, place_id), start, end)
 
 
 @router.post("/operations/measures", response={201: MeasureOut, **ERRORS})
 def record_measure(request, data: MeasureBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = scoped_place(request, data.place_id, MANAGE)
     measure = services.record_measure(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, measure)
