@@ -264,6 +264,19 @@ def record_call(request, message_id: Id, data: CallIn):
     return Message.objects.select_related(*services.RECIPIENT_RELATIONS).get(pk=message.pk)
 
 
+class NumberOut(Schema):
+    number: str
+
+
+@router.post("/messaging/calls/{message_id}/number", response={200: NumberOut, **ERRORS})
+def reveal_call_number(request, message_id: Id):
+    """The full number of a call given to the caller, to dial it; the audit log keeps who saw it."""
+    message = get_object_or_404(
+        Message.objects.select_related(*services.RECIPIENT_RELATIONS), pk=message_id, caller=request.auth
+    )
+    return {"number": services.number_to_call(by=request.auth, message=message)}
+
+
 # --- campaigns sent through another platform -------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 422 in Chinese before anything is written; another district's campaign is not found; phones masked."""
 
 from qunfang.messaging.models import Message
+from qunfang.messaging.tests.test_calls import calls  # noqa: F401 (a fixture)
+from qunfang.messaging.tests.test_campaigns import veterans  # noqa: F401 (a fixture)
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
 from qunfang.test import api_client_for
@@ -70,3 +72,17 @@ def test_an_empty_audience_answers_422_in_chinese_and_writes_nothing(world):
     assert not Message.objects.exists()
     bad = approved_template(api, world.qingxin, body="{职务}您好", channel="sms")
     assert bad.status_code == 422 and "没有值" in str(bad.json()["detail"])
+
+
+def test_a_caller_reveals_the_number_to_dial_and_nobody_else_can(world, calls):  # noqa: F811
+    from qunfang.core.models import AuditEntry
+
+    (carols,) = Message.objects.filter(caller=world.carol)
+    url = f"/api/v1/messaging/calls/{carols.pk}/number"
+    shown = api_client_for(world.carol).post(url)
+    assert shown.status_code == 200 and "1380000000" in shown.json()["number"]
+    assert AuditEntry.objects.filter(action="campaign.reveal_number", actor=world.carol).count() == 1
+    for other in (world.dave, world.erin, world.alice):  # another caller, another district, the sender
+        refused = api_client_for(other).post(url)
+        assert refused.status_code == 404 and shown.json()["number"] not in refused.content.decode()
+    assert AuditEntry.objects.filter(action="campaign.reveal_number").count() == 1
