@@ -66,7 +66,7 @@ def template_new(request, place_id: int):
 
 
 @requires(Capability.SEND_CAMPAIGNS)
-@api_twin("qunfang.messaging.api.record_outside_campaign")
+@api_twin("qunfang.messaging.api.record_outside_campaign_with_receipt")
 def outside_campaign_new(request, place_id: int):
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
     form = OutsideCampaignForm(

@@ -223,7 +223,8 @@ def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
 def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
     """A request body that aims every id it can at the other place, with plausible other values, so
     that the request passes validation and reaches the scope check."""
-    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    kinds = operation.get("requestBody", {}).get("content", {})
+    content = kinds.get("application/json") or kinds.get("multipart/form-data")  # an upload's fields
     if not content:
         return None
 
@@ -293,6 +294,8 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
             kwargs = (
                 {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
             )
+            if body is not None and "multipart/form-data" in operation["requestBody"]["content"]:
+                kwargs = {"data": body}  # the test client's default encoding
             query, aimed = example_query(operation, target)
             response = getattr(client, method)(url + query, **kwargs)
             where = f"{method.upper()} {url}{query}"

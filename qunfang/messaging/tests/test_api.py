@@ -86,3 +86,29 @@ def test_a_caller_reveals_the_number_to_dial_and_nobody_else_can(world, calls): 
         refused = api_client_for(other).post(url)
         assert refused.status_code == 404 and shown.json()["number"] not in refused.content.decode()
     assert AuditEntry.objects.filter(action="campaign.reveal_number").count() == 1
+
+
+def test_a_campaign_sent_elsewhere_is_recorded_with_its_receipt_once(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qunfang.core.models import AuditEntry
+    from qunfang.messaging.models import OutsideCampaign
+
+    def receipt(name="回执.pdf"):
+        return SimpleUploadedFile(name, b"%PDF-1.4 sent 11509", content_type="application/pdf")
+
+    url = "/api/v1/messaging/outside-campaigns/with-receipt"
+    facts = {"place_id": world.qingxin.pk, "day": "2020-02-01", "channel": "sms", "audience": "veterans",
+             "platform": "企信通", "sent": 11509}  # fmt: skip
+    api = api_client_for(world.alice)
+    wrong = api.post(url, {**facts, "receipt": receipt("回执.exe")})
+    assert wrong.status_code == 422 and "PDF" in str(wrong.json()["detail"])
+    for other in (world.erin, world.carol):  # another district; a station without campaigns
+        refused = api_client_for(other).post(url, {**facts, "receipt": receipt()})
+        assert refused.status_code in (403, 404) and "清新" not in refused.content.decode()
+    assert not OutsideCampaign.objects.exists()
+    made = api.post(url, {**facts, "receipt": receipt()}, HTTP_IDEMPOTENCY_KEY="outside-key-1")
+    again = api.post(url, {**facts, "receipt": receipt()}, HTTP_IDEMPOTENCY_KEY="outside-key-1")
+    assert made.status_code == 201 and made.json()["has_receipt"] and again.json() == made.json()
+    assert OutsideCampaign.objects.get().receipt_name == "回执.pdf"
+    assert AuditEntry.objects.filter(action="outside_campaign.create", actor=world.alice).count() == 1
