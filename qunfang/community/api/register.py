@@ -160,7 +160,8 @@ def add_building(request, data: BuildingIn):
                 {"grid": _("Select a valid choice. That choice is not one of the available choices.")}
             )
     building = services.save_building(by=request.auth, community=place, number=data.number, grid=grid)
-    return Status(201, selectors.buildings(request.scope, place).get(pk=building.pk))
+    building.household_count = building.resident_count = 0  # new: nothing in it yet
+    return Status(201, building)
 
 
 @router.post("/community/households", response={201: HouseholdOut, **ERRORS})
@@ -168,10 +169,10 @@ def add_household(request, data: HouseholdIn):
     building = get_for(
         request.scope, Building.objects.all(), Capability.MANAGE_COMMUNITY, pk=data.building_id
     )
-    household = services.save_household(
-        by=request.auth, building=building, **data.dict(exclude={"building_id"})
-    )
-    return Status(201, selectors.households(request.scope, building).get(pk=household.pk))
+    fields = data.dict(exclude={"building_id"})
+    household = services.save_household(by=request.auth, building=building, **fields)
+    household.resident_count = 0  # new: nobody in it yet
+    return Status(201, household)
 
 
 @router.post("/community/register-imports", response={202: RegisterImportOut, **ERRORS})

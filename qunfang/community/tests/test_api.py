@@ -57,6 +57,16 @@ def test_buildings_and_households_are_added_once_and_listed(world, grids):  # no
     assert [h["room"] for h in listed] == ["301"]
 
 
+def test_a_grid_worker_adds_a_building_from_her_grid(world, grids):  # noqa: F811
+    from qunfang.core.roles import Role
+    from qunfang.test import person
+
+    worker = person("grid1", grids[0], Role.GRID_WORKER, "网格员小李")
+    body = {"place_id": grids[0].pk, "number": "9栋"}
+    made = post(api_client_for(worker), "/api/v1/community/buildings", body)
+    assert made.status_code == 201 and made.json()["community_id"] == world.jingkou.pk
+
+
 def test_buildings_and_households_are_kept_from_another_village_and_a_leader(world):
     building = register.save_building(by=None, community=world.jingkou, number="5栋")
     for user in (world.dave, world.leo):

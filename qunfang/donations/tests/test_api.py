@@ -149,3 +149,21 @@ def test_deliveries_go_to_a_person_and_are_listed(world):
     ]
     outsider = api_client_for(world.dave).get(f"/api/v1/donations/deliveries?place_id={world.jingkou.pk}")
     assert outsider.status_code == 404 and "隔离户" not in outsider.content.decode()
+
+
+def test_a_new_donors_phone_is_kept_masked_and_another_districts_team_is_not_delivered_to(world):
+    from qunfang.mobilization.services import save_team
+
+    api = api_client_for(world.carol)
+    gift = {"place_id": world.jingkou.pk, "donor_name": "李娜", "donor_phone": "13800000002",
+            "day": "2020-02-01", "amount": "50"}  # fmt: skip
+    assert post(api, "/api/v1/donations/cash", gift).status_code == 201
+    (donor,) = api.get(f"/api/v1/donations/donors?place_id={world.jingkou.pk}").json()["items"]
+    assert donor["phone"] == "138****0002"
+    stocked(world)
+    theirs = save_team(by=None, place=world.hunnan, name="浑南突击队", members=[], leader=None).pk
+    body = {"place_id": world.jingkou.pk, "to_team_id": theirs, "day": "2020-02-02", "delivered_by": "谢",
+            "received_by": "队长", "lines": [{"item": "口罩", "unit": "只", "quantity": 1}]}  # fmt: skip
+    refused = post(api, "/api/v1/donations/deliveries", body)
+    assert refused.status_code == 404 and "浑南" not in refused.content.decode()
+    assert StockLevel.objects.get().on_hand == 10
