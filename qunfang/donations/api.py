@@ -1,10 +1,14 @@
-"""Donations under /api/v1/donations: cash gifts in and out (amounts as strings of yuan, exact), a
-drive's totals by purpose and by child place, hand-overs, stock on hand, goods received and delivered.
-The same services and scoping as the pages."""
+"""Donations under /api/v1/donations: cash gifts in and out (amounts as strings of yuan, exact) and their
+correction, drives (started, listed, their totals by purpose and by child place), donors, hand-overs,
+stock on hand and its ledger, goods received, taken out and delivered, a ledger line reversed. The same
+services and scoping as the pages."""
 
 from datetime import date
+from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -12,8 +16,18 @@ from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.donations import selectors, services
-from qunfang.donations.models import CashDonation, Donor, DonorKind, Drive, StockLevel
+from qunfang.donations.models import (
+    CashDonation,
+    Donor,
+    DonorKind,
+    Drive,
+    MoveKind,
+    StockLevel,
+    StockMove,
+    yuan,
+)
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
+from qunfang.mobilization.models import Team
 
 router = Router(tags=["donations"])
 
@@ -57,6 +71,7 @@ class CashIn(Schema):
     donor_id: Id | None = None
     donor_name: Text = Field("", max_length=100)
     donor_kind: DonorKind = DonorKind.PERSON
+    donor_phone: Text = Field("", max_length=20, description="a new donor's phone")
     drive_id: Id | None = None
     day: Day
     amount: Text = Field(..., max_length=20)
@@ -137,11 +152,14 @@ class DeliveryLineIn(Schema):
 
 class DeliveryIn(Schema):
     place_id: Id
-    to_place_id: Id
+    to_place_id: Id | None = Field(None, description="one of to_place_id, to_team_id and to_person")
+    to_team_id: Id | None = None
+    to_person: Text = Field("", max_length=100)
     lines: list[DeliveryLineIn] = Field(..., min_length=1, max_length=50)
     day: Day
     delivered_by: Text = Field(..., min_length=1, max_length=50)
     received_by: Text = Field(..., min_length=1, max_length=50)
+    note: Text = Field("", max_length=200)
 
 
 class CreatedId(Schema):
@@ -169,7 +187,7 @@ def record_cash(request, data: CashIn):
         drive = selectors.drives(request.scope, place).filter(pk=data.drive_id).first()
         if drive is None:
             raise Http404
-    new_donor = {"name": data.donor_name, "kind": data.donor_kind}
+    new_donor = {"name": data.donor_name, "kind": data.donor_kind, "phone": data.donor_phone}
     gift = services.record_cash(
         by=request.auth, place=place, donor=donor, new_donor=new_donor, day=data.day, amount=data.amount,
         drive=drive,
@@ -231,10 +249,199 @@ def receive_goods(request, data: GoodsIn):
 @router.post("/donations/deliveries", response={201: CreatedId, **ERRORS})
 def deliver(request, data: DeliveryIn):
     place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
-    to_place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=data.to_place_id)
+    to_place = to_team = None
+    if data.to_place_id:
+        to_place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=data.to_place_id)
+    if data.to_team_id:  # a front-line team under the place, as the page offers
+        teams = Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES)
+        to_team = teams.filter(place__path__startswith=place.path, pk=data.to_team_id).first()
+        if to_team is None:
+            raise Http404
     delivery = services.deliver(
         by=request.auth, place=place, lines=[((line.item, line.unit), line.quantity)
                                              for line in data.lines],
         day=data.day, delivered_by=data.delivered_by, received_by=data.received_by, to_place=to_place,
+        to_team=to_team, to_person=data.to_person, note=data.note,
     )  # fmt: skip
     return Status(201, delivery)
+
+
+# --- drives, donors, the ledger and corrections: the rest of what the pages write and list ---------------
+
+
+class DriveIn(Schema):
+    place_id: Id
+    name: Text = Field(..., min_length=1, max_length=100)
+    purpose: Text = Field("", max_length=300)
+    designations: list[Text] = Field(
+        default_factory=list, max_length=20, description="purposes a gift may carry"
+    )
+    start: Day
+    end: Day | None = None
+    target: Text = Field("", max_length=20, description='yuan, at most two decimals; "" for none')
+
+
+class DriveOut(Schema):
+    id: int
+    place_id: int
+    name: str
+    purpose: str
+    designations: list[str] = Field(..., alias="designation_choices")
+    start: date
+    end: date | None
+    target: str | None
+
+    @staticmethod
+    def resolve_target(drive: Drive) -> str | None:
+        return str(drive.target) if drive.target is not None else None
+
+
+class DonorOut(Schema):
+    id: int
+    place_id: int
+    kind: DonorKind
+    name: str
+    is_veteran: bool
+    contact: str
+    phone: str = Field(..., description="masked")
+    address: str
+    given: str
+    gifts: int
+
+    @staticmethod
+    def resolve_phone(donor: Donor) -> str:
+        return str(donor.phone or "")
+
+    @staticmethod
+    def resolve_given(donor: Donor) -> str:
+        return str(yuan(donor.given_fen))
+
+
+class CorrectCashIn(Schema):
+    amount: Text = Field(..., max_length=20, description='yuan, at most two decimals: "30000.00"')
+    designations: list[DesignationIO] = Field(default_factory=list, max_length=20)
+
+
+class MoveOut(Schema):
+    id: int
+    item: str
+    unit: str
+    quantity: int
+    kind: MoveKind
+    day: date
+    donor_id: int | None
+    delivery_id: int | None
+    reverses_id: int | None
+    note: str
+
+    @staticmethod
+    def resolve_item(move: StockMove) -> str:
+        return move.item.name
+
+    @staticmethod
+    def resolve_unit(move: StockMove) -> str:
+        return move.item.unit
+
+
+class TakeOutIn(Schema):
+    place_id: Id
+    item: Text = Field(..., min_length=1, max_length=60)
+    unit: Text = Field(..., min_length=1, max_length=10)
+    quantity: int = Field(..., ge=1, le=10_000_000)
+    kind: Literal["used", "written_off"]
+    day: Day
+    note: Text = Field("", max_length=200)
+
+
+class DeliveryOut(Schema):
+    id: int
+    place_id: int
+    to_place_id: int | None
+    to_team_id: int | None
+    to_person: str
+    day: date
+    delivered_by: str
+    received_by: str
+    note: str
+    lines: list[DeliveryLineIn]
+
+    @staticmethod
+    def resolve_lines(delivery) -> list[dict]:
+        out = [m for m in delivery.moves.all() if m.place_id == delivery.place_id]  # not the receiving side's
+        return [{"item": m.item.name, "unit": m.item.unit, "quantity": -m.quantity} for m in out]
+
+
+class MoveCorrectionIn(Schema):
+    note: Text = Field("", max_length=200)
+
+
+@router.get("/donations/drives", response={200: list[DriveOut], **ERRORS})
+@paginate(Pages)
+def list_drives(request, place_id: Id):
+    """The drives a place collects for: its own and those of the places above it."""
+    return selectors.drives(request.scope, _place(request, place_id))
+
+
+@router.post("/donations/drives", response={201: DriveOut, **ERRORS})
+def start_drive(request, data: DriveIn):
+    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    drive = services.save_drive(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
+    return Status(201, drive)
+
+
+@router.get("/donations/donors", response={200: list[DonorOut], **ERRORS})
+@paginate(Pages)
+def list_donors(request, place_id: Id, q: Text = ""):
+    """The donors kept at the place and below, with what each gave; `q` finds them by name."""
+    return selectors.donors(request.scope, _place(request, place_id), q.strip()[:50])
+
+
+@router.post("/donations/cash/{donation_id}/correction", response={200: CashOut, **ERRORS})
+def correct_cash(request, donation_id: Id, data: CorrectCashIn):
+    """A new amount or split for a gift not yet handed over (refused with 422 once it is)."""
+    gift = get_for(request.scope, CashDonation.objects.all(), Capability.RECORD_DONATIONS, pk=donation_id)
+    services.correct_cash(
+        by=request.auth, donation=gift, amount=data.amount,
+        designations=[(d.purpose, d.amount) for d in data.designations],
+    )  # fmt: skip
+    return CashDonation.objects.select_related("donor").get(pk=gift.pk)
+
+
+@router.get("/donations/stock-moves", response={200: list[MoveOut], **ERRORS})
+@paginate(Pages)
+def list_moves(request, place_id: Id):
+    """The place's stock ledger, newest first."""
+    return selectors.moves(request.scope, _place(request, place_id))
+
+
+@router.post("/donations/stock-moves/{move_id}/correction", response={201: MoveOut, **ERRORS})
+def correct_move(request, move_id: Id, data: MoveCorrectionIn):
+    """A mistaken ledger line undone by its reverse (the new line is the answer)."""
+    move = get_for(
+        request.scope,
+        StockMove.objects.select_related("place", "item"),
+        Capability.RECORD_DONATIONS,
+        pk=move_id,
+    )
+    return Status(201, services.correct_move(by=request.auth, move=move, note=data.note))
+
+
+@router.post("/donations/take-outs", response={201: MoveOut, **ERRORS})
+def take_out(request, data: TakeOutIn):
+    """Goods used at the place or written off, from its stock."""
+    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    level = selectors.stock(request.scope, place).filter(item__name=data.item, item__unit=data.unit).first()
+    if level is None:
+        raise ValidationError({"item": _("There is none of this item in stock here.")})
+    move = services.take_out(
+        by=request.auth, place=place, item=level.item, quantity=data.quantity, kind=data.kind, day=data.day,
+        note=data.note,
+    )  # fmt: skip
+    return Status(201, move)
+
+
+@router.get("/donations/deliveries", response={200: list[DeliveryOut], **ERRORS})
+@paginate(Pages)
+def list_deliveries(request, place_id: Id):
+    """Deliveries from the place and the places below it, newest first."""
+    return selectors.deliveries(request.scope, _place(request, place_id))

@@ -34,6 +34,7 @@ from qunfang.donations.models import CashDonation, Donor, Drive, HandOver, Stock
 from qunfang.lib.money import yuan_in_capitals
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
+from qunfang.lib.twins import api_twin
 from qunfang.mobilization.models import Team
 
 
@@ -99,6 +100,7 @@ def _donor_label(donor: Donor) -> str:
 
 
 @requires(Capability.RECORD_DONATIONS)
+@api_twin("qunfang.donations.api.record_cash")
 def cash_new(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_DONATIONS)
     form = CashForm(
@@ -146,6 +148,7 @@ def _cash(request, donation_id: int, capability: Capability) -> CashDonation:
 
 
 @requires(Capability.VIEW_DONATIONS)
+@api_twin("qunfang.donations.api.correct_cash")
 def cash_detail(request, donation_id: int):
     gift = _cash(request, donation_id, Capability.VIEW_DONATIONS)
     may_correct = request.scope.allows(Capability.RECORD_DONATIONS, gift.place) and not gift.hand_over_id
@@ -197,6 +200,7 @@ def receipt_pdf(request, donation_id: int):
 
 
 @requires(Capability.RECORD_DONATIONS)
+@api_twin("qunfang.donations.api.start_drive")
 def drive_new(request, place_id: int):
     place = place_for(request, place_id, Capability.RECORD_DONATIONS)
     return form_page(
@@ -278,6 +282,7 @@ def donor_detail(request, donor_id: int):
 
 
 @requires(Capability.VIEW_DONATIONS)
+@api_twin("qunfang.donations.api.hand_over")
 def handover_list(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_DONATIONS)
     may_record = request.scope.allows(Capability.RECORD_DONATIONS, place)
@@ -338,6 +343,9 @@ def handover_pdf(request, handover_id: int):
 
 
 @requires(Capability.VIEW_DONATIONS)
+@api_twin(
+    "qunfang.donations.api.receive_goods", "qunfang.donations.api.take_out", "qunfang.donations.api.deliver"
+)
 def stock(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_DONATIONS)
     may_record = request.scope.allows(Capability.RECORD_DONATIONS, place)
@@ -403,6 +411,7 @@ def _stock_write(request, place: OrgUnit, form):
 
 @require_POST
 @requires(Capability.RECORD_DONATIONS)
+@api_twin("qunfang.donations.api.correct_move")
 def move_correct(request, move_id: int):
     move = get_for(
         request.scope,

@@ -7,7 +7,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for
@@ -264,6 +264,19 @@ def record_call(request, message_id: Id, data: CallIn):
     return Message.objects.select_related(*services.RECIPIENT_RELATIONS).get(pk=message.pk)
 
 
+class NumberOut(Schema):
+    number: str
+
+
+@router.post("/messaging/calls/{message_id}/number", response={200: NumberOut, **ERRORS})
+def reveal_call_number(request, message_id: Id):
+    """The full number of a call given to the caller, to dial it; the audit log keeps who saw it."""
+    message = get_object_or_404(
+        Message.objects.select_related(*services.RECIPIENT_RELATIONS), pk=message_id, caller=request.auth
+    )
+    return {"number": services.number_to_call(by=request.auth, message=message)}
+
+
 # --- campaigns sent through another platform -------------------------------------------------------------
 
 
@@ -302,7 +315,19 @@ def list_outside_campaigns(request, place_id: Id):
 
 @router.post("/messaging/outside-campaigns", response={201: OutsideCampaignOut, **ERRORS})
 def record_outside_campaign(request, data: OutsideCampaignIn):
-    """A campaign sent through another platform (the receipt file is attached on the page)."""
+    """A campaign sent through another platform (with its receipt file: the multipart twin below)."""
     facts = data.dict(exclude={"place_id"})
     record = services.record_outside_campaign(by=request.auth, place=_place(request, data.place_id), **facts)
+    return Status(201, record)
+
+
+@router.post("/messaging/outside-campaigns/with-receipt", response={201: OutsideCampaignOut, **ERRORS})
+def record_outside_campaign_with_receipt(
+    request, data: Form[OutsideCampaignIn], receipt: File[UploadedFile] = None
+):
+    """The same, sent as multipart with the platform's receipt file (`receipt`), as the page takes it:
+    a PDF, a photo, a spreadsheet or text, within the page's size limit."""
+    facts = data.dict(exclude={"place_id"})
+    place = _place(request, data.place_id)
+    record = services.record_outside_campaign(by=request.auth, place=place, receipt=receipt, **facts)
     return Status(201, record)

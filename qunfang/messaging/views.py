@@ -16,6 +16,7 @@ from qunfang.core.access import get_for, requires, signed_in
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import back_to, form_page, paginate, place_for
+from qunfang.lib.twins import api_twin
 from qunfang.lib.uploads import open_upload
 from qunfang.messaging import selectors, services
 from qunfang.messaging.forms import CallForm, CampaignForm, OutsideCampaignForm, ScheduleForm, TemplateForm
@@ -48,6 +49,7 @@ def campaigns(request, place_id: int):
 
 
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.create_template")
 def template_new(request, place_id: int):
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
     return form_page(
@@ -64,6 +66,7 @@ def template_new(request, place_id: int):
 
 
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.record_outside_campaign_with_receipt")
 def outside_campaign_new(request, place_id: int):
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
     form = OutsideCampaignForm(
@@ -101,6 +104,7 @@ def _campaigns_url(place: OrgUnit) -> str:
 
 
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.count_audience", "qunfang.messaging.api.create_campaign")
 def campaign_new(request, place_id: int):
     """Compose: "Count" shows how many would receive it and a sample message; "Save" keeps the draft."""
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
@@ -123,6 +127,7 @@ def campaign_new(request, place_id: int):
 
 @require_POST
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.count_audience")
 def campaign_count(request, place_id: int):
     """The live count of the compose page: the audience counted as the form changes (htmx)."""
     place = place_for(request, place_id, Capability.SEND_CAMPAIGNS)
@@ -193,6 +198,7 @@ def campaign(request, campaign_id: int):
 
 
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.start_campaign")
 def campaign_start(request, campaign_id: int):
     """Ask first (how many will receive it, and the first of the messages as it will read), then send
     what was confirmed: the service refuses if the audience has changed in between."""
@@ -219,6 +225,7 @@ def campaign_start(request, campaign_id: int):
 
 @require_POST
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.schedule_campaign")
 def campaign_schedule(request, campaign_id: int):
     found = _campaign(request, campaign_id)
     form = ScheduleForm(request.POST)
@@ -235,6 +242,7 @@ def campaign_schedule(request, campaign_id: int):
 
 @require_POST
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.unschedule_campaign")
 def campaign_unschedule(request, campaign_id: int):
     services.unschedule_campaign(by=request.user, campaign=_campaign(request, campaign_id))
     return redirect("messaging:campaign", campaign_id=campaign_id)
@@ -242,6 +250,7 @@ def campaign_unschedule(request, campaign_id: int):
 
 @require_POST
 @requires(Capability.SEND_CAMPAIGNS)
+@api_twin("qunfang.messaging.api.retry_failed")
 def campaign_retry(request, campaign_id: int):
     found = _campaign(request, campaign_id)
     count = services.retry_failed(by=request.user, campaign=found)
@@ -290,6 +299,7 @@ def _my_call(request, message_id: int) -> Message:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
+@api_twin("qunfang.messaging.api.reveal_call_number")
 def call_number(request, message_id: int):
     """The full number for the caller to dial (recorded in the audit log); the page opened again (a
     reload, Back) goes to the list."""
@@ -322,6 +332,7 @@ def _back(request, message: Message) -> str:
 
 @require_POST
 @signed_in
+@api_twin("qunfang.messaging.api.record_call")
 def call_record(request, message_id: int):
     message = _my_call(request, message_id)
     form = CallForm(request.POST)

@@ -9,21 +9,26 @@ from django.apps import apps
 from django.utils.module_loading import import_string
 
 from qunfang.api import api
+from qunfang.lib.apps import project_apps
 from qunfang.lib.twins import PAGE_ONLY, TWIN
 from qunfang.test import page_routes
 
-# The apps whose pages are held to it so far; every app of the project once item 8 of the renovation is in.
-APPS_CHECKED: tuple[str, ...] = ("core", "registry", "reporting", "mobilization", "operations", "briefings")
+APPS_CHECKED: tuple[str, ...] = tuple(config.label for config in project_apps())
 
-# A view writes when it takes a POST: it reads the posted form or says it takes POST.
+# A view writes when it takes a POST: it reads the posted form, says it takes POST, or hands the request
+# to core.views' form helpers, which do.
 WRITES = re.compile(
     r"request\.method\s*==\s*\"POST\"|request\.POST|require_POST|require_http_methods|def post\("
+    r"|form_page\(|posted_form\("
 )
 
 
 def api_operations() -> set:
-    found = set()
-    for _prefix, router in api._routers:
+    """Every operation's function, in the routers and the routers inside them."""
+    found, routers = set(), [mounted[1] for mounted in api._routers]
+    while routers:
+        router = routers.pop()
+        routers.extend(mounted[1] for mounted in router._routers)  # (prefix, router[, tags])
         for path_view in router.path_operations.values():
             found.update(operation.view_func for operation in path_view.operations)
     return found

@@ -2,8 +2,9 @@
 
 from ninja import Router
 
-from qunfang.community.api import checkpoints, operations, register
+from qunfang.community.api import checkpoints, management, operations, register
 
 router = Router(tags=["community"])
-for topic in (register, checkpoints, operations):
-    router.add_router("", topic.router)
+# management's operations sit on operations' router (a path is one router's): each router joined once.
+for topic_router in dict.fromkeys(topic.router for topic in (register, checkpoints, operations, management)):
+    router.add_router("", topic_router)

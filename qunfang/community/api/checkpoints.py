@@ -1,17 +1,20 @@
-"""Checkpoints under /api/v1/community: gates, passes (issue, revoke, the token for printing elsewhere),
-a pass checked at a gate (online guards, turnstiles), the guard's offline bundle, and crossings synced
-from a guard's phone (each kept once by its id)."""
+"""Checkpoints under /api/v1/community: gates and their guards' shifts (added), passes (issue, revoke,
+the token for printing elsewhere), a pass checked at a gate (online guards, turnstiles), the guard's
+offline bundle, and crossings synced from a guard's phone (each kept once by its id)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.community.models import Direction, Gate, Household, Pass, Resident
 from qunfang.community.selectors import checkpoints as selectors
+from qunfang.community.selectors.screening import GUARD_ROLES, possible_callers
 from qunfang.community.services import checkpoints as services
 from qunfang.core.access import get_for
 from qunfang.core.models import OrgUnit
@@ -175,3 +178,41 @@ def sync_crossings(request, gate_id: Id, data: SyncIn):
         "already": result.already,
         "refused": [{"client_id": cid, "reason": reason} for cid, reason in result.refused],
     }
+
+
+class GateIn(Schema):
+    place_id: Id = Field(..., description="the community")
+    name: Text = Field(..., min_length=1, max_length=50)
+    note: Text = Field("", max_length=200)
+
+
+class ShiftIn(Schema):
+    guard_id: Id = Field(..., description="a guard, station staff or grid worker of the community")
+    start: Moment
+    end: Moment
+
+
+class ShiftOut(Schema):
+    id: int
+    gate_id: int
+    guard_id: int
+    start: datetime
+    end: datetime
+
+
+@router.post("/community/gates", response={201: GateOut, **ERRORS})
+def add_gate(request, data: GateIn):
+    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_COMMUNITY, pk=data.place_id)
+    return Status(201, services.save_gate(by=request.auth, community=place, name=data.name, note=data.note))
+
+
+@router.post("/community/gates/{gate_id}/shifts", response={201: ShiftOut, **ERRORS})
+def add_shift(request, gate_id: Id, data: ShiftIn):
+    """A guard's shift at the gate: at most 24 hours, and nobody on two shifts at once."""
+    gate = _gate(request, gate_id, Capability.MANAGE_COMMUNITY)
+    guard = possible_callers(gate.community, GUARD_ROLES).filter(pk=data.guard_id).first()
+    if guard is None:  # only the community's own people, as the page offers them
+        invalid = _("Select a valid choice. That choice is not one of the available choices.")
+        raise ValidationError({"guard": invalid})
+    shift = services.add_shift(by=request.auth, gate=gate, guard=guard, start=data.start, end=data.end)
+    return Status(201, shift)

@@ -1,18 +1,23 @@
-"""The community register under /api/v1: buildings, households, residents (personal data masked), a
-resident added, a status changed. The same scoping as the pages: a grid worker reaches her grid."""
+"""The community register under /api/v1: buildings and households (added and listed), residents
+(personal data masked), a resident added, a status changed; the register imported from a spreadsheet
+(multipart, checked as on the page, then a job to watch) and exported. The same scoping as the pages:
+a grid worker reaches her grid."""
 
-from datetime import date
+from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qunfang.community.models import Building, Household, Resident, ResidentStatus
+from qunfang.community.models import Building, Household, RegisterImport, Resident, ResidentStatus
 from qunfang.community.selectors import register as selectors
 from qunfang.community.services import register as services
 from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
+from qunfang.lib.tables import XLSX_MIME, xlsx_download
 
 router = Router(tags=["community"])
 
@@ -75,8 +80,8 @@ class StatusIn(Schema):
     note: Text = Field("", max_length=200)
 
 
-def _place(request, place_id: int) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_COMMUNITY, pk=place_id)
+def _place(request, place_id: int, capability: Capability = Capability.VIEW_COMMUNITY) -> OrgUnit:
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 @router.get("/community/buildings", response={200: list[BuildingOut], **ERRORS})
@@ -114,3 +119,90 @@ def add_resident(request, data: ResidentIn):
 def change_status(request, resident_id: Id, data: StatusIn):
     resident = get_for(request.scope, Resident.objects.all(), Capability.MANAGE_COMMUNITY, pk=resident_id)
     return services.change_status(by=request.auth, resident=resident, **data.dict())
+
+
+class BuildingIn(Schema):
+    place_id: Id = Field(..., description="the community (or a grid of it)")
+    number: Text = Field(..., min_length=1, max_length=20)
+    grid_id: Id | None = Field(None, description="a grid of the community the building belongs to")
+
+
+class HouseholdIn(Schema):
+    building_id: Id
+    unit: Text = Field("", max_length=10)
+    room: Text = Field(..., min_length=1, max_length=10)
+    phone: Text = Field("", max_length=20)
+    note: Text = Field("", max_length=200)
+
+
+class RegisterImportOut(Schema):
+    id: int
+    place_id: int
+    status: str
+    original_name: str
+    buildings: int
+    households: int
+    residents: int
+    message: str
+    errors: list
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@router.post("/community/buildings", response={201: BuildingOut, **ERRORS})
+def add_building(request, data: BuildingIn):
+    place = _place(request, data.place_id, Capability.MANAGE_COMMUNITY)
+    grid = None
+    if data.grid_id:  # the page offers the place's own grids
+        grid = OrgUnit.objects.filter(parent=place, level=Level.GRID, pk=data.grid_id).first()
+        if grid is None:
+            raise ValidationError(
+                {"grid": _("Select a valid choice. That choice is not one of the available choices.")}
+            )
+    building = services.save_building(by=request.auth, community=place, number=data.number, grid=grid)
+    building.household_count = building.resident_count = 0  # new: nothing in it yet
+    return Status(201, building)
+
+
+@router.post("/community/households", response={201: HouseholdOut, **ERRORS})
+def add_household(request, data: HouseholdIn):
+    building = get_for(
+        request.scope, Building.objects.all(), Capability.MANAGE_COMMUNITY, pk=data.building_id
+    )
+    fields = data.dict(exclude={"building_id"})
+    household = services.save_household(by=request.auth, building=building, **fields)
+    household.resident_count = 0  # new: nobody in it yet
+    return Status(201, household)
+
+
+@router.post("/community/register-imports", response={202: RegisterImportOut, **ERRORS})
+def import_register(request, place_id: Id, file: File[UploadedFile] = None):
+    """The register from a spreadsheet (.xlsx or .csv, the page's columns), sent as multipart `file`:
+    checked as a whole now (refused with 422, nothing kept), its rows written by a worker, all or none."""
+    place = _place(request, place_id, Capability.MANAGE_COMMUNITY)
+    if file is None:
+        raise ValidationError({"file": _("This field is required.")})
+    job = services.queue_register_import(by=request.auth, community=place, upload=file)
+    return Status(202, job)
+
+
+@router.get("/community/register-imports/{register_import_id}", response={200: RegisterImportOut, **ERRORS})
+def get_register_import(request, register_import_id: Id):
+    """An import's progress: queued, running, done with its counts, or failed with the rows' errors."""
+    return get_for(
+        request.scope, RegisterImport.objects.all(), Capability.MANAGE_COMMUNITY, pk=register_import_id
+    )
+
+
+@router.get(
+    "/community/register/export",
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {XLSX_MIME: {}}}}},
+)
+def export_register(request, place_id: Id, reveal: bool = False):
+    """The place's register as .xlsx. Full numbers with `reveal` where the token's user may reveal them
+    (audited); masked everywhere else."""
+    place = _place(request, place_id)
+    reveal = reveal and request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place)
+    content = services.export_register(by=request.auth, scope=request.scope, place=place, reveal=reveal)
+    return xlsx_download(content, f"{place.name}-住户.xlsx")

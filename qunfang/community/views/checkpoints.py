@@ -27,6 +27,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.temperature import FEVER
+from qunfang.lib.twins import api_twin
 
 
 def _community(request, place_id: int, capability: Capability):
@@ -53,6 +54,7 @@ def gates(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.checkpoints.add_gate")
 def gate_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     return form_page(
@@ -90,6 +92,7 @@ def gate(request, gate_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.checkpoints.add_shift")
 def shift_new(request, gate_id: int):
     found = _gate(request, gate_id, Capability.MANAGE_COMMUNITY)
     form = ShiftForm(request.POST or None, guards=possible_callers(found.community, GUARD_ROLES))
@@ -203,6 +206,7 @@ def passes(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.checkpoints.issue_pass")
 def pass_new(request, household_id: int):
     household = get_for(
         request.scope, Household.objects.select_related("building__community"), Capability.MANAGE_COMMUNITY,
@@ -246,6 +250,7 @@ def _qr(issued: Pass, scale: int = 4) -> str:
 
 
 @requires(Capability.VIEW_COMMUNITY)
+@api_twin("qunfang.community.api.checkpoints.revoke_pass")
 def pass_detail(request, pass_id: int):
     issued = _pass(request, pass_id, Capability.VIEW_COMMUNITY)
     may_manage = request.scope.allows(Capability.MANAGE_COMMUNITY, issued.place)

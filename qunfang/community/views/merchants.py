@@ -21,6 +21,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.lib.tables import xlsx_response
+from qunfang.lib.twins import api_twin
 
 BOOK_DAYS = 14  # a page of the staff registration book: two weeks of daily checks
 
@@ -70,6 +71,7 @@ def _export(place, found):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.operations.add_merchant")
 def merchant_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("sort_name")
@@ -95,6 +97,12 @@ def _merchant(request, merchant_id: int, capability: Capability) -> Merchant:
 
 
 @requires(Capability.VIEW_COMMUNITY)
+@api_twin(
+    "qunfang.community.api.operations.record_visit",
+    "qunfang.community.api.operations.deliver_notice",
+    "qunfang.community.api.operations.record_health_check",
+    "qunfang.community.api.management.add_merchant_staff",
+)
 def merchant_detail(request, merchant_id: int):
     merchant = _merchant(request, merchant_id, Capability.VIEW_COMMUNITY)
     may_manage = request.scope.allows(Capability.MANAGE_COMMUNITY, merchant.place)

@@ -19,6 +19,7 @@ from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.tables import xlsx_download
+from qunfang.lib.twins import api_twin
 
 
 def _register_url(place: OrgUnit) -> str:
@@ -52,6 +53,7 @@ def register(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.register.add_building")
 def building_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("sort_name")
@@ -93,6 +95,7 @@ def building(request, building_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.register.add_household")
 def household_new(request, building_id: int):
     found = get_for(request.scope, Building.objects.all(), Capability.MANAGE_COMMUNITY, pk=building_id)
     return form_page(
@@ -134,6 +137,7 @@ def household(request, household_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.register.add_resident")
 def resident_new(request, household_id: int):
     found = get_for(
         request.scope,
@@ -152,6 +156,7 @@ def resident_new(request, household_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.register.change_status")
 def resident_status(request, resident_id: int):
     found = get_for(
         request.scope,
@@ -173,6 +178,7 @@ def resident_status(request, resident_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.register.import_register")
 def register_import(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -205,6 +211,7 @@ def register_import_job(request, register_import_id: int):
 
 @require_POST
 @requires(Capability.VIEW_COMMUNITY)
+@api_twin("qunfang.community.api.register.export_register")
 def register_export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
     reveal = request.POST.get("reveal") == "1" and request.scope.allows(

@@ -19,6 +19,7 @@ from qunfang.core.access import get_for, requires
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import xlsx_response
+from qunfang.lib.twins import api_twin
 from qunfang.mobilization.selectors import who_can_take_part
 
 
@@ -66,6 +67,7 @@ def _export(place, found):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.operations.take_request")
 def request_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
 
@@ -98,6 +100,9 @@ def _request_url(taken: ResidentRequest) -> str:
 
 
 @requires(Capability.VIEW_COMMUNITY)
+@api_twin(
+    "qunfang.community.api.management.assign_request", "qunfang.community.api.operations.answer_request"
+)
 def request_detail(request, request_id: int):
     taken = get_for(
         request.scope,
@@ -136,6 +141,7 @@ def request_detail(request, request_id: int):
 
 
 @requires(Capability.VIEW_COMMUNITY)
+@api_twin("qunfang.community.api.management.add_standard_answer")
 def standard_answers(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
     may_manage = request.scope.allows(Capability.MANAGE_COMMUNITY, place)
@@ -161,6 +167,7 @@ def standard_answers(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
+@api_twin("qunfang.community.api.management.edit_standard_answer")
 def standard_answer_edit(request, answer_id: int):
     item = get_for(request.scope, StandardAnswer.objects.all(), Capability.MANAGE_COMMUNITY, pk=answer_id)
     initial = {"category": item.category, "question": item.question, "answer": item.answer}

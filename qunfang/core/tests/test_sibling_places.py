@@ -224,7 +224,8 @@ def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
 def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
     """A request body that aims every id it can at the other place, with plausible other values, so
     that the request passes validation and reaches the scope check."""
-    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    kinds = operation.get("requestBody", {}).get("content", {})
+    content = kinds.get("application/json") or kinds.get("multipart/form-data")  # an upload's fields
     if not content:
         return None
 
@@ -273,8 +274,11 @@ def example_upload(operation: dict) -> dict | None:
     content = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
     if not content:
         return None
+    fields = content["schema"].get("properties", {}).items()
     return {
-        name: SimpleUploadedFile(f"{name}.csv", b"name\n") for name in content["schema"].get("properties", {})
+        name: SimpleUploadedFile(f"{name}.csv", b"name\n")
+        for name, field in fields
+        if field.get("format") == "binary"
     }
 
 
@@ -314,8 +318,8 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
             kwargs = (
                 {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
             )
-            if upload is not None:
-                kwargs = {"data": upload}
+            if upload is not None:  # an upload's fields and its files, in the test client's default encoding
+                kwargs = {"data": {**(body or {}), **upload}}
             query, aimed = example_query(operation, target)
             response = getattr(client, method)(url + query, **kwargs)
             where = f"{method.upper()} {url}{query}"
