@@ -128,6 +128,13 @@ def get_for(scope: Scope, queryset: models.QuerySet, capability: Capability, **l
         raise Http404 from None
 
 
+def place_for(request: Any, place_id: int, capability: Capability) -> OrgUnit:
+    """The place a page or API request acts on, if the user holds the capability there; else 404."""
+    from qunfang.core.models import OrgUnit  # models import this module
+
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+
+
 # Every view declares who may open it; a test fails for a view that does not.
 PUBLIC = "public"
 SIGNED_IN = "signed_in"

@@ -8,8 +8,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.donations import selectors, services
 from qunfang.donations.models import CashDonation, Donor, DonorKind, Drive, StockLevel
@@ -148,19 +147,17 @@ class CreatedId(Schema):
     id: int
 
 
-def _place(request, place_id: int, capability: Capability = Capability.VIEW_DONATIONS) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
-
-
 @router.get("/donations/cash", response={200: list[CashOut], **ERRORS})
 @paginate(Pages)
 def list_cash(request, place_id: Id, waiting: bool = False):
-    return selectors.cash(request.scope, _place(request, place_id), waiting=waiting)
+    return selectors.cash(
+        request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS), waiting=waiting
+    )
 
 
 @router.post("/donations/cash", response={201: CashOut, **ERRORS})
 def record_cash(request, data: CashIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donor = None
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
@@ -184,7 +181,7 @@ def drive_totals(request, drive_id: Id, place_id: Id | None = None):
     drive = get_for(
         request.scope, Drive.objects.select_related("place"), Capability.VIEW_DONATIONS, pk=drive_id
     )
-    place = _place(request, place_id) if place_id else drive.place
+    place = place_for(request, place_id, Capability.VIEW_DONATIONS) if place_id else drive.place
     return {
         "drive_id": drive.pk,
         "place_id": place.pk,
@@ -199,7 +196,7 @@ def drive_totals(request, drive_id: Id, place_id: Id | None = None):
 
 @router.post("/donations/handovers", response={201: HandOverOut, **ERRORS})
 def hand_over(request, data: HandOverIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donations = list(CashDonation.objects.filter(pk__in=data.donation_ids, place=place))
     if len(donations) != len(set(data.donation_ids)):
         donations = []  # one of them is not this place's: nothing is handed over
@@ -212,12 +209,12 @@ def hand_over(request, data: HandOverIn):
 
 @router.get("/donations/stock", response={200: list[StockOut], **ERRORS})
 def stock(request, place_id: Id):
-    return selectors.stock(request.scope, _place(request, place_id))
+    return selectors.stock(request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS))
 
 
 @router.post("/donations/goods", response={201: CreatedId, **ERRORS})
 def receive_goods(request, data: GoodsIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donor = None
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
@@ -230,8 +227,8 @@ def receive_goods(request, data: GoodsIn):
 
 @router.post("/donations/deliveries", response={201: CreatedId, **ERRORS})
 def deliver(request, data: DeliveryIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
-    to_place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=data.to_place_id)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
+    to_place = place_for(request, data.to_place_id, Capability.VIEW_PLACES)
     delivery = services.deliver(
         by=request.auth, place=place, lines=[((line.item, line.unit), line.quantity)
                                              for line in data.lines],

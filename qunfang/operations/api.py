@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
@@ -32,10 +32,6 @@ from qunfang.operations.models import (
 
 router = Router(tags=["operations"])
 VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
-
-
-def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 def _staff(request, staff_id: int, capability: Capability = VIEW) -> StaffMember:
@@ -72,12 +68,12 @@ class StaffMemberIn(Schema):
 @router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
 @paginate(Pages)
 def list_staff(request, place_id: Id):
-    return selectors.staff(request.scope, _place(request, place_id))
+    return selectors.staff(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
 def add_staff(request, data: StaffMemberIn):
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     section = Section.objects.filter(place=place, pk=data.section_id).first() if data.section_id else None
     person = services.save_staff(
         by=request.auth, place=place, name=data.name, title=data.title, section=section, phone=data.phone
@@ -144,7 +140,9 @@ def _ref(row) -> dict:
 
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
 def health(request, place_id: Id, day: Day | None = None):
-    board = selectors.health_board(request.scope, _place(request, place_id), day or timezone.localdate())
+    board = selectors.health_board(
+        request.scope, place_for(request, place_id, VIEW), day or timezone.localdate()
+    )
     return {
         "day": board.day,
         "staff": len(board.rows),
@@ -177,7 +175,7 @@ class LeaveOut(Schema):
 @router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
 @paginate(Pages)
 def list_leave(request, place_id: Id, on: Day | None = None):
-    place = _place(request, place_id)
+    place = place_for(request, place_id, VIEW)
     return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
 
 
@@ -223,12 +221,12 @@ class GapOut(Schema):
 
 @router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
 def list_shifts(request, place_id: Id, start: Moment, end: Moment):
-    return list(selectors.shifts(request.scope, _place(request, place_id), start, end)[:1000])
+    return list(selectors.shifts(request.scope, place_for(request, place_id, VIEW), start, end)[:1000])
 
 
 @router.post("/operations/shifts", response={201: DutyShiftOut, **ERRORS})
 def add_shift(request, data: ShiftBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     people = selectors.staff(request.scope, place)
     staff = list(people.filter(pk__in=data.staff_ids))
     leader = people.filter(pk=data.leader_id).first() if data.leader_id else None
@@ -249,7 +247,7 @@ def add_shift(request, data: ShiftBody):
 @router.get("/operations/roster-gaps", response={200: list[GapOut], **ERRORS})
 def roster_gaps(request, place_id: Id):
     """Every stretch of the next 14 days with nobody, or no leader, on duty at the place."""
-    place = _place(request, place_id)
+    place = place_for(request, place_id, VIEW)
     start, end = selectors.roster_window()
     return selectors.roster_gaps(place, start, end)
 
@@ -319,12 +317,12 @@ class ProgressBody(Schema):
 @router.get("/operations/plans", response={200: list[PlanOut], **ERRORS})
 @paginate(Pages)
 def list_plans(request, place_id: Id):
-    return selectors.plans(request.scope, _place(request, place_id))
+    return selectors.plans(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.post("/operations/plans", response={201: PlanOut, **ERRORS})
 def add_plan(request, data: PlanBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     plan = services.save_plan(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, plan)
 
@@ -332,7 +330,9 @@ def add_plan(request, data: PlanBody):
 @router.get("/operations/tasks", response={200: list[TaskOut], **ERRORS})
 @paginate(Pages)
 def list_tasks(request, place_id: Id, status: TaskStatus | None = None, overdue: bool = False):
-    return selectors.tasks(request.scope, _place(request, place_id), status=status or "", overdue=overdue)
+    return selectors.tasks(
+        request.scope, place_for(request, place_id, VIEW), status=status or "", overdue=overdue
+    )
 
 
 @router.post("/operations/tasks", response={201: list[TaskOut], **ERRORS})
@@ -406,7 +406,7 @@ def list_groups(request, place_id: Id):
                 for m in selectors.group_members(g)
             ],
         }
-        for g in selectors.groups(request.scope, _place(request, place_id))[:100]
+        for g in selectors.groups(request.scope, place_for(request, place_id, VIEW))[:100]
     ]
 
 
@@ -432,11 +432,11 @@ class MeasureOut(Schema):
 @router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
 @paginate(Pages)
 def list_measures(request, place_id: Id, start: Day, end: Day):
-    return selectors.measures(request.scope, _place(request, place_id), start, end)
+    return selectors.measures(request.scope, place_for(request, place_id, VIEW), start, end)
 
 
 @router.post("/operations/measures", response={201: MeasureOut, **ERRORS})
 def record_measure(request, data: MeasureBody):
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     measure = services.record_measure(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, measure)

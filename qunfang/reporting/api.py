@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
@@ -26,10 +26,6 @@ def _data_set(code: str) -> DataSet:
     if found is None:
         raise Http404(_("No data set is in use."))
     return found
-
-
-def _place(request, place_id: int, capability=Capability.VIEW_REPORTS) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 class FieldOut(Schema):
@@ -169,7 +165,7 @@ def _period(request, query: PeriodQuery) -> tuple[OrgUnit, DataSet]:
         raise ValidationError(_("The period ends before it starts."))
     if (query.end - query.start).days > LONGEST_PERIOD_DAYS:
         raise ValidationError(_("Ask for two years at most at a time."))
-    return _place(request, query.place_id), _data_set(query.data_set)
+    return place_for(request, query.place_id, Capability.VIEW_REPORTS), _data_set(query.data_set)
 
 
 @router.get("/reports/data-sets", response={200: list[DataSetOut], **ERRORS})
@@ -181,7 +177,7 @@ def list_data_sets(request):
 def submit_report(request, data: ReportIn):
     """Submit or correct a place's report of a period. The same `submission` sent again answers 200
     with the report and stores nothing."""
-    place = _place(request, data.place_id, Capability.SUBMIT_REPORTS)
+    place = place_for(request, data.place_id, Capability.SUBMIT_REPORTS)
     data_set = _data_set(data.data_set)
     repeated = ReportVersion.objects.filter(submission=data.submission).exists()
     report = services.submit_report(
@@ -209,7 +205,7 @@ def list_reports(request, query: Query[PeriodQuery]):
 def completeness(request, query: Query[CompletenessQuery]):
     """For the place and each child holding reporting places: expected, on time, late, missing; and for
     each level below, how many places reported completely."""
-    place, data_set = _place(request, query.place_id), _data_set(query.data_set)
+    place, data_set = place_for(request, query.place_id, Capability.VIEW_REPORTS), _data_set(query.data_set)
     found = selectors.completeness(request.scope, data_set, place, query.day)
     levels = selectors.rates_by_level(request.scope, data_set, place, query.day)
     return {"place": found.place, "children": found.children, "levels": levels}

@@ -9,8 +9,7 @@ from ninja.pagination import paginate
 from qunfang.community.models import Building, Household, Resident, ResidentStatus
 from qunfang.community.selectors import register as selectors
 from qunfang.community.services import register as services
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 
@@ -75,14 +74,10 @@ class StatusIn(Schema):
     note: Text = Field("", max_length=200)
 
 
-def _place(request, place_id: int) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_COMMUNITY, pk=place_id)
-
-
 @router.get("/community/buildings", response={200: list[BuildingOut], **ERRORS})
 @paginate(Pages)
 def list_buildings(request, place_id: Id):
-    return selectors.buildings(request.scope, _place(request, place_id))
+    return selectors.buildings(request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY))
 
 
 @router.get("/community/households", response={200: list[HouseholdOut], **ERRORS})
@@ -95,7 +90,9 @@ def list_households(request, building_id: Id):
 @router.get("/community/residents", response={200: list[ResidentOut], **ERRORS})
 @paginate(Pages)
 def list_residents(request, place_id: Id, status: Query[ResidentStatus | None] = None):
-    return selectors.residents(request.scope, _place(request, place_id), status or "")
+    return selectors.residents(
+        request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY), status or ""
+    )
 
 
 @router.post("/community/residents", response={201: ResidentOut, **ERRORS})
