@@ -111,6 +111,13 @@ class Scope:
         return list(dict.fromkeys(g.place_id for g in self.grants))
 
 
+def under(place: OrgUnit | str, via: str = "place") -> models.Q:
+    """This place and everything under it, as a condition on the rows whose relation `via` leads to a
+    place ("" when the rows are places themselves): one indexed prefix query on the place's path."""
+    path = place if isinstance(place, str) else place.path
+    return models.Q(**{f"{via}__path__startswith" if via else "path__startswith": path})
+
+
 class PlaceScopedQuerySet(models.QuerySet):
     """Base for every model that belongs to a place. Subclasses name the path of that place."""
 
@@ -118,6 +125,11 @@ class PlaceScopedQuerySet(models.QuerySet):
 
     def visible_to(self, scope: Scope, capability: Capability = Capability.VIEW_PLACES) -> models.QuerySet:
         return scope.restrict(self, capability, self.place_path_field)
+
+    def under(self, place: OrgUnit | str) -> models.QuerySet:
+        """The rows at this place and everything under it (a place or its path)."""
+        path = place if isinstance(place, str) else place.path
+        return self.filter(**{f"{self.place_path_field}__startswith": path})
 
 
 def get_for(scope: Scope, queryset: models.QuerySet, capability: Capability, **lookup: Any) -> Any:

@@ -159,7 +159,7 @@ def move_place(*, by: User | None, place: OrgUnit, new_parent: OrgUnit) -> OrgUn
     old_prefix = place.path
     new_prefix = f"{new_parent.path}{place.pk}/"
     depth_change = new_parent.depth + 1 - place.depth
-    OrgUnit.objects.filter(path__startswith=old_prefix).update(
+    OrgUnit.objects.under(old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1)),
         depth=F("depth") + depth_change,
     )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.donations.models import (
@@ -79,7 +79,7 @@ def drives(scope: Scope, place: OrgUnit) -> QuerySet[Drive]:
 def cash(scope: Scope, place: OrgUnit, *, drive: Drive | None = None, waiting: bool = False) -> QuerySet:
     found = (
         CashDonation.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("donor", "drive", "place", "hand_over")
         .prefetch_related("designations")
         .order_by("-day", "-pk")
@@ -99,7 +99,7 @@ def not_handed_over(place: OrgUnit) -> dict:
 def hand_overs(scope: Scope, place: OrgUnit) -> QuerySet[HandOver]:
     return (
         HandOver.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .annotate(count=Count("donations"))
         .order_by("-day", "-pk")
     )
@@ -108,7 +108,7 @@ def hand_overs(scope: Scope, place: OrgUnit) -> QuerySet[HandOver]:
 def donors(scope: Scope, place: OrgUnit, name: str = "") -> QuerySet[Donor]:
     found = (
         Donor.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place")
         .annotate(given_fen=Sum("cash__amount_fen"), gifts=Count("cash", distinct=True))
         .order_by("name")
@@ -137,7 +137,7 @@ def moves(scope: Scope, place: OrgUnit) -> QuerySet[StockMove]:
 def deliveries(scope: Scope, place: OrgUnit) -> QuerySet[Delivery]:
     return (
         Delivery.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("to_place", "to_team", "place")
         .prefetch_related("moves__item")
         .order_by("-day", "-pk")
@@ -184,8 +184,8 @@ def _given(place: OrgUnit, start: date | None, end: date, raw: bool) -> tuple[di
     start, ever until its end), and the fen by purpose: from the kept daily totals, or with `raw` from
     the gifts themselves (the benchmark's baseline)."""
     if raw:
-        gifts = CashDonation.objects.filter(place__path__startswith=place.path)
-        parts = Designation.objects.filter(donation__place__path__startswith=place.path)
+        gifts = CashDonation.objects.under(place)
+        parts = Designation.objects.filter(under(place, via="donation__place"))
         gifts = gifts.filter(day__range=(start or date.min, end))
         parts = parts.filter(donation__day__range=(start or date.min, end))
         sums = gifts.aggregate(fen=Sum("amount_fen"), count=Count("pk"), since=Min("day"))
@@ -218,7 +218,7 @@ def figures_for(
     found.yuan_running, found.gifts_running = str(yuan(running["fen"])), running["count"] or 0
     found.running_since = running["since"] if found.gifts_running else None
     if raw:
-        givers = CashDonation.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        givers = CashDonation.objects.filter(under(place), day__range=(start, end))
         found.donors_in_period = givers.values("donor").distinct().count()
         found.veteran_donors_in_period = (
             givers.filter(donor__is_veteran=True).values("donor").distinct().count()
@@ -230,7 +230,7 @@ def figures_for(
         )  # both in one pass over the period's rows
         found.donors_in_period, found.veteran_donors_in_period = counted["donors"], counted["veterans"]
     sheets = (
-        HandOver.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        HandOver.objects.filter(under(place), day__range=(start, end))
         .annotate(
             gifts=Count("donations"),
             donors=Count("donations__donor", distinct=True),

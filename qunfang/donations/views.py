@@ -351,10 +351,8 @@ def stock(request, place_id: int):
                            levels=levels.filter(on_hand__gt=0), initial=today)  # fmt: skip
     deliver = DeliveryForm(
         posted if posted and "deliver" in posted else None, levels=levels.filter(on_hand__gt=0),
-        places=OrgUnit.objects.filter(path__startswith=place.path).exclude(pk=place.pk).order_by("path"),
-        teams=Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES).filter(
-            place__path__startswith=place.path
-        ),
+        places=OrgUnit.objects.under(place).exclude(pk=place.pk).order_by("path"),
+        teams=Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES).under(place),
         initial=today,
     )  # fmt: skip
     pick_url(deliver.fields["to_place"], reverse("core:place_pick_below", args=[place.pk]))

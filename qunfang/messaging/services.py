@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
+from qunfang.core.access import under
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.processes import is_gone, this_process
@@ -174,17 +175,15 @@ def audience(place: OrgUnit, filters: dict[str, Any], channel: str = Channel.SMS
 def _veterans(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet[Veteran]:
     """Veterans living here, with a mobile, not opted out of messages; in the chosen places under it (or
     all of it), of the category, with the tag."""
-    found = Veteran.objects.filter(
-        place__path__startswith=place.path, status=Status.ACTIVE, phone__isnull=False, sms_opt_out=False
-    )
-    chosen = OrgUnit.objects.filter(pk__in=filters.get("places") or [], path__startswith=place.path)
+    found = Veteran.objects.filter(under(place), status=Status.ACTIVE, phone__isnull=False, sms_opt_out=False)
+    chosen = OrgUnit.objects.under(place).filter(pk__in=filters.get("places") or [])
     if filters.get("places"):
         paths = list(chosen.values_list("path", flat=True))
         if not paths:
             return found.none()
         within = Q()
         for path in paths:
-            within |= Q(place__path__startswith=path)
+            within |= under(path)
         found = found.filter(within)
     if filters.get("category"):
         found = found.filter(category=filters["category"])
@@ -196,7 +195,7 @@ def _veterans(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet
 def _team_volunteers(place: OrgUnit, filters: dict[str, Any], channel: str) -> QuerySet[Volunteer]:
     """The active members of a team of this place or below (a veteran among them who opted out of
     messages is left out)."""
-    team = Team.objects.filter(pk=filters.get("team") or 0, place__path__startswith=place.path).first()
+    team = Team.objects.filter(under(place), pk=filters.get("team") or 0).first()
     if team is None:
         return Volunteer.objects.none()
     return team.members.filter(status=VolunteerStatus.ACTIVE).exclude(veteran__sms_opt_out=True)
@@ -212,8 +211,10 @@ def _stations_not_reported(place: OrgUnit, filters: dict[str, Any], channel: str
     if under is None:
         return OrgUnit.objects.none()
     period = data_set.period_of(_day(filters.get("day")))
-    found = OrgUnit.objects.filter(level=data_set.level, path__startswith=under).exclude(
-        pk__in=Report.objects.filter(data_set=data_set, period_start=period).values("place_id")
+    found = (
+        OrgUnit.objects.under(under)
+        .filter(level=data_set.level)
+        .exclude(pk__in=Report.objects.filter(data_set=data_set, period_start=period).values("place_id"))
     )
     if channel in (Channel.SMS, Channel.PHONE, Channel.WECOM):
         found = found.exclude(phone="")
@@ -406,11 +407,11 @@ def _check_audience_ids(place: OrgUnit, filters: dict[str, Any]) -> None:
     from qunfang.reporting.models import DataSet
 
     places = filters.get("places") or []
-    if len(set(places)) != OrgUnit.objects.filter(pk__in=places, path__startswith=place.path).count():
+    if len(set(places)) != OrgUnit.objects.under(place).filter(pk__in=places).count():
         raise ValidationError({"audience": _("Choose places of this place's own.")})
     if (
         filters.get("kind") == "team"
-        and not Team.objects.filter(pk=filters.get("team") or 0, place__path__startswith=place.path).exists()
+        and not Team.objects.filter(under(place), pk=filters.get("team") or 0).exists()
     ):
         raise ValidationError({"audience": _("Choose a team of this place's own.")})
     if filters.get("kind") == "not_reported":
@@ -427,7 +428,7 @@ def _check_audience_ids(place: OrgUnit, filters: dict[str, Any]) -> None:
 def _callers(place: OrgUnit, ids: list[int] | None) -> list[User]:
     """The staff or grid workers of the place or below who make a phone campaign's calls."""
     callers = list(
-        User.objects.filter(pk__in=ids or [], is_active=True, memberships__place__path__startswith=place.path)
+        User.objects.filter(under(place, via="memberships__place"), pk__in=ids or [], is_active=True)
         .distinct()
         .order_by("pk")
     )

@@ -646,7 +646,7 @@ def remind_to_check_in(
         .order_by("place__path", "pk")
     )
     if place is not None:
-        missing = missing.filter(place__path__startswith=place.path)
+        missing = missing.under(place)
     sender = backend(settings.CHECK_IN_CHANNEL)
     reminded = 0
     for person in missing.iterator(chunk_size=500):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qunfang.core.access import get_for, requires, signed_in
+from qunfang.core.access import get_for, requires, signed_in, under
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for, posted_form
@@ -131,7 +131,7 @@ def staff_list(request, place_id: int):
 
 
 def _staff_form(request, place: OrgUnit, **kwargs) -> StaffForm:
-    users = User.objects.filter(is_active=True, memberships__place__path__startswith=place.path).distinct()
+    users = User.objects.filter(under(place, via="memberships__place"), is_active=True).distinct()
     return StaffForm(
         request.POST or None, sections=selectors.sections(request.scope, place), users=users, **kwargs
     )
@@ -347,16 +347,14 @@ def _owner_choices(request, place: OrgUnit) -> list[tuple[str, list[tuple[str, s
     below = [
         (f"below:{p.pk}", _("Every station under %(place)s") % {"place": p.name})
         for p in OrgUnit.objects.visible_to(scope, MANAGE)
-        .filter(path__startswith=place.path)
+        .under(place)
         .exclude(level="village")
         .exclude(level="grid")
         .order_by("path")[:200]
         if p.children.exclude(station_kind="").exists()
     ]
-    stations = (
-        OrgUnit.objects.visible_to(scope, VIEW).filter(path__startswith=place.path).exclude(station_kind="")
-    )
-    teams = Team.objects.visible_to(scope, VIEW).filter(place__path__startswith=place.path)
+    stations = OrgUnit.objects.visible_to(scope, VIEW).under(place).exclude(station_kind="")
+    teams = Team.objects.visible_to(scope, VIEW).under(place)
     return [
         (_("Stations at once"), below),
         (
