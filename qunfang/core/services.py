@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import audit
 from qunfang.core.access import Scope
+from qunfang.core.background import background_task
 from qunfang.core.models import (
     LEVEL_RANK,
     AccessToken,
@@ -40,8 +42,8 @@ from qunfang.core.roles import Role
 from qunfang.core.signals import place_moved
 from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.choices import choice_reader
-from qunfang.lib.tables import Row
-from qunfang.lib.uploads import save_upload
+from qunfang.lib.tables import Row, TableError, read_rows
+from qunfang.lib.uploads import open_upload, save_upload
 
 PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "phone", "hall_status"]
 
@@ -550,8 +552,6 @@ def reset_second_factor(*, by: User, user: User, place: OrgUnit) -> None:
 def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
     """Store the spreadsheet and queue its import under `place`. With the database task backend the
     job and its task commit in the same transaction: both exist, or neither."""
-    from qunfang.core import tasks  # tasks import this module
-
     relative = save_upload(upload, "imports")
     try:
         job = ImportJob.objects.create(
@@ -560,8 +560,37 @@ def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
         audit.record(
             by=by, action="place.import_queued", place=place, target=job, after={"file": upload.name}
         )
-        tasks.import_places.enqueue(job.pk)
+        import_places_task.enqueue(job.pk)
     except BaseException:
         (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
         raise
     return job
+
+
+@background_task()
+def import_places_task(job_id: int) -> None:
+    """The queued import: idempotent, a second run of a finished job does nothing."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.finished:
+            return
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    # The places and the job's "done" commit together: a worker killed halfway leaves no place behind,
+    # and the job still running, to be taken up again.
+    with transaction.atomic():
+        # Not select_related with the lock: PostgreSQL cannot lock the nullable side of an outer join.
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        try:
+            with open_upload(job.file) as file:
+                rows = read_rows(file, IMPORT_COLUMNS, IMPORT_REQUIRED)
+            created = import_places(by=job.created_by, within=job.place, rows=rows)
+        except TableError as error:
+            job.status, job.message = ImportJob.Status.FAILED, str(error)[:300]
+        except ImportRejected as rejected:
+            job.status = ImportJob.Status.FAILED
+            job.errors = [{"row": e.row, "message": e.message} for e in rejected.errors]
+        else:
+            job.status, job.created_count = ImportJob.Status.DONE, len(created)
+        job.finished_at = timezone.now()
+        job.save()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
 from qunfang.core.access import under
+from qunfang.core.background import background_task
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.processes import is_gone, this_process
@@ -288,8 +289,6 @@ def start_campaign(*, by: User | None, campaign: Campaign, confirmed: int | None
     statement) and queue the sending. Refused before anything is written if the template is not
     approved or nobody would receive it; a campaign starts once. `confirmed`: the number of recipients
     the sender was shown and agreed to; if the audience has changed since, nothing is sent."""
-    from qunfang.messaging.tasks import send_campaign
-
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().select_related("template").get(pk=campaign.pk)
         if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
@@ -317,7 +316,7 @@ def start_campaign(*, by: User | None, campaign: Campaign, confirmed: int | None
             by=by, action="campaign.start", place=campaign.place, target=campaign, after={"recipients": count}
         )
         if campaign.template.channel != Channel.PHONE:
-            transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
+            transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
     return campaign
 
 
@@ -597,10 +596,8 @@ def quiet_until(channel: str, now: datetime) -> datetime | None:
 
 def _pause_until(campaign: Campaign, until: datetime) -> None:
     """Take the campaign up again when the quiet hours end (where the task queue can wait)."""
-    from qunfang.messaging.tasks import send_campaign as send_task
-
-    if send_task.get_backend().supports_defer:
-        send_task.using(run_after=until).enqueue(campaign.pk)
+    if send_campaign_task.get_backend().supports_defer:
+        send_campaign_task.using(run_after=until).enqueue(campaign.pk)
 
 
 MAX_ATTEMPTS = 5
@@ -656,6 +653,11 @@ def send_campaign(campaign_id: int) -> int:
             time.sleep(PAUSE_AFTER_REFUSALS)
     _finish_if_done(campaign)
     return sent
+
+
+@background_task()
+def send_campaign_task(campaign_id: int) -> int:
+    return send_campaign(campaign_id)
 
 
 def _write_outcomes(messages: list[Message]) -> None:
@@ -764,8 +766,6 @@ def _apply_receipts(waiting: list[Message], found: dict[str, Receipt]) -> int:
 @service
 def retry_failed(*, by: User | None, campaign: Campaign) -> int:
     """Queue the failed messages again and send them: one click for the bureau."""
-    from qunfang.messaging.tasks import send_campaign as send_task
-
     with transaction.atomic():
         count = Message.objects.filter(campaign=campaign, state=MessageState.FAILED).update(
             state=MessageState.QUEUED, error=""
@@ -779,5 +779,5 @@ def retry_failed(*, by: User | None, campaign: Campaign) -> int:
                 target=campaign,
                 after={"messages": count},
             )
-            transaction.on_commit(lambda: send_task.enqueue(campaign.pk))
+            transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
     return count

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from qunfang.core import audit
 from qunfang.core.access import Scope
+from qunfang.core.background import background_task
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, parse_id_number, set_fields
 from qunfang.core.roles import Capability
@@ -519,8 +521,6 @@ def _checked_mapping(job: RollImport, mapping: dict[str, int]) -> dict[str, int]
 @service
 def check_roll_import(*, by: User, job: RollImport, mapping: dict[str, int]) -> RollImport:
     """Keep the column matching and run the dry run in the background."""
-    from qunfang.registry import tasks  # tasks import this module
-
     job = RollImport.objects.select_for_update().get(pk=job.pk)
     if job.busy or job.status == RollImport.Status.DONE:
         raise ValidationError(_("This import is already under way or done."))
@@ -530,15 +530,13 @@ def check_roll_import(*, by: User, job: RollImport, mapping: dict[str, int]) -> 
     audit.record(
         by=by, action="veteran.import_check", place=job.place, target=job, after={"mapping": job.mapping}
     )
-    tasks.check_roll.enqueue(job.pk)
+    check_roll_task.enqueue(job.pk)
     return job
 
 
 @service
 def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> RollImport:
     """After a dry run: import in the background, all or nothing unless the user chose the good rows."""
-    from qunfang.registry import tasks
-
     job = RollImport.objects.select_for_update().get(pk=job.pk)
     if job.status != RollImport.Status.CHECKED:
         raise ValidationError(_("Check the file first."))
@@ -558,7 +556,7 @@ def confirm_roll_import(*, by: User, job: RollImport, good_rows_only: bool) -> R
         target=job,
         after={"good_rows_only": good_rows_only},
     )
-    tasks.import_roll.enqueue(job.pk)
+    import_roll_task.enqueue(job.pk)
     return job
 
 
@@ -630,3 +628,31 @@ def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
             )
     job.finished_at = timezone.now()
     job.save()
+
+
+# --- the worker's side: the dry run and the import as background tasks ---------------------------------
+# Both are idempotent: a second run of a finished step does nothing, and a run cut short (a killed
+# worker) is run again whole, since the import writes in one transaction with the job's "done".
+
+
+def progress_key(job_id: int) -> str:
+    return f"roll-import-progress:{job_id}"
+
+
+def _progress_reporter(job_id: int) -> Progress:
+    # Progress goes to the cache, not the database: the import's own transaction holds the database's
+    # write lock on SQLite until it commits, and the page must see the count climb before then.
+    def report(phase: str, done: int, total: int) -> None:
+        cache.set(progress_key(job_id), {"phase": phase, "done": done, "total": total}, 3600)
+
+    return report
+
+
+@background_task()
+def check_roll_task(job_id: int) -> None:
+    run_roll_check(job_id, _progress_reporter(job_id))
+
+
+@background_task()
+def import_roll_task(job_id: int) -> None:
+    run_roll_import(job_id, _progress_reporter(job_id))

@@ -19,7 +19,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.uploads import UploadNotSaved
-from qunfang.registry import selectors, services, tasks
+from qunfang.registry import selectors, services
 from qunfang.registry.forms import (
     ColumnMatchForm,
     ConfirmImportForm,
@@ -327,7 +327,7 @@ def roll_import(request, import_id: int):
             "place": job.place,
             "columns": columns,
             "errors": job.errors[:200],
-            "progress": cache.get(tasks.progress_key(job.pk)) if job.busy else None,
+            "progress": cache.get(services.progress_key(job.pk)) if job.busy else None,
         },
     )
 
