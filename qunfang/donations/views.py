@@ -20,7 +20,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.core.widgets import pick_url
-from qunfang.donations import selectors, services
+from qunfang.donations import exports, selectors, services
 from qunfang.donations.forms import (
     CashForm,
     CorrectCashForm,
@@ -33,7 +33,6 @@ from qunfang.donations.forms import (
 from qunfang.donations.models import CashDonation, Donor, Drive, HandOver, StockMove
 from qunfang.lib.money import yuan_in_capitals
 from qunfang.lib.pdf import pdf_response, render_pdf
-from qunfang.lib.tables import xlsx_response
 from qunfang.mobilization.models import Team
 
 
@@ -65,22 +64,8 @@ def overview(request, place_id: int):
 
 
 def _export(place: OrgUnit, found):
-    headings = [_("Receipt number"), _("Day"), _("Donor"), _("Drive"), _("Amount (yuan)"), _("Designations"),
-                _("Received at"), _("Handed over")]  # fmt: skip
-    rows = (
-        [
-            d.receipt_number,
-            str(d.day),
-            d.donor.name,
-            d.drive.name if d.drive else "",
-            d.amount,
-            "；".join(f"{p.purpose or _('Not designated')} {p.amount}" for p in d.designations.all()),
-            d.place.name,
-            str(d.hand_over.day) if d.hand_over else "",
-        ]  # fmt: skip
-        for d in found.iterator(chunk_size=2000)
-    )
-    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-donations.xlsx")
+    gifts = found.iterator(chunk_size=2000)
+    return exports.CASH.response(gifts, title=place.name[:30], filename=f"{place.name}-donations.xlsx")
 
 
 @requires(Capability.VIEW_DONATIONS)

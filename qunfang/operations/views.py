@@ -21,9 +21,8 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for, posted_form
 from qunfang.lib.dates import within_years
 from qunfang.lib.pdf import pdf_response, render_pdf
-from qunfang.lib.tables import xlsx_response
 from qunfang.mobilization.models import Team
-from qunfang.operations import selectors, services
+from qunfang.operations import exports, selectors, services
 from qunfang.operations.forms import (
     CheckInForm,
     GroupForm,
@@ -44,7 +43,6 @@ from qunfang.operations.models import (
     GroupMember,
     LeadingGroup,
     StaffMember,
-    Symptom,
     Task,
     TaskStatus,
     WorkPlan,
@@ -96,28 +94,7 @@ def staff_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     people = selectors.staff(request.scope, place, active_only=request.GET.get("all") != "1")
     if request.GET.get("format") == "xlsx":
-        headings = [
-            _("Name"),
-            _("Post"),
-            _("Section"),
-            _("Place"),
-            _("Mobile"),
-            _("User account"),
-            _("Still on the staff"),
-        ]
-        rows = (
-            [
-                p.name,
-                p.title,
-                p.section.name if p.section else "",
-                p.place.name,
-                p.phone.masked if p.phone else "",
-                p.user.username if p.user else "",
-                _("yes") if p.active else _("no"),
-            ]
-            for p in people
-        )
-        return xlsx_response(_("Staff members"), headings, rows, f"{place.name}-staff.xlsx")
+        return exports.STAFF.response(people, title=_("Staff members"), filename=f"{place.name}-staff.xlsx")
     return render(
         request,
         "operations/staff_list.html",
@@ -236,13 +213,10 @@ def group_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     groups = [(g, selectors.group_members(g)) for g in selectors.groups(request.scope, place)]
     if request.GET.get("format") == "xlsx":
-        headings = [_("Group"), _("Role in the group"), _("Person"), _("Post"), _("Responsible for")]
-        rows = (
-            [g.name, m.get_role_display(), m.staff.name, m.staff.title, m.responsibility]
-            for g, members in groups
-            for m in members
+        pairs = [(g, m) for g, members in groups for m in members]
+        return exports.GROUP_MEMBERS.response(
+            pairs, title=_("Leading groups"), filename=f"{place.name}-leading-groups.xlsx"
         )
-        return xlsx_response(_("Leading groups"), headings, rows, f"{place.name}-leading-groups.xlsx")
     return render(
         request,
         "operations/groups.html",
@@ -423,30 +397,7 @@ def plan_detail(request, plan_id: int):
 
 
 def _tasks_export(title: str, tasks, filename: str):
-    headings = [
-        _("Plan"),
-        _("Task"),
-        _("Given to"),
-        _("Place"),
-        _("Due"),
-        _("Status"),
-        _("Done on"),
-        _("Overdue"),
-    ]
-    rows = (
-        [
-            t.plan.title,
-            t.title,
-            str(t.owner),
-            t.place.name,
-            str(t.due),
-            t.get_status_display(),
-            str(t.done_on or ""),
-            _("yes") if t.overdue else "",
-        ]
-        for t in tasks
-    )
-    return xlsx_response(title[:30], headings, rows, filename)
+    return exports.TASKS.response(tasks, title=title[:30], filename=filename)
 
 
 @requires(VIEW)
@@ -634,33 +585,7 @@ def health(request, place_id: int):
     day = _day_from(request)
     board = selectors.health_board(request.scope, place, day)
     if request.GET.get("format") == "xlsx":
-        symptoms = dict(Symptom.choices)
-        headings = [
-            _("Name"),
-            _("Place"),
-            _("Temperature (°C)"),
-            _("Symptoms"),
-            _("Where"),
-            _("Working"),
-            _("Came back from"),
-            _("Came back on"),
-            _("On leave"),
-        ]
-        rows = (
-            [
-                r.staff.name,
-                r.staff.place.name,
-                r.check_in.temperature if r.check_in else "",
-                "、".join(str(symptoms.get(s, s)) for s in r.check_in.symptoms) if r.check_in else "",
-                r.check_in.whereabouts if r.check_in else "",
-                r.check_in.get_mode_display() if r.check_in else "",
-                r.check_in.came_back_from if r.check_in else "",
-                str(r.check_in.came_back_on or "") if r.check_in else "",
-                r.on_leave.get_kind_display() if r.on_leave else "",
-            ]
-            for r in board.rows
-        )
-        return xlsx_response(str(day), headings, rows, f"{place.name}-health-{day}.xlsx")
+        return exports.HEALTH.response(board.rows, title=str(day), filename=f"{place.name}-health-{day}.xlsx")
     return render(
         request,
         "operations/health.html",
@@ -692,12 +617,7 @@ def leave_list(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     found = selectors.leaves(request.scope, place)
     if request.GET.get("format") == "xlsx":
-        headings = [_("Name"), _("Place"), _("Kind"), _("From"), _("To (inclusive)"), _("Reason")]
-        rows = (
-            [lv.staff.name, lv.staff.place.name, lv.get_kind_display(), str(lv.start), str(lv.end), lv.reason]
-            for lv in found
-        )
-        return xlsx_response(_("Leave"), headings, rows, f"{place.name}-leave.xlsx")
+        return exports.LEAVE.response(found, title=_("Leave"), filename=f"{place.name}-leave.xlsx")
     may_manage = request.scope.allows(MANAGE, place)
     today = timezone.localdate()
     form = LeaveForm(
@@ -745,23 +665,10 @@ def roster(request, place_id: int):
     place = place_for(request, place_id, VIEW)
     context = _roster_context(request, place)
     if request.GET.get("format") == "xlsx":
-        headings = [_("From"), _("To"), _("Leader on duty"), _("On duty"), _("Handover note")]
-        seen, rows = set(), []
-        for entries in context["week"].values():
-            for s in (entry.shift for entry in entries):
-                if s.pk not in seen:
-                    seen.add(s.pk)
-                    rows.append(
-                        [
-                            timezone.localtime(s.start).strftime("%Y-%m-%d %H:%M"),
-                            timezone.localtime(s.end).strftime("%Y-%m-%d %H:%M"),
-                            s.leader.name if s.leader else "",
-                            "、".join(p.name for p in s.staff.all()),
-                            s.handover_note,
-                        ]
-                    )
-        return xlsx_response(
-            str(context["monday"]), headings, rows, f"{place.name}-roster-{context['monday']}.xlsx"
+        monday = context["monday"]
+        shifts = {e.shift.pk: e.shift for entries in context["week"].values() for e in entries}
+        return exports.SHIFTS.response(
+            shifts.values(), title=str(monday), filename=f"{place.name}-roster-{monday}.xlsx"
         )
     start, end = selectors.roster_window()
     gaps = selectors.roster_gaps(place, start, end)
@@ -843,9 +750,9 @@ def measures(request, place_id: int):
     period, start, end = period_from(request)
     found = selectors.measures(request.scope, place, start, end)
     if request.GET.get("format") == "xlsx":
-        headings = [_("Day"), _("Place"), _("Where"), _("Measure"), _("Done by"), _("Note")]
-        rows = ([str(m.day), m.place.name, m.site, m.get_kind_display(), m.done_by, m.note] for m in found)
-        return xlsx_response(_("Office measures"), headings, rows, f"{place.name}-measures.xlsx")
+        return exports.MEASURES.response(
+            found, title=_("Office measures"), filename=f"{place.name}-measures.xlsx"
+        )
     may_manage = request.scope.allows(MANAGE, place)
     form = MeasureForm(request.POST or None, initial={"day": timezone.localdate()})
     done = posted_form(
