@@ -1,15 +1,13 @@
 """The donations lists as spreadsheets: each list's columns, declared once (lib/exports)."""
 
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.lib.exports import Column, Export
 
 
 def _designations(gift) -> str:
-    return "；".join(
-        f"{p.purpose or gettext_now('Not designated')} {p.amount}" for p in gift.designations.all()
-    )
+    return "；".join(f"{p.purpose or gettext('Not designated')} {p.amount}" for p in gift.designations.all())
 
 
 CASH = Export(

@@ -1,14 +1,9 @@
 """The operations lists as spreadsheets: each list's columns, declared once (lib/exports)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.lib.exports import Column, Export, text, yes_no, yes_or_blank
+from qunfang.lib.exports import Column, Export, minute, text, yes_no, yes_or_blank
 from qunfang.operations.models import Symptom
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _symptoms(check_in) -> str:
@@ -74,8 +69,8 @@ LEAVE = Export(
 )
 
 SHIFTS = Export(
-    Column("start", _("From"), lambda s: _local(s.start)),
-    Column("end", _("To"), lambda s: _local(s.end)),
+    Column("start", _("From"), lambda s: minute(s.start)),
+    Column("end", _("To"), lambda s: minute(s.end)),
     Column("leader", _("Leader on duty"), lambda s: s.leader.name if s.leader else ""),
     Column("staff", _("On duty"), lambda s: "、".join(p.name for p in s.staff.all())),
     Column("handover_note", _("Handover note"), lambda s: s.handover_note),
