@@ -18,13 +18,7 @@ from qunfang.core.access import under
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import writes_nothing
 from qunfang.lib.tallies import table
-from qunfang.messaging.models import (
-    Campaign,
-    Channel,
-    Message,
-    MessageState,
-    Template,
-)
+from qunfang.messaging.models import Campaign, Channel, Message, MessageState, Template
 from qunfang.messaging.services.templates import Length, sms_length
 from qunfang.mobilization.models import Team, Volunteer, VolunteerStatus
 from qunfang.registry.models import Status, Veteran

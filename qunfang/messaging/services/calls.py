@@ -9,11 +9,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import User
 from qunfang.core.writes import service
-from qunfang.messaging.models import (
-    CallOutcome,
-    Message,
-    MessageState,
-)
+from qunfang.messaging.models import CallOutcome, Message, MessageState
 from qunfang.messaging.services.sending import _finish_if_done
 
 

@@ -13,14 +13,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service
-from qunfang.messaging.models import (
-    Campaign,
-    CampaignStatus,
-    Channel,
-    Message,
-    MessageState,
-    Template,
-)
+from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
 from qunfang.messaging.services.audiences import AUDIENCES, _callers, _check_audience_ids, _freeze, audience
 from qunfang.messaging.services.sending import send_campaign_task
 from qunfang.messaging.services.templates import check_body

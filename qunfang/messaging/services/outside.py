@@ -12,11 +12,7 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import service
 from qunfang.lib.uploads import delete_upload, save_upload
-from qunfang.messaging.models import (
-    AudienceKind,
-    Channel,
-    OutsideCampaign,
-)
+from qunfang.messaging.models import AudienceKind, Channel, OutsideCampaign
 
 # --- campaigns sent through another platform -----------------------------------------------------------
 

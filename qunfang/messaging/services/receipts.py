@@ -8,10 +8,7 @@ from django.utils import timezone
 
 from qunfang.core.writes import in_steps
 from qunfang.messaging.backends import Receipt, SendError, backend
-from qunfang.messaging.models import (
-    Message,
-    MessageState,
-)
+from qunfang.messaging.models import Message, MessageState
 from qunfang.messaging.services.sending import RECIPIENT_RELATIONS, _outgoing
 
 # --- delivery receipts -----------------------------------------------------------------------------------

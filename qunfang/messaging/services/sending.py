@@ -18,14 +18,7 @@ from qunfang.core.writes import in_steps, writes_nothing
 from qunfang.lib.processes import is_gone, this_process
 from qunfang.lib.tallies import table
 from qunfang.messaging.backends import Outgoing, Rate, Recipient, SendError, backend
-from qunfang.messaging.models import (
-    Campaign,
-    CampaignStatus,
-    Channel,
-    Message,
-    MessageState,
-    ProviderWindow,
-)
+from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, ProviderWindow
 from qunfang.messaging.services.templates import VARIABLE
 
 # --- sending ---------------------------------------------------------------------------------------------

@@ -13,10 +13,7 @@ from django.utils.translation import gettext_lazy
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import service, writes_nothing
-from qunfang.messaging.models import (
-    Channel,
-    Template,
-)
+from qunfang.messaging.models import Channel, Template
 
 # What a template may say about its recipient; each becomes that person's value when the list freezes.
 VARIABLES = {

@@ -14,14 +14,7 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import service
 from qunfang.mobilization.models import Team
-from qunfang.operations.models import (
-    Section,
-    StaffMember,
-    Task,
-    TaskNote,
-    TaskStatus,
-    WorkPlan,
-)
+from qunfang.operations.models import Section, StaffMember, Task, TaskNote, TaskStatus, WorkPlan
 from qunfang.operations.services.rules import _required, _under
 
 # --- work plans and tasks ------------------------------------------------------------------------------

@@ -11,12 +11,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import service
-from qunfang.operations.models import (
-    DutyShift,
-    MeasureKind,
-    OfficeMeasure,
-    StaffMember,
-)
+from qunfang.operations.models import DutyShift, MeasureKind, OfficeMeasure, StaffMember
 from qunfang.operations.services.rules import LONGEST_SHIFT, _not_in_future, _required
 from qunfang.operations.services.staff import _staff_under
 

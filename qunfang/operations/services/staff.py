@@ -11,13 +11,7 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import set_fields
 from qunfang.core.writes import service
-from qunfang.operations.models import (
-    GroupMember,
-    GroupRole,
-    LeadingGroup,
-    Section,
-    StaffMember,
-)
+from qunfang.operations.models import GroupMember, GroupRole, LeadingGroup, Section, StaffMember
 from qunfang.operations.services.rules import _not_in_future, _required, _under
 
 # --- staff and sections --------------------------------------------------------------------------------

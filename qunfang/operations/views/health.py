@@ -12,14 +12,8 @@ from django.views.decorators.http import require_POST
 from qunfang.core.access import requires, signed_in
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, posted_form
 from qunfang.operations import exports, selectors, services
-from qunfang.operations.forms import (
-    CheckInForm,
-    LeaveForm,
-    ReturnScreeningForm,
-)
-from qunfang.operations.models import (
-    StaffMember,
-)
+from qunfang.operations.forms import CheckInForm, LeaveForm, ReturnScreeningForm
+from qunfang.operations.models import StaffMember
 from qunfang.operations.views.overview import MANAGE, VIEW, _day_from
 from qunfang.operations.views.staff import _staff, _staff_url
 

@@ -16,17 +16,8 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.views import form_page, paginate, place_for, posted_form
 from qunfang.mobilization.models import Team
 from qunfang.operations import exports, selectors, services
-from qunfang.operations.forms import (
-    PlanForm,
-    ProgressForm,
-    TaskForm,
-)
-from qunfang.operations.models import (
-    StaffMember,
-    Task,
-    TaskStatus,
-    WorkPlan,
-)
+from qunfang.operations.forms import PlanForm, ProgressForm, TaskForm
+from qunfang.operations.models import StaffMember, Task, TaskStatus, WorkPlan
 from qunfang.operations.views.overview import MANAGE, VIEW
 
 # --- plans and tasks -----------------------------------------------------------------------------------

@@ -14,14 +14,8 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, period_from, place_for, posted_form
 from qunfang.lib.pdf import pdf_response, render_pdf
 from qunfang.operations import exports, selectors, services
-from qunfang.operations.forms import (
-    HandoverForm,
-    MeasureForm,
-    ShiftForm,
-)
-from qunfang.operations.models import (
-    DutyShift,
-)
+from qunfang.operations.forms import HandoverForm, MeasureForm, ShiftForm
+from qunfang.operations.models import DutyShift
 from qunfang.operations.views.overview import MANAGE, VIEW, _day_from
 
 # --- duty roster ---------------------------------------------------------------------------------------

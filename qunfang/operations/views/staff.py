@@ -14,17 +14,8 @@ from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, paginate, place_for, posted_form
 from qunfang.operations import exports, selectors, services
-from qunfang.operations.forms import (
-    GroupForm,
-    GroupMemberForm,
-    SectionForm,
-    StaffForm,
-)
-from qunfang.operations.models import (
-    GroupMember,
-    LeadingGroup,
-    StaffMember,
-)
+from qunfang.operations.forms import GroupForm, GroupMemberForm, SectionForm, StaffForm
+from qunfang.operations.models import GroupMember, LeadingGroup, StaffMember
 from qunfang.operations.views.overview import MANAGE, VIEW
 
 # --- staff and sections --------------------------------------------------------------------------------
