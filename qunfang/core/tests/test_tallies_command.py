@@ -29,7 +29,9 @@ def test_it_names_the_app_whose_totals_disagree_and_rebuilds_them(world):
     checks = ActivityType.objects.get(code="temperature_checks")
     services.record_day(by=None, place=world.jingkou, day=date(2020, 1, 24), entries=[Entry(checks, 120)])
     DailyTotal.objects.filter(place=world.qingxin).update(count=1)
-    with pytest.raises(CommandError, match="mobilization: 1 kept activity totals disagree with the ledger"):
+    with pytest.raises(
+        CommandError, match=r"mobilization: \d+ kept activity totals disagree with the ledger"
+    ):
         tallies()
     assert "donations: all" in tallies("--app", "donations")
     said = tallies("--rebuild", "--app", "mobilization")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from qunfang.core import audit
 from qunfang.core.background import background_task
 from qunfang.core.models import OrgUnit, User
-from qunfang.core.writes import in_steps, service
+from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.tables import TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
@@ -181,6 +181,7 @@ def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
 # worker) is run again whole, since the import writes in one transaction with the job's "done".
 
 
+@writes_nothing
 def progress_key(job_id: int) -> str:
     return f"roll-import-progress:{job_id}"
 
