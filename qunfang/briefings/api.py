@@ -11,8 +11,7 @@ from ninja.pagination import paginate
 
 from qunfang.briefings import selectors, services
 from qunfang.briefings.models import Briefing, Notice, NoticeKind
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization.models import Deed
@@ -93,13 +92,9 @@ class BriefingStep(TextChoices):
     PUBLISH = "publish", "publish on the public page"
 
 
-def _place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
-
-
 @router.get("/dashboard", response={200: FiguresOut, **ERRORS})
 def dashboard(request, place_id: Id, start: Day, end: Day):
-    found = selectors.figures(request.scope, _place(request, place_id), start, end)
+    found = selectors.figures(request.scope, place_for(request, place_id, VIEW), start, end)
     plain = found.as_json()
     return {
         **{key: plain[key] for key in ("place", "place_id", "start", "end", "bureau")},
@@ -111,7 +106,7 @@ def dashboard(request, place_id: Id, start: Day, end: Day):
 @router.get("/briefings", response={200: list[BriefingOut], **ERRORS})
 @paginate(Pages)
 def list_briefings(request, place_id: Id):
-    return selectors.briefings(request.scope, _place(request, place_id))
+    return selectors.briefings(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.get("/briefings/{briefing_id}", response={200: BriefingOut, **ERRORS})
@@ -121,7 +116,7 @@ def get_briefing(request, briefing_id: Id):
 
 @router.post("/briefings", response={201: BriefingOut, **ERRORS})
 def draft_briefing(request, data: BriefingDraftIn):
-    place = _place(request, data.place_id, WRITE)
+    place = place_for(request, data.place_id, WRITE)
     deeds = list(Deed.objects.visible_to(request.scope, VIEW).filter(pk__in=data.deed_ids))
     if len(deeds) != len(set(data.deed_ids)):  # an id one may not reach is refused, never dropped
         raise Http404
@@ -201,13 +196,13 @@ class PublicNoticeOut(Schema):
 @router.get("/notices", response={200: list[PublicNoticeOut], **ERRORS})
 @paginate(Pages)
 def list_notices(request, place_id: Id):
-    return selectors.notices(request.scope, _place(request, place_id))
+    return selectors.notices(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.post("/notices", response={201: PublicNoticeOut, **ERRORS})
 def save_notice(request, data: PublicNoticeIn):
     """A notice saved as a draft; it reaches the public page when published."""
-    place = _place(request, data.place_id, WRITE)
+    place = place_for(request, data.place_id, WRITE)
     notice = services.save_notice(
         by=request.auth,
         place=place,

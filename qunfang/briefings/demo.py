@@ -44,7 +44,7 @@ def load() -> list[str]:
 
     community = OrgUnit.objects.get(name="在水一方社区")
     hunnan_admin = User.objects.get(username="hn_admin")
-    deeds = Deed.objects.filter(place__path__startswith=community.path)
+    deeds = Deed.objects.under(community)
     hunnan = services.draft_briefing(
         by=hunnan_admin,
         place=community,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qunfang.community.models import Gate, GuardShift, ResidentRequest, ScreeningCall, ScreeningOutcome
 from qunfang.community.models.requests import RequestStatus
 from qunfang.community.selectors import checkpoints
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability, Role
 from qunfang.lib.work import Due, Link
@@ -65,7 +65,7 @@ def _requests_open(scope: Scope) -> list[Due]:
     ]
     for place in kept:
         waiting = ResidentRequest.objects.filter(
-            place__path__startswith=place.path, status=RequestStatus.OPEN, assigned_to=None
+            under(place), status=RequestStatus.OPEN, assigned_to=None
         ).count()
         if waiting:
             found.append(

@@ -111,6 +111,13 @@ class Scope:
         return list(dict.fromkeys(g.place_id for g in self.grants))
 
 
+def under(place: OrgUnit | str, via: str = "place") -> models.Q:
+    """This place and everything under it, as a condition on the rows whose relation `via` leads to a
+    place ("" when the rows are places themselves): one indexed prefix query on the place's path."""
+    path = place if isinstance(place, str) else place.path
+    return models.Q(**{f"{via}__path__startswith" if via else "path__startswith": path})
+
+
 class PlaceScopedQuerySet(models.QuerySet):
     """Base for every model that belongs to a place. Subclasses name the path of that place."""
 
@@ -119,6 +126,11 @@ class PlaceScopedQuerySet(models.QuerySet):
     def visible_to(self, scope: Scope, capability: Capability = Capability.VIEW_PLACES) -> models.QuerySet:
         return scope.restrict(self, capability, self.place_path_field)
 
+    def under(self, place: OrgUnit | str) -> models.QuerySet:
+        """The rows at this place and everything under it (a place or its path)."""
+        path = place if isinstance(place, str) else place.path
+        return self.filter(**{f"{self.place_path_field}__startswith": path})
+
 
 def get_for(scope: Scope, queryset: models.QuerySet, capability: Capability, **lookup: Any) -> Any:
     """The one object the user may reach with the capability, or 404 (missing and forbidden look alike)."""
@@ -126,6 +138,13 @@ def get_for(scope: Scope, queryset: models.QuerySet, capability: Capability, **l
         return queryset.visible_to(scope, capability).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+
+
+def place_for(request: Any, place_id: int, capability: Capability) -> OrgUnit:
+    """The place a page or API request acts on, if the user holds the capability there; else 404."""
+    from qunfang.core.models import OrgUnit  # models import this module
+
+    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 # Every view declares who may open it; a test fails for a view that does not.

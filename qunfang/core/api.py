@@ -9,7 +9,7 @@ from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qunfang.core import selectors, services
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import AccessToken, HallStatus, ImportJob, Level, OrgUnit, StationKind
 from qunfang.core.roles import Capability, Role
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
@@ -114,7 +114,7 @@ def list_places(request, parent_id: Id | None = None, q: Text = ""):
 
 @router.get("/places/{place_id}", response={200: PlaceOut, **ERRORS})
 def get_place(request, place_id: Id):
-    return get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=place_id)
+    return place_for(request, place_id, Capability.VIEW_PLACES)
 
 
 @router.post("/places", response={201: PlaceOut, **ERRORS})
@@ -125,7 +125,7 @@ def create_place(request, data: PlaceIn):
             raise PermissionDenied
         parent = None
     else:
-        parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
+        parent = place_for(request, data.parent_id, Capability.MANAGE_PLACES)
     fields = data.dict(exclude={"parent_id"})
     return Status(201, services.create_place(by=request.auth, parent=parent, **fields))
 
@@ -135,7 +135,7 @@ def update_place(request, place_id: Id, data: PlacePatch):
     changes = data.dict(exclude_unset=True)
     # Station staff may change only their station's facts; anything else needs MANAGE_PLACES.
     capability = Capability.EDIT_STATION if set(changes) <= STATION_FIELDS else Capability.MANAGE_PLACES
-    place = get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
+    place = place_for(request, place_id, capability)
     return services.update_place(
         by=request.auth, place=place, **{k: v for k, v in changes.items() if v is not None}
     )
@@ -146,7 +146,7 @@ def move_place(request, place_id: Id, data: MoveIn):
     place = get_for(
         request.scope, OrgUnit.objects.select_related("parent"), Capability.MANAGE_PLACES, pk=place_id
     )
-    new_parent = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_PLACES, pk=data.parent_id)
+    new_parent = place_for(request, data.parent_id, Capability.MANAGE_PLACES)
     if not selectors.may_move(request.scope, place):
         raise PermissionDenied
     return services.move_place(by=request.auth, place=place, new_parent=new_parent)
@@ -173,11 +173,7 @@ def list_audit(
     since: date | None = None,
     until: date | None = None,
 ):
-    place = (
-        get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_AUDIT, pk=place_id)
-        if place_id
-        else None
-    )
+    place = place_for(request, place_id, Capability.VIEW_AUDIT) if place_id else None
     return selectors.audit_entries(
         request.scope, place=place, action=action, actor=actor, since=since, until=until
     )

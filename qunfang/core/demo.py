@@ -47,66 +47,86 @@ DEMO_USERS = [
 ]
 
 
-def _place(parent, name, level, code=None, **station) -> OrgUnit:
+def _create_demo_place(parent, name, level, code=None, **station) -> OrgUnit:
+    """A place of the demo tree, written through the same service as the pages."""
     return services.create_place(by=None, parent=parent, name=name, level=level, code=code, **station)
 
 
 @transaction.atomic
 def load() -> list[str]:
     if not OrgUnit.objects.filter(code="441803000000").exists():
-        guangdong = _place(None, "广东省", Level.PROVINCE, "44")
-        qingyuan = _place(guangdong, "清远市", Level.CITY, "4418")
-        qingxin = _place(
-            qingyuan,
-            "清新区",
-            Level.DISTRICT,
-            "441803",
-            station_kind=StationKind.SERVICE_CENTRE,
-            address="清远市清新区太和镇",
-            phone="0763-5812345",
-            hall_status=HallStatus.CLOSED,
-        )
-        for town_code, town_name, villages in QINGXIN_TOWNS:
-            town = _place(
-                qingxin,
-                town_name,
-                Level.TOWN,
-                town_code,
-                station_kind=StationKind.SERVICE_STATION,
-                address=f"清新区{town_name}人民政府",
-                hall_status=HallStatus.ONLINE_ONLY,
-            )
-            for number, village_name in enumerate(villages, 1):
-                village = _place(
-                    town,
-                    village_name,
-                    Level.VILLAGE,
-                    f"{town_code}2{number:02d}",
-                    station_kind=StationKind.SERVICE_STATION,
-                )
-                if village_name == "迳口村":
-                    for grid in ("迳口村第一网格", "迳口村第二网格"):
-                        _place(village, grid, Level.GRID)
+        _create_qingxin()
+        _create_hunnan()
+    return _create_users()
 
-        liaoning = _place(None, "辽宁省", Level.PROVINCE, "21")
-        shenyang = _place(liaoning, "沈阳市", Level.CITY, "2101")
-        hunnan = _place(shenyang, "浑南区", Level.DISTRICT, "210112", station_kind=StationKind.SERVICE_CENTRE)
-        wusan = _place(hunnan, "五三街道", Level.TOWN, "210112014", station_kind=StationKind.SERVICE_STATION)
-        community = _place(
-            wusan,
-            "在水一方社区",
-            Level.VILLAGE,
-            "210112014003",
+
+def _create_qingxin() -> None:
+    """Qingxin district, its eight towns, their villages, and 迳口村's two grids."""
+    guangdong = _create_demo_place(None, "广东省", Level.PROVINCE, "44")
+    qingyuan = _create_demo_place(guangdong, "清远市", Level.CITY, "4418")
+    qingxin = _create_demo_place(
+        qingyuan,
+        "清新区",
+        Level.DISTRICT,
+        "441803",
+        station_kind=StationKind.SERVICE_CENTRE,
+        address="清远市清新区太和镇",
+        phone="0763-5812345",
+        hall_status=HallStatus.CLOSED,
+    )
+    for town_code, town_name, villages in QINGXIN_TOWNS:
+        town = _create_demo_place(
+            qingxin,
+            town_name,
+            Level.TOWN,
+            town_code,
             station_kind=StationKind.SERVICE_STATION,
-            address="沈阳市浑南区五三街道在水一方小区",
+            address=f"清新区{town_name}人民政府",
+            hall_status=HallStatus.ONLINE_ONLY,
         )
-        for grid in ["第一", "第二", "第三", "第四"]:
-            _place(community, f"在水一方{grid}网格", Level.GRID)
-        for street_name, communities in HUNNAN_STREETS:
-            street = _place(hunnan, street_name, Level.TOWN, station_kind=StationKind.SERVICE_STATION)
-            for community_name in communities:
-                _place(street, community_name, Level.VILLAGE, station_kind=StationKind.SERVICE_STATION)
+        for number, village_name in enumerate(villages, 1):
+            village = _create_demo_place(
+                town,
+                village_name,
+                Level.VILLAGE,
+                f"{town_code}2{number:02d}",
+                station_kind=StationKind.SERVICE_STATION,
+            )
+            if village_name == "迳口村":
+                for grid in ("迳口村第一网格", "迳口村第二网格"):
+                    _create_demo_place(village, grid, Level.GRID)
 
+
+def _create_hunnan() -> None:
+    """Hunnan district: 五三街道 with 在水一方 and its four grids, and four more streets."""
+    liaoning = _create_demo_place(None, "辽宁省", Level.PROVINCE, "21")
+    shenyang = _create_demo_place(liaoning, "沈阳市", Level.CITY, "2101")
+    hunnan = _create_demo_place(
+        shenyang, "浑南区", Level.DISTRICT, "210112", station_kind=StationKind.SERVICE_CENTRE
+    )
+    wusan = _create_demo_place(
+        hunnan, "五三街道", Level.TOWN, "210112014", station_kind=StationKind.SERVICE_STATION
+    )
+    community = _create_demo_place(
+        wusan,
+        "在水一方社区",
+        Level.VILLAGE,
+        "210112014003",
+        station_kind=StationKind.SERVICE_STATION,
+        address="沈阳市浑南区五三街道在水一方小区",
+    )
+    for grid in ["第一", "第二", "第三", "第四"]:
+        _create_demo_place(community, f"在水一方{grid}网格", Level.GRID)
+    for street_name, communities in HUNNAN_STREETS:
+        street = _create_demo_place(hunnan, street_name, Level.TOWN, station_kind=StationKind.SERVICE_STATION)
+        for community_name in communities:
+            _create_demo_place(
+                street, community_name, Level.VILLAGE, station_kind=StationKind.SERVICE_STATION
+            )
+
+
+def _create_users() -> list[str]:
+    """The demo's people (once each), and the lines that tell how to sign in as them."""
     lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
     for username, full_name, role, place_name in DEMO_USERS:
         if not User.objects.filter(username=username).exists():

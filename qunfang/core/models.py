@@ -37,11 +37,7 @@ class HallStatus(models.TextChoices):
 
 
 class OrgUnitQuerySet(PlaceScopedQuerySet):
-    place_path_field = "path"
-
-    def under(self, place: "OrgUnit") -> "OrgUnitQuerySet":
-        """The place and everything below it: one indexed prefix query."""
-        return self.filter(path__startswith=place.path)
+    place_path_field = "path"  # under(place): the place and everything below it
 
 
 class BilingualName:

@@ -175,7 +175,7 @@ def audit_entries(
 ) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.visible_to(scope, Capability.VIEW_AUDIT).select_related("place")
     if place is not None:
-        entries = entries.filter(place__path__startswith=place.path)
+        entries = entries.under(place)
     if actor:
         entries = entries.filter(actor_name__icontains=actor)
     if action:

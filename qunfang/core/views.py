@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core import selectors, services
-from qunfang.core.access import get_for, public, requires, signed_in
+from qunfang.core.access import get_for, place_for, public, requires, signed_in, under
 from qunfang.core.audit_words import CHANNELS, action_in_words, changes_in_words
 from qunfang.core.forms import (
     AddMembershipForm,
@@ -126,10 +126,6 @@ def period_from(request) -> tuple[PeriodForm, date, date]:
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
     start = today - timedelta(days=29)
     return PeriodForm(initial={"start": start, "end": today}), start, today
-
-
-def place_for(request, place_id: int, capability: Capability) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 # --- home and health ----------------------------------------------------------------------------------
@@ -242,7 +238,7 @@ def _move_candidates(request, place: OrgUnit):
     """Where a place may go: a place of a higher level the user manages, not inside it, not its parent."""
     return (
         OrgUnit.objects.visible_to(request.scope, Capability.MANAGE_PLACES)
-        .exclude(path__startswith=place.path)
+        .exclude(under(place, via=""))
         .exclude(pk=place.parent_id)
         .filter(level__in=[level for level, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[place.level]])
     )

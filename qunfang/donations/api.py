@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.donations import selectors, services
 from qunfang.donations.models import (
@@ -166,19 +165,17 @@ class CreatedId(Schema):
     id: int
 
 
-def _place(request, place_id: int, capability: Capability = Capability.VIEW_DONATIONS) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
-
-
 @router.get("/donations/cash", response={200: list[CashOut], **ERRORS})
 @paginate(Pages)
 def list_cash(request, place_id: Id, waiting: bool = False):
-    return selectors.cash(request.scope, _place(request, place_id), waiting=waiting)
+    return selectors.cash(
+        request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS), waiting=waiting
+    )
 
 
 @router.post("/donations/cash", response={201: CashOut, **ERRORS})
 def record_cash(request, data: CashIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donor = None
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
@@ -202,7 +199,7 @@ def drive_totals(request, drive_id: Id, place_id: Id | None = None):
     drive = get_for(
         request.scope, Drive.objects.select_related("place"), Capability.VIEW_DONATIONS, pk=drive_id
     )
-    place = _place(request, place_id) if place_id else drive.place
+    place = place_for(request, place_id, Capability.VIEW_DONATIONS) if place_id else drive.place
     return {
         "drive_id": drive.pk,
         "place_id": place.pk,
@@ -217,7 +214,7 @@ def drive_totals(request, drive_id: Id, place_id: Id | None = None):
 
 @router.post("/donations/handovers", response={201: HandOverOut, **ERRORS})
 def hand_over(request, data: HandOverIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donations = list(CashDonation.objects.filter(pk__in=data.donation_ids, place=place))
     if len(donations) != len(set(data.donation_ids)):
         donations = []  # one of them is not this place's: nothing is handed over
@@ -230,12 +227,12 @@ def hand_over(request, data: HandOverIn):
 
 @router.get("/donations/stock", response={200: list[StockOut], **ERRORS})
 def stock(request, place_id: Id):
-    return selectors.stock(request.scope, _place(request, place_id))
+    return selectors.stock(request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS))
 
 
 @router.post("/donations/goods", response={201: CreatedId, **ERRORS})
 def receive_goods(request, data: GoodsIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     donor = None
     if data.donor_id:
         donor = get_for(request.scope, Donor.objects.all(), Capability.VIEW_DONATIONS, pk=data.donor_id)
@@ -248,13 +245,13 @@ def receive_goods(request, data: GoodsIn):
 
 @router.post("/donations/deliveries", response={201: CreatedId, **ERRORS})
 def deliver(request, data: DeliveryIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     to_place = to_team = None
     if data.to_place_id:
-        to_place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_PLACES, pk=data.to_place_id)
+        to_place = place_for(request, data.to_place_id, Capability.VIEW_PLACES)
     if data.to_team_id:  # a front-line team under the place, as the page offers
         teams = Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES)
-        to_team = teams.filter(place__path__startswith=place.path, pk=data.to_team_id).first()
+        to_team = teams.under(place).filter(pk=data.to_team_id).first()
         if to_team is None:
             raise Http404
     delivery = services.deliver(
@@ -379,12 +376,12 @@ class MoveCorrectionIn(Schema):
 @paginate(Pages)
 def list_drives(request, place_id: Id):
     """The drives a place collects for: its own and those of the places above it."""
-    return selectors.drives(request.scope, _place(request, place_id))
+    return selectors.drives(request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS))
 
 
 @router.post("/donations/drives", response={201: DriveOut, **ERRORS})
 def start_drive(request, data: DriveIn):
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     drive = services.save_drive(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, drive)
 
@@ -393,7 +390,9 @@ def start_drive(request, data: DriveIn):
 @paginate(Pages)
 def list_donors(request, place_id: Id, q: Text = ""):
     """The donors kept at the place and below, with what each gave; `q` finds them by name."""
-    return selectors.donors(request.scope, _place(request, place_id), q.strip()[:50])
+    return selectors.donors(
+        request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS), q.strip()[:50]
+    )
 
 
 @router.post("/donations/cash/{donation_id}/correction", response={200: CashOut, **ERRORS})
@@ -411,7 +410,7 @@ def correct_cash(request, donation_id: Id, data: CorrectCashIn):
 @paginate(Pages)
 def list_moves(request, place_id: Id):
     """The place's stock ledger, newest first."""
-    return selectors.moves(request.scope, _place(request, place_id))
+    return selectors.moves(request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS))
 
 
 @router.post("/donations/stock-moves/{move_id}/correction", response={201: MoveOut, **ERRORS})
@@ -429,7 +428,7 @@ def correct_move(request, move_id: Id, data: MoveCorrectionIn):
 @router.post("/donations/take-outs", response={201: MoveOut, **ERRORS})
 def take_out(request, data: TakeOutIn):
     """Goods used at the place or written off, from its stock."""
-    place = _place(request, data.place_id, Capability.RECORD_DONATIONS)
+    place = place_for(request, data.place_id, Capability.RECORD_DONATIONS)
     level = selectors.stock(request.scope, place).filter(item__name=data.item, item__unit=data.unit).first()
     if level is None:
         raise ValidationError({"item": _("There is none of this item in stock here.")})
@@ -444,4 +443,4 @@ def take_out(request, data: TakeOutIn):
 @paginate(Pages)
 def list_deliveries(request, place_id: Id):
     """Deliveries from the place and the places below it, newest first."""
-    return selectors.deliveries(request.scope, _place(request, place_id))
+    return selectors.deliveries(request.scope, place_for(request, place_id, Capability.VIEW_DONATIONS))

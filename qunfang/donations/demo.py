@@ -73,9 +73,7 @@ def _qingxin(qingxin: OrgUnit) -> str:
         designations=[("定向支援武汉", "30000"), ("清新防控一线", "20000")],
         note="2019年全市最美退役军人阮家洪组织",
     )
-    veterans = list(
-        Veteran.objects.filter(place__path__startswith=qingxin.path).order_by("pk")[: VETERANS - 6]
-    )
+    veterans = list(Veteran.objects.under(qingxin).order_by("pk")[: VETERANS - 6])
     names = NAMED + [v.name for v in veterans]
     names += [f"退役军人{n}" for n in range(len(names) + 1, VETERANS + 1)]  # a small test roll has fewer
     amounts = split(VETERANS_YUAN, [SHARES[n % len(SHARES)] for n in range(VETERANS)])

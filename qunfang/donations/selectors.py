@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.donations.models import (
@@ -78,7 +78,7 @@ def drives(scope: Scope, place: OrgUnit) -> QuerySet[Drive]:
 def cash(scope: Scope, place: OrgUnit, *, drive: Drive | None = None, waiting: bool = False) -> QuerySet:
     found = (
         CashDonation.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("donor", "drive", "place", "hand_over")
         .prefetch_related("designations")
         .order_by("-day", "-pk")
@@ -98,7 +98,7 @@ def not_handed_over(place: OrgUnit) -> dict:
 def hand_overs(scope: Scope, place: OrgUnit) -> QuerySet[HandOver]:
     return (
         HandOver.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .annotate(count=Count("donations"))
         .order_by("-day", "-pk")
     )
@@ -107,7 +107,7 @@ def hand_overs(scope: Scope, place: OrgUnit) -> QuerySet[HandOver]:
 def donors(scope: Scope, place: OrgUnit, name: str = "") -> QuerySet[Donor]:
     found = (
         Donor.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place")
         .annotate(given_fen=Sum("cash__amount_fen"), gifts=Count("cash", distinct=True))
         .order_by("name")
@@ -136,7 +136,7 @@ def moves(scope: Scope, place: OrgUnit) -> QuerySet[StockMove]:
 def deliveries(scope: Scope, place: OrgUnit) -> QuerySet[Delivery]:
     return (
         Delivery.objects.visible_to(scope, Capability.VIEW_DONATIONS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("to_place", "to_team", "place")
         .prefetch_related("moves__item")
         .order_by("-day", "-pk")
@@ -227,7 +227,7 @@ def donation_figures(
     found.running_since = ever["since"] if found.gifts_running else None
     found.donors_in_period, found.veteran_donors_in_period = donors["donors"], donors["veterans"]
     sheets = (
-        HandOver.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        HandOver.objects.filter(under(place), day__range=(start, end))
         .annotate(
             gifts=Count("donations"),
             donors=Count("donations__donor", distinct=True),

@@ -20,7 +20,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.core.widgets import pick_url
-from qunfang.donations import selectors, services
+from qunfang.donations import exports, selectors, services
 from qunfang.donations.forms import (
     CashForm,
     CorrectCashForm,
@@ -33,7 +33,6 @@ from qunfang.donations.forms import (
 from qunfang.donations.models import CashDonation, Donor, Drive, HandOver, StockMove
 from qunfang.lib.money import yuan_in_capitals
 from qunfang.lib.pdf import pdf_response, render_pdf
-from qunfang.lib.tables import xlsx_response
 from qunfang.lib.twins import api_twin
 from qunfang.mobilization.models import Team
 
@@ -66,22 +65,8 @@ def overview(request, place_id: int):
 
 
 def _export(place: OrgUnit, found):
-    headings = [_("Receipt number"), _("Day"), _("Donor"), _("Drive"), _("Amount (yuan)"), _("Designations"),
-                _("Received at"), _("Handed over")]  # fmt: skip
-    rows = (
-        [
-            d.receipt_number,
-            str(d.day),
-            d.donor.name,
-            d.drive.name if d.drive else "",
-            d.amount,
-            "；".join(f"{p.purpose or _('Not designated')} {p.amount}" for p in d.designations.all()),
-            d.place.name,
-            str(d.hand_over.day) if d.hand_over else "",
-        ]  # fmt: skip
-        for d in found.iterator(chunk_size=2000)
-    )
-    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-donations.xlsx")
+    gifts = found.iterator(chunk_size=2000)
+    return exports.CASH.response(gifts, title=place.name[:30], filename=f"{place.name}-donations.xlsx")
 
 
 @requires(Capability.VIEW_DONATIONS)
@@ -359,10 +344,8 @@ def stock(request, place_id: int):
                            levels=levels.filter(on_hand__gt=0), initial=today)  # fmt: skip
     deliver = DeliveryForm(
         posted if posted and "deliver" in posted else None, levels=levels.filter(on_hand__gt=0),
-        places=OrgUnit.objects.filter(path__startswith=place.path).exclude(pk=place.pk).order_by("path"),
-        teams=Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES).filter(
-            place__path__startswith=place.path
-        ),
+        places=OrgUnit.objects.under(place).exclude(pk=place.pk).order_by("path"),
+        teams=Team.objects.visible_to(request.scope, Capability.VIEW_ACTIVITIES).under(place),
         initial=today,
     )  # fmt: skip
     pick_url(deliver.fields["to_place"], reverse("core:place_pick_below", args=[place.pk]))

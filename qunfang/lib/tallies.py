@@ -121,3 +121,15 @@ def _place_model() -> type[models.Model]:
     from qunfang.core.models import OrgUnit
 
     return OrgUnit
+
+
+@dataclass(frozen=True)
+class KeptTotals:
+    """An app's kept sums as `qunfang tallies` checks and rebuilds them: the app names one on its
+    AppConfig (`kept_totals`), the functions by their dotted paths (imported only when run)."""
+
+    what: str  # "activity totals": what the command's lines call them
+    source: str  # "the ledger": the raw rows they are summed from
+    model: str  # "mobilization.DailyTotal": the kept rows, counted when they agree
+    count_disagreements: str  # -> int: kept rows that differ from the raw rows summed up the tree
+    rebuild: str  # -> int: the kept rows thrown away and made again; answers how many were made

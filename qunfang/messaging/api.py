@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import place_for
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.messaging import selectors, services
@@ -26,10 +25,6 @@ from qunfang.messaging.models import (
 )
 
 router = Router(tags=["messaging"])
-
-
-def _place(request, place_id: int) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), Capability.SEND_CAMPAIGNS, pk=place_id)
 
 
 def _campaign(request, campaign_id: int) -> Campaign:
@@ -147,12 +142,12 @@ class MessageOut(Schema):
 
 @router.get("/messaging/templates", response={200: list[TemplateOut], **ERRORS})
 def list_templates(request, place_id: Id):
-    return selectors.templates(request.scope, _place(request, place_id))
+    return selectors.templates(request.scope, place_for(request, place_id, Capability.SEND_CAMPAIGNS))
 
 
 @router.post("/messaging/templates", response={201: TemplateOut, **ERRORS})
 def create_template(request, data: TemplateIn):
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.SEND_CAMPAIGNS)
     fields = data.dict(exclude={"place_id"})
     return Status(201, services.save_template(by=request.auth, place=place, **fields))
 
@@ -160,13 +155,13 @@ def create_template(request, data: TemplateIn):
 @router.get("/messaging/campaigns", response={200: list[CampaignOut], **ERRORS})
 @paginate(Pages)
 def list_campaigns(request, place_id: Id):
-    return selectors.campaigns(request.scope, _place(request, place_id))
+    return selectors.campaigns(request.scope, place_for(request, place_id, Capability.SEND_CAMPAIGNS))
 
 
 @router.post("/messaging/campaigns/count", response={200: CountOut, **ERRORS})
 def count_audience(request, data: CampaignIn):
     """How many would receive the campaign, and the message the first of them would get."""
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.SEND_CAMPAIGNS)
     template = selectors.templates(request.scope, place).filter(pk=data.template_id).first()
     if template is None:
         raise ValidationError(_("No such template here."))
@@ -176,7 +171,7 @@ def count_audience(request, data: CampaignIn):
 
 @router.post("/messaging/campaigns", response={201: CampaignOut, **ERRORS})
 def create_campaign(request, data: CampaignIn):
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.SEND_CAMPAIGNS)
     template = selectors.templates(request.scope, place).filter(pk=data.template_id).first()
     if template is None:
         raise ValidationError(_("No such template here."))
@@ -310,14 +305,16 @@ class OutsideCampaignOut(Schema):
 @router.get("/messaging/outside-campaigns", response={200: list[OutsideCampaignOut], **ERRORS})
 @paginate(Pages)
 def list_outside_campaigns(request, place_id: Id):
-    return selectors.outside_campaigns(request.scope, _place(request, place_id))
+    return selectors.outside_campaigns(request.scope, place_for(request, place_id, Capability.SEND_CAMPAIGNS))
 
 
 @router.post("/messaging/outside-campaigns", response={201: OutsideCampaignOut, **ERRORS})
 def record_outside_campaign(request, data: OutsideCampaignIn):
     """A campaign sent through another platform (with its receipt file: the multipart twin below)."""
     facts = data.dict(exclude={"place_id"})
-    record = services.record_outside_campaign(by=request.auth, place=_place(request, data.place_id), **facts)
+    record = services.record_outside_campaign(
+        by=request.auth, place=place_for(request, data.place_id, Capability.SEND_CAMPAIGNS), **facts
+    )
     return Status(201, record)
 
 
@@ -328,6 +325,6 @@ def record_outside_campaign_with_receipt(
     """The same, sent as multipart with the platform's receipt file (`receipt`), as the page takes it:
     a PDF, a photo, a spreadsheet or text, within the page's size limit."""
     facts = data.dict(exclude={"place_id"})
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.SEND_CAMPAIGNS)
     record = services.record_outside_campaign(by=request.auth, place=place, receipt=receipt, **facts)
     return Status(201, record)

@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Case, CharField, Count, Q, QuerySet, 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.access import Scope, get_for
+from qunfang.core.access import Scope, get_for, under
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.figures import counted
@@ -35,7 +35,7 @@ def templates(scope: Scope, place: OrgUnit) -> QuerySet[Template]:
 def campaigns(scope: Scope, place: OrgUnit) -> QuerySet[Campaign]:
     return (
         Campaign.objects.visible_to(scope, Capability.SEND_CAMPAIGNS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("template", "place")
     )
 
@@ -83,7 +83,7 @@ def masked_phone(message: Message) -> str:
 def possible_callers(place: OrgUnit) -> QuerySet[User]:
     """Who may make a phone campaign's calls: active staff and grid workers of the place or below."""
     return (
-        User.objects.filter(is_active=True, memberships__place__path__startswith=place.path)
+        User.objects.filter(under(place, via="memberships__place"), is_active=True)
         .distinct()
         .order_by("username")
     )
@@ -173,9 +173,9 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Message
     found = MessageFigures()
     if not scope.allows(Capability.VIEW_ACTIVITIES, place):
         return found
-    started = Campaign.objects.filter(
-        place__path__startswith=place.path, started_at__date__range=(start, end)
-    ).exclude(template__channel=Channel.CONSOLE)
+    started = Campaign.objects.filter(under(place), started_at__date__range=(start, end)).exclude(
+        template__channel=Channel.CONSOLE
+    )
     found.campaigns_started = started.count()
     kept = (
         Message.objects.filter(campaign__in=started.values("pk"))
@@ -205,7 +205,7 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Message
         line["delivered"] += row["delivered"]
         line["by_this_place"] += sent if row["own"] else 0
     outside = (
-        OutsideCampaign.objects.filter(place__path__startswith=place.path, day__range=(start, end))
+        OutsideCampaign.objects.filter(under(place), day__range=(start, end))
         .annotate(
             own=Case(When(place=place, then=Value(True)), default=Value(False), output_field=BooleanField())
         )
@@ -232,6 +232,6 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Message
 def outside_campaigns(scope: Scope, place: OrgUnit) -> QuerySet[OutsideCampaign]:
     return (
         OutsideCampaign.objects.visible_to(scope, Capability.SEND_CAMPAIGNS)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place")
     )

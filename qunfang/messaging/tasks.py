@@ -1,24 +1,15 @@
-"""Background work of messaging. Every task is idempotent: run twice, it sends each message once."""
+"""Background work of messaging on the worker's clock. Every task is idempotent: run twice, it sends each
+message once. (The campaign's sending, queued by its services, sits beside them: send_campaign_task.)"""
 
-from django_tasks import task
-
-from qunfang.core.audit import TASK, working_as
+from qunfang.core.background import background_task
 from qunfang.messaging import services
 
 
-@task()
-def send_campaign(campaign_id: int) -> int:
-    with working_as(TASK):
-        return services.send_campaign(campaign_id)
-
-
-@task()
+@background_task()
 def collect_receipts() -> int:
-    with working_as(TASK):
-        return services.collect_receipts()
+    return services.collect_receipts()
 
 
-@task()
+@background_task()
 def start_due_campaigns() -> int:
-    with working_as(TASK):
-        return services.start_due_campaigns()
+    return services.start_due_campaigns()

@@ -143,9 +143,7 @@ def _campaign_form(request, place: OrgUnit) -> CampaignForm:
         request.POST or None,
         templates=selectors.templates(request.scope, place),
         places=OrgUnit.objects.filter(parent=place).order_by("code", "sort_name"),
-        teams=Team.objects.visible_to(request.scope, Capability.SEND_CAMPAIGNS).filter(
-            place__path__startswith=place.path
-        ),
+        teams=Team.objects.visible_to(request.scope, Capability.SEND_CAMPAIGNS).under(place),
         data_sets=reporting_selectors.data_sets(place),
         callers=selectors.possible_callers(place),
     )

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qunfang.lib.tallies import KeptTotals
+
 
 class MobilizationConfig(AppConfig):
     name = "qunfang.mobilization"
@@ -10,6 +12,13 @@ class MobilizationConfig(AppConfig):
     work = "qunfang.mobilization.home.work_for"  # lib/work
     place_links = "qunfang.mobilization.home.place_links"  # lib/work
     audit_labels = "qunfang.mobilization.home.audit_labels"  # core/audit_words
+    kept_totals = KeptTotals(  # `qunfang tallies`
+        what="activity totals",
+        source="the ledger",
+        model="mobilization.DailyTotal",
+        count_disagreements="qunfang.mobilization.services.count_disagreements",
+        rebuild="qunfang.mobilization.services.rebuild_totals",
+    )
 
     def ready(self):
         from qunfang.core.signals import place_moved

@@ -119,7 +119,7 @@ def load() -> list[str]:
     ensure_activity_types(ActivityType)
     hunnan = _hunnan()
     qingxin = OrgUnit.objects.get(code="441803000000")
-    if ActivityRecord.objects.filter(place__path__startswith=qingxin.path).exists():
+    if ActivityRecord.objects.under(qingxin).exists():
         return [hunnan] if hunnan else []
     villages = list(OrgUnit.objects.under(qingxin).filter(level=Level.VILLAGE).order_by("path"))
     cells = [(village, day) for day in range(DAYS) for village in villages]

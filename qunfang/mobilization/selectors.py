@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.figures import counted
@@ -100,7 +100,7 @@ def records(
     """The ledger entries behind a total: everything recorded in the place's subtree in the period."""
     found = (
         ActivityRecord.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(place__path__startswith=place.path, day__range=(start, end))
+        .filter(under(place), day__range=(start, end))
         .select_related("place", "activity_type", "recorded_by", "reverses")
         .prefetch_related("volunteers", "photos")
     )
@@ -132,7 +132,7 @@ def volunteers(
     """The volunteers of the place's stations and those below it."""
     found = (
         Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place", "veteran__place")
     )
     if status:
@@ -150,9 +150,7 @@ def who_can_take_part(scope: Scope, place: OrgUnit, day: date) -> QuerySet[Volun
     the day: those of its own station and the stations below it, and anyone sent there for that day,
     from wherever they come (the district's staff sent down into a community)."""
     sent = Deployment.objects.filter(place=place, start__lte=day, end__gte=day)
-    own = Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).filter(
-        place__path__startswith=place.path
-    )
+    own = Volunteer.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).under(place)
     return (
         Volunteer.objects.filter(status=VolunteerStatus.ACTIVE)
         .filter(
@@ -168,7 +166,7 @@ def who_can_take_part(scope: Scope, place: OrgUnit, day: date) -> QuerySet[Volun
 def teams(scope: Scope, place: OrgUnit) -> QuerySet[Team]:
     return (
         Team.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place", "leader")
         .prefetch_related("members")
     )
@@ -178,7 +176,7 @@ def deployments(scope: Scope, place: OrgUnit, *, on: date | None = None) -> Quer
     """People and teams sent to the place or below it; with `on`, those at work on that day."""
     found = (
         Deployment.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place", "volunteer", "team")
     )
     return found.filter(start__lte=on, end__gte=on) if on else found
@@ -187,7 +185,7 @@ def deployments(scope: Scope, place: OrgUnit, *, on: date | None = None) -> Quer
 def deeds(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[Deed]:
     return (
         Deed.objects.visible_to(scope, Capability.VIEW_ACTIVITIES)
-        .filter(place__path__startswith=place.path, day__range=(start, end))
+        .filter(under(place), day__range=(start, end))
         .select_related("place", "volunteer")
         .prefetch_related("photos")
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, WebPImagePlugin  # noqa: F401 (registers WebP without loading every plugin)
 
 from qunfang.core import audit
+from qunfang.core.access import under
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, index_of, set_fields
 from qunfang.core.writes import service, within_a_service, writes_nothing
@@ -268,9 +269,7 @@ def _veteran_with(volunteer: Volunteer) -> Veteran | None:
         else place
     )
     within = (district or place).path
-    return Veteran.objects.filter(
-        id_number_index=volunteer.id_number_index, place__path__startswith=within
-    ).first()
+    return Veteran.objects.filter(under(within), id_number_index=volunteer.id_number_index).first()
 
 
 def _check_skills(skills: list[str]) -> list[str]:

@@ -51,6 +51,29 @@ def _qingxin() -> str:
     if StaffMember.objects.filter(place=district).exists():
         return ""
     admin = User.objects.get(username="qx_admin")
+    sections, staff, group = _qingxin_staff(admin, district)
+    plan = _qingxin_plan(admin, district, sections)
+    people = list(staff.values())
+    _qingxin_health(admin, district, staff, people)
+    # 24-hour duty from 08:00 to 08:00, a leader (the director or a deputy) on duty with two staff.
+    leaders = [staff["汤育雄"], staff["梁振华"], staff["邓伟强"]]
+    others = [p for p in people if p not in leaders]
+    _roster(admin, district, FIRST_DAY, (LAST_DAY - FIRST_DAY).days + 1, leaders, others)
+    # The coming fortnight as a clerk would have it half-planned: 12 days done, the 6th without a leader.
+    today = timezone.localdate()
+    _roster(admin, district, today, 12, leaders, others, no_leader_on=5)
+    for number, person in enumerate(people[:-2]):  # two have not checked in yet today
+        services.check_in(
+            by=admin, staff=person, day=today, temperature=f"36.{number % 6 + 2}", whereabouts="局机关"
+        )
+    return (
+        f"Operations: Qingxin bureau's leading group of {group.members.count()}, {len(people)} staff, "
+        f"{plan.tasks.count()} tasks of the work plan, daily check-ins and a 24-hour roster."
+    )
+
+
+def _qingxin_staff(admin, district):
+    """The bureau's sections, its staff, and the leading group under 汤育雄."""
     sections = {
         name: services.save_section(by=admin, place=district, name=name, duties=duties)
         for name, duties in QINGXIN_SECTIONS
@@ -78,7 +101,11 @@ def _qingxin() -> str:
             services.set_group_member(
                 by=admin, group=group, staff=staff[name], role=role, responsibility=duty
             )
+    return sections, staff, group
 
+
+def _qingxin_plan(admin, district, sections):
+    """The work plan: tasks given to every station (龙颈镇 pushing its own down) and to sections."""
     plan = services.save_plan(
         by=admin,
         place=district,
@@ -106,8 +133,11 @@ def _qingxin() -> str:
             by=admin, plan=plan, title=title, due=due, owner=services.Owner(section=owner)
         )
         services.report_progress(by=admin, task=task, status="done", note="已落实")
+    return plan
 
-    people = list(staff.values())
+
+def _qingxin_health(admin, district, staff, people) -> None:
+    """Return-to-work screening, a sick leave, daily check-ins with one fever, the office's measures."""
     # Staff screened before their first day back (29 January), temperatures checked every day after.
     for number, person in enumerate(people):
         services.screen_return(
@@ -161,22 +191,6 @@ def _qingxin() -> str:
         kind="masks",
         done_by="陈志远",
         note="每人每天一只，督促佩戴口罩上班",
-    )
-
-    # 24-hour duty from 08:00 to 08:00, a leader (the director or a deputy) on duty with two staff.
-    leaders = [staff["汤育雄"], staff["梁振华"], staff["邓伟强"]]
-    others = [p for p in people if p not in leaders]
-    _roster(admin, district, FIRST_DAY, (LAST_DAY - FIRST_DAY).days + 1, leaders, others)
-    # The coming fortnight as a clerk would have it half-planned: 12 days done, the 6th without a leader.
-    today = timezone.localdate()
-    _roster(admin, district, today, 12, leaders, others, no_leader_on=5)
-    for number, person in enumerate(people[:-2]):  # two have not checked in yet today
-        services.check_in(
-            by=admin, staff=person, day=today, temperature=f"36.{number % 6 + 2}", whereabouts="局机关"
-        )
-    return (
-        f"Operations: Qingxin bureau's leading group of {group.members.count()}, {len(people)} staff, "
-        f"{plan.tasks.count()} tasks of the work plan, daily check-ins and a 24-hour roster."
     )
 
 

@@ -12,13 +12,13 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus  # the registry has a Status of its own (a veteran's)
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, TableError
 from qunfang.lib.uploads import UploadNotSaved
-from qunfang.registry import selectors, services, tasks
+from qunfang.registry import selectors, services
 from qunfang.registry.models import (
     Category,
     FamilyMember,
@@ -112,7 +112,7 @@ class VeteranFilters(Schema):
 def _found(request, filters: VeteranFilters):
     place = None
     if filters.place_id:
-        place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_VETERANS, pk=filters.place_id)
+        place = place_for(request, filters.place_id, Capability.VIEW_VETERANS)
     return selectors.veterans(
         request.scope,
         search=filters.q.strip(),
@@ -154,7 +154,7 @@ def get_veteran(request, veteran_id: Id):
 
 @router.post("/veterans", response={201: VeteranOut, **ERRORS})
 def create_veteran(request, data: VeteranIn):
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_VETERANS, pk=data.place_id)
+    place = place_for(request, data.place_id, Capability.MANAGE_VETERANS)
     fields = data.dict(exclude={"place_id"})
     fields["service_branch"] = fields["service_branch"] or ""
     return HttpStatus(201, services.create_veteran(by=request.auth, place=place, **fields))
@@ -301,7 +301,7 @@ class RollImportOut(Schema):
 
     @staticmethod
     def resolve_progress(job: RollImport) -> dict | None:
-        return cache.get(tasks.progress_key(job.pk)) if job.busy else None
+        return cache.get(services.progress_key(job.pk)) if job.busy else None
 
 
 class RollColumnsIn(Schema):

@@ -60,9 +60,7 @@ def _hunnan() -> str:
     job = _import(admin, district, rows, "浑南区退役军人花名册.xlsx")
     relations = [Relation.SPOUSE, Relation.SPOUSE, Relation.CHILD, Relation.PARENT]
     family = _scaled(HUNNAN_FAMILY)
-    for number, veteran in enumerate(
-        Veteran.objects.filter(place__path__startswith=district.path).order_by("pk")[:family]
-    ):
+    for number, veteran in enumerate(Veteran.objects.under(district).order_by("pk")[:family]):
         services.add_family_member(
             by=admin,
             veteran=veteran,

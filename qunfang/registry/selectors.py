@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.personal import ID_NUMBER, PHONE, index_of
 from qunfang.core.roles import Capability
@@ -48,7 +48,7 @@ def veterans(
     if category:
         found = found.filter(category=category)
     if place is not None:
-        found = found.filter(place__path__startswith=place.path)
+        found = found.under(place)
     if tag is not None:
         found = found.filter(tags=tag)
     if tag_name:
@@ -65,7 +65,7 @@ def visible_tags(scope: Scope) -> QuerySet[Tag]:
     above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
     below = Q()
     for path in paths:
-        below |= Q(place__path__startswith=path)
+        below |= under(path)
     if not paths:
         return Tag.objects.none()
     return Tag.objects.filter(Q(place_id__in=above) | below).select_related("place")

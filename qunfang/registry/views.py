@@ -20,7 +20,7 @@ from qunfang.core.views import add_service_errors, form_page, paginate, place_fo
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.twins import api_twin
 from qunfang.lib.uploads import UploadNotSaved
-from qunfang.registry import selectors, services, tasks
+from qunfang.registry import selectors, services
 from qunfang.registry.forms import (
     ColumnMatchForm,
     ConfirmImportForm,
@@ -340,7 +340,7 @@ def roll_import(request, import_id: int):
             "place": job.place,
             "columns": columns,
             "errors": job.errors[:200],
-            "progress": cache.get(tasks.progress_key(job.pk)) if job.busy else None,
+            "progress": cache.get(services.progress_key(job.pk)) if job.busy else None,
         },
     )
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
@@ -27,10 +27,6 @@ def _data_set(code: str) -> DataSet:
     if found is None:
         raise Http404(_("No data set is in use."))
     return found
-
-
-def _place(request, place_id: int, capability=Capability.VIEW_REPORTS) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 class FieldOut(Schema):
@@ -173,7 +169,7 @@ def _period(request, query: PeriodQuery) -> tuple[OrgUnit, DataSet]:
         raise ValidationError(_("The period ends before it starts."))
     if (query.end - query.start).days > LONGEST_PERIOD_DAYS:
         raise ValidationError(_("Ask for two years at most at a time."))
-    return _place(request, query.place_id), _data_set(query.data_set)
+    return place_for(request, query.place_id, Capability.VIEW_REPORTS), _data_set(query.data_set)
 
 
 @router.get("/reports/data-sets", response={200: list[DataSetOut], **ERRORS})
@@ -185,7 +181,7 @@ def list_data_sets(request):
 def submit_report(request, data: ReportIn):
     """Submit or correct a place's report of a period. The same `submission` sent again answers 200
     with the report and stores nothing."""
-    place = _place(request, data.place_id, Capability.SUBMIT_REPORTS)
+    place = place_for(request, data.place_id, Capability.SUBMIT_REPORTS)
     data_set = _data_set(data.data_set)
     repeated = ReportVersion.objects.filter(submission=data.submission).exists()
     report = services.submit_report(
@@ -213,7 +209,7 @@ def list_reports(request, query: Query[PeriodQuery]):
 def completeness(request, query: Query[CompletenessQuery]):
     """For the place and each child holding reporting places: expected, on time, late, missing; and for
     each level below, how many places reported completely."""
-    place, data_set = _place(request, query.place_id), _data_set(query.data_set)
+    place, data_set = place_for(request, query.place_id, Capability.VIEW_REPORTS), _data_set(query.data_set)
     found = selectors.completeness(request.scope, data_set, place, query.day)
     levels = selectors.rates_by_level(request.scope, data_set, place, query.day)
     return {"place": found.place, "children": found.children, "levels": levels}
@@ -290,7 +286,7 @@ def _data_set_at(place: OrgUnit, code: str) -> DataSet:
 @router.post("/places/{place_id}/reports/approve-all", response={200: ApprovedOut, **ERRORS})
 def approve_all(request, place_id: Id, data: ReviewDayIn):
     """Approve every report the place's children sent for the day and nobody returned."""
-    place = _place(request, place_id, Capability.APPROVE_REPORTS)
+    place = place_for(request, place_id, Capability.APPROVE_REPORTS)
     data_set = _data_set_at(place, data.data_set)
     waiting = selectors.awaiting_review(request.scope, data_set, place, data.day)
     return {"approved": services.approve_reports(by=request.auth, reports=waiting, scope=request.scope)}
@@ -300,7 +296,7 @@ def approve_all(request, place_id: Id, data: ReviewDayIn):
 def remind(request, place_id: Id, data: ReviewDayIn):
     """Remind a reporting place of the period's report it has not sent: once a period, as the reminder
     job does, so that a place reminded by either is not reminded again."""
-    place = _place(request, place_id, Capability.APPROVE_REPORTS)
+    place = place_for(request, place_id, Capability.APPROVE_REPORTS)
     data_set = _data_set_at(place, data.data_set)
     reminder = services.remind_place(by=request.auth, data_set=data_set, place=place, period_start=data.day)
     return Status(201, reminder)
@@ -349,7 +345,7 @@ def _save_data_set(request, owner: OrgUnit, data: DataSetIn, data_set: DataSet |
 @router.post("/places/{place_id}/data-sets", response={201: DataSetOut, **ERRORS})
 def create_data_set(request, place_id: Id, data: DataSetIn):
     """A data set of the bureau at the place, reported by the places of its level under it."""
-    owner = _place(request, place_id, Capability.MANAGE_DATA_SETS)
+    owner = place_for(request, place_id, Capability.MANAGE_DATA_SETS)
     return Status(201, _save_data_set(request, owner, data, None))
 
 

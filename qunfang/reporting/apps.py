@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qunfang.lib.tallies import KeptTotals
+
 
 class ReportingConfig(AppConfig):
     name = "qunfang.reporting"
@@ -12,6 +14,13 @@ class ReportingConfig(AppConfig):
     work = "qunfang.reporting.home.work_for"  # lib/work
     place_links = "qunfang.reporting.home.place_links"  # lib/work
     audit_labels = "qunfang.reporting.home.audit_labels"  # core/audit_words
+    kept_totals = KeptTotals(  # `qunfang tallies`
+        what="report tallies",
+        source="the reports",
+        model="reporting.ReportTally",
+        count_disagreements="qunfang.reporting.services.count_tally_disagreements",
+        rebuild="qunfang.reporting.services.rebuild_tallies",
+    )
 
     def ready(self) -> None:
         from qunfang.core.signals import place_moved

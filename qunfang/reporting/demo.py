@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from qunfang.core.access import under
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.reporting import services
 from qunfang.reporting.models import DataField, DataSet, Report, Rule
@@ -27,7 +28,7 @@ def load() -> list[str]:
     ensure_epidemic_data_set(DataSet, DataField, Rule)
     data_set = DataSet.objects.get(code="epidemic_daily")
     qingxin = OrgUnit.objects.get(code="441803000000")
-    if Report.objects.filter(data_set=data_set, place__path__startswith=qingxin.path).exists():
+    if Report.objects.filter(under(qingxin), data_set=data_set).exists():
         return []
     villages = list(OrgUnit.objects.under(qingxin).filter(level=Level.VILLAGE).order_by("path"))
     admin = User.objects.get(username="qx_admin")
@@ -58,7 +59,7 @@ def load() -> list[str]:
     last = FIRST_DAY + timedelta(days=DAYS - 1)
     waiting = Report.objects.filter(data_set=data_set, period_start__lt=last, status="submitted")
     services.approve_reports(by=admin, reports=list(waiting.select_related("place")))
-    found = Report.objects.filter(data_set=data_set, place__path__startswith=qingxin.path)
+    found = Report.objects.filter(under(qingxin), data_set=data_set)
     return [
         f"Daily reports: {found.count()} from {len(villages)} villages of Qingxin, 24 January to 3 February"
         f" 2020 ({found.filter(zero=True).count()} zero reports, {found.filter(late=True).count()} late);"

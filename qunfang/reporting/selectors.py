@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.selectors import tree_version
@@ -32,9 +32,7 @@ def data_sets(place: OrgUnit | None = None) -> QuerySet[DataSet]:
     found = DataSet.objects.filter(active=True).select_related("owner").prefetch_related("fields")
     if place is not None:
         found = found.filter(
-            Q(owner=None)
-            | Q(owner_id__in=[*place.ancestor_ids, place.pk])
-            | Q(owner__path__startswith=place.path)
+            Q(owner=None) | Q(owner_id__in=[*place.ancestor_ids, place.pk]) | under(place, via="owner")
         )
     return found
 
@@ -116,9 +114,7 @@ def reporting_shape(place: OrgUnit, data_set: DataSet) -> Shape:
     shape = _shapes.get(key) or cache.get(key)
     if shape is None:
         counts: dict[int, int] = defaultdict(int)
-        paths = OrgUnit.objects.filter(path__startswith=place.path, level=level).values_list(
-            "path", flat=True
-        )
+        paths = OrgUnit.objects.under(place).filter(level=level).values_list("path", flat=True)
         for path in paths:
             for pk in ancestor_ids(path)[place.depth : -1]:
                 counts[pk] += 1
@@ -260,7 +256,7 @@ def reports(scope: Scope, data_set: DataSet, place: OrgUnit, start: date, end: d
     _check(scope, place)
     return (
         Report.objects.visible_to(scope, Capability.VIEW_REPORTS)
-        .filter(data_set=data_set, place__path__startswith=place.path, period_start__range=(start, end))
+        .filter(under(place), data_set=data_set, period_start__range=(start, end))
         .select_related("place")
         .order_by("period_start", "place__path")
     )
@@ -295,7 +291,8 @@ def missing_places(
         return []
     sent = Report.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
     found = list(
-        OrgUnit.objects.filter(path__startswith=prefix, level=data_set.level)
+        OrgUnit.objects.under(prefix)
+        .filter(level=data_set.level)
         .exclude(pk__in=sent)
         .order_by("path")[:limit]
     )
@@ -339,12 +336,10 @@ def grid(
         return [(None, [Cell(row.place, row.state, row.rate) for row in found.children])]
     if found.children[0].place.level == data_set.level:
         return [(None, [Cell(row.place, report_state(row.report)) for row in found.children])]
-    reporting = OrgUnit.objects.filter(path__startswith=place.path, level=data_set.level).order_by("path")
+    reporting = OrgUnit.objects.under(place).filter(level=data_set.level).order_by("path")
     reports = {
         report.place_id: report
-        for report in Report.objects.filter(
-            data_set=data_set, period_start=period_start, place__path__startswith=place.path
-        )
+        for report in Report.objects.filter(under(place), data_set=data_set, period_start=period_start)
     }
     groups: dict[int, list[Cell]] = {row.place.pk: [] for row in found.children}
     for unit in reporting:

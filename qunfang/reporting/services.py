@@ -310,9 +310,8 @@ def remind_missing(data_set: DataSet, period_start: date) -> int:
     the messaging backend: its station staff by name and the station's phone. Run twice, it reminds
     once. Answers how many places were reminded."""
     missing = (
-        OrgUnit.objects.filter(
-            level=data_set.level, path__startswith=data_set.owner.path if data_set.owner else ""
-        )
+        OrgUnit.objects.under(data_set.owner.path if data_set.owner else "")
+        .filter(level=data_set.level)
         .exclude(
             pk__in=Report.objects.filter(data_set=data_set, period_start=period_start).values("place_id")
         )

@@ -1,14 +1,10 @@
 """Background work of daily reporting. Every task is idempotent: run twice, it does the work once."""
 
-from django.utils import translation
-from django_tasks import task
-
-from qunfang.core.audit import TASK, working_as
+from qunfang.core.background import background_task
 from qunfang.reporting import services
 
 
-@task()
+@background_task(language="zh-hans")  # the stations read Chinese
 def send_due_reminders() -> int:
     """Remind the places that have not reported, once their data set's reminder time has come."""
-    with working_as(TASK), translation.override("zh-hans"):  # the stations read Chinese
-        return services.send_due_reminders()
+    return services.send_due_reminders()

@@ -64,7 +64,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written_and_the_next_wor
     assert site.query("SELECT created_count FROM core_importjob WHERE id = %s", (job_id,))[0][0] == GRID_ROWS
 
     # Run twice, the work is done once.
-    site.shell(f"from qunfang.core.tasks import import_places; import_places.enqueue({job_id})")
+    site.shell(f"from qunfang.core.services import import_places_task; import_places_task.enqueue({job_id})")
     site.qunfang("worker", "--batch", "--interval", "0.1", timeout=300)
     assert grids() == GRID_ROWS
 

@@ -65,6 +65,15 @@ def under(place):
 
 def recount(world, place, start, end) -> dict:
     """The figures, counted again from the raw rows with plain queries."""
+    return {
+        "activities": _recount_activities(place, start, end),
+        **_recount_donations(place, start, end),
+        **_recount_messages(place, start, end),
+        **_recount_community(place, start, end),
+    }
+
+
+def _recount_activities(place, start, end) -> dict:
     records = ActivityRecord.objects.filter(day__range=(start, end), **under(place))
     activities = {}
     for code in CODES:
@@ -77,8 +86,37 @@ def recount(world, place, start, end) -> dict:
             "by_this_place": own["n"] or 0,
             "reached_by_this_place": own["r"] or 0,
         }
+    return activities
+
+
+def _recount_donations(place, start, end) -> dict:
     gifts = CashDonation.objects.filter(day__range=(start, end), **under(place))
     parts = Designation.objects.filter(donation__in=gifts)
+    sheets = HandOver.objects.filter(day__range=(start, end), **under(place))
+    handed = [str(s.donations.count()) for s in sheets] + [
+        str(s.donations.values("donor").distinct().count()) for s in sheets
+    ]
+    handed += [
+        str(s.donations.filter(donor__is_veteran=True).values("donor").distinct().count()) for s in sheets
+    ]
+    handed += [yuan(s.total_fen).rstrip("0").rstrip(".") for s in sheets]
+    running = (
+        CashDonation.objects.filter(day__lte=end, **under(place)).aggregate(f=Sum("amount_fen"))["f"] or 0
+    )
+    return {
+        "running": yuan(running).rstrip("0").rstrip("."),
+        "handed": handed,
+        "gifts": gifts.count(),
+        "fen": gifts.aggregate(f=Sum("amount_fen"))["f"] or 0,
+        "donors": gifts.values("donor").distinct().count(),
+        "veteran_donors": gifts.filter(donor__is_veteran=True).values("donor").distinct().count(),
+        "by_purpose": {
+            p["purpose"]: p["f"] for p in parts.values("purpose").annotate(f=Sum("amount_fen")) if p["f"]
+        },
+    }
+
+
+def _recount_messages(place, start, end) -> dict:
     sms_messages = Message.objects.filter(
         campaign__template__channel="sms",
         campaign__started_at__date__range=(start, end),
@@ -118,29 +156,7 @@ def recount(world, place, start, end) -> dict:
         ).aggregate(n=Sum("sent"))["n"]
         or 0
     )
-    visits = MerchantVisit.objects.filter(day__range=(start, end), **under(place))
-    sheets = HandOver.objects.filter(day__range=(start, end), **under(place))
-    handed = [str(s.donations.count()) for s in sheets] + [
-        str(s.donations.values("donor").distinct().count()) for s in sheets
-    ]
-    handed += [
-        str(s.donations.filter(donor__is_veteran=True).values("donor").distinct().count()) for s in sheets
-    ]
-    handed += [yuan(s.total_fen).rstrip("0").rstrip(".") for s in sheets]
-    running = (
-        CashDonation.objects.filter(day__lte=end, **under(place)).aggregate(f=Sum("amount_fen"))["f"] or 0
-    )
     return {
-        "running": yuan(running).rstrip("0").rstrip("."),
-        "handed": handed,
-        "activities": activities,
-        "gifts": gifts.count(),
-        "fen": gifts.aggregate(f=Sum("amount_fen"))["f"] or 0,
-        "donors": gifts.values("donor").distinct().count(),
-        "veteran_donors": gifts.filter(donor__is_veteran=True).values("donor").distinct().count(),
-        "by_purpose": {
-            p["purpose"]: p["f"] for p in parts.values("purpose").annotate(f=Sum("amount_fen")) if p["f"]
-        },
         "sms_to_veterans": sms_messages + outside_sms,
         "sms_by_this_place": own_sms,
         "sms_below": sms_messages + outside_sms - own_sms,
@@ -151,6 +167,12 @@ def recount(world, place, start, end) -> dict:
             .values("channel", "audience")
             .annotate(n=Sum("sent"))
         },
+    }
+
+
+def _recount_community(place, start, end) -> dict:
+    visits = MerchantVisit.objects.filter(day__range=(start, end), **under(place))
+    return {
         "merchants_visited": visits.values("merchant").distinct().count(),
         "notices": NoticeDelivery.objects.filter(day__range=(start, end), **under(place))
         .values("merchant")
@@ -191,6 +213,29 @@ def test_every_figure_equals_a_recount_from_the_raw_rows(
     world, stage, activities, gifts, visits, elsewhere, periods
 ):
     shops, donors = stage
+    _record(world, shops, donors, activities, gifts, visits, elsewhere)
+    client = api_client_for(world.alice)
+    for name, offset, length in periods:
+        place = place_of(world, name)
+        start = FIRST + timedelta(days=offset)
+        end = start + timedelta(days=length)
+        expected = recount(world, place, start, end)
+        answer = client.get(f"/api/v1/dashboard?place_id={place.pk}&start={start}&end={end}").json()[
+            "figures"
+        ]
+        _assert_dashboard_agrees(answer, expected, (name, start, end))
+        # Every number the briefing writes is one of the recounted figures (or a day of the period).
+        text = " ".join(
+            s["text"]
+            for s in briefings.draft_briefing(by=world.alice, place=place, start=start, end=end).sections
+            if not s["heading"].startswith("退役军人志愿者先进事迹")
+        )
+        quoted = set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\d+月\d+日", "", text)))
+        assert quoted - _numbers_it_may_quote(expected, start, end) == set(), (text, name, start, end)
+
+
+def _record(world, shops, donors, activities, gifts, visits, elsewhere) -> None:
+    """The drawn activities, gifts, visits and outside campaigns, recorded through the services."""
     types = {code: ActivityType.objects.get(code=code) for code in CODES}
     for name, offset, code, count, reached, correction in activities:
         place = place_of(world, name)
@@ -223,64 +268,51 @@ def test_every_figure_equals_a_recount_from_the_raw_rows(
             audience=audience, platform="企信通", sent=sent,
         )  # fmt: skip
 
-    client = api_client_for(world.alice)
-    for name, offset, length in periods:
-        place = place_of(world, name)
-        start = FIRST + timedelta(days=offset)
-        end = start + timedelta(days=length)
-        expected = recount(world, place, start, end)
-        answer = client.get(f"/api/v1/dashboard?place_id={place.pk}&start={start}&end={end}").json()[
-            "figures"
-        ]
-        for row in answer["mobilization"]["activities"]:
-            if row["code"] in CODES:
-                wanted = expected["activities"][row["code"]]
-                assert {k: row[k] for k in wanted} == wanted, (row["code"], start, end, name)
-                assert row["by_stations_below"] == wanted["count"] - wanted["by_this_place"]
-        given_ = answer["donations"]
-        assert given_["gifts_in_period"] == expected["gifts"]
-        assert given_["yuan_in_period"] == yuan(expected["fen"])
-        assert given_["donors_in_period"] == expected["donors"]
-        assert given_["veteran_donors_in_period"] == expected["veteran_donors"]
-        assert {p["purpose"]: p["yuan"] for p in given_["by_purpose_in_period"]} == {
-            k: yuan(v) for k, v in expected["by_purpose"].items()
-        }
-        messages = answer["messaging"]
-        assert messages["sms_to_veterans_sent"] == expected["sms_to_veterans"]
-        assert messages["calls_to_veterans_reached"] == expected["calls"]
-        assert messages["sms_to_veterans_by_this_place"] == expected["sms_by_this_place"]
-        elsewhere_by_line = {
-            (r["channel"], r["audience"]): r["elsewhere"] for r in messages["by_channel_and_audience"]
-        }
-        assert {k: v for k, v in elsewhere_by_line.items() if v} == expected["outside"]
-        community = answer["community"]
-        assert community["merchants_visited_in_period"] == expected["merchants_visited"]
-        assert community["notices_delivered_in_period"] == expected["notices"]
-        assert sum(r["residents"] for r in community["registers"]) == expected["residents"]
-        assert sum(r["households"] for r in community["registers"]) == expected["households"]
 
-        # Every number the briefing writes is one of the recounted figures (or a day of the period).
-        text = " ".join(
-            s["text"]
-            for s in briefings.draft_briefing(by=world.alice, place=place, start=start, end=end).sections
-            if not s["heading"].startswith("退役军人志愿者先进事迹")
-        )
-        allowed = {str(v) for a in expected["activities"].values() for v in a.values()}
-        allowed |= {str(a["count"] - a["by_this_place"]) for a in expected["activities"].values()}
-        allowed |= {str(a["reached"] - a["reached_by_this_place"]) for a in expected["activities"].values()}
-        allowed |= {
-            str(expected[k]) for k in ("gifts", "donors", "veteran_donors", "sms_to_veterans", "calls")
-        }
-        allowed |= {
-            str(expected[k]) for k in ("merchants_visited", "notices", "residents", "households", "buildings")
-        }
-        allowed |= {
-            yuan(expected["fen"]).rstrip("0").rstrip("."),
-            *(yuan(v).rstrip("0").rstrip(".") for v in expected["by_purpose"].values()),
-        }
-        allowed |= {str(d.month) for d in (start, end)} | {str(d.day) for d in (start, end)}
-        allowed |= set(expected["handed"])
-        allowed |= {"1", "24"}  # the register's count of communities, "24-hour duty"
-        quoted = set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\d+月\d+日", "", text)))
-        allowed.add(expected["running"])
-        assert quoted - allowed == set(), (text, name, start, end)
+def _assert_dashboard_agrees(answer, expected, where) -> None:
+    name, start, end = where
+    for row in answer["mobilization"]["activities"]:
+        if row["code"] in CODES:
+            wanted = expected["activities"][row["code"]]
+            assert {k: row[k] for k in wanted} == wanted, (row["code"], start, end, name)
+            assert row["by_stations_below"] == wanted["count"] - wanted["by_this_place"]
+    given_ = answer["donations"]
+    assert given_["gifts_in_period"] == expected["gifts"]
+    assert given_["yuan_in_period"] == yuan(expected["fen"])
+    assert given_["donors_in_period"] == expected["donors"]
+    assert given_["veteran_donors_in_period"] == expected["veteran_donors"]
+    assert {p["purpose"]: p["yuan"] for p in given_["by_purpose_in_period"]} == {
+        k: yuan(v) for k, v in expected["by_purpose"].items()
+    }
+    messages = answer["messaging"]
+    assert messages["sms_to_veterans_sent"] == expected["sms_to_veterans"]
+    assert messages["calls_to_veterans_reached"] == expected["calls"]
+    assert messages["sms_to_veterans_by_this_place"] == expected["sms_by_this_place"]
+    elsewhere_by_line = {
+        (r["channel"], r["audience"]): r["elsewhere"] for r in messages["by_channel_and_audience"]
+    }
+    assert {k: v for k, v in elsewhere_by_line.items() if v} == expected["outside"]
+    community = answer["community"]
+    assert community["merchants_visited_in_period"] == expected["merchants_visited"]
+    assert community["notices_delivered_in_period"] == expected["notices"]
+    assert sum(r["residents"] for r in community["registers"]) == expected["residents"]
+    assert sum(r["households"] for r in community["registers"]) == expected["households"]
+
+
+def _numbers_it_may_quote(expected, start, end) -> set[str]:
+    allowed = {str(v) for a in expected["activities"].values() for v in a.values()}
+    allowed |= {str(a["count"] - a["by_this_place"]) for a in expected["activities"].values()}
+    allowed |= {str(a["reached"] - a["reached_by_this_place"]) for a in expected["activities"].values()}
+    allowed |= {str(expected[k]) for k in ("gifts", "donors", "veteran_donors", "sms_to_veterans", "calls")}
+    allowed |= {
+        str(expected[k]) for k in ("merchants_visited", "notices", "residents", "households", "buildings")
+    }
+    allowed |= {
+        yuan(expected["fen"]).rstrip("0").rstrip("."),
+        *(yuan(v).rstrip("0").rstrip(".") for v in expected["by_purpose"].values()),
+    }
+    allowed |= {str(d.month) for d in (start, end)} | {str(d.day) for d in (start, end)}
+    allowed |= set(expected["handed"])
+    allowed |= {"1", "24"}  # the register's count of communities, "24-hour duty"
+    allowed.add(expected["running"])
+    return allowed

@@ -16,7 +16,7 @@ from qunfang.community.models import Direction, Gate, Household, Pass, Resident
 from qunfang.community.selectors import checkpoints as selectors
 from qunfang.community.selectors.screening import GUARD_ROLES, possible_callers
 from qunfang.community.services import checkpoints as services
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
@@ -121,7 +121,7 @@ def list_gates(request, place_id: Id | None = None):
 @router.get("/community/passes", response={200: list[PassOut], **ERRORS})
 @paginate(Pages)
 def list_passes(request, place_id: Id, q: Text = ""):
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.VIEW_COMMUNITY, pk=place_id)
+    place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
     return selectors.passes(request.scope, place, q)
 
 

@@ -17,8 +17,7 @@ from qunfang.community.selectors.screening import possible_callers
 from qunfang.community.services import merchants as merchant_services
 from qunfang.community.services import requests as request_services
 from qunfang.community.services import screening as screening_services
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Text
 from qunfang.mobilization.selectors import who_can_take_part
@@ -28,10 +27,6 @@ from qunfang.mobilization.selectors import who_can_take_part
 router = operations.router
 
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."  # Django's own
-
-
-def _place(request, place_id: int) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), Capability.MANAGE_COMMUNITY, pk=place_id)
 
 
 # --- screening ------------------------------------------------------------------------------------------
@@ -52,7 +47,7 @@ class HouseholdNumberOut(Schema):
 @router.post("/community/screening-rounds", response={201: RoundOut, **ERRORS})
 def start_round(request, data: RoundIn):
     """A round that calls every household of the community, shared among the callers chosen."""
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.MANAGE_COMMUNITY)
     callers = list(possible_callers(place).filter(pk__in=data.caller_ids))
     if len(callers) != len(set(data.caller_ids)):
         raise ValidationError({"callers": _(INVALID_CHOICE)})
@@ -123,7 +118,7 @@ class NewStandardAnswerIn(StandardAnswerIn):
 
 @router.post("/community/standard-answers", response={201: StandardAnswerOut, **ERRORS})
 def add_standard_answer(request, data: NewStandardAnswerIn):
-    place = _place(request, data.place_id)
+    place = place_for(request, data.place_id, Capability.MANAGE_COMMUNITY)
     fields = data.dict(exclude={"place_id"})
     item = request_services.save_standard_answer(by=request.auth, place=place, **fields)
     return Status(201, item)

@@ -25,16 +25,11 @@ from qunfang.community.selectors import screening as screening_selectors
 from qunfang.community.services import merchants as merchant_services
 from qunfang.community.services import requests as request_services
 from qunfang.community.services import screening as screening_services
-from qunfang.core.access import get_for
-from qunfang.core.models import OrgUnit
+from qunfang.core.access import get_for, place_for
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 
 router = Router(tags=["community"])
-
-
-def _place(request, place_id: int, capability: Capability = Capability.VIEW_COMMUNITY) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 # --- screening ------------------------------------------------------------------------------------------
@@ -83,7 +78,7 @@ class ScreeningCallIn(Schema):
 
 @router.get("/community/screening-rounds", response={200: list[RoundOut], **ERRORS})
 def list_rounds(request, place_id: Id):
-    return screening_selectors.rounds(request.scope, _place(request, place_id))
+    return screening_selectors.rounds(request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY))
 
 
 @router.get("/community/screening-rounds/{round_id}/progress", response={200: ScreeningProgressOut, **ERRORS})
@@ -151,12 +146,14 @@ class StandardAnswerOut(Schema):
 @router.get("/community/requests", response={200: list[RequestOut], **ERRORS})
 @paginate(Pages)
 def list_requests(request, place_id: Id, status: Text = "not_done"):
-    return request_selectors.requests(request.scope, _place(request, place_id), status)
+    return request_selectors.requests(
+        request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY), status
+    )
 
 
 @router.post("/community/requests", response={201: RequestOut, **ERRORS})
 def take_request(request, data: RequestIn):
-    place = _place(request, data.place_id, Capability.MANAGE_COMMUNITY)
+    place = place_for(request, data.place_id, Capability.MANAGE_COMMUNITY)
     household = None
     if data.household_id:
         household = get_for(
@@ -182,7 +179,7 @@ def answer_request(request, request_id: Id, data: AnswerIn):
 
 @router.get("/community/standard-answers", response={200: list[StandardAnswerOut], **ERRORS})
 def list_standard_answers(request, place_id: Id):
-    return request_selectors.standard_answers(_place(request, place_id))
+    return request_selectors.standard_answers(place_for(request, place_id, Capability.VIEW_COMMUNITY))
 
 
 # --- merchants ------------------------------------------------------------------------------------------
@@ -241,12 +238,14 @@ class CreatedOut(Schema):
 @router.get("/community/merchants", response={200: list[MerchantOut], **ERRORS})
 @paginate(Pages)
 def list_merchants(request, place_id: Id, which: Text = ""):
-    return merchant_selectors.merchants(request.scope, _place(request, place_id), which)
+    return merchant_selectors.merchants(
+        request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY), which
+    )
 
 
 @router.post("/community/merchants", response={201: CreatedOut, **ERRORS})
 def add_merchant(request, data: MerchantIn):
-    place = _place(request, data.place_id, Capability.MANAGE_COMMUNITY)
+    place = place_for(request, data.place_id, Capability.MANAGE_COMMUNITY)
     merchant = merchant_services.save_merchant(
         by=request.auth, community=place, **data.dict(exclude={"place_id"})
     )

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from qunfang.community.models import Building, Household, RegisterImport, Resident, ResidentStatus
 from qunfang.community.selectors import register as selectors
 from qunfang.community.services import register as services
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
@@ -80,14 +80,10 @@ class StatusIn(Schema):
     note: Text = Field("", max_length=200)
 
 
-def _place(request, place_id: int, capability: Capability = Capability.VIEW_COMMUNITY) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
-
-
 @router.get("/community/buildings", response={200: list[BuildingOut], **ERRORS})
 @paginate(Pages)
 def list_buildings(request, place_id: Id):
-    return selectors.buildings(request.scope, _place(request, place_id))
+    return selectors.buildings(request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY))
 
 
 @router.get("/community/households", response={200: list[HouseholdOut], **ERRORS})
@@ -100,7 +96,9 @@ def list_households(request, building_id: Id):
 @router.get("/community/residents", response={200: list[ResidentOut], **ERRORS})
 @paginate(Pages)
 def list_residents(request, place_id: Id, status: Query[ResidentStatus | None] = None):
-    return selectors.residents(request.scope, _place(request, place_id), status or "")
+    return selectors.residents(
+        request.scope, place_for(request, place_id, Capability.VIEW_COMMUNITY), status or ""
+    )
 
 
 @router.post("/community/residents", response={201: ResidentOut, **ERRORS})
@@ -151,7 +149,7 @@ class RegisterImportOut(Schema):
 
 @router.post("/community/buildings", response={201: BuildingOut, **ERRORS})
 def add_building(request, data: BuildingIn):
-    place = _place(request, data.place_id, Capability.MANAGE_COMMUNITY)
+    place = place_for(request, data.place_id, Capability.MANAGE_COMMUNITY)
     grid = None
     if data.grid_id:  # the page offers the place's own grids
         grid = OrgUnit.objects.filter(parent=place, level=Level.GRID, pk=data.grid_id).first()
@@ -179,7 +177,7 @@ def add_household(request, data: HouseholdIn):
 def import_register(request, place_id: Id, file: File[UploadedFile] = None):
     """The register from a spreadsheet (.xlsx or .csv, the page's columns), sent as multipart `file`:
     checked as a whole now (refused with 422, nothing kept), its rows written by a worker, all or none."""
-    place = _place(request, place_id, Capability.MANAGE_COMMUNITY)
+    place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     if file is None:
         raise ValidationError({"file": _("This field is required.")})
     job = services.queue_register_import(by=request.auth, community=place, upload=file)
@@ -202,7 +200,7 @@ def get_register_import(request, register_import_id: Id):
 def export_register(request, place_id: Id, reveal: bool = False):
     """The place's register as .xlsx. Full numbers with `reveal` where the token's user may reveal them
     (audited); masked everywhere else."""
-    place = _place(request, place_id)
+    place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
     reveal = reveal and request.scope.allows(Capability.REVEAL_PERSONAL_DATA, place)
     content = services.export_register(by=request.auth, scope=request.scope, place=place, reveal=reveal)
     return xlsx_download(content, f"{place.name}-住户.xlsx")

@@ -63,7 +63,7 @@ def shifts(gate: Gate) -> QuerySet[GuardShift]:
 def passes(scope: Scope, place: OrgUnit, search: str = "") -> QuerySet[Pass]:
     found = (
         Pass.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("household__building", "resident")
         .order_by("-number")
     )
@@ -80,7 +80,7 @@ def passes(scope: Scope, place: OrgUnit, search: str = "") -> QuerySet[Pass]:
 def crossings(scope: Scope, place: OrgUnit, gate: Gate | None = None) -> QuerySet[Crossing]:
     found = (
         Crossing.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("access_pass__household__building", "gate", "recorded_by")
         .order_by("-at")
     )

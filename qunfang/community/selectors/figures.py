@@ -49,11 +49,10 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Communi
     found = CommunityFigures()
     if not scope.allows(Capability.VIEW_COMMUNITY, place):
         return found
-    under = {"place__path__startswith": place.path}
     # The register's rows counted per place they sit in (grids, or the community itself) ...
     per_place = []
     for model, name in ((Building, "buildings"), (Household, "households"), (Resident, "residents")):
-        rows = model.objects.filter(**under)
+        rows = model.objects.under(place)
         if model is Resident:
             rows = rows.exclude(status=ResidentStatus.MOVED_OUT)
         per_place += [
@@ -76,14 +75,18 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Communi
         )  # fmt: skip
         line[name] += n
     found.registers = sorted(counts.values(), key=lambda r: r["community"])
-    visits = MerchantVisit.objects.filter(day__range=(start, end), **under)
+    visits = MerchantVisit.objects.under(place).filter(day__range=(start, end))
     found.merchant_visits_in_period = visits.count()
     found.merchants_visited_in_period = visits.values("merchant").distinct().count()
     found.merchants_open_visited_in_period = Merchant.objects.filter(
         pk__in=visits.values("merchant"), is_open=True
     ).count()
     found.notices_delivered_in_period = (
-        NoticeDelivery.objects.filter(day__range=(start, end), **under).values("merchant").distinct().count()
+        NoticeDelivery.objects.under(place)
+        .filter(day__range=(start, end))
+        .values("merchant")
+        .distinct()
+        .count()
     )
-    found.merchants_registered = Merchant.objects.filter(**under).count()
+    found.merchants_registered = Merchant.objects.under(place).count()
     return found

@@ -16,7 +16,7 @@ LISTS = ("open", "not_visited", "no_notice", "open_no_notice")
 def merchants(scope: Scope, place: OrgUnit, which: str = "", search: str = "") -> QuerySet[Merchant]:
     found = (
         Merchant.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .annotate(
             visited=Exists(MerchantVisit.objects.filter(merchant=OuterRef("pk"))),
             noticed=Exists(NoticeDelivery.objects.filter(merchant=OuterRef("pk"))),

@@ -14,7 +14,7 @@ def buildings(scope: Scope, place: OrgUnit) -> QuerySet[Building]:
     residents counted."""
     return (
         Building.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("place")
         .annotate(
             household_count=Count("households", distinct=True),
@@ -26,16 +26,12 @@ def buildings(scope: Scope, place: OrgUnit) -> QuerySet[Building]:
 
 def summary(scope: Scope, place: OrgUnit) -> dict[str, int]:
     """How many buildings, households and residents, and residents in each status."""
-    residents = Resident.objects.visible_to(scope, Capability.VIEW_COMMUNITY).filter(
-        place__path__startswith=place.path
-    )
+    residents = Resident.objects.visible_to(scope, Capability.VIEW_COMMUNITY).under(place)
     counts = residents.aggregate(
         residents=Count("pk"),
         **{status: Count("pk", filter=Q(status=status)) for status in ResidentStatus.values},
     )
-    households = Household.objects.visible_to(scope, Capability.VIEW_COMMUNITY).filter(
-        place__path__startswith=place.path
-    )
+    households = Household.objects.visible_to(scope, Capability.VIEW_COMMUNITY).under(place)
     return {
         "buildings": buildings(scope, place).count(),
         "households": households.count(),
@@ -57,7 +53,7 @@ def residents(scope: Scope, place: OrgUnit, status: str = "", search: str = "") 
     the resident's or the household's phone), else part of a name or of a building's number."""
     found = (
         Resident.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("household__building")
         .order_by("household__building__number", "household__unit", "household__room", "pk")
     )

@@ -15,7 +15,7 @@ def requests(
 ) -> QuerySet[ResidentRequest]:
     found = (
         ResidentRequest.objects.visible_to(scope, Capability.VIEW_COMMUNITY)
-        .filter(place__path__startswith=place.path)
+        .under(place)
         .select_related("household__building", "assigned_to", "volunteer")
         .order_by("status", "-created_at")
     )

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from qunfang.community.models import AT_RISK, ScreeningCall, ScreeningOutcome, ScreeningRound
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.models import Membership, OrgUnit, User
 from qunfang.core.roles import Capability
 
@@ -42,7 +42,7 @@ def round_for(scope: Scope, round_id: int) -> ScreeningRound:
 
 def rounds(scope: Scope, place: OrgUnit) -> QuerySet[ScreeningRound]:
     community = place.parent if place.level == "grid" else place
-    return visible_rounds(scope).filter(community__path__startswith=community.path)
+    return visible_rounds(scope).filter(under(community, via="community"))
 
 
 def visible_calls(scope: Scope, round_: ScreeningRound) -> QuerySet[ScreeningCall]:
@@ -103,7 +103,7 @@ def possible_callers(community: OrgUnit, roles: list[str] | None = None) -> Quer
     (the bureau's staff sent down to help); `roles` to widen or narrow who counts."""
     places = [*community.ancestor_ids, community.pk]
     members = Membership.objects.filter(
-        Q(place__path__startswith=community.path) | Q(place_id__in=places),
+        under(community) | Q(place_id__in=places),
         role__in=roles or CALLER_ROLES,
     ).values("user_id")
     return User.objects.filter(is_active=True, pk__in=members).order_by("username")

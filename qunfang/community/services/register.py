@@ -24,6 +24,7 @@ from qunfang.community.models import (
 )
 from qunfang.core import audit
 from qunfang.core.access import Scope
+from qunfang.core.background import background_task
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import set_fields
 from qunfang.core.roles import Capability
@@ -342,8 +343,6 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
     """Check the spreadsheet as a whole (readable, within the limits, with the required columns), keep
     it and queue its import. A refused file is not kept. With the database task backend the job and its
     task commit together: both exist, or neither."""
-    from qunfang.community import tasks  # tasks import this module
-
     place = community  # the job is kept where it was asked for (a grid worker's grid), to be seen there
     community_of(place)
     try:
@@ -363,7 +362,7 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
                 target=job,
                 after={"file": upload.name},
             )
-            tasks.import_register.enqueue(job.pk)
+            import_register_task.enqueue(job.pk)
     except BaseException:
         (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
         raise
@@ -392,3 +391,8 @@ def run_register_import(job_id: int) -> None:
             job.buildings, job.households, job.residents = made.buildings, made.households, made.residents
         job.finished_at = timezone.now()
         job.save()
+
+
+@background_task()
+def import_register_task(job_id: int) -> None:
+    run_register_import(job_id)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qunfang.community import exports
 from qunfang.community.forms.merchants import HealthCheckForm, MerchantForm, NoticeForm, StaffForm, VisitForm
 from qunfang.community.models import Merchant, MerchantStaff
 from qunfang.community.selectors import merchants as selectors
@@ -20,7 +21,6 @@ from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for, search_text
 from qunfang.lib.pdf import pdf_response, render_pdf
-from qunfang.lib.tables import xlsx_response
 from qunfang.lib.twins import api_twin
 
 BOOK_DAYS = 14  # a page of the staff registration book: two weeks of daily checks
@@ -51,23 +51,7 @@ def merchant_list(request, place_id: int):
 
 
 def _export(place, found):
-    headings = [_("Name"), _("Kind"), _("Address"), _("Trading"), _("Contact person"), _("Contact phone"),
-                _("Last visit"), _("Notice given"), _("Staff")]  # fmt: skip
-    rows = (
-        [
-            m.name,
-            m.get_kind_display(),
-            m.address,
-            _("yes") if m.is_open else _("no"),
-            m.contact,
-            str(m.phone or ""),
-            str(m.last_visit or ""),
-            _("yes") if m.noticed else _("no"),
-            m.staff_count,
-        ]  # fmt: skip
-        for m in found
-    )
-    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-merchants.xlsx")
+    return exports.MERCHANTS.response(found, title=place.name[:30], filename=f"{place.name}-merchants.xlsx")
 
 
 @requires(Capability.MANAGE_COMMUNITY)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qunfang.community import exports
 from qunfang.community.forms.requests import AnswerForm, AssignForm, RequestForm, StandardAnswerForm
 from qunfang.community.models import Household, RequestStatus, ResidentRequest, StandardAnswer
 from qunfang.community.selectors import requests as selectors
@@ -18,7 +19,6 @@ from qunfang.community.services.register import community_of
 from qunfang.core.access import get_for, requires
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
-from qunfang.lib.tables import xlsx_response
 from qunfang.lib.twins import api_twin
 from qunfang.mobilization.selectors import who_can_take_part
 
@@ -48,22 +48,7 @@ def request_list(request, place_id: int):
 
 
 def _export(place, found):
-    headings = [_("Taken"), _("How it came"), _("Category"), _("Household"), _("Request or question"),
-                _("Assigned to"), _("Status"), _("Answer")]  # fmt: skip
-    rows = (
-        [
-            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-            r.get_channel_display(),
-            r.get_category_display(),
-            str(r.household or ""),
-            r.text,
-            str(r.assigned_to or r.volunteer or ""),
-            r.get_status_display(),
-            r.answer,
-        ]  # fmt: skip
-        for r in found
-    )
-    return xlsx_response(place.name[:30], headings, rows, f"{place.name}-requests.xlsx")
+    return exports.REQUESTS.response(found, title=place.name[:30], filename=f"{place.name}-requests.xlsx")
 
 
 @requires(Capability.MANAGE_COMMUNITY)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qunfang.community import exports
 from qunfang.community.forms.screening import RECORDABLE, RoundForm, ScreeningCallForm
 from qunfang.community.models import Resident, ScreeningCall, ScreeningOutcome, ScreeningRound
 from qunfang.community.selectors import screening as selectors
@@ -20,7 +21,6 @@ from qunfang.core.access import requires, signed_in
 from qunfang.core.models import Level
 from qunfang.core.roles import Capability
 from qunfang.core.views import back_to, form_page, paginate, place_for
-from qunfang.lib.tables import xlsx_response
 from qunfang.lib.twins import api_twin
 
 
@@ -231,17 +231,5 @@ def call_record(request, call_id: int):
 @requires(Capability.VIEW_COMMUNITY)
 def round_export(request, round_id: int):
     round_ = _round(request, round_id)
-    headings = [_("Day"), _("Grid"), _("Household"), _("Caller"), _("Outcome"), _("Note"), _("Called at")]
-    rows = (
-        [
-            str(call.day),
-            call.place.name,
-            str(call.household),
-            str(call.caller or ""),
-            call.get_outcome_display() if call.outcome else _("To call"),
-            call.note,
-            timezone.localtime(call.called_at).strftime("%Y-%m-%d %H:%M") if call.called_at else "",
-        ]  # fmt: skip
-        for call in selectors.calls_to_make(request.scope, round_).select_related("caller")
-    )
-    return xlsx_response(round_.name[:30], headings, rows, f"{round_.name}.xlsx")
+    calls = selectors.calls_to_make(request.scope, round_).select_related("caller")
+    return exports.SCREENING_CALLS.response(calls, title=round_.name[:30], filename=f"{round_.name}.xlsx")

@@ -174,6 +174,6 @@ def test_the_kept_totals_follow_a_moved_town_and_rebuild_from_the_donations(worl
     assert services.count_disagreements() == 0
     DonationTotal.objects.filter(place=world.qingyuan).update(amount_fen=1)
     assert services.count_disagreements() > 0
-    call_command("donation_totals", "--rebuild")
+    call_command("tallies", "--rebuild", "--app", "donations")
     assert services.count_disagreements() == 0
     assert selectors.drive_total(world.qingyuan, drive) == Decimal("99.90")

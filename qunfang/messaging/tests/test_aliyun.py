@@ -7,8 +7,10 @@ import pytest
 
 from qunfang.messaging import services
 from qunfang.messaging.aliyun import signature
+from qunfang.messaging.backends import backend
 from qunfang.messaging.fake_gateway import FakeAliyunSms
 from qunfang.messaging.models import Message, MessageState
+from qunfang.messaging.services import sending
 from qunfang.messaging.tests.test_campaigns import dead_process
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
@@ -67,7 +69,7 @@ def campaign(world, settings):
 
 
 def test_a_campaign_goes_out_through_aliyun_once_each(gateway, campaign, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     gateway.faults.extend(["500", "isv.BUSINESS_LIMIT_CONTROL", "drop"])
     assert services.send_campaign(campaign.pk) == 3
     assert sorted(m["phone"] for m in gateway.accepted) == ["13800000001", "13800000002", "13800000003"]
@@ -78,7 +80,7 @@ def test_a_campaign_goes_out_through_aliyun_once_each(gateway, campaign, monkeyp
 
 
 def test_a_wrong_secret_fails_every_message_with_aliyuns_reason(gateway, campaign, settings, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     settings.ALIYUN_SMS = {**settings.ALIYUN_SMS, "ACCESS_KEY_SECRET": "wrong"}
     assert services.send_campaign(campaign.pk) == 0
     assert set(Message.objects.values_list("state", flat=True)) == {MessageState.FAILED}
@@ -86,7 +88,7 @@ def test_a_wrong_secret_fails_every_message_with_aliyuns_reason(gateway, campaig
 
 
 def test_an_invalid_number_fails_and_the_others_go(gateway, campaign, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     gateway.faults.append("isv.MOBILE_NUMBER_ILLEGAL")
     assert services.send_campaign(campaign.pk) == 2
     failed = Message.objects.get(state=MessageState.FAILED)
@@ -94,7 +96,7 @@ def test_an_invalid_number_fails_and_the_others_go(gateway, campaign, monkeypatc
 
 
 def test_throttling_that_never_ends_fails_after_the_last_attempt(gateway, campaign, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     gateway.faults.extend(["isv.BUSINESS_LIMIT_CONTROL"] * 100)
     assert services.send_campaign(campaign.pk) == 0
     assert set(Message.objects.values_list("attempts", flat=True)) == {services.MAX_ATTEMPTS}
@@ -103,7 +105,7 @@ def test_throttling_that_never_ends_fails_after_the_last_attempt(gateway, campai
 
 def test_a_message_aliyun_took_before_the_worker_died_is_not_sent_again(gateway, campaign):
     message = Message.objects.select_related("veteran__place").order_by("pk").first()
-    services.backend("sms").send(services._outgoing(campaign, message))  # the dead worker's last act
+    backend("sms").send(services._outgoing(campaign, message))  # the dead worker's last act
     Message.objects.filter(pk=message.pk).update(state=MessageState.SENDING, claimed_by=dead_process())
     assert services.send_campaign(campaign.pk) == 2
     assert sorted(m["out_id"] for m in gateway.accepted) == sorted(f"qf{m.pk}" for m in Message.objects.all())

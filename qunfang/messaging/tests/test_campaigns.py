@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from qunfang.lib import processes
 from qunfang.messaging import services
+from qunfang.messaging.backends import backend
 from qunfang.messaging.models import Campaign, CampaignStatus, Message, MessageState
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
@@ -112,7 +113,7 @@ def test_a_worker_killed_while_sending_leaves_nothing_unsent_and_no_one_twice(wo
     services.start_campaign(by=world.alice, campaign=chosen)  # the task is not run: on_commit not executed
     first, second, *_rest = Message.objects.order_by("pk")
     # The dead worker had sent the first (it is in the log) and not yet the second.
-    services.backend().send(
+    backend().send(
         services._outgoing(chosen, Message.objects.select_related("veteran__place").get(pk=first.pk))
     )
     Message.objects.filter(pk__in=[first.pk, second.pk]).update(

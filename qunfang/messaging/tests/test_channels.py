@@ -10,13 +10,14 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from qunfang.messaging import services
 from qunfang.messaging.backends import Rate
 from qunfang.messaging.fake_gateway import FakeTencentSms, FakeWeComRobot
 from qunfang.messaging.models import Message, MessageState, ProviderWindow
+from qunfang.messaging.services import sending
 from qunfang.messaging.tencent import tc3_signature
 from qunfang.messaging.tests.test_campaigns import dead_process
 from qunfang.mobilization import services as mobilization
@@ -97,7 +98,7 @@ def sent(world, **options):
 
 
 def test_a_campaign_goes_out_through_tencent_with_receipts(world, tencent, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     veterans_at(world.jingkou, ["13800000001", "13800000002", "13800000003"])
     tencent.faults.extend(["500", "RequestLimitExceeded", "drop", "InternalError.Timeout"])
     campaign = sent(world)
@@ -196,7 +197,7 @@ def test_a_teams_volunteers_are_told_in_the_work_group(world, robot, team):
 def test_the_work_groups_rate_is_kept_by_every_worker_together(world, robot, team, settings, monkeypatch):
     """The robot takes 20 messages a minute; here 2 a second, with two workers sending one campaign:
     the gateway never sees more than 2 in one window, and every message goes once."""
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["database"]}}  # the threads send it
     settings.MESSAGING_RATES = {**settings.MESSAGING_RATES, "wecom": "2/1"}
     robot.per_minute = 1000
@@ -210,7 +211,7 @@ def test_the_work_groups_rate_is_kept_by_every_worker_together(world, robot, tea
 
     robot.answer = stamped
     with monkeypatch.context() as during:
-        during.setattr(services.transaction, "on_commit", lambda fn: None)  # the workers below send it
+        during.setattr(transaction, "on_commit", lambda fn: None)  # the workers below send it
         campaign = started(
             world, channel="wecom", body="{name}：集合。", filters={"kind": "team", "team": team.pk}
         )
@@ -240,7 +241,7 @@ def send_and_close(campaign_id):
 
 
 def test_a_robot_refusing_for_its_rate_is_tried_again(world, robot, team, monkeypatch):
-    monkeypatch.setattr(services, "PAUSE_AFTER_REFUSALS", 0)
+    monkeypatch.setattr(sending, "PAUSE_AFTER_REFUSALS", 0)
     robot.faults.extend(["45009", "-1"])
     sent(world, channel="wecom", body="{name}：集合。", filters={"kind": "team", "team": team.pk})
     assert Message.objects.filter(state=MessageState.SENT).count() == 3

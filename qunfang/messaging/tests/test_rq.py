@@ -15,7 +15,7 @@ from rq import SimpleWorker
 
 from qunfang.messaging import services
 from qunfang.messaging.models import Campaign, CampaignStatus, Message, MessageState
-from qunfang.messaging.tasks import send_campaign
+from qunfang.messaging.services import send_campaign_task
 from qunfang.messaging.tests.test_campaigns import template, veterans  # noqa: F401 (a fixture)
 
 
@@ -70,6 +70,6 @@ def test_a_campaign_is_sent_through_the_redis_queue(world, veterans, on_redis, s
     assert Message.objects.filter(state=MessageState.SENT).count() == 3
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.DONE
     # Queued again by mistake, the task sends nothing twice.
-    send_campaign.enqueue(campaign.pk)
+    send_campaign_task.enqueue(campaign.pk)
     worker.work(burst=True)
     assert len(settings.MESSAGES_LOG.read_text().splitlines()) == 3

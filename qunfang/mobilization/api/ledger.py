@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
@@ -30,7 +30,7 @@ def place_and_period(request, period: Period, capability=Capability.VIEW_ACTIVIT
         raise ValidationError(_("The period ends before it starts."))
     if (period.end - period.start).days > LONGEST_PERIOD_DAYS:
         raise ValidationError(_("Ask for two years at most at a time."))
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=period.place_id)
+    return place_for(request, period.place_id, capability)
 
 
 class TypeOut(Schema):
@@ -139,7 +139,7 @@ def list_records(request, period: Query[Period], type: Text = ""):
 def record_day(request, data: DayIn):
     """A station's day: one record per activity with a count. The same `submission` sent again (a
     retry on a bad network) answers 200 with the records of the first time and records nothing."""
-    place = get_for(request.scope, OrgUnit.objects.all(), Capability.RECORD_ACTIVITIES, pk=data.place_id)
+    place = place_for(request, data.place_id, Capability.RECORD_ACTIVITIES)
     kinds = {kind.code: kind for kind in selectors.activity_types()}
     unknown = sorted({entry.type for entry in data.entries} - kinds.keys())
     if unknown:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
@@ -20,10 +20,6 @@ from qunfang.mobilization.api.ledger import Period, PhotoIn, PhotoOut, photo_upl
 from qunfang.mobilization.models import Availability, Deed, Skill, Team, Volunteer, VolunteerStatus
 
 MANAGE = Capability.MANAGE_VOLUNTEERS
-
-
-def _place(request, place_id: int, capability: Capability) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 def _volunteer(request, volunteer_id: int, capability: Capability) -> Volunteer:
@@ -102,7 +98,7 @@ class RevealedOut(Schema):
 @router.get("/volunteers", response={200: list[VolunteerOut], **ERRORS})
 @paginate(Pages)
 def list_volunteers(request, filters: Query[VolunteerFilters]):
-    place = _place(request, filters.place_id, Capability.VIEW_ACTIVITIES)
+    place = place_for(request, filters.place_id, Capability.VIEW_ACTIVITIES)
     return selectors.volunteers(request.scope, place, status=filters.status or "")
 
 
@@ -110,7 +106,7 @@ def list_volunteers(request, filters: Query[VolunteerFilters]):
 def add_volunteer(request, data: VolunteerIn):
     """A volunteer the station adds (active at once), linked to the roll when the ID number is a
     veteran's of the district."""
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     volunteer = services.add_volunteer(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, volunteer)
 
@@ -186,12 +182,12 @@ def _save_team(request, place: OrgUnit, data: TeamIn, team: Team | None = None) 
 @router.get("/teams", response={200: list[TeamOut], **ERRORS})
 @paginate(Pages)
 def list_teams(request, place_id: Id):
-    return selectors.teams(request.scope, _place(request, place_id, Capability.VIEW_ACTIVITIES))
+    return selectors.teams(request.scope, place_for(request, place_id, Capability.VIEW_ACTIVITIES))
 
 
 @router.post("/teams", response={201: TeamOut, **ERRORS})
 def add_team(request, data: NewTeamIn):
-    return Status(201, _save_team(request, _place(request, data.place_id, MANAGE), data))
+    return Status(201, _save_team(request, place_for(request, data.place_id, MANAGE), data))
 
 
 @router.put("/teams/{team_id}", response={200: TeamOut, **ERRORS})
@@ -224,14 +220,14 @@ class DeploymentOut(Schema):
 @paginate(Pages)
 def list_deployments(request, place_id: Id, on: Day | None = None):
     """People and teams sent to the place or below it; with `on`, those at work on that day."""
-    place = _place(request, place_id, Capability.VIEW_ACTIVITIES)
+    place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)
     return selectors.deployments(request.scope, place, on=on)
 
 
 @router.post("/deployments", response={201: DeploymentOut, **ERRORS})
 def deploy(request, data: DeploymentIn):
     """Send a person or a team, from anywhere the caller manages, to work at the place."""
-    place = _place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     scope = request.scope
     volunteer = (
         get_for(scope, Volunteer.objects.all(), MANAGE, pk=data.volunteer_id) if data.volunteer_id else None
@@ -288,7 +284,7 @@ def list_deeds(request, period: Query[Period]):
 def record_deed(request, data: DeedIn):
     """A named person's deed, for the place's record and later briefings; its photos follow, one
     request each, to /deeds/{deed_id}/photos."""
-    place = _place(request, data.place_id, Capability.RECORD_ACTIVITIES)
+    place = place_for(request, data.place_id, Capability.RECORD_ACTIVITIES)
     volunteer = None
     if data.volunteer_id:
         active = selectors.volunteers(request.scope, place, status=VolunteerStatus.ACTIVE)

@@ -99,9 +99,9 @@ def test_a_record_counts_at_once_for_its_village_town_and_district(world):
 def test_the_command_finds_totals_that_disagree_and_rebuilds_them(world):
     checks = ActivityType.objects.get(code="temperature_checks")
     services.record_day(by=None, place=world.jingkou, day=DAY, entries=[Entry(checks, 120)])
-    call_command("activity_totals")
+    call_command("tallies", "--app", "mobilization")
     DailyTotal.objects.filter(place=world.qingxin).update(count=1)
     with pytest.raises(Exception, match="disagree"):
-        call_command("activity_totals")
-    call_command("activity_totals", "--rebuild")
+        call_command("tallies", "--app", "mobilization")
+    call_command("tallies", "--rebuild", "--app", "mobilization")
     assert DailyTotal.objects.get(place=world.qingxin, activity_type=checks).count == 120

@@ -6,10 +6,10 @@ from datetime import date
 from django.http import Http404
 from ninja import Field, Schema, Status
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for
 from qunfang.lib.apitypes import ERRORS, Day, Id, Text
 from qunfang.operations import selectors, services
-from qunfang.operations.api.work import MANAGE, VIEW, router, scoped_place
+from qunfang.operations.api.work import MANAGE, VIEW, router
 from qunfang.operations.models import GroupMember, GroupRole, LeadingGroup
 
 
@@ -28,12 +28,12 @@ class SectionOut(Schema):
 
 @router.get("/operations/sections", response={200: list[SectionOut], **ERRORS})
 def list_sections(request, place_id: Id):
-    return list(selectors.sections(request.scope, scoped_place(request, place_id))[:500])
+    return list(selectors.sections(request.scope, place_for(request, place_id, VIEW))[:500])
 
 
 @router.post("/operations/sections", response={201: SectionOut, **ERRORS})
 def add_section(request, data: SectionIn):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     return Status(
         201, services.save_section(by=request.auth, place=place, name=data.name, duties=data.duties)
     )
@@ -82,12 +82,12 @@ def _group(request, group_id: int, capability=VIEW) -> LeadingGroup:
 
 @router.get("/operations/leading-groups", response={200: list[LeadingGroupOut], **ERRORS})
 def list_groups(request, place_id: Id):
-    return list(selectors.groups(request.scope, scoped_place(request, place_id))[:100])
+    return list(selectors.groups(request.scope, place_for(request, place_id, VIEW))[:100])
 
 
 @router.post("/operations/leading-groups", response={201: LeadingGroupOut, **ERRORS})
 def form_group(request, data: GroupIn):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     group = services.form_group(
         by=request.auth, place=place, name=data.name, purpose=data.purpose, formed_on=data.formed_on
     )

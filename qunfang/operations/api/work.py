@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from qunfang.core.access import get_for
+from qunfang.core.access import get_for, place_for, under
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
@@ -32,10 +32,6 @@ from qunfang.operations.models import (
 
 router = Router(tags=["operations"])
 VIEW, MANAGE = Capability.VIEW_OPERATIONS, Capability.MANAGE_OPERATIONS
-
-
-def scoped_place(request, place_id: int, capability: Capability = VIEW) -> OrgUnit:
-    return get_for(request.scope, OrgUnit.objects.all(), capability, pk=place_id)
 
 
 def _staff(request, staff_id: int, capability: Capability = VIEW) -> StaffMember:
@@ -81,7 +77,7 @@ def _staff_fields(request, place: OrgUnit, data: StaffChange) -> dict:
     user = None
     if data.user_id:
         # The accounts the page offers: active, with a membership at the place or below.
-        accounts = User.objects.filter(is_active=True, memberships__place__path__startswith=place.path)
+        accounts = User.objects.filter(under(place, via="memberships__place"), is_active=True)
         user = accounts.filter(pk=data.user_id).distinct().first()
         if user is None:
             raise Http404
@@ -92,12 +88,12 @@ def _staff_fields(request, place: OrgUnit, data: StaffChange) -> dict:
 @router.get("/operations/staff", response={200: list[StaffMemberOut], **ERRORS})
 @paginate(Pages)
 def list_staff(request, place_id: Id):
-    return selectors.staff(request.scope, scoped_place(request, place_id))
+    return selectors.staff(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.post("/operations/staff", response={201: StaffMemberOut, **ERRORS})
 def add_staff(request, data: StaffMemberIn):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     person = services.save_staff(by=request.auth, place=place, **_staff_fields(request, place, data))
     return Status(201, person)
 
@@ -170,7 +166,7 @@ def _ref(row) -> dict:
 @router.get("/operations/health", response={200: HealthOut, **ERRORS})
 def health(request, place_id: Id, day: Day | None = None):
     board = selectors.health_board(
-        request.scope, scoped_place(request, place_id), day or timezone.localdate()
+        request.scope, place_for(request, place_id, VIEW), day or timezone.localdate()
     )
     return {
         "day": board.day,
@@ -230,7 +226,7 @@ class RemindedOut(Schema):
 @router.post("/operations/check-in-reminders", response={200: RemindedOut, **ERRORS})
 def remind_to_check_in(request, data: RemindBody):
     """Remind at once everyone under the place who has not checked in today and is not on leave."""
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     return {"reminded": services.remind_to_check_in(place=place, any_time=True)}
 
 
@@ -257,7 +253,7 @@ class LeaveOut(Schema):
 @router.get("/operations/leave", response={200: list[LeaveOut], **ERRORS})
 @paginate(Pages)
 def list_leave(request, place_id: Id, on: Day | None = None):
-    place = scoped_place(request, place_id)
+    place = place_for(request, place_id, VIEW)
     return selectors.away_on(request.scope, place, on) if on else selectors.leaves(request.scope, place)
 
 
@@ -303,12 +299,12 @@ class GapOut(Schema):
 
 @router.get("/operations/shifts", response={200: list[DutyShiftOut], **ERRORS})
 def list_shifts(request, place_id: Id, start: Moment, end: Moment):
-    return list(selectors.shifts(request.scope, scoped_place(request, place_id), start, end)[:1000])
+    return list(selectors.shifts(request.scope, place_for(request, place_id, VIEW), start, end)[:1000])
 
 
 @router.post("/operations/shifts", response={201: DutyShiftOut, **ERRORS})
 def add_shift(request, data: ShiftBody):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     people = selectors.staff(request.scope, place)
     staff = list(people.filter(pk__in=data.staff_ids))
     leader = people.filter(pk=data.leader_id).first() if data.leader_id else None
@@ -329,7 +325,7 @@ def add_shift(request, data: ShiftBody):
 @router.get("/operations/roster-gaps", response={200: list[GapOut], **ERRORS})
 def roster_gaps(request, place_id: Id):
     """Every stretch of the next 14 days with nobody, or no leader, on duty at the place."""
-    place = scoped_place(request, place_id)
+    place = place_for(request, place_id, VIEW)
     start, end = selectors.roster_window()
     return selectors.roster_gaps(place, start, end)
 
@@ -364,7 +360,7 @@ class RosterPhonesOut(Schema):
 def reveal_roster_phones(request, data: PhonesBody):
     """The full phone numbers of everyone on duty in the week, for the sheet on the duty room's wall,
     as the printed week gives them; who asked for which week is kept in the audit log."""
-    place = scoped_place(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
+    place = place_for(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
     monday = selectors.week_of(data.week)
     week = selectors.roster_week(request.scope, place, monday)
     people = {}
@@ -444,12 +440,12 @@ class ProgressBody(Schema):
 @router.get("/operations/plans", response={200: list[PlanOut], **ERRORS})
 @paginate(Pages)
 def list_plans(request, place_id: Id):
-    return selectors.plans(request.scope, scoped_place(request, place_id))
+    return selectors.plans(request.scope, place_for(request, place_id, VIEW))
 
 
 @router.post("/operations/plans", response={201: PlanOut, **ERRORS})
 def add_plan(request, data: PlanBody):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     plan = services.save_plan(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, plan)
 
@@ -458,7 +454,7 @@ def add_plan(request, data: PlanBody):
 @paginate(Pages)
 def list_tasks(request, place_id: Id, status: TaskStatus | None = None, overdue: bool = False):
     return selectors.tasks(
-        request.scope, scoped_place(request, place_id), status=status or "", overdue=overdue
+        request.scope, place_for(request, place_id, VIEW), status=status or "", overdue=overdue
     )
 
 
@@ -522,11 +518,11 @@ class MeasureOut(Schema):
 @router.get("/operations/measures", response={200: list[MeasureOut], **ERRORS})
 @paginate(Pages)
 def list_measures(request, place_id: Id, start: Day, end: Day):
-    return selectors.measures(request.scope, scoped_place(request, place_id), start, end)
+    return selectors.measures(request.scope, place_for(request, place_id, VIEW), start, end)
 
 
 @router.post("/operations/measures", response={201: MeasureOut, **ERRORS})
 def record_measure(request, data: MeasureBody):
-    place = scoped_place(request, data.place_id, MANAGE)
+    place = place_for(request, data.place_id, MANAGE)
     measure = services.record_measure(by=request.auth, place=place, **data.dict(exclude={"place_id"}))
     return Status(201, measure)

@@ -117,13 +117,13 @@ def test_the_full_demo_roll_has_qingxins_11509_reachable_veterans_and_hunnans_14
     settings.DEMO_ROLL_SCALE = 1
     call_command("load_demo")
     call_command("load_demo")
-    qingxin = Veteran.objects.filter(place__path__startswith=OrgUnit.objects.get(name="清新区").path)
+    qingxin = Veteran.objects.under(OrgUnit.objects.get(name="清新区"))
     assert qingxin.count() == 11_581
     reachable = qingxin.filter(status="active", sms_opt_out=False).exclude(phone=None)
     assert reachable.count() == 11_509
     hunnan_path = OrgUnit.objects.get(name="浑南区").path
-    hunnan = Veteran.objects.filter(place__path__startswith=hunnan_path).count()
-    families = FamilyMember.objects.filter(veteran__place__path__startswith=hunnan_path).count()
+    hunnan = Veteran.objects.under(hunnan_path).count()
+    families = FamilyMember.objects.under(hunnan_path).count()
     assert (hunnan, families) == (11_200, 2_900)
     # Brought in through the roll import, as a bureau would: one audited import per district.
     imports = AuditEntry.objects.filter(action="veteran.import")
@@ -140,7 +140,7 @@ def test_synth_makes_a_province_of_valid_veterans_and_tops_it_up_when_run_again(
     call_command("synth", veterans=300)
     province = OrgUnit.objects.get(name="合成省")
     assert OrgUnit.objects.under(province).filter(level="village").count() == 1000
-    veterans = Veteran.objects.filter(place__path__startswith=province.path)
+    veterans = Veteran.objects.under(province)
     assert veterans.count() == 300
     for veteran in veterans[:20]:
         assert parse_id_number(veteran.id_number.reveal()).birth_date == veteran.birth_date

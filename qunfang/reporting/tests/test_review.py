@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qunfang.core.access import Scope
+from qunfang.core.access import Scope, under
 from qunfang.core.services import create_place, move_place
 from qunfang.reporting import selectors, services
 from qunfang.reporting.models import Report, ReportStatus, ReportTally
@@ -100,7 +100,7 @@ def test_a_moved_village_takes_its_reports_to_its_new_town(world, epidemic):
 def raw_sums(data_set, place, approved):
     """The oracle: the period's figures summed from the raw reports under the place."""
     sums = dict.fromkeys((f.code for f in data_set.fields.all()), 0)
-    for report in Report.objects.filter(data_set=data_set, place__path__startswith=place.path):
+    for report in Report.objects.filter(under(place), data_set=data_set):
         if not approved or report.status == ReportStatus.APPROVED:
             for code, value in report.values.items():
                 sums[code] += value

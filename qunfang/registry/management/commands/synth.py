@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if veterans < 0:
             raise CommandError("--veterans must not be negative")
         province, villages = synthetic.synth_tree()
-        present = Veteran.objects.filter(place__path__startswith=province.path).count()
+        present = Veteran.objects.under(province).count()
         mapping = guess_mapping(synthetic.HEADINGS, roll.COLUMNS)
         started = time.perf_counter()
         for start in range(present, veterans, CHUNK):
