@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from qunfang.test import PrivatePostgres, Site, World, client_for, make_world
+from qunfang.testing.clients import client_for
+from qunfang.testing.processes import PrivatePostgres, Site
+from qunfang.testing.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

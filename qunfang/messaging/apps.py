@@ -6,6 +6,7 @@ class MessagingConfig(AppConfig):
     name = "qunfang.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
+    test_records = "qunfang.messaging.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.messaging.home.work_for"  # lib/work
     place_links = "qunfang.messaging.home.place_links"  # lib/work

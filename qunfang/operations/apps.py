@@ -6,6 +6,7 @@ class OperationsConfig(AppConfig):
     name = "qunfang.operations"
     label = "operations"
     verbose_name = _("Bureau operations")
+    test_records = "qunfang.operations.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.operations.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.operations.home.work_for"  # lib/work
     place_links = "qunfang.operations.home.place_links"  # lib/work

@@ -6,6 +6,7 @@ class ReportingConfig(AppConfig):
     name = "qunfang.reporting"
     label = "reporting"
     verbose_name = _("Daily reporting")
+    test_records = "qunfang.reporting.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.reporting.home.work_for"  # lib/work
     place_links = "qunfang.reporting.home.place_links"  # lib/work

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 from qunfang.api import api
 from qunfang.lib.twins import PAGE_ONLY, TWIN
-from qunfang.test import page_routes
+from qunfang.testing.walks import page_routes
 
 # The apps whose pages are held to it so far; every app of the project once item 8 of the renovation is in.
 APPS_CHECKED: tuple[str, ...] = ()

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from qunfang.briefings.models import Briefing
 from qunfang.core.models import OrgUnit, User
-from qunfang.test import client_for
+from qunfang.testing.clients import client_for
 
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
 # Every figure of qingxin-2020-02-04.txt, as the report writes it.

@@ -4,7 +4,7 @@
 from qunfang.messaging.models import Message
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 

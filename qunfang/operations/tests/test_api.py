@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from qunfang.operations import services
 from qunfang.operations.models import CheckIn, DutyShift, Task
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 
 def post(client, path, body):

@@ -8,7 +8,7 @@ from django.db import connection
 from qunfang.core.models import AuditEntry
 from qunfang.registry import services
 from qunfang.registry.models import Veteran
-from qunfang.test import SAMPLE_ID
+from qunfang.testing.world import SAMPLE_ID
 
 
 @pytest.fixture

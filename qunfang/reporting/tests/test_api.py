@@ -5,7 +5,7 @@ completeness and totals agree with the pages; the level above approves or return
 import pytest
 
 from qunfang.reporting.models import Report, ReportVersion
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 
