@@ -27,8 +27,7 @@ class Target:
 
     place: OrgUnit
     user: User
-    records: dict  # every app's records at the place, by the route parameter names that address them
-    ids: dict  # the values to put in each route parameter
+    ids: dict  # every app's records at the place, by the route parameter names that address them
     markers: list[str]
 
 
@@ -44,12 +43,11 @@ def assert_hidden(response, target: Target, where: str) -> None:
 
 
 def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
-    records = records_at(place, by=user, text="邻居志愿者")
-    ids = route_ids(records)
+    ids = route_ids(records_at(place, by=user, text="邻居志愿者"))
     # The sign-up page is public by design; what an intruder cannot do is make another place's token.
     ids["token"] = f"{place.pk}:forged-signature"
     # Every record carries the text; 4321 is the day's people reached and the report's fever count.
-    return Target(place=place, user=user, records=records, ids=ids, markers=[*markers, "邻居志愿者", "4321"])
+    return Target(place=place, user=user, ids=ids, markers=[*markers, "邻居志愿者", "4321"])
 
 
 @pytest.fixture(params=["village clerk next door", "admin of another district"])
