@@ -88,7 +88,7 @@ def run(records: int, gifts: int) -> None:
     from qunfang.mobilization import selectors as mobilization
     from qunfang.mobilization import services
     from qunfang.mobilization.models import ActivityRecord, DailyTotal
-    from qunfang.test import client_for
+    from qunfang.testing.clients import client_for
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

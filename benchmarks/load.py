@@ -248,7 +248,7 @@ def serve_and_run(phases: list[str], seconds: float, users: int) -> dict[str, di
     import django
 
     django.setup()
-    from qunfang.test import PrivatePostgres, Site, free_port
+    from qunfang.testing.processes import PrivatePostgres, Site, free_port
 
     work = Path(tempfile.mkdtemp(prefix="qunfang-bench-"))
     work.chmod(0o755)

@@ -29,7 +29,7 @@ def again_on_private_postgres(script: str, arguments: list[str]) -> None:
     import django
 
     django.setup()
-    from qunfang.test import PrivatePostgres
+    from qunfang.testing.processes import PrivatePostgres
 
     work = Path(tempfile.mkdtemp(prefix=f"qunfang-{Path(script).stem}-"))
     work.chmod(0o755)

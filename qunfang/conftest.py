@@ -4,8 +4,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
-from qunfang.test import PrivatePostgres, Site, World, client_for, make_world
+from qunfang.testing.clients import client_for
+from qunfang.testing.demo import SharedDemo
+from qunfang.testing.processes import PrivatePostgres, Site
+from qunfang.testing.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,49 +26,77 @@ BROWSER_ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def tasks_run_at_once(settings):
-    # In-process tests run background tasks as they are queued; tests of the real worker use `site`.
-    settings.TASKS = {"default": {"BACKEND": settings.TASK_BACKENDS["immediate"]}}
-
-
-@pytest.fixture(autouse=True)
-def services_held_to_their_word(settings):
-    # core/writes.py: a service that changes rows without an audit entry fails the test that calls it.
-    settings.CHECK_WRITES = True
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_a_temporary_folder(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    settings.MESSAGES_LOG = tmp_path / "messages.log"
-    settings.MESSAGING_QUIET_HOURS = None  # tests run at any hour; the quiet hours have a test of their own
-
-
-@pytest.fixture(autouse=True)
-def a_cache_of_its_own(settings, tmp_path):
-    # Counts kept in the cache (sign-up limits, job progress) must not carry from one test to the next.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
+def in_process_settings(folder: Path) -> dict:
+    """What every in-process test runs with, its files in `folder` (the shared demo is loaded with it)."""
+    return {
+        # In-process tests run background tasks as they are queued; tests of the real worker use `site`.
+        "TASKS": {"default": {"BACKEND": django_settings.TASK_BACKENDS["immediate"]}},
+        # core/writes.py: a service that changes rows without an audit entry fails the test that calls it.
+        "CHECK_WRITES": True,
+        "MEDIA_ROOT": folder / "uploads",
+        "MESSAGES_LOG": folder / "messages.log",
+        # Tests run at any hour; the quiet hours have a test of their own.
+        "MESSAGING_QUIET_HOURS": None,
+        # Counts kept in the cache (sign-up limits, job progress) must not carry from one test to the next.
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(folder / "cache"),
+            }
+        },
+        # Django's PBKDF2 takes a quarter of a second a password by design; every test's standing people
+        # would spend minutes of the suite on it. Real installations, and tests that run real processes
+        # (Site), keep the slow hasher.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The full demo is loaded once, for the tests that ask for `demo`; elsewhere a fiftieth of its
+        # rolls is plenty.
+        "DEMO_ROLL_SCALE": 0.02,
+        "DEMO_COMMUNITY_SCALE": 0.02,
     }
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    # Django's PBKDF2 takes a quarter of a second a password by design; every test's standing people
-    # would spend minutes of the suite on it. Real installations, and tests that run real processes
-    # (Site), keep the slow hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def in_process_test_settings(settings, tmp_path):
+    for name, value in in_process_settings(tmp_path).items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    demo = SharedDemo(tmp_path_factory.mktemp("demo"), django_db_blocker, in_process_settings)
+    yield demo
+    demo.unload()
 
 
 @pytest.fixture(autouse=True)
-def small_demo_rolls(settings):
-    # The full demo roll is loaded by the demo's own test; elsewhere a fiftieth of it is plenty.
-    settings.DEMO_ROLL_SCALE = 0.02
-    settings.DEMO_COMMUNITY_SCALE = 0.02
+def the_shared_demo_only_where_asked(request, in_process_test_settings, settings):
+    # Before `db`, so that the test's own transaction is a savepoint inside the demo's.
+    if "demo" in request.fixturenames:
+        shared = request.getfixturevalue("shared_demo")
+        shared.load()
+        for name in ("MEDIA_ROOT", "MESSAGES_LOG", "DEMO_ROLL_SCALE", "DEMO_COMMUNITY_SCALE"):
+            setattr(settings, name, shared.settings[name])
+    elif SharedDemo.loaded:
+        SharedDemo.loaded.unload()
+
+
+@pytest.fixture
+def demo(shared_demo, db) -> SharedDemo:
+    """The whole demo, loaded once for every test that asks (qunfang/testing/demo.py)."""
+    return shared_demo
+
+
+def pytest_itemcollected(item):
+    # Tests that start real processes (a separate installation, a PostgreSQL server of their own) are
+    # `process` tests, which the developers' fast loop leaves out.
+    if {"site", "private_postgres"} & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.process)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def pytest_collection_modifyitems(items):
+    # The tests of the shared demo run last, one after another, so that it is loaded once (per worker).
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture

@@ -6,4 +6,5 @@ class BriefingsConfig(AppConfig):
     name = "qunfang.briefings"
     label = "briefings"
     verbose_name = _("Dashboards and briefings")
+    test_records = "qunfang.briefings.testing.records_at"  # qunfang/testing/records
     place_links = "qunfang.briefings.home.place_links"  # lib/work

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     name = "qunfang.core"
     label = "core"
     verbose_name = _("Places and people")
+    test_records = "qunfang.core.testing.records_at"  # qunfang/testing/records
 
     def ready(self) -> None:
         from django import forms

@@ -8,6 +8,7 @@ class DonationsConfig(AppConfig):
     name = "qunfang.donations"
     label = "donations"
     verbose_name = _("Donations")
+    test_records = "qunfang.donations.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.donations.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.donations.home.work_for"  # lib/work
     place_links = "qunfang.donations.home.place_links"  # lib/work

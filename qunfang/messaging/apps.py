@@ -11,6 +11,7 @@ class MessagingConfig(AppConfig):
         "qunfang.messaging.tasks.collect_receipts": 300,
         "qunfang.messaging.tasks.start_due_campaigns": 60,
     }
+    test_records = "qunfang.messaging.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.messaging.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.messaging.home.work_for"  # lib/work
     place_links = "qunfang.messaging.home.place_links"  # lib/work

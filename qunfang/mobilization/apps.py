@@ -8,6 +8,7 @@ class MobilizationConfig(AppConfig):
     name = "qunfang.mobilization"
     label = "mobilization"
     verbose_name = _("Mobilization")
+    test_records = "qunfang.mobilization.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.mobilization.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.mobilization.home.work_for"  # lib/work
     place_links = "qunfang.mobilization.home.place_links"  # lib/work

@@ -10,6 +10,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Daily reporting")
     # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
     clock = {"qunfang.reporting.tasks.send_due_reminders": 300}
+    test_records = "qunfang.reporting.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.reporting.home.work_for"  # lib/work
     place_links = "qunfang.reporting.home.place_links"  # lib/work

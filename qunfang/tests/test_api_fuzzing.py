@@ -22,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from qunfang.core import services
-from qunfang.test import people_at
+from qunfang.testing.records import records_at
+from qunfang.testing.walks import route_ids
 from qunfang.wsgi import application
 
 CHECKS = [
@@ -133,7 +134,7 @@ def test_every_operation_survives_hostile_values(world, label, connections_kept_
     headers = {"Authorization": f"Bearer {token}"}
     operation = OPERATIONS[label]
     client = Client()
-    made = people_at(world.jingkou, by=world.carol, text="模糊测试")
+    made = route_ids(records_at(world.jingkou, by=world.carol, text="模糊测试"))
     ids = {key: value for key, value in made.items() if key.endswith("_id") and isinstance(value, int)}
     ids |= {"place_id": world.jingkou.pk, "parent_id": world.longjing.pk, "user_id": world.carol.pk}
 

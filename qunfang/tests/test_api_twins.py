@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from qunfang.api import api
 from qunfang.lib.apps import project_apps
 from qunfang.lib.twins import PAGE_ONLY, TWIN
-from qunfang.test import page_routes
+from qunfang.testing.walks import page_routes
 
 APPS_CHECKED: tuple[str, ...] = tuple(config.label for config in project_apps())
 

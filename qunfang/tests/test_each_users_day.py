@@ -15,7 +15,7 @@ from qunfang.core.roles import Role
 from qunfang.core.tests.test_browser import DESKTOP, PHONE, pass_second_factor, sign_in
 from qunfang.messaging.models import Message
 from qunfang.reporting.models import Reminder, Report
-from qunfang.test import person, place
+from qunfang.testing.world import person, place
 
 pytestmark = pytest.mark.browser
 

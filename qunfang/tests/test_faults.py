@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qunfang.core.models import ImportJob
-from qunfang.test import Site, free_port, wait_until
+from qunfang.testing.processes import Site, free_port, wait_until
 
 GRID_ROWS = 4000
 

@@ -159,7 +159,7 @@ def test_the_register_import_runs_in_the_background_after_the_same_checks(world,
 
 def test_a_grid_worker_who_imports_sees_her_import(world, as_user):
     from qunfang.core.roles import Role
-    from qunfang.test import person
+    from qunfang.testing.world import person
 
     worker = person("gina", world.jingkou_grid, Role.GRID_WORKER)
     sheet = workbook({"A1": "楼栋", "B1": "房号", "C1": "姓名", "A2": "1栋", "B2": "101", "C2": "张三"})

@@ -18,7 +18,8 @@ from qunfang.community.services import checkpoints, register
 from qunfang.core.models import OrgUnit
 from qunfang.donations.models import CashDonation, Donor
 from qunfang.registry.models import Veteran
-from qunfang.test import SAMPLE_ID, api_client_for
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.world import SAMPLE_ID
 
 ESC = "\x1b"
 SURROGATE = "\ud800"  # sent as the JSON escape "\ud800": Python decodes it to a lone surrogate

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 
+@pytest.mark.process  # gunicorn and a PostgreSQL server of its own, through benchmarks/load.py
 @pytest.mark.skipif(
     bool(os.environ.get("QUNFANG_DATABASE_URL")),
     reason="runs once, in the SQLite pass: it brings its own PostgreSQL server",

@@ -4,19 +4,15 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 
 from qunfang.core import services
-from qunfang.core.models import ImportJob
-from qunfang.mobilization.models import ActivityType
-from qunfang.mobilization.services import Entry, record_day
-from qunfang.registry.models import RollImport
-from qunfang.registry.services import add_family_member, create_veteran
-from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
+from qunfang.testing.clients import client_for
+from qunfang.testing.records import records_at
+from qunfang.testing.walks import fill_route, page_routes, route_ids
 
 PAYLOAD = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">\'"'
 RAW_MARKERS = ["<script>window.__xss", "<img src=x onerror"]
@@ -90,55 +86,9 @@ def test_a_post_without_the_csrf_token_is_refused(world):
     assert response.status_code == 403
 
 
-def own_objects(world):
-    token, _raw = services.issue_token(by=world.alice, name="表格")
-    job = ImportJob.objects.create(
-        place=world.jingkou,
-        created_by=world.alice,
-        file="imports/x.csv",
-        original_name=PAYLOAD[:100],
-        errors=[{"row": 2, "message": PAYLOAD}],
-    )
-    veteran = create_veteran(
-        by=None,
-        place=world.jingkou,
-        name=PAYLOAD[:50],
-        id_number=SAMPLE_ID,
-        address=PAYLOAD,
-        tags=[PAYLOAD[:30]],
-    )
-    member = add_family_member(by=None, veteran=veteran, relation="child", name=PAYLOAD[:50])
-    roll_import = RollImport.objects.create(
-        place=world.jingkou,
-        created_by=world.alice,
-        file="rolls/x.xlsx",
-        original_name=PAYLOAD[:100],
-        headings=[PAYLOAD],
-        status=RollImport.Status.CHECKED,
-        errors=[{"row": 2, "name": PAYLOAD[:50], "message": PAYLOAD}],
-    )
-    record = record_day(
-        by=None,
-        place=world.jingkou,
-        day=date(2020, 1, 25),
-        entries=[Entry(ActivityType.objects.get(code="door_to_door"), 5, 9)],
-        participants=PAYLOAD[:300],
-        note=PAYLOAD,
-    )[0]
-    people = people_at(world.jingkou, by=world.carol, text=PAYLOAD)
-    return {
-        **{name: (lambda w, value=value: value) for name, value in people.items()},
-        "record_id": lambda w: record.pk,
-        "veteran_id": lambda w: veteran.pk,
-        "member_id": lambda w: member.pk,
-        "import_id": lambda w: roll_import.pk,
-        "job_id": lambda w: job.pk,
-        "place_id": lambda w: w.jingkou.pk,
-        "user_id": lambda w: w.carol.pk,
-        "membership_id": lambda w: w.carol.memberships.get().pk,
-        "token_id": lambda w: token.pk,
-        "parent_id": lambda w: w.longjing.pk,
-    }
+def own_objects(world) -> dict:
+    """The ids of every app's records at the village, the payload in every text they carry."""
+    return route_ids(records_at(world.jingkou, by=world.carol, text=PAYLOAD))
 
 
 def test_every_form_on_every_page_carries_the_csrf_token(world):
@@ -146,7 +96,7 @@ def test_every_form_on_every_page_carries_the_csrf_token(world):
     parameters = own_objects(world)
     forms_seen = 0
     for route, _view in page_routes():
-        response = client.get(fill_route(route, parameters, world))
+        response = client.get(fill_route(route, parameters))
         html = response.content.decode() if response.get("Content-Type", "").startswith("text/html") else ""
         for form in re.findall(r"<form\b[^>]*>.*?</form>", html, flags=re.S | re.I):
             if re.search(r'method="post"', form, flags=re.I):
@@ -172,7 +122,7 @@ def test_every_page_escapes_user_text(world):
     parameters = own_objects(world)
     pages = 0
     for route, _view in page_routes():
-        url = fill_route(route, parameters, world)
+        url = fill_route(route, parameters)
         for extra in ("", "?q=%3Cscript%3E&actor=%3Cscript%3Ewindow.__xss"):
             response = client.get(url + extra)
             if not response.get("Content-Type", "").startswith("text/html"):
@@ -195,7 +145,7 @@ def test_no_secret_is_committed():
     ]
     # Tests set throwaway passwords of their own; anywhere else a literal password is a leak.
     password = re.compile(r"(?i)(password|passwd)\s*=\s*[\"'][^\"'{}]{12,}[\"']")
-    allowed = {"qunfang/test.py", "qunfang/core/demo.py"}  # published test and demo passwords
+    allowed = {"qunfang/testing/world.py", "qunfang/core/demo.py"}  # published test and demo passwords
     found = []
     for name in filter(None, tracked.splitlines()):
         path = Path(settings.BASE_DIR, name)

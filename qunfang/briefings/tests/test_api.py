@@ -9,7 +9,7 @@ import pytest
 from qunfang.briefings import services
 from qunfang.briefings.models import Briefing, Notice
 from qunfang.core.models import AuditEntry
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from qunfang.briefings import services
 from qunfang.briefings.models import Briefing, Notice
 from qunfang.mobilization import services as mobilization
 from qunfang.mobilization.models import ActivityType
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 DAY = date(2020, 1, 28)
 

@@ -6,11 +6,10 @@ import subprocess
 from pathlib import Path
 
 import docx
-from django.core.management import call_command
 
 from qunfang.briefings.models import Briefing
 from qunfang.core.models import OrgUnit, User
-from qunfang.test import client_for
+from qunfang.testing.clients import client_for
 
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
 # Every figure of qingxin-2020-02-04.txt, as the report writes it.
@@ -31,10 +30,8 @@ REPORT_FIGURES = [
 ]
 
 
-def test_the_qingxin_briefing_quotes_every_figure_of_the_report(db, settings):
-    settings.DEMO_ROLL_SCALE = 1  # the whole roll: 11,509 reachable veterans
-    settings.DEMO_COMMUNITY_SCALE = 1  # 在水一方 whole: 1,901 households, 8,089 residents
-    call_command("load_demo")
+def test_the_qingxin_briefing_quotes_every_figure_of_the_report(demo):
+    # The whole demo: 11,509 reachable veterans; 在水一方 whole, 1,901 households, 8,089 residents.
     qingxin = OrgUnit.objects.get(code="441803000000")
     briefing = Briefing.objects.get(place=qingxin)
     text = "\n".join(f"{s['heading']}\n{s['text']}" for s in briefing.sections)

@@ -60,7 +60,7 @@ def test_the_titles_period_is_never_broken_inside_a_date(world, as_user, tmp_pat
     """The issue's steps: the PDF's title broke inside a date (…至2 / 月3日). The period now has a line
     of its own, in the PDF and in Word, whatever the length of the place's name."""
     from qunfang.core.models import Level
-    from qunfang.test import place
+    from qunfang.testing.world import place
 
     long_named = place(world.qingxin, "清新区太和镇某某某某某某某某社区居民委员会", Level.VILLAGE)
     briefing = briefings.draft_briefing(by=world.alice, place=long_named, start=date(2020, 1, 24),

@@ -20,7 +20,8 @@ from qunfang.messaging import services as messaging
 from qunfang.messaging.models import Message, OutsideCampaign
 from qunfang.mobilization import services as mobilization
 from qunfang.mobilization.models import ActivityRecord, ActivityType
-from qunfang.test import api_client_for, people_at
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.records import records_at
 
 FIRST = date(2020, 1, 20)
 DAYS = 20
@@ -190,7 +191,7 @@ def yuan(fen: int) -> str:
 
 @pytest.fixture
 def stage(world):
-    people_at(world.jingkou, by=world.carol, text="台账")  # a register, campaigns, a merchant of every app
+    records_at(world.jingkou, by=world.carol, text="台账")  # a register, campaigns, a merchant of every app
     shops = [
         merchants.save_merchant(by=world.carol, community=world.jingkou, name=f"商户{n}") for n in range(3)
     ]

@@ -15,7 +15,7 @@ from qunfang.donations.models import CashDonation, Donor
 from qunfang.messaging import services as messaging
 from qunfang.mobilization import services as mobilization
 from qunfang.mobilization.models import ActivityType
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 START, END = date(2020, 1, 24), date(2020, 2, 3)
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -24,7 +24,7 @@ from qunfang.community.models import (
 from qunfang.community.services import merchants, register, requests
 from qunfang.community.tests.test_register import grids, rows_of, sheet  # noqa: F401 (grids: a fixture)
 from qunfang.core.models import AuditEntry
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 REFUSED = (403, 404)
@@ -59,7 +59,7 @@ def test_buildings_and_households_are_added_once_and_listed(world, grids):  # no
 
 def test_a_grid_worker_adds_a_building_from_her_grid(world, grids):  # noqa: F811
     from qunfang.core.roles import Role
-    from qunfang.test import person
+    from qunfang.testing.world import person
 
     worker = person("grid1", grids[0], Role.GRID_WORKER, "网格员小李")
     body = {"place_id": grids[0].pk, "number": "9栋"}

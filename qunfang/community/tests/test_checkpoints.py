@@ -20,7 +20,8 @@ from qunfang.community.services import checkpoints as services
 from qunfang.community.services import register
 from qunfang.core.models import Level
 from qunfang.core.roles import Role
-from qunfang.test import api_client_for, person, place
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.world import person, place
 
 OUTPUT = Path(__file__).resolve().parents[3] / "test-output" / "pdf"
 OUTPUT.mkdir(parents=True, exist_ok=True)

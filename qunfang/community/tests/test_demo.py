@@ -2,18 +2,13 @@
 gates, passes issued, a screening round in progress, about 500 merchants of which 55 open and given the
 notice; all of it made through the services."""
 
-from django.core.management import call_command
-
 from qunfang.community.models import Building, Gate, Household, Merchant, Pass, Resident, ScreeningRound
 from qunfang.community.selectors import merchants
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
 
 
-def test_zaishuiyifang_has_the_reports_figures(db, settings):
-    settings.DEMO_ROLL_SCALE = 0.01
-    settings.DEMO_COMMUNITY_SCALE = 1
-    call_command("load_demo")
+def test_zaishuiyifang_has_the_reports_figures(demo):  # the whole community: 8,089 residents
     community = OrgUnit.objects.get(name="在水一方社区")
     assert Building.objects.filter(community=community).count() == 33
     assert Household.objects.filter(building__community=community).count() == 1901

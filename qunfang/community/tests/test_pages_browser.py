@@ -10,7 +10,7 @@ from qunfang.community.models import ScreeningCall
 from qunfang.community.services import merchants, register, requests, screening
 from qunfang.core.roles import Role
 from qunfang.core.tests.test_browser import DESKTOP, PHONE, sign_in
-from qunfang.test import person
+from qunfang.testing.world import person
 
 pytestmark = pytest.mark.browser
 

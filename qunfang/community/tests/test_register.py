@@ -17,7 +17,7 @@ from qunfang.core.models import AuditEntry, Level
 from qunfang.core.roles import Role
 from qunfang.lib.tables import write_xlsx
 from qunfang.registry.synthetic import synthetic_id
-from qunfang.test import person, place
+from qunfang.testing.world import person, place
 
 HEADINGS = [
     "楼栋",
@@ -164,7 +164,7 @@ def test_the_register_is_searched_by_name_building_id_number_or_phone(world, gri
 
 
 def test_the_register_through_the_api(world, grids):
-    from qunfang.test import api_client_for
+    from qunfang.testing.clients import api_client_for
 
     services.import_register(by=world.carol, community=world.jingkou, upload=sheet(rows_of()))
     api = api_client_for(world.carol)

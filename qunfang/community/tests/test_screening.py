@@ -19,7 +19,8 @@ from qunfang.community.services.screening import share_by_grid
 from qunfang.core.access import Scope
 from qunfang.core.models import AuditEntry, Level
 from qunfang.core.roles import Role
-from qunfang.test import api_client_for, person, place
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.world import person, place
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qunfang.core import services
 from qunfang.core.models import AccessToken, AuditEntry, Membership, User
 from qunfang.core.roles import Role
-from qunfang.test import PASSWORD, api_client_for, person, totp_device
+from qunfang.testing.clients import api_client_for, totp_device
+from qunfang.testing.world import PASSWORD, person
 
 NEW_PASSWORD = "Taken-Over-2026!"
 

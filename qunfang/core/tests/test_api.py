@@ -7,7 +7,7 @@ from django.test import Client
 
 from qunfang.core import services
 from qunfang.core.models import AccessToken, AuditEntry, ImportJob, Membership, OrgUnit, User
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 
 def api_client(user) -> Client:

@@ -7,7 +7,8 @@ import os
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from qunfang.test import PASSWORD, current_code
+from qunfang.testing.clients import current_code
+from qunfang.testing.world import PASSWORD
 
 pytestmark = pytest.mark.browser
 

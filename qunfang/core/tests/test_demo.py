@@ -5,9 +5,8 @@ from django.core.management import call_command
 from qunfang.core.models import AuditEntry, Membership, OrgUnit
 
 
-def test_the_demo_has_qingxins_eight_towns_and_hunnans_community_and_loads_twice(db):
-    call_command("load_demo")
-    call_command("load_demo")
+def test_the_demo_has_qingxins_eight_towns_and_hunnans_community_and_loads_twice(demo):
+    call_command("load_demo")  # again, over the shared demo
     qingxin = OrgUnit.objects.get(code="441803000000")
     towns = set(OrgUnit.objects.filter(parent=qingxin).values_list("name", flat=True))
     assert towns == {"太和镇", "太平镇", "山塘镇", "三坑镇", "龙颈镇", "禾云镇", "浸潭镇", "石潭镇"}

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from qunfang.core import services
 from qunfang.core.models import Level, OrgUnit
-from qunfang.test import place
+from qunfang.testing.world import place
 
 
 def assert_paths_consistent():

@@ -2,7 +2,7 @@
 
 from qunfang.core.models import AuditEntry, Membership, User
 from qunfang.core.roles import Role
-from qunfang.test import person
+from qunfang.testing.world import person
 
 
 def new_user(client, place, **fields):

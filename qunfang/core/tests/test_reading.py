@@ -62,7 +62,7 @@ def test_names_with_numbers_sort_as_numbers():
 def test_a_villages_grids_are_listed_first_second_third(world, as_user):
     """The issue's steps: grids listed 第一、第三、第二 (by the characters' code points)."""
     from qunfang.core.models import Level
-    from qunfang.test import place
+    from qunfang.testing.world import place
 
     for name in ("迳口村第三网格", "迳口村第一网格", "迳口村第十网格", "迳口村第二网格"):
         place(world.jingkou, name, Level.GRID)

@@ -1,40 +1,25 @@
 """Every page and every API operation, walked as a user of a sibling place: nothing of the other place
-is returned or changed. New URLs and endpoints are walked without anyone listing them; a new kind of
-URL parameter fails here until it is taught which object of the other place to aim at."""
+is returned or changed. New URLs and endpoints are walked without anyone listing them: every app's
+records at the other place (its `testing.records_at`, qunfang/testing/records.py) name the ids to aim
+at, and a URL parameter no app makes a record for fails here."""
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from qunfang.core import services
 from qunfang.core.access import PUBLIC, SIGNED_IN
-from qunfang.core.models import AccessToken, ImportJob, Membership, OrgUnit, User
+from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
-from qunfang.messaging.models import Campaign, Message, Template
-from qunfang.mobilization.models import (
-    ActivityRecord,
-    ActivityType,
-    DailyTotal,
-    Deed,
-    Deployment,
-    Photo,
-    Team,
-    Volunteer,
-)
-from qunfang.mobilization.services import Entry, record_day
-from qunfang.operations.models import DutyShift
-from qunfang.registry.models import FamilyMember, RollImport, Veteran
-from qunfang.registry.services import add_family_member, create_veteran
-from qunfang.reporting.models import DataField, DataSet, Report, ReportTally, ReportVersion
-from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
+from qunfang.testing.clients import client_for
+from qunfang.testing.records import records_at
+from qunfang.testing.walks import changed_since, fill_route, page_routes, route_ids, snapshot
 
 
 @dataclass
@@ -43,103 +28,8 @@ class Target:
 
     place: OrgUnit
     user: User
-    membership: Membership
-    token: AccessToken
-    job: ImportJob
-    veteran: Veteran
-    member: FamilyMember
-    roll_import: RollImport
-    record: ActivityRecord
-    people: dict
+    ids: dict  # every app's records at the place, by the route parameter names that address them
     markers: list[str]
-
-
-# URL parameter name -> the object of the other place to put there.
-ROUTE_PARAMETERS: dict[str, Callable[[Target], int]] = {
-    "place_id": lambda t: t.place.pk,
-    "user_id": lambda t: t.user.pk,
-    "membership_id": lambda t: t.membership.pk,
-    "token_id": lambda t: t.token.pk,
-    "job_id": lambda t: t.job.pk,
-    "veteran_id": lambda t: t.veteran.pk,
-    "member_id": lambda t: t.member.pk,
-    "import_id": lambda t: t.roll_import.pk,
-    "record_id": lambda t: t.record.pk,
-    "parent_id": lambda t: t.place.pk,
-    "volunteer_id": lambda t: t.people["volunteer_id"],
-    "team_id": lambda t: t.people["team_id"],
-    "deed_id": lambda t: t.people["deed_id"],
-    "photo_id": lambda t: t.people["photo_id"],
-    "report_id": lambda t: t.people["report_id"],
-    "data_set_id": lambda t: t.people["data_set_id"],
-    "campaign_id": lambda t: t.people["campaign_id"],
-    "outside_campaign_id": lambda t: t.people["outside_campaign_id"],
-    "message_id": lambda t: t.people["message_id"],
-    "building_id": lambda t: t.people["building_id"],
-    "register_import_id": lambda t: t.people["register_import_id"],
-    "household_id": lambda t: t.people["household_id"],
-    "resident_id": lambda t: t.people["resident_id"],
-    "gate_id": lambda t: t.people["gate_id"],
-    "round_id": lambda t: t.people["round_id"],
-    "merchant_id": lambda t: t.people["merchant_id"],
-    "staff_id": lambda t: t.people["staff_id"],
-    "donation_id": lambda t: t.people["donation_id"],
-    "drive_id": lambda t: t.people["drive_id"],
-    "donor_id": lambda t: t.people["donor_id"],
-    "handover_id": lambda t: t.people["handover_id"],
-    "move_id": lambda t: t.people["move_id"],
-    "call_id": lambda t: t.people["call_id"],
-    "request_id": lambda t: t.people["request_id"],
-    "answer_id": lambda t: t.people["answer_id"],
-    "pass_id": lambda t: t.people["pass_id"],
-    "staff_member_id": lambda t: t.people["staff_member_id"],
-    "group_id": lambda t: t.people["group_id"],
-    "group_member_id": lambda t: t.people["group_member_id"],
-    "plan_id": lambda t: t.people["plan_id"],
-    "task_id": lambda t: t.people["task_id"],
-    "shift_id": lambda t: t.people["shift_id"],
-    "briefing_id": lambda t: t.people["briefing_id"],
-    "notice_id": lambda t: t.people["notice_id"],
-    "action": lambda t: t.people["action"],
-    # The sign-up page is public by design; what an intruder cannot do is make another place's token.
-    "token": lambda t: f"{t.place.pk}:forged-signature",
-}
-
-
-def snapshot() -> list:
-    """Everything the kernel stores, to show that the walk changed nothing."""
-    return [
-        list(OrgUnit.objects.order_by("pk").values()),
-        list(Membership.objects.order_by("pk").values()),
-        list(User.objects.order_by("pk").values("pk", "username", "full_name", "password", "is_active")),
-        list(AccessToken.objects.order_by("pk").values("pk", "user_id", "name", "digest", "revoked_at")),
-        list(ActivityRecord.objects.order_by("pk").values()),
-        list(DailyTotal.objects.order_by("pk").values()),
-        *(
-            list(model.objects.order_by("pk").values())
-            for model in (
-                Volunteer,
-                Team,
-                Deployment,
-                Deed,
-                Photo,
-                Report,
-                ReportVersion,
-                ReportTally,
-                DataSet,
-                DataField,
-                Template,
-                Campaign,
-                Message,
-                *apps.get_app_config("community").get_models(),
-                *apps.get_app_config("donations").get_models(),
-                *apps.get_app_config("operations").get_models(),
-                *apps.get_app_config("briefings").get_models(),
-            )
-        ),
-        list(Team.members.through.objects.order_by("pk").values()),
-        list(DutyShift.staff.through.objects.order_by("pk").values()),
-    ]
 
 
 def assert_hidden(response, target: Target, where: str) -> None:
@@ -154,36 +44,11 @@ def assert_hidden(response, target: Target, where: str) -> None:
 
 
 def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
-    token, _raw = services.issue_token(by=user, name="other place's integration")
-    job = ImportJob.objects.create(place=place, created_by=user, file="imports/x.csv", original_name="x.csv")
-    veteran = create_veteran(by=None, place=place, name="邻居老兵", id_number=SAMPLE_ID, phone="13800138000")
-    member = add_family_member(
-        by=None, veteran=veteran, relation="spouse", name="邻居家属", phone="13900139000"
-    )
-    roll_import = RollImport.objects.create(
-        place=place, created_by=user, file="rolls/x.xlsx", original_name="邻居名册.xlsx", headings=["姓名"]
-    )
-    record = record_day(
-        by=user,
-        place=place,
-        day=date(2020, 1, 25),
-        entries=[Entry(ActivityType.objects.get(code="door_to_door"), 77, 4321)],
-        note="邻居的记录",
-    )[0]
-    people = people_at(place, by=user, text="邻居志愿者")
-    return Target(
-        record=record,
-        people=people,
-        veteran=veteran,
-        member=member,
-        roll_import=roll_import,
-        place=place,
-        user=user,
-        membership=user.memberships.get(),
-        token=token,
-        job=job,
-        markers=[*markers, "邻居老兵", "邻居家属", "邻居名册", "邻居的记录", "4321", "邻居志愿者"],
-    )
+    ids = route_ids(records_at(place, by=user, text="邻居志愿者"))
+    # The sign-up page is public by design; what an intruder cannot do is make another place's token.
+    ids["token"] = f"{place.pk}:forged-signature"
+    # Every record carries the text; 4321 is the day's people reached and the report's fever count.
+    return Target(place=place, user=user, ids=ids, markers=[*markers, "邻居志愿者", "4321"])
 
 
 @pytest.fixture(params=["village clerk next door", "admin of another district"])
@@ -205,7 +70,7 @@ def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
     before = snapshot()
     walked = 0
     for route, _view in page_routes():
-        url = fill_route(route, ROUTE_PARAMETERS, target)
+        url = fill_route(route, target.ids)
         client = client_for(intruder)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
@@ -218,7 +83,7 @@ def test_pages_of_the_other_place_answer_404_or_403_and_change_nothing(pair):
                 assert_hidden(response, target, where)
         walked += 1
     assert walked >= 20
-    assert snapshot() == before
+    assert changed_since(before) == []
 
 
 def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
@@ -237,13 +102,13 @@ def example_body(operation: dict, spec: dict, target: Target) -> dict | None:
 
     def example(schema, name=""):
         schema = resolve(schema)
-        if name in ROUTE_PARAMETERS:
-            return ROUTE_PARAMETERS[name](target)
+        if name in target.ids:
+            return target.ids[name]
         if "enum" in schema:
             return schema["enum"][-1]
         kind = schema.get("type")
         if kind == "object":  # the required fields and every id; the rest keep their defaults
-            wanted = set(schema.get("required", [])) | set(ROUTE_PARAMETERS)
+            wanted = set(schema.get("required", [])) | set(target.ids)
             return {key: example(p, key) for key, p in schema.get("properties", {}).items() if key in wanted}
         if kind == "array":
             return [example(schema.get("items", {}))]
@@ -295,8 +160,8 @@ def example_query(operation: dict, target: Target) -> tuple[str, bool]:
         name, schema = parameter["name"], parameter.get("schema", {})
         if parameter["in"] != "query":
             continue
-        if name in ROUTE_PARAMETERS:
-            values[name], aimed = ROUTE_PARAMETERS[name](target), True
+        if name in target.ids:
+            values[name], aimed = target.ids[name], True
         elif parameter.get("required"):
             values[name] = "2020-01-25" if schema.get("format") == "date" else "1"
     return ("?" + "&".join(f"{k}={v}" for k, v in values.items()) if values else ""), aimed
@@ -310,7 +175,7 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
     before = snapshot()
     walked = 0
     for path, operations in spec["paths"].items():
-        url = fill_route(re.sub(r"\{(\w+)\}", r"<\1>", path), ROUTE_PARAMETERS, target)
+        url = fill_route(re.sub(r"\{(\w+)\}", r"<\1>", path), target.ids)
         for method, operation in operations.items():
             if (method, path) in OWN_ACCOUNT:
                 continue
@@ -330,7 +195,7 @@ def test_api_operations_on_the_other_place_answer_404_or_403_and_change_nothing(
                 assert_hidden(response, target, where)
             walked += 1
     assert walked >= 8
-    assert snapshot() == before
+    assert changed_since(before) == []
 
 
 def test_the_operator_admin_is_closed_to_every_bureau_role(world):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.test import Client
 
 from qunfang.core import services
-from qunfang.test import PASSWORD
+from qunfang.testing.world import PASSWORD
 
 
 def sign_in(client, username, password):

@@ -4,7 +4,8 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qunfang.core.models import AuditEntry
-from qunfang.test import PASSWORD, current_code, totp_device
+from qunfang.testing.clients import current_code, totp_device
+from qunfang.testing.world import PASSWORD
 
 
 def sign_in(username):

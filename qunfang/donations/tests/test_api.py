@@ -8,7 +8,7 @@ from datetime import date
 from qunfang.core.models import AuditEntry
 from qunfang.donations import services
 from qunfang.donations.models import CashDonation, Drive, MoveKind, StockLevel, StockMove
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 

@@ -5,15 +5,12 @@ Hunnan's 120 bottles of disinfectant and 40 suits delivered to 在水一方 on 1
 from datetime import date
 from decimal import Decimal
 
-from django.core.management import call_command
-
 from qunfang.core.models import OrgUnit
 from qunfang.donations import selectors
 from qunfang.donations.models import Delivery, Drive, HandOver, StockLevel
 
 
-def test_the_demo_donations_are_the_reports(db):
-    call_command("load_demo")
+def test_the_demo_donations_are_the_reports(demo):
     qingxin = OrgUnit.objects.get(code="441803000000")
     drive = Drive.objects.get(place=qingxin)
     assert selectors.drive_total(qingxin, drive) == Decimal("161796.00")

@@ -90,7 +90,7 @@ def test_goods_come_in_and_go_out_on_the_stock_page(world, as_user):
 
 
 def test_the_api_takes_a_gift_and_answers_the_drive_totals(world):
-    from qunfang.test import api_client_for
+    from qunfang.testing.clients import api_client_for
 
     drive = services.save_drive(by=None, place=world.qingxin, name="抗疫爱心捐款", start=date(2020, 1, 28))
     client = api_client_for(world.alice)

@@ -74,7 +74,7 @@ def test_parallel_delivery_requests_never_overdraw_the_stock(live_server):
     import requests
 
     from qunfang.core import services as core
-    from qunfang.test import make_world
+    from qunfang.testing.world import make_world
 
     world = make_world()
     _token, raw = core.issue_token(by=world.alice, name="phone")
@@ -116,7 +116,7 @@ def test_a_refused_receipt_or_delivery_adds_no_item_to_the_catalogue(world):
     """The item typed on the form or in the request is added in the same transaction as the receipt or
     delivery it is for: refused, it leaves nothing behind, on the page as on the API."""
     from qunfang.donations.models import Item
-    from qunfang.test import api_client_for, client_for
+    from qunfang.testing.clients import api_client_for, client_for
 
     client, api = client_for(world.alice), api_client_for(world.alice)
     goods = {"place_id": world.qingxin.pk, "item": "护目镜", "unit": "副", "quantity": 0, "day": "2020-02-18"}

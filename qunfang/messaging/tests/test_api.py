@@ -6,7 +6,7 @@ from qunfang.messaging.tests.test_calls import calls  # noqa: F401 (a fixture)
 from qunfang.messaging.tests.test_campaigns import veterans  # noqa: F401 (a fixture)
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 

@@ -8,7 +8,7 @@ from qunfang.core.models import AuditEntry
 from qunfang.messaging import selectors, services
 from qunfang.messaging.models import CampaignStatus, Message, MessageState
 from qunfang.messaging.tests.test_campaigns import veterans  # noqa: F401 (a fixture)
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 SCRIPT = "您好，{name}同志，我们是区退役军人事务局。请问家里有人发热吗？"
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from qunfang.messaging.fake_gateway import FakeAliyunSms
-from qunfang.test import wait_until
+from qunfang.testing.processes import wait_until
 
 RECIPIENTS = 20_000
 SIGN, SECRET = "合成省退役军人事务厅", "kill-test-secret"

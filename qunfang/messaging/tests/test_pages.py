@@ -8,7 +8,7 @@ from qunfang.messaging import services
 from qunfang.messaging.models import Campaign, Message, MessageState, Template
 from qunfang.registry.services import create_veteran
 from qunfang.registry.synthetic import synthetic_id
-from qunfang.test import client_for
+from qunfang.testing.clients import client_for
 
 
 def test_compose_count_send_and_watch(world, django_capture_on_commit_callbacks):

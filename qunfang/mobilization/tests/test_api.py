@@ -26,7 +26,9 @@ from qunfang.mobilization.models import (
     VolunteerStatus,
 )
 from qunfang.registry.services import create_veteran
-from qunfang.test import SAMPLE_ID, api_client_for, image_upload, people_at
+from qunfang.testing.clients import api_client_for, image_upload
+from qunfang.testing.records import records_at
+from qunfang.testing.world import SAMPLE_ID
 
 
 @pytest.fixture
@@ -358,7 +360,7 @@ def test_a_records_photo_through_the_api_and_not_on_the_next_villages_record(wor
 
 
 def test_teams_deployments_and_deeds_are_listed_for_the_place_and_not_for_the_next_village(world):
-    people_at(world.jingkou, by=world.carol, text="迳口志愿者")
+    records_at(world.jingkou, by=world.carol, text="迳口志愿者")
     client = api_client_for(world.bob)
     town = {"place_id": world.longjing.pk}
     teams = client.get("/api/v1/teams", town).json()["items"]

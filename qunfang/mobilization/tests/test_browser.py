@@ -37,7 +37,7 @@ def test_a_clerk_records_the_day_on_a_phone_and_the_town_sees_it(page, live_serv
 def test_a_veteran_signs_up_on_his_phone_and_the_clerk_confirms(page, live_server, world, screenshot_dir):
     from qunfang.mobilization.views import signup_token
     from qunfang.registry.services import create_veteran
-    from qunfang.test import SAMPLE_ID
+    from qunfang.testing.world import SAMPLE_ID
 
     create_veteran(by=None, place=world.jingkou, name="张志愿", id_number=SAMPLE_ID, phone="13800138000")
     page.set_viewport_size(PHONE)

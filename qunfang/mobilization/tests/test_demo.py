@@ -11,9 +11,8 @@ from qunfang.mobilization.demo import REPORT, split
 from qunfang.mobilization.tests.oracle import kept_totals, totals_from_ledger
 
 
-def test_the_demo_district_totals_equal_the_reports_figures(db):
-    call_command("load_demo")
-    call_command("load_demo")  # loads once
+def test_the_demo_district_totals_equal_the_reports_figures(demo):
+    call_command("load_demo")  # again, over the shared demo: loads once
     qingxin = OrgUnit.objects.get(name="清新区")
     scope = Scope.for_user(User.objects.get(username="qx_admin"))
     totals = {
@@ -34,8 +33,7 @@ def test_the_demo_district_totals_equal_the_reports_figures(db):
     assert kept_totals() == totals_from_ledger()
 
 
-def test_the_demo_sends_the_hunnan_bureaus_fourteen_staff_into_the_community_in_four_teams(db):
-    call_command("load_demo")
+def test_the_demo_sends_the_hunnan_bureaus_fourteen_staff_into_the_community_in_four_teams(demo):
     community = OrgUnit.objects.get(name="在水一方社区")
     scope = Scope.for_user(User.objects.get(username="zs_guard"))
     teams = {d.team.name for d in selectors.deployments(scope, community) if d.team}

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from qunfang.mobilization.models import ActivityRecord, Deed, Photo
-from qunfang.test import image_upload
+from qunfang.testing.clients import image_upload
 
 
 def jpeg_with_gps(size=(4000, 3000)) -> SimpleUploadedFile:

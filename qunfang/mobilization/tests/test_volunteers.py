@@ -14,7 +14,8 @@ from qunfang.mobilization import selectors, services
 from qunfang.mobilization.models import Deployment, Team, Volunteer, VolunteerStatus
 from qunfang.mobilization.views import signup_token
 from qunfang.registry.services import create_veteran
-from qunfang.test import SAMPLE_ID, client_for
+from qunfang.testing.clients import client_for
+from qunfang.testing.world import SAMPLE_ID
 
 OTHER_ID = "11010519491231002X"
 

@@ -17,7 +17,7 @@ from qunfang.operations.models import (
     Section,
     Task,
 )
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 
 def post(client, path, body):

@@ -3,15 +3,12 @@ to every town, daily check-ins and the 24-hour roster; Hunnan's director, 14 sta
 
 from datetime import date
 
-from django.core.management import call_command
-
 from qunfang.core.models import OrgUnit
 from qunfang.operations import selectors
 from qunfang.operations.models import CheckIn, DutyShift, LeadingGroup, StaffMember, Task
 
 
-def test_the_demo_bureaus_are_the_reports(db):
-    call_command("load_demo")
+def test_the_demo_bureaus_are_the_reports(demo):
     qingxin = OrgUnit.objects.get(code="441803000000")
     group = LeadingGroup.objects.get(place=qingxin)
     head = group.members.get(role="leader").staff

@@ -12,7 +12,7 @@ from qunfang.core.models import Level, StationKind
 from qunfang.mobilization import services as mobilization
 from qunfang.operations import selectors, services
 from qunfang.operations.models import Task, TaskNote
-from qunfang.test import SAMPLE_ID, place
+from qunfang.testing.world import SAMPLE_ID, place
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from qunfang.core.models import AuditEntry
 from qunfang.registry import services
 from qunfang.registry.models import FamilyMember, RollImport, Veteran
 from qunfang.registry.tests.test_roll_import import good_rows, xlsx_upload
-from qunfang.test import SAMPLE_ID, api_client_for
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.world import SAMPLE_ID
 
 PHONE = "13800138000"
 SPOUSE_ID = "441803199203046225"

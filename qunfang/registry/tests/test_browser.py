@@ -6,7 +6,7 @@ import pytest
 
 from qunfang.core.tests.test_browser import PHONE, sign_in
 from qunfang.registry import services
-from qunfang.test import SAMPLE_ID
+from qunfang.testing.world import SAMPLE_ID
 
 pytestmark = pytest.mark.browser
 

@@ -13,12 +13,13 @@ from qunfang.core.models import AuditEntry
 from qunfang.core.roles import Role
 from qunfang.registry import services
 from qunfang.registry.models import RollImport
-from qunfang.test import SAMPLE_ID, client_for, fill_route, page_routes, people_at
+from qunfang.registry.testing import PHONE, SPOUSE_ID, SPOUSE_PHONE
+from qunfang.testing.clients import client_for
+from qunfang.testing.records import records_at
+from qunfang.testing.walks import fill_route, page_routes, route_ids
+from qunfang.testing.world import SAMPLE_ID
 
-PHONE = "13800138000"
-SPOUSE_ID = "441803199203046225"
-SPOUSE_PHONE = "13912345678"
-SECRETS = [SAMPLE_ID, PHONE, SPOUSE_ID, SPOUSE_PHONE, "13700137000"]  # the last: people_at's volunteer
+SECRETS = [SAMPLE_ID, PHONE, SPOUSE_ID, SPOUSE_PHONE, "13700137000"]  # the last: records_at's volunteer
 
 
 @pytest.fixture
@@ -63,27 +64,14 @@ def assert_masked(text: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("who", ["leader", "grid worker"])
-def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(
-    who, world, veteran, grid_worker
-):
+def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(who, world, grid_worker):
     user = world.leo if who == "leader" else grid_worker
-    job = RollImport.objects.create(place=world.jingkou, file="rolls/x.xlsx", headings=["姓名"])
-    people = people_at(world.jingkou, by=world.carol, text="志愿者")
-    parameters = {
-        **{name: (lambda w, value=value: value) for name, value in people.items()},
-        "veteran_id": lambda w: veteran.pk,
-        "member_id": lambda w: veteran.family.get().pk,
-        "import_id": lambda w: job.pk,
-        "place_id": lambda w: w.jingkou.pk,
-        "user_id": lambda w: w.carol.pk,
-        "membership_id": lambda w: w.carol.memberships.get().pk,
-        "token_id": lambda w: 1,
-        "job_id": lambda w: 1,
-        "parent_id": lambda w: w.longjing.pk,
-        "record_id": lambda w: 1,
-    }
+    # Every app's records at the village: the veteran of SAMPLE_ID and PHONE, the spouse of SPOUSE_ID
+    # and SPOUSE_PHONE, the volunteer…, each page of each aimed at by its ids.
+    records = records_at(world.jingkou, by=world.carol, text="志愿者")
+    veteran, ids = records["veteran_id"], route_ids(records)
     for route, _view in page_routes():
-        url = fill_route(route, parameters, world)
+        url = fill_route(route, ids)
         client = client_for(user)  # afresh: one of the pages signs out
         for response in (client.get(url), client.post(url, {"reveal": "1", "field": "id_number"})):
             assert_masked(text_of(response), f"{url} as the {who}")

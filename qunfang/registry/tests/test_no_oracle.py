@@ -13,7 +13,8 @@ from qunfang.mobilization.models import Volunteer
 from qunfang.registry import services
 from qunfang.registry.models import Tag, Veteran
 from qunfang.registry.selectors import visible_tags
-from qunfang.test import SAMPLE_ID, api_client_for
+from qunfang.testing.clients import api_client_for
+from qunfang.testing.world import SAMPLE_ID
 
 SECRET_NAME = "隐秘者"
 

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from qunfang.core.models import AuditEntry
 from qunfang.registry import synthetic
 from qunfang.registry.models import Move, RollImport, Veteran
-from qunfang.test import SAMPLE_ID
+from qunfang.testing.world import SAMPLE_ID
 
 HEADINGS = ["姓名", "身份证号", "所属镇(街道)", "所属村(社区)", "联系电话", "标签", "政治面貌"]
 

@@ -8,7 +8,7 @@ from django.db import connection
 from qunfang.core.models import AuditEntry
 from qunfang.registry import services
 from qunfang.registry.models import Veteran
-from qunfang.test import SAMPLE_ID
+from qunfang.testing.world import SAMPLE_ID
 
 
 @pytest.fixture
@@ -108,15 +108,13 @@ def test_the_api_lists_masked_veterans_within_scope(veteran, world, as_user):
     assert as_user(world.dave).get("/api/v1/veterans").json()["count"] == 0
 
 
-def test_the_full_demo_roll_has_qingxins_11509_reachable_veterans_and_hunnans_14100_people(db, settings):
+def test_the_full_demo_roll_has_qingxins_11509_reachable_veterans_and_hunnans_14100_people(demo):
     from django.core.management import call_command
 
     from qunfang.core.models import OrgUnit
     from qunfang.registry.models import FamilyMember
 
-    settings.DEMO_ROLL_SCALE = 1
-    call_command("load_demo")
-    call_command("load_demo")
+    call_command("load_demo")  # again, over the shared demo
     qingxin = Veteran.objects.under(OrgUnit.objects.get(name="清新区"))
     assert qingxin.count() == 11_581
     reachable = qingxin.filter(status="active", sms_opt_out=False).exclude(phone=None)

@@ -6,7 +6,7 @@ import pytest
 
 from qunfang.core.models import AuditEntry, Level
 from qunfang.reporting.models import DataSet, Reminder, Report, ReportVersion
-from qunfang.test import api_client_for
+from qunfang.testing.clients import api_client_for
 
 JSON = "application/json"
 
@@ -135,7 +135,7 @@ def test_approving_all_is_refused_elsewhere_and_to_a_leader(world, epidemic):
 
 
 def test_a_silent_station_is_reminded_once_through_the_api(world, epidemic):
-    from qunfang.test import place
+    from qunfang.testing.world import place
 
     district = api_client_for(world.alice)
     day = {"data_set": "epidemic_daily", "day": "2020-02-03"}

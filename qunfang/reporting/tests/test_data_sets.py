@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from qunfang.core.access import Scope
 from qunfang.reporting import selectors, services
 from qunfang.reporting.models import DataSet, Report
-from qunfang.test import client_for
+from qunfang.testing.clients import client_for
 
 FACTS = {
     "code": "flood_daily",
@@ -125,7 +125,7 @@ def test_a_data_set_with_reports_keeps_its_fields_and_a_rule_needs_two_fields(wo
 def test_a_village_of_another_district_does_not_report_it(world, epidemic):
     post_new(client_for(world.alice), world.qingxin)
     flood = DataSet.objects.get(code="flood_daily")
-    from qunfang.test import place as make_place
+    from qunfang.testing.world import place as make_place
 
     village = make_place(world.hunnan, "邻区村", "village")
     with pytest.raises(ValidationError, match="不报送"):

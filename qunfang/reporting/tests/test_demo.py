@@ -3,17 +3,15 @@ late, a few missing, one returned and corrected; every day approved but the last
 
 from datetime import date, timedelta
 
-from qunfang.core import demo as core_demo
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, User
-from qunfang.reporting import demo, selectors
+from qunfang.reporting import demo as reporting_demo
+from qunfang.reporting import selectors
 from qunfang.reporting.models import DataSet, Report, ReportStatus
 
 
-def test_the_demo_reports_show_zero_late_missing_and_one_correction(db):
-    core_demo.load()
-    demo.load()
-    demo.load()  # loads once
+def test_the_demo_reports_show_zero_late_missing_and_one_correction(demo):
+    reporting_demo.load()  # again, over the shared demo: loads once
     data_set = DataSet.objects.get(code="epidemic_daily")
     qingxin = OrgUnit.objects.get(name="清新区")
     scope = Scope.for_user(User.objects.get(username="qx_admin"))

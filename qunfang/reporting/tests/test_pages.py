@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from qunfang.reporting.models import Report, ReportStatus, ReportVersion
-from qunfang.test import client_for
+from qunfang.testing.clients import client_for
 
 DAY = date(2020, 1, 25)
 

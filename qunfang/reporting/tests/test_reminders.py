@@ -49,7 +49,7 @@ def test_a_station_is_reminded_by_hand_once_and_a_reminder_nobody_can_receive_is
     and no phone is not 'reminded' with a green message (it used to say 共0位接收人)."""
     from qunfang.core.models import Level
     from qunfang.reporting.models import Reminder
-    from qunfang.test import place
+    from qunfang.testing.world import place
 
     silent = place(world.longjing, "无人村", Level.VILLAGE, "441803112299")
     admin = as_user(world.alice)

@@ -1,0 +1,163 @@
+"""Harnesses for tests that run real processes: a separate installation (Site), a PostgreSQL server of
+the test's own (PrivatePostgres), and the waiting and port-finding they need."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from django.conf import settings
+
+
+class Site:
+    """A separate Qunfang installation on the database engine the tests run on: its own var/ folder
+    and, on PostgreSQL, its own database on the same server. For tests that run real processes
+    (servers, workers, backups) against committed data."""
+
+    def __init__(self, root: Path, database_server: str | None = None):
+        self.var_dir = root / "var"
+        self.var_dir.mkdir(parents=True)
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("QUNFANG_", "PYTEST_", "DJANGO_ALLOW"))
+        }
+        self.env.update(
+            QUNFANG_VAR_DIR=str(self.var_dir),
+            QUNFANG_TASKS_BACKEND="database",
+            QUNFANG_DEMO_ROLL_SCALE="0.02",
+            DJANGO_SETTINGS_MODULE="qunfang.settings",
+        )
+        base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")
+        self.database = None
+        if base_url:
+            self.database = f"site_{uuid.uuid4().hex[:12]}"
+            self.server_url = base_url if database_server else base_url.rsplit("/", 1)[0]
+            with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
+                server.execute(f'CREATE DATABASE "{self.database}"')
+            self.env["QUNFANG_DATABASE_URL"] = f"{self.server_url}/{self.database}"
+
+    def qunfang(self, *args: str, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, str(Path(settings.BASE_DIR, "manage.py")), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode:
+            raise AssertionError(f"qunfang {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def shell(self, code: str) -> str:
+        """Run Python in the installation and return what it printed."""
+        return self.qunfang("shell", "--no-imports", "-c", code).stdout.strip()
+
+    def start(self, *args: str) -> subprocess.Popen:
+        """A long-running command (server, worker). Its output goes to a log file in the installation's
+        folder: a pipe nobody reads would fill and stop the process."""
+        # The child keeps its own handle on the log; ours is closed at once.
+        with open(self.var_dir / f"{args[0]}-{uuid.uuid4().hex[:6]}.log", "w") as log:
+            return subprocess.Popen(
+                [sys.executable, str(Path(settings.BASE_DIR, "manage.py")), *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self.database:
+            with psycopg.connect(self.env["QUNFANG_DATABASE_URL"]) as db:
+                return db.execute(sql, params).fetchall()
+        with closing(
+            sqlite3.connect(
+                self.var_dir / "qunfang.sqlite3",
+                detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+            )
+        ) as db:
+            return db.execute(sql.replace("%s", "?"), params).fetchall()
+
+    def drop(self) -> None:
+        if self.database:
+            with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 60, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting after {timeout}s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, so that restarting it disturbs no other test. Tests turn
+    fsync off for speed; a benchmark that claims durability asks for `durable=True`."""
+
+    def __init__(self, root: Path, durable: bool = False):
+        self.options = "" if durable else " -c fsync=off -c synchronous_commit=off"
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+        self.root = root
+        self.port = free_port()
+        root.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(root, "postgres", "postgres")
+        self.run(
+            "initdb",
+            "-D",
+            str(root / "data"),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        self.pg_ctl("start")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def run(self, program: str, *args: str):
+        command = [str(self.bin / program), *args]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def pg_ctl(self, action: str, *extra: str):
+        self.run(
+            "pg_ctl",
+            "-D",
+            str(self.root / "data"),
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}{self.options}",
+            *extra,
+            action,
+        )
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.root, ignore_errors=True)
