@@ -6,6 +6,7 @@ import pytest
 
 from qunfang.core.tests.test_browser import PHONE, sign_in
 from qunfang.registry import services
+from qunfang.registry.models import Veteran
 from qunfang.testing.world import SAMPLE_ID
 
 pytestmark = pytest.mark.browser
@@ -61,7 +62,7 @@ def test_a_town_clerk_brings_an_excel_roll_in_and_sees_every_bad_row_before_impo
             page.wait_for_selector("text=花名册已导入")
             page.screenshot(path=os.path.join(screenshot_dir, f"roll-done-{name}.png"), full_page=True)
         page.context.clear_cookies()
-    veteran = services.Veteran.objects.filter(place=world.jingkou).first()
+    veteran = Veteran.objects.filter(place=world.jingkou).first()
     services.add_family_member(
         by=None, veteran=veteran, relation="spouse", name="王秀兰", phone="13912345678"
     )
