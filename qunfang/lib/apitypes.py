@@ -50,6 +50,10 @@ class ErrorOut(Schema):
 # Every operation may answer these; declaring them keeps the OpenAPI document honest.
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
+# Django's own message for a choice outside the offered ones (gettext finds it in Django's catalogue too),
+# for an API that checks an id against what the page would offer.
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
 
 class Pages(LimitOffsetPagination):
     """Limit and offset with bounds on both, so that no request asks the database for the impossible."""

@@ -55,7 +55,7 @@ def _export(place, found):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
-@api_twin("qunfang.community.api.operations.add_merchant")
+@api_twin("qunfang.community.api.merchants.add_merchant")
 def merchant_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     grids = OrgUnit.objects.filter(parent=place, level=Level.GRID).order_by("sort_name")
@@ -82,10 +82,10 @@ def _merchant(request, merchant_id: int, capability: Capability) -> Merchant:
 
 @requires(Capability.VIEW_COMMUNITY)
 @api_twin(
-    "qunfang.community.api.operations.record_visit",
-    "qunfang.community.api.operations.deliver_notice",
-    "qunfang.community.api.operations.record_health_check",
-    "qunfang.community.api.management.add_merchant_staff",
+    "qunfang.community.api.merchants.record_visit",
+    "qunfang.community.api.merchants.deliver_notice",
+    "qunfang.community.api.merchants.record_health_check",
+    "qunfang.community.api.merchants.add_merchant_staff",
 )
 def merchant_detail(request, merchant_id: int):
     merchant = _merchant(request, merchant_id, Capability.VIEW_COMMUNITY)

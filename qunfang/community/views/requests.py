@@ -52,7 +52,7 @@ def _export(place, found):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
-@api_twin("qunfang.community.api.operations.take_request")
+@api_twin("qunfang.community.api.requests.take_request")
 def request_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
 
@@ -85,9 +85,7 @@ def _request_url(taken: ResidentRequest) -> str:
 
 
 @requires(Capability.VIEW_COMMUNITY)
-@api_twin(
-    "qunfang.community.api.management.assign_request", "qunfang.community.api.operations.answer_request"
-)
+@api_twin("qunfang.community.api.requests.assign_request", "qunfang.community.api.requests.answer_request")
 def request_detail(request, request_id: int):
     taken = get_for(
         request.scope,
@@ -126,7 +124,7 @@ def request_detail(request, request_id: int):
 
 
 @requires(Capability.VIEW_COMMUNITY)
-@api_twin("qunfang.community.api.management.add_standard_answer")
+@api_twin("qunfang.community.api.requests.add_standard_answer")
 def standard_answers(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_COMMUNITY)
     may_manage = request.scope.allows(Capability.MANAGE_COMMUNITY, place)
@@ -152,7 +150,7 @@ def standard_answers(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
-@api_twin("qunfang.community.api.management.edit_standard_answer")
+@api_twin("qunfang.community.api.requests.edit_standard_answer")
 def standard_answer_edit(request, answer_id: int):
     item = get_for(request.scope, StandardAnswer.objects.all(), Capability.MANAGE_COMMUNITY, pk=answer_id)
     initial = {"category": item.category, "question": item.question, "answer": item.answer}

@@ -42,7 +42,7 @@ def rounds(request, place_id: int):
 
 
 @requires(Capability.MANAGE_COMMUNITY)
-@api_twin("qunfang.community.api.management.start_round")
+@api_twin("qunfang.community.api.screening.start_round")
 def round_new(request, place_id: int):
     place = place_for(request, place_id, Capability.MANAGE_COMMUNITY)
     form = RoundForm(
@@ -79,7 +79,7 @@ def _round(request, round_id: int) -> ScreeningRound:
 
 
 @requires(Capability.VIEW_COMMUNITY)
-@api_twin("qunfang.community.api.management.close_round")
+@api_twin("qunfang.community.api.screening.close_round")
 def round_detail(request, round_id: int):
     round_ = _round(request, round_id)
     if request.method == "POST" and "close" in request.POST:
@@ -173,7 +173,7 @@ def _back(request, call: ScreeningCall) -> str:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
-@api_twin("qunfang.community.api.management.reveal_screening_number")
+@api_twin("qunfang.community.api.screening.reveal_screening_number")
 def call_number(request, call_id: int):
     """The household's number shown on the call's own page, to dial and then record the outcome. The
     page opened again (a reload, Back) goes to the list: showing the number again is asked for."""
@@ -206,7 +206,7 @@ def call_number(request, call_id: int):
 
 @require_POST
 @signed_in
-@api_twin("qunfang.community.api.operations.record_screening_call")
+@api_twin("qunfang.community.api.screening.record_screening_call")
 def call_record(request, call_id: int):
     call = _call(request, call_id)
     form = ScreeningCallForm(request.POST)
