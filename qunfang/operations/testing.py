@@ -45,6 +45,7 @@ def records_at(place, *, by, text, id_number, made) -> dict:
         "plan_id": plan,
         "task_id": task,
         "shift_id": shift,
+        "list_name": "staff",  # the exported list the API is asked for (api/exports.py)
     }
 
 
