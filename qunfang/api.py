@@ -9,7 +9,6 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -20,7 +19,7 @@ from qunfang.core.access import Scope
 from qunfang.core.audit import Origin, current_origin
 from qunfang.core.middleware import client_address, owes_second_factor
 from qunfang.core.models import AccessToken
-from qunfang.core.services import token_digest
+from qunfang.core.selectors import usable_token
 from qunfang.lib.text import find_unwanted
 
 # How stale a token's "last used" may get before it is written again: one write per call would tie
@@ -64,12 +63,8 @@ class CleanTextParser(Parser):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = AccessToken.objects.active().select_related("user").filter(digest=token_digest(token)).first()
-        if (
-            row is None
-            or not row.user.is_active
-            or not constant_time_compare(row.password_hash, row.user.get_session_auth_hash())
-        ):
+        row = usable_token(token)
+        if row is None:
             return None
         now = timezone.now()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from qunfang.core import selectors, services
 from qunfang.core.access import get_for, place_for
 from qunfang.core.models import AccessToken, HallStatus, ImportJob, Level, OrgUnit, StationKind
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability, Role
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import TableError
@@ -319,6 +320,7 @@ def list_tokens(request):
 @router.post("/tokens", response={201: NewTokenOut, **ERRORS})
 def issue_token(request, data: TokenIn):
     """A new token of one's own (for a script, another platform); it ends with one's password."""
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     token, raw = services.issue_token(by=request.auth, name=data.name)
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 

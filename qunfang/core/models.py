@@ -292,6 +292,8 @@ class Submission(models.Model):
     key = models.CharField(max_length=64, unique=True)
     who = models.CharField(max_length=80)  # the user, token or browser that sent it: a key is theirs only
     path = models.CharField(max_length=300)
+    # An API request's method, path and body (SHA-256): the key answers that request and no other.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True)
     status = models.PositiveSmallIntegerField(null=True)

@@ -11,13 +11,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from qunfang.core.access import Scope, get_for
-from qunfang.core.models import AuditEntry, Membership, OrgUnit, User
+from qunfang.core.models import AccessToken, AuditEntry, Membership, OrgUnit, User
 from qunfang.core.roles import Capability
+from qunfang.core.services.people import token_digest
 
 TREE_VERSION_KEY = "core:tree-version"
+
+
+def usable_token(raw: str) -> AccessToken | None:
+    """The token a client sends, while it may still be used: not revoked or expired, its account
+    switched on and with the password it was made under (a new password ends every token)."""
+    row = AccessToken.objects.active().select_related("user").filter(digest=token_digest(raw)).first()
+    if row is None or not row.user.is_active:
+        return None
+    return row if constant_time_compare(row.password_hash, row.user.get_session_auth_hash()) else None
 
 
 def tree_version() -> str:

@@ -11,6 +11,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qunfang.core.access import place_for
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.messaging import selectors, services
@@ -266,6 +267,7 @@ class NumberOut(Schema):
 @router.post("/messaging/calls/{message_id}/number", response={200: NumberOut, **ERRORS})
 def reveal_call_number(request, message_id: Id):
     """The full number of a call given to the caller, to dial it; the audit log keeps who saw it."""
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     message = get_object_or_404(
         Message.objects.select_related(*services.RECIPIENT_RELATIONS), pk=message_id, caller=request.auth
     )

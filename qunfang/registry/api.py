@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, TableError
@@ -201,12 +202,14 @@ class VeteranRevealedOut(Schema):
 @router.post("/veterans/{veteran_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
 def reveal_veteran(request, veteran_id: Id, data: VeteranRevealIn):
     """A veteran's full ID number or mobile, for a user who may reveal them here; audited."""
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     veteran = _veteran(request, veteran_id, Capability.REVEAL_PERSONAL_DATA)
     return {"field": data.field, "value": services.reveal(by=request.auth, record=veteran, field=data.field)}
 
 
 @router.post("/family/{member_id}/reveal", response={200: VeteranRevealedOut, **ERRORS})
 def reveal_family_member(request, member_id: Id, data: VeteranRevealIn):
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     member = _member(request, member_id, Capability.REVEAL_PERSONAL_DATA)
     return {"field": data.field, "value": services.reveal(by=request.auth, record=member, field=data.field)}
 

@@ -19,6 +19,7 @@ from qunfang.community.selectors import screening as screening_selectors
 from qunfang.community.selectors.screening import possible_callers
 from qunfang.community.services import screening as screening_services
 from qunfang.core.access import get_for, place_for
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, INVALID_CHOICE, Day, Id, Pages, Text
 
@@ -133,6 +134,7 @@ def close_round(request, round_id: Id):
 def reveal_screening_number(request, call_id: Id):
     """The household's full number for the caller to dial (hers, or one in a register she keeps); the
     audit log keeps who saw it."""
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     calls = ScreeningCall.objects.select_related("round", "household")
     call = calls.filter(pk=call_id, caller=request.auth).first() or get_for(
         request.scope, calls, Capability.MANAGE_COMMUNITY, pk=call_id

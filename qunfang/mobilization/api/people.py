@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization import selectors, services
@@ -129,6 +130,7 @@ def confirm_volunteer(request, volunteer_id: Id, data: SignUpAnswerIn):
 
 @router.post("/volunteers/{volunteer_id}/reveal", response={200: RevealedOut, **ERRORS})
 def reveal_volunteer(request, volunteer_id: Id, data: RevealIn):
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     volunteer = _volunteer(request, volunteer_id, Capability.REVEAL_PERSONAL_DATA)
     value = services.reveal_volunteer(by=request.auth, volunteer=volunteer, field=data.field)
     return {"field": data.field, "value": value}

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from qunfang.core.access import get_for, place_for, under
 from qunfang.core.models import OrgUnit, User
+from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Moment, Pages, Text
 from qunfang.mobilization.models import Team
@@ -360,6 +361,7 @@ class RosterPhonesOut(Schema):
 def reveal_roster_phones(request, data: PhonesBody):
     """The full phone numbers of everyone on duty in the week, for the sheet on the duty room's wall,
     as the printed week gives them; who asked for which week is kept in the audit log."""
+    answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
     place = place_for(request, data.place_id, Capability.REVEAL_PERSONAL_DATA)
     monday = selectors.week_of(data.week)
     week = selectors.roster_week(request.scope, place, monday)
