@@ -226,6 +226,8 @@ def drive_detail(request, drive_id: int):
             "total": selectors.drive_total(place, drive),
             "by_purpose": selectors.totals_by_purpose(place, drive),
             "by_child": selectors.totals_by_child(place, drive),
+            # one level up only where the reader sees it (a village clerk does not see her town)
+            "up": bool(place.parent_id) and request.scope.allows(Capability.VIEW_DONATIONS, place.parent),
         },
     )
 

@@ -120,6 +120,15 @@ def test_a_grid_worker_sees_her_grid_only(world, grids):
     assert selectors.summary(Scope.for_user(world.carol), world.jingkou)["residents"] == 6
 
 
+def test_a_grid_worker_s_way_back_from_a_building_is_one_she_may_open(world, grids, as_user):
+    building = services.save_building(by=world.carol, community=world.jingkou, number="2栋", grid=grids[1])
+    worker = as_user(person("gina", grids[1], Role.GRID_WORKER, "网格员"))
+    register = f"/places/{world.jingkou.pk}/register/"
+    page = worker.get(f"/buildings/{building.pk}/").content.decode()
+    assert register not in page and worker.get(register).status_code == 404
+    assert register in as_user(world.carol).get(f"/buildings/{building.pk}/").content.decode()
+
+
 def test_the_pages_mask_personal_data_and_keep_the_register(world, grids, as_user):
     carol = as_user(world.carol)
     upload = sheet(rows_of())

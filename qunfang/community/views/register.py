@@ -87,6 +87,8 @@ def building(request, building_id: int):
         "community/building.html",
         {
             "building": found,
+            # a grid worker does not see the whole community: her way back is her home
+            "community_open": request.scope.allows(Capability.VIEW_COMMUNITY, found.community),
             "place": found.place,
             "households": selectors.households(request.scope, found),
             "may_manage": request.scope.allows(Capability.MANAGE_COMMUNITY, found.place),

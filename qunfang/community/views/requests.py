@@ -119,7 +119,14 @@ def request_detail(request, request_id: int):
     return render(
         request,
         "community/request.html",
-        {"taken": taken, "place": taken.place, "assign": assign, "answer": answer, "may_manage": may_manage},
+        {
+            "taken": taken,
+            "place": taken.place,
+            "assign": assign,
+            "answer": answer,
+            "may_manage": may_manage,
+            "community_open": request.scope.allows(Capability.VIEW_COMMUNITY, taken.community),
+        },
     )
 
 

@@ -93,6 +93,8 @@ def round_detail(request, round_id: int):
         "community/screening_round.html",
         {
             "round": round_,
+            # a grid worker does not see the whole community: her way back is her home
+            "community_open": request.scope.allows(Capability.VIEW_COMMUNITY, round_.community),
             "place": round_.community,
             "totals": selectors.totals(request.scope, round_),
             "by_grid": selectors.progress_by_grid(request.scope, round_),
