@@ -9,11 +9,11 @@ PostgreSQL. Prints both medians and the ratio (bar: at most 3x).
 """
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from ledger import timed_medians
 from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,9 @@ def run(veterans: int) -> None:
     rows_source = list(recipients.values_list("pk", "name", "place__name"))
     print(f"{len(rows_source):,} recipients", flush=True)
 
+    def personal(name: str, place: str) -> str:
+        return template.body.replace("{name}", name).replace("{place}", place)
+
     def campaign() -> Campaign:
         return services.create_campaign(by=None, place=province, name="基准", template=template, filters={})
 
@@ -81,18 +84,7 @@ def run(veterans: int) -> None:
     def bare() -> float:
         made = campaign()
         rows = [
-            (
-                made.pk,
-                pk,
-                template.body.replace("{name}", name).replace("{place}", place),
-                "queued",
-                "",
-                "",
-                0,
-                "",
-                "",
-                "",
-            )
+            (made.pk, pk, personal(name, place), "queued", "", "", 0, "", "", "")
             for pk, name, place in rows_source
         ]
         fields = [
@@ -109,13 +101,8 @@ def run(veterans: int) -> None:
             cursor.execute(f"TRUNCATE {Message._meta.db_table}")
             cursor.execute(f"VACUUM ANALYZE {Veteran._meta.db_table}")
 
-    times: dict[str, list[float]] = {"freeze": [], "bare": []}
-    for _round in range(ROUNDS):
-        for name, step in (("bare", bare), ("freeze", freeze)):
-            clear()
-            times[name].append(step())
-    clear()
-    frozen, loaded = statistics.median(times["freeze"]), statistics.median(times["bare"])
+    medians = timed_medians({"bare": bare, "freeze": freeze}, ROUNDS, clear)
+    frozen, loaded = medians["freeze"], medians["bare"]
     print(
         f"start a campaign to {len(rows_source):,}: freeze median {frozen:6.2f} s,"
         f" bare COPY of the same rows median {loaded:6.2f} s, ratio {frozen / loaded:4.2f}x (bar: at most 3x)"

@@ -12,12 +12,11 @@ The places and the ledger are made as benchmarks/ledger.py makes them (the same 
 totals by the service's own rebuild. Both pages are asked for by the root's bureau admin, signed in."""
 
 import argparse
-import secrets
 import sys
 import time
 from pathlib import Path
 
-from ledger import DAYS, FIRST_DAY, WINDOW, build_tree, fill_ledger, medians_ms
+from ledger import DAYS, FIRST_DAY, WINDOW, bench_admin, build_tree, fill_ledger_once, medians_ms
 from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,30 +78,18 @@ def run(records: int, gifts: int) -> None:
     from django.db import connection, transaction
 
     from qunfang.briefings import selectors
-    from qunfang.core import services as core_services
     from qunfang.core.access import Scope
-    from qunfang.core.models import OrgUnit, User
-    from qunfang.core.roles import Role
+    from qunfang.core.models import OrgUnit
     from qunfang.donations import services as donations
     from qunfang.donations.models import CashDonation, DonationTotal
     from qunfang.mobilization import selectors as mobilization
-    from qunfang.mobilization import services
-    from qunfang.mobilization.models import ActivityRecord, DailyTotal
+    from qunfang.mobilization.models import ActivityRecord
     from qunfang.testing.clients import client_for
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
     root, leaves = build_tree("province")
-    if not ActivityRecord.objects.filter(place__path__startswith=root.path).exists():
-        with transaction.atomic():
-            fill_ledger(leaves, records)
-        print(f"ledger filled in {time.perf_counter() - started:,.0f} s", flush=True)
-        started = time.perf_counter()
-        services.rebuild_totals()
-        print(f"kept totals made in {time.perf_counter() - started:,.0f} s", flush=True)
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {DailyTotal._meta.db_table}")
-    if not CashDonation.objects.filter(place__path__startswith=root.path).exists():
+    fill_ledger_once(root, leaves, records)
+    if not CashDonation.objects.under(root).exists():
         started = time.perf_counter()
         with transaction.atomic():
             fill_gifts(leaves, gifts)
@@ -110,14 +97,7 @@ def run(records: int, gifts: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM ANALYZE {DonationTotal._meta.db_table}")
         print(f"gifts and their kept daily tally made in {time.perf_counter() - started:,.0f} s", flush=True)
-    admin = User.objects.filter(username="dashboard-bench").first() or core_services.create_user(
-        by=None,
-        username="dashboard-bench",
-        full_name="基准",
-        password=secrets.token_urlsafe(16),
-        place=root,
-        role=Role.BUREAU_ADMIN,
-    )
+    admin = bench_admin("dashboard-bench", root)
     start, end = WINDOW
     scope = Scope.for_user(admin)
     kept, raw = (

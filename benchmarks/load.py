@@ -14,7 +14,6 @@ twenty station clerks, and the server; all on 127.0.0.1, all stopped at the end.
 import argparse
 import json
 import os
-import random
 import secrets
 import subprocess
 import sys
@@ -66,130 +65,12 @@ print(json.dumps({{"token": raw, "gate": gate.pk, "passes": [token_for(p) for p 
 def drive(args) -> None:
     """The load generator: runs one phase and prints its figures as one JSON line."""
     import gevent
-    from locust import FastHttpUser, constant, task
+    import load_users
     from locust.env import Environment
 
-    accounts = json.loads(Path(args.accounts).read_text())
-    clerks = accounts["clerks"] if isinstance(accounts, dict) else accounts
-
-    class Bare(FastHttpUser):
-        wait_time = constant(0)
-
-        @task
-        def bare(self):
-            self.client.get("/bench/bare")
-
-    class StationClerk(FastHttpUser):
-        """Opens the village page, reads the API, updates the station's hall status and phone."""
-
-        wait_time = constant(0)
-
-        def on_start(self):
-            self.account = random.choice(clerks)
-            self.village = self.account["village"]
-            self.api = {"Authorization": f"Bearer {self.account['token']}"}
-            self.client.get("/accounts/login/")
-            self.csrf = self.client.cookiejar._cookies["127.0.0.1"]["/"]["csrftoken"].value  # noqa: SLF001
-            self.client.post(
-                "/accounts/login/",
-                data={
-                    "username": self.account["username"],
-                    "password": PASSWORD,
-                    "csrfmiddlewaretoken": self.csrf,
-                },
-                headers={"Referer": self.host + "/accounts/login/"},
-            )
-
-        @task(3)
-        def village_page(self):
-            # A redirect to the sign-in page would look like success: only the village page counts.
-            with self.client.get(
-                f"/places/{self.village}/", name="/places/[id]/", catch_response=True, allow_redirects=False
-            ) as response:
-                if response.status_code != 200 or "下辖地点" not in response.text:
-                    response.failure(f"not the village page ({response.status_code})")
-
-        @task(3)
-        def api_children(self):
-            self.client.get(
-                f"/api/v1/places?parent_id={self.village}", headers=self.api, name="/api/v1/places"
-            )
-
-        @task(2)
-        def api_place(self):
-            self.client.get(f"/api/v1/places/{self.village}", headers=self.api, name="/api/v1/places/[id]")
-
-        @task(1)
-        def update_station(self):
-            body = {
-                "hall_status": random.choice(["open", "closed", "online_only"]),
-                "phone": f"0763-{random.randint(1000000, 9999999)}",
-            }
-            self.client.patch(
-                f"/api/v1/places/{self.village}",
-                json=body,
-                headers=self.api,
-                name="PATCH /api/v1/places/[id]",
-            )
-
-    class ReportingClerk(FastHttpUser):
-        """Sends the village's daily report through the API, as the phone app does: each a new
-        report or a correction of one, each with its own submission key."""
-
-        wait_time = constant(0)
-
-        def on_start(self):
-            self.account = random.choice(clerks)
-            self.api = {"Authorization": f"Bearer {self.account['token']}"}
-
-        @task
-        def submit(self):
-            zero = random.random() < 0.85
-            body = {
-                "data_set": "epidemic_daily",
-                "place_id": self.account["village"],
-                # 2021: days the demo's approved reports of 2020 do not lock
-                "period_start": f"2021-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}",
-                "values": {} if zero else {"home_quarantined": random.randint(1, 4)},
-                "zero": zero,
-                "submission": secrets.token_hex(12),
-            }
-            with self.client.post(
-                "/api/v1/reports",
-                json=body,
-                headers=self.api,
-                name="POST /api/v1/reports",
-                catch_response=True,
-            ) as response:
-                if response.status_code != 201:
-                    response.failure(f"not stored ({response.status_code}): {response.text[:120]}")
-
-    class GuardAtTheGate(FastHttpUser):
-        """Checks passes at a gate through the API, as a guard's phone does when it has a network."""
-
-        wait_time = constant(0)
-
-        def on_start(self):
-            self.api = {"Authorization": f"Bearer {accounts['guard']['token']}"}
-            self.url = f"/api/v1/community/gates/{accounts['guard']['gate']}/check"
-
-        @task
-        def check(self):
-            body = {
-                "token": random.choice(accounts["guard"]["passes"]),
-                "direction": random.choice(["in", "out"]),
-            }
-            with self.client.post(
-                self.url, json=body, headers=self.api, name="POST /api/v1/community/gates/[id]/check",
-                catch_response=True,
-            ) as response:  # fmt: skip
-                if response.status_code != 200 or "allowed" not in response.text:
-                    response.failure(f"no verdict ({response.status_code}): {response.text[:120]}")
-
-    user_class = {"bare": Bare, "mixed": StationClerk, "reports": ReportingClerk, "passes": GuardAtTheGate}[
-        args.phase
-    ]
-    environment = Environment(user_classes=[user_class], host=args.base_url)
+    load_users.ACCOUNTS = json.loads(Path(args.accounts).read_text())
+    load_users.PASSWORD = PASSWORD
+    environment = Environment(user_classes=[load_users.USERS[args.phase]], host=args.base_url)
     runner = environment.create_local_runner()
     runner.start(args.users, spawn_rate=args.users)
     gevent.sleep(1)  # ramp-up, not measured

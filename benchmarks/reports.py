@@ -18,7 +18,6 @@ Submission throughput over HTTP (gunicorn, 2 workers) against a bare view is in 
 """
 
 import argparse
-import secrets
 import sys
 import time
 from datetime import date, timedelta
@@ -88,47 +87,22 @@ def run(days: int) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.db.models import Case, Count, IntegerField, Q, Value, When
-    from ledger import build_tree, medians_ms
+    from django.db import connection
+    from ledger import bench_admin, build_tree, medians_ms
 
-    from qunfang.core import services as core_services
     from qunfang.core.access import Scope
-    from qunfang.core.models import OrgUnit, User
-    from qunfang.core.roles import Role
+    from qunfang.core.models import OrgUnit
     from qunfang.reporting import selectors, services
-    from qunfang.reporting.models import DataSet, Report, ReportTally
+    from qunfang.reporting.models import DataSet, Report
 
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
     root, villages = build_tree("province")
     data_set = DataSet.objects.get(code="epidemic_daily")
-    if not Report.objects.filter(place__path__startswith=root.path).exists():
-        with transaction.atomic():
-            fill_reports(data_set, villages, days)
-        print(
-            f"{Report.objects.count():,} reports filled in {time.perf_counter() - started:,.0f} s", flush=True
-        )
-        started = time.perf_counter()
-        made = services.rebuild_tallies()
-        print(f"{made:,} kept tallies made from them in {time.perf_counter() - started:,.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        # What autovacuum does after such a load, at once: fresh statistics, and the visibility map
-        # that lets the counts be read from the index alone.
-        cursor.execute(f"VACUUM ANALYZE {ReportTally._meta.db_table}")
-    admin = User.objects.filter(username="reports-bench").first() or core_services.create_user(
-        by=None,
-        username="reports-bench",
-        full_name="基准",
-        password=secrets.token_urlsafe(16),  # nobody signs in: the benchmark calls the selectors
-        place=root,
-        role=Role.BUREAU_ADMIN,
-    )
-    scope = Scope.for_user(admin)
+    _fill_once(root, villages, data_set, days)
+    scope = Scope.for_user(bench_admin("reports-bench", root))
     day = FIRST_DAY + timedelta(days=days // 2)
     start, end = FIRST_DAY, FIRST_DAY + timedelta(days=days - 1)
     children = list(OrgUnit.objects.filter(parent=root).order_by("code", "name"))
-    fields = list(data_set.fields.all())
 
     def kept_completeness():
         found = selectors.completeness(scope, data_set, root, day)
@@ -138,62 +112,17 @@ def run(days: int) -> None:
         }
 
     def raw_completeness():
-        """Each city's expected villages and the day's reports under it, counted from the raw rows."""
-
-        def city(prefix: str):
-            return Case(
-                *[When(**{f"{prefix}path__startswith": c.path}, then=Value(c.pk)) for c in children],
-                output_field=IntegerField(),
-            )
-
-        expected = dict(
-            OrgUnit.objects.filter(path__startswith=root.path, level=data_set.level)
-            .annotate(city=city(""))
-            .values("city")
-            .annotate(n=Count("pk"))
-            .values_list("city", "n")
-        )
-        rows = (
-            Report.objects.filter(data_set=data_set, period_start=day, place__path__startswith=root.path)
-            .annotate(city=city("place__"))
-            .values("city")
-            .annotate(
-                reported=Count("pk"),
-                late=Count("pk", filter=Q(late=True)),
-                zero=Count("pk", filter=Q(zero=True)),
-                approved=Count("pk", filter=Q(status="approved")),
-            )
-        )
-        counts = {row["city"]: row for row in rows}
-        return {
-            c.pk: (
-                expected.get(c.pk, 0),
-                *(counts.get(c.pk, {}).get(key, 0) for key in ("reported", "late", "zero", "approved")),
-            )
-            for c in children
-        }
+        return _raw_completeness(data_set, root, children, day)
 
     def kept_totals():
         return selectors.totals(scope, data_set, root, start, end, approved=True)
 
     def raw_totals():
-        """Each field summed over the period's approved reports, from the raw rows."""
-        sums = dict.fromkeys((f.code for f in fields), 0)
-        reports = Report.objects.filter(
-            data_set=data_set,
-            period_start__range=(start, end),
-            status="approved",
-            zero=False,
-            place__path__startswith=root.path,
-        )
-        for values in reports.values_list("values", flat=True).iterator(chunk_size=10_000):
-            for code, value in values.items():
-                sums[code] += value
-        return sums
+        return _raw_totals(data_set, root, start, end)
 
     assert kept_completeness() == raw_completeness(), "the kept completeness disagrees with the reports"
     assert kept_totals() == raw_totals(), "the kept totals disagree with the reports"
-    places = OrgUnit.objects.filter(path__startswith=root.path).count()
+    places = OrgUnit.objects.under(root).count()
     print(
         f"{places:,} places, {len(villages):,} reporting, {Report.objects.count():,} reports over {days} days"
         f" on PostgreSQL {connection.pg_version // 10000}"
@@ -214,6 +143,88 @@ def run(days: int) -> None:
     seconds = time.perf_counter() - started
     print(f"kept tallies checked against every report in {seconds:,.0f} s: {wrong:,} disagree")
     assert wrong == 0
+
+
+def _fill_once(root, villages, data_set, days: int) -> None:
+    """The reports and their kept tallies, unless a run before made them; fresh statistics."""
+    from django.db import connection, transaction
+
+    from qunfang.reporting import services
+    from qunfang.reporting.models import Report, ReportTally
+
+    if not Report.objects.under(root).exists():
+        started = time.perf_counter()
+        with transaction.atomic():
+            fill_reports(data_set, villages, days)
+        print(
+            f"{Report.objects.count():,} reports filled in {time.perf_counter() - started:,.0f} s", flush=True
+        )
+        started = time.perf_counter()
+        made = services.rebuild_tallies()
+        print(f"{made:,} kept tallies made from them in {time.perf_counter() - started:,.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        # What autovacuum does after such a load, at once: fresh statistics, and the visibility map
+        # that lets the counts be read from the index alone.
+        cursor.execute(f"VACUUM ANALYZE {ReportTally._meta.db_table}")
+
+
+def _raw_completeness(data_set, root, children, day) -> dict:
+    """Each city's expected villages and the day's reports under it, counted from the raw rows."""
+    from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+    from qunfang.core.models import OrgUnit
+    from qunfang.reporting.models import Report
+
+    def city(prefix: str):
+        return Case(
+            *[When(**{f"{prefix}path__startswith": c.path}, then=Value(c.pk)) for c in children],
+            output_field=IntegerField(),
+        )
+
+    expected = dict(
+        OrgUnit.objects.filter(path__startswith=root.path, level=data_set.level)
+        .annotate(city=city(""))
+        .values("city")
+        .annotate(n=Count("pk"))
+        .values_list("city", "n")
+    )
+    rows = (
+        Report.objects.filter(data_set=data_set, period_start=day, place__path__startswith=root.path)
+        .annotate(city=city("place__"))
+        .values("city")
+        .annotate(
+            reported=Count("pk"),
+            late=Count("pk", filter=Q(late=True)),
+            zero=Count("pk", filter=Q(zero=True)),
+            approved=Count("pk", filter=Q(status="approved")),
+        )
+    )
+    counts = {row["city"]: row for row in rows}
+    return {
+        c.pk: (
+            expected.get(c.pk, 0),
+            *(counts.get(c.pk, {}).get(key, 0) for key in ("reported", "late", "zero", "approved")),
+        )
+        for c in children
+    }
+
+
+def _raw_totals(data_set, root, start, end) -> dict:
+    """Each field summed over the period's approved reports, from the raw rows."""
+    from qunfang.reporting.models import Report
+
+    sums = dict.fromkeys((f.code for f in data_set.fields.all()), 0)
+    reports = Report.objects.filter(
+        data_set=data_set,
+        period_start__range=(start, end),
+        status="approved",
+        zero=False,
+        place__path__startswith=root.path,
+    )
+    for values in reports.values_list("values", flat=True).iterator(chunk_size=10_000):
+        for code, value in values.items():
+            sums[code] += value
+    return sums
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ beforehand, in the same run on PostgreSQL. Prints both medians and the ratio (ba
 
 import argparse
 import secrets
-import statistics
 import sys
 import time
 from pathlib import Path
 
+from ledger import timed_medians
 from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,30 +73,12 @@ def run(households: int) -> None:
         flush=True,
     )
     password = "Bench-" + secrets.token_urlsafe(12)
-    callers = (
-        [
-            core.create_user(
-                by=None,
-                username=f"grid{n}",
-                full_name=f"网格员{n}",
-                password=password,
-                place=grid,
-                role=Role.GRID_WORKER,
-            )  # fmt: skip
-            for n, grid in enumerate(grids[:6])
-        ]
-        + [
-            core.create_user(
-                by=None,
-                username=f"staff{n}",
-                full_name=f"干部{n}",
-                password=password,
-                place=community,
-                role=Role.STATION_STAFF,
-            )  # fmt: skip
-            for n in range(4)
-        ]
-    )
+    people = [(f"grid{n}", f"网格员{n}", grid, Role.GRID_WORKER) for n, grid in enumerate(grids[:6])]
+    people += [(f"staff{n}", f"干部{n}", community, Role.STATION_STAFF) for n in range(4)]
+    callers = [
+        core.create_user(by=None, username=username, full_name=name, password=password, place=at, role=role)
+        for username, name, at, role in people
+    ]
     # The rows the bare insert writes: exactly what a round makes, made beforehand in Python.
     made = screening.start_round(by=None, community=community, name="样本", script="您好", callers=callers)
     sample = list(made.calls.values_list("household", "place", "caller", "day", "outcome", "note"))
@@ -124,13 +106,8 @@ def run(households: int) -> None:
             cursor.execute(f"TRUNCATE {ScreeningCall._meta.db_table} CASCADE")
             cursor.execute(f"VACUUM ANALYZE {Household._meta.db_table}")
 
-    times: dict[str, list[float]] = {"start": [], "bare": []}
-    for _round in range(ROUNDS):
-        for name, step in (("bare", bare), ("start", start)):
-            clear()
-            times[name].append(step())
-    clear()
-    began, loaded = statistics.median(times["start"]), statistics.median(times["bare"])
+    medians = timed_medians({"bare": bare, "start": start}, ROUNDS, clear)
+    began, loaded = medians["start"], medians["bare"]
     print(
         f"start a screening round for {households:,} households: median {began * 1000:7.1f} ms,"
         f" bare bulk insert of its call rows median {loaded * 1000:7.1f} ms,"
