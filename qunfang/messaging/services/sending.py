@@ -151,11 +151,14 @@ def send_campaign(campaign_id: int) -> int:
         batch = _claim(campaign, min(BATCH, sender.rate.count) if sender.rate else BATCH)
         if not batch:
             break
-        refused, allowed = False, 0
+        refused, allowed, granted_in = False, 0, None
         unwritten: list[Message] = []
         for position, message in enumerate(batch):
-            if sender.rate and allowed == 0:
+            # Sends taken from a window go out in that window: what is left of them when it has ended
+            # (a slow send, the outcomes written) is given up, or the next window would see more.
+            if sender.rate and (allowed == 0 or _window(sender.rate) != granted_in):
                 allowed = take_from_rate(sender.provider, sender.rate, len(batch) - position)
+                granted_in = _window(sender.rate)
             allowed -= 1
             try:
                 message.provider_id = sender.send(_outgoing(campaign, message))
@@ -206,6 +209,10 @@ def _finish_if_done(campaign: Campaign) -> None:
         Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.SENDING).update(
             status=CampaignStatus.DONE, finished_at=timezone.now()
         )
+
+
+def _window(rate: Rate) -> int:
+    return int(time.time() // rate.seconds)
 
 
 @in_steps(
