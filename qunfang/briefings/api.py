@@ -149,16 +149,7 @@ def edit_briefing(request, briefing_id: Id, data: BriefingEdit):
 def briefing_step(request, briefing_id: Id, action: BriefingStep):
     briefing = get_for(request.scope, Briefing.objects.select_related("place"), WRITE, pk=briefing_id)
     if action == BriefingStep.REDRAFT:
-        return services.draft_briefing(
-            by=request.auth,
-            place=briefing.place,
-            start=briefing.start,
-            end=briefing.end,
-            deeds=briefing.deeds.all(),
-            language=briefing.language,
-            author=briefing.author,
-            briefing=briefing,
-        )
+        return services.redraft_briefing(by=request.auth, briefing=briefing)
     service = {
         "finalize": services.finalize_briefing,
         "submit": services.submit_briefing,

@@ -59,6 +59,22 @@ def draft_briefing(
 
 
 @service
+def redraft_briefing(*, by: User, briefing: Briefing) -> Briefing:
+    """The draft written again from the figures of now, for its own place, period, deeds, language and
+    author."""
+    return draft_briefing(
+        by=by,
+        place=briefing.place,
+        start=briefing.start,
+        end=briefing.end,
+        deeds=briefing.deeds.all(),
+        language=briefing.language,
+        author=briefing.author,
+        briefing=briefing,
+    )
+
+
+@service
 def edit_briefing(*, by: User, briefing: Briefing, title: str, author: str, sections: list[dict]) -> Briefing:
     if briefing.final:
         raise ValidationError(_("A final briefing cannot be changed."))

@@ -166,16 +166,7 @@ def briefing_action(request, briefing_id: int, action: str):
     briefing = _briefing(request, briefing_id, WRITE)
     if action == "redraft":
         try:
-            services.draft_briefing(
-                by=request.user,
-                place=briefing.place,
-                start=briefing.start,
-                end=briefing.end,
-                deeds=briefing.deeds.all(),
-                language=briefing.language,
-                author=briefing.author,
-                briefing=briefing,
-            )
+            services.redraft_briefing(by=request.user, briefing=briefing)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(_briefing_url(briefing))
