@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import results
+
 ROOT = Path(__file__).resolve().parent.parent
 CLERKS = 20
 # The clerks' password, made anew for each run's throwaway database.
@@ -217,6 +219,7 @@ def main() -> int:
         return 0
     figures = benchmark(args.seconds, args.users)
     print(report(figures, args.seconds, args.users))
+    print(f"figures written to {results.record('load', figures, options=vars(args))}")
     if args.json:
         print(json.dumps(figures))
     return 0
