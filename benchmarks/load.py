@@ -75,6 +75,9 @@ def drive(args) -> None:
     environment = Environment(user_classes=[load_users.USERS[args.phase]], host=args.base_url)
     runner = environment.create_local_runner()
     runner.start(args.users, spawn_rate=args.users)
+    deadline = time.monotonic() + 120
+    while load_users.READY < args.users and time.monotonic() < deadline:
+        gevent.sleep(0.1)  # every user signed in: not measured
     gevent.sleep(1)  # ramp-up, not measured
     environment.stats.reset_all()
     started = time.monotonic()

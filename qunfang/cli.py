@@ -34,6 +34,8 @@ def _server_arguments(args: list[str], default_workers: int) -> argparse.Namespa
     parser = argparse.ArgumentParser(prog="qunfang serve")
     parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=env_int("WORKERS", default_workers))
+    # Threads in each worker: while one request waits on the database, another uses the processor.
+    parser.add_argument("--threads", type=int, default=env_int("THREADS", 4))
     return parser.parse_args(args)
 
 
@@ -58,6 +60,8 @@ def serve(args: list[str], default_workers: int = 2, deploy_check: bool = True) 
             options.bind,
             "--workers",
             str(options.workers),
+            "--threads",
+            str(options.threads),
             "--access-logfile",
             "-",
             "--graceful-timeout",

@@ -60,8 +60,8 @@ def _requests_open(scope: Scope) -> list[Due]:
     ]
     kept = [
         place
-        for place in OrgUnit.objects.filter(pk__in=scope.place_ids, level__in=COMMUNITY_LEVELS)
-        if scope.allows(Capability.MANAGE_COMMUNITY, place)
+        for place in scope.own_places
+        if place.level in COMMUNITY_LEVELS and scope.allows(Capability.MANAGE_COMMUNITY, place)
     ]
     for place in kept:
         waiting = ResidentRequest.objects.filter(

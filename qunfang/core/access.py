@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -40,6 +40,7 @@ class Scope:
     def __init__(self, user: Any, grants: Iterable[Grant] = ()):
         self.user = user
         self.grants = tuple(grants)
+        self._remembered: dict[str, Any] = {}
 
     @classmethod
     def for_user(cls, user: Any) -> Scope:
@@ -109,6 +110,21 @@ class Scope:
     @property
     def place_ids(self) -> list[int]:
         return list(dict.fromkeys(g.place_id for g in self.grants))
+
+    @cached_property
+    def own_places(self) -> list[OrgUnit]:
+        """The places of the user's own memberships, in tree order: read once a request, however many
+        apps ask (the home and place pages ask for them for every app's work)."""
+        from qunfang.core.models import OrgUnit  # models import this module
+
+        return list(OrgUnit.objects.filter(pk__in=self.place_ids).order_by("path")) if self.grants else []
+
+    def remember(self, key: str, compute: Callable[[], Any]) -> Any:
+        """What `compute` answers, worked out once for this scope (a request's): for facts of the user
+        that several apps' parts of one page ask for."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
 
 
 def under(place: OrgUnit | str, via: str = "place") -> models.Q:

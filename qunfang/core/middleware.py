@@ -1,7 +1,11 @@
-"""Per-request set-up: the user's scope and the origin that audit entries record."""
+"""Per-request set-up: the session renewed now and then, the user's scope and the origin that audit
+entries record."""
+
+import time
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
@@ -17,6 +21,25 @@ from qunfang.core.roles import Role
 
 def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+# How often a session in use is written again to push its expiry on. Saving it on every request
+# (SESSION_SAVE_EVERY_REQUEST) cost each page and API read a write transaction and its disk flush; this way
+# a session ends between SESSION_COOKIE_AGE and that less this many seconds after the last request.
+SESSION_RENEWAL_SECONDS = 300
+RENEWED_KEY = "_renewed"
+
+
+class RenewingSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, renewing a session that was used at most every few minutes."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(RENEWED_KEY, 0) >= SESSION_RENEWAL_SECONDS:
+                session[RENEWED_KEY] = now  # modified: saved below, with a new expiry and cookie
+        return super().process_response(request, response)
 
 
 class ScopeMiddleware:

@@ -47,13 +47,13 @@ def _key(request) -> str:
 def _who(request) -> str | None:
     """Whose key it is: the signed-in user, the API token's account, or the browser (its CSRF cookie);
     None for a token that no longer signs in (the API refuses it; nothing may be replayed to it)."""
+    authorization = request.META.get("HTTP_AUTHORIZATION") or ""
+    if authorization.startswith("Bearer ") and _api(request):  # the API signs in by the token first
+        token = usable_token(authorization.removeprefix("Bearer ").strip())
+        return f"user:{token.user_id}" if token else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    authorization = request.META.get("HTTP_AUTHORIZATION") or ""
-    if authorization.startswith("Bearer "):
-        token = usable_token(authorization.removeprefix("Bearer ").strip())
-        return f"user:{token.user_id}" if token else None
     secret = authorization or request.COOKIES.get("csrftoken") or ""
     return "anon:" + hashlib.sha256(secret.encode()).hexdigest()[:40]
 
@@ -111,8 +111,9 @@ class OnceMiddleware:
         if sent and _api(request) and not _valid(sent):
             message = _("The Idempotency-Key must be 8 to 64 printable characters.")
             return _refused(request, message, status=422)
-        key, who = _key(request), _who(request)
-        if not key or who is None:
+        key = _key(request)
+        who = _who(request) if key else None
+        if who is None:
             return self.get_response(request)  # nothing to hold once, or a token the API will refuse
         claimed = self._claim(request, key, who)
         if isinstance(claimed, HttpResponse):

@@ -18,7 +18,7 @@ from qunfang.lib.work import Due, Link
 
 def work_for(scope: Scope, today: date) -> list[Due]:
     found = []
-    for place in OrgUnit.objects.filter(pk__in=scope.place_ids).order_by("path"):
+    for place in scope.own_places:
         if not scope.allows(Capability.RECORD_DONATIONS, place):
             continue
         waiting = selectors.not_handed_over(place)

@@ -16,14 +16,21 @@ from qunfang.messaging import selectors
 from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message
 
 
+def _has_calls(scope: Scope) -> bool:
+    """Whether any campaign call was ever given to the user: most never had one, and then neither the
+    work nor the menu need count them."""
+    return scope.remember("messaging:has-calls", Message.objects.filter(caller=scope.user).exists)
+
+
 def work_for(scope: Scope, today: date) -> list[Due]:
+    calls = selectors.my_campaigns(scope.user).filter(left__gt=0)[:10] if _has_calls(scope) else []
     found = [
         Due(
             _("Campaign calls to make: %(campaign)s") % {"campaign": campaign.name},
             reverse("messaging:calls", args=[campaign.pk]),
             count=campaign.left,
         )
-        for campaign in selectors.my_campaigns(scope.user).filter(left__gt=0)[:10]
+        for campaign in calls
     ]
     going = (
         Campaign.objects.visible_to(scope, Capability.SEND_CAMPAIGNS)
@@ -49,7 +56,7 @@ def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
 
 
 def menu(scope: Scope) -> list[Link]:
-    if not Message.objects.filter(caller=scope.user).exists():
+    if not _has_calls(scope):
         return []
     return [Link(_("My campaign calls"), reverse("messaging:my_campaigns"), personal=True)]
 

@@ -19,7 +19,7 @@ from qunfang.mobilization.models import ActivityType, Volunteer, VolunteerStatus
 
 def work_for(scope: Scope, today: date) -> list[Due]:
     found = []
-    for place in OrgUnit.objects.filter(pk__in=scope.place_ids, station_kind__gt="").order_by("path"):
+    for place in (p for p in scope.own_places if p.station_kind):
         if scope.allows(Capability.RECORD_ACTIVITIES, place):
             recorded = selectors.recorded_on(place, today)
             detail = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,12 +18,20 @@ from qunfang.operations import selectors
 from qunfang.operations.models import CheckIn, DutyShift, StaffMember, TaskStatus
 
 
+def _staff_record(scope: Scope) -> StaffMember | None:
+    """The user's staff record (an active one first), read once for the work and the menu."""
+    return scope.remember(
+        "operations:staff",
+        lambda: StaffMember.objects.filter(user=scope.user).order_by("-active", "pk").first(),
+    )
+
+
 def _my_tasks(scope: Scope, today: date) -> list[Due]:
-    open_tasks = selectors.my_tasks(scope.user).exclude(status=TaskStatus.DONE)
-    count = open_tasks.count()
+    open_tasks = selectors.my_tasks(scope.user, _staff_record(scope)).exclude(status=TaskStatus.DONE)
+    counts = open_tasks.aggregate(count=Count("pk"), late=Count("pk", filter=Q(due__lt=today)))
+    count, late = counts["count"], counts["late"]
     if not count:
         return []
-    late = open_tasks.filter(due__lt=today).count()
     detail = (
         ngettext("%(count)s is past its due day", "%(count)s are past their due day", late) % {"count": late}
         if late
@@ -32,8 +41,8 @@ def _my_tasks(scope: Scope, today: date) -> list[Due]:
 
 
 def _my_check_in(scope: Scope, today: date) -> list[Due]:
-    person = StaffMember.objects.filter(user=scope.user, active=True).first()
-    if person is None:
+    person = _staff_record(scope)
+    if person is None or not person.active:
         return []
     done = CheckIn.objects.filter(staff=person, day=today).exists()
     title = _("Today's health check-in: done") if done else _("Today's health check-in: not yet")
@@ -43,7 +52,7 @@ def _my_check_in(scope: Scope, today: date) -> list[Due]:
 def _roster_gaps(scope: Scope) -> list[Due]:
     found = []
     start, end = selectors.roster_window()
-    for place in OrgUnit.objects.filter(pk__in=scope.place_ids, station_kind__gt="").order_by("path"):
+    for place in (p for p in scope.own_places if p.station_kind):
         if not scope.allows(Capability.MANAGE_OPERATIONS, place):
             continue
         if not DutyShift.objects.filter(place=place).exists():
@@ -76,7 +85,7 @@ def place_links(scope: Scope, place: OrgUnit) -> list[Link]:
 
 def menu(scope: Scope) -> list[Link]:
     found = []
-    person = StaffMember.objects.filter(user=scope.user).order_by("-active").first()
+    person = _staff_record(scope)
     if person is not None and person.active:
         found.append(Link(_("My health check-in"), reverse("operations:my_check_in"), personal=True))
     if selectors.my_tasks(scope.user, person).exists():

@@ -1,9 +1,11 @@
 """Signing in: wrong passwords, lock-out, switched-off accounts, session expiry, password rules."""
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from qunfang.core import services
+from qunfang.core.middleware import RENEWED_KEY, SESSION_RENEWAL_SECONDS
 from qunfang.testing.world import PASSWORD
 
 
@@ -40,9 +42,23 @@ def test_a_switched_off_account_cannot_sign_in(world):
     assert response.status_code == 200 and "_auth_user_id" not in response.wsgi_request.session
 
 
-def test_sessions_expire_after_a_working_day_of_idleness():
+def test_sessions_expire_after_a_working_day_of_idleness(world, as_user):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    client = as_user(world.carol)
+    client.get("/")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    renewed = Session.objects.get(session_key=key).expire_date
+    # A page read soon after writes nothing: no transaction for the session on every request.
+    response = client.get("/")
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get(session_key=key).expire_date == renewed
+    # Once the last renewal is a few minutes old, a request pushes the expiry on and sends the cookie again.
+    session = client.session
+    session[RENEWED_KEY] -= SESSION_RENEWAL_SECONDS
+    session.save()
+    response = client.get("/")
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
+    assert Session.objects.get(session_key=key).expire_date > renewed
 
 
 def test_pages_send_visitors_who_are_not_signed_in_to_the_sign_in_page(world):
