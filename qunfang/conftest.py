@@ -81,7 +81,11 @@ def live_server(request, collected_static_files):
     from pytest_django.live_server_helper import LiveServer
 
     with mock.patch("django.contrib.staticfiles.handlers.StaticFilesHandler", _ToTheApplication):
-        server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+        server = LiveServer(
+            request.config.getvalue("liveserver")
+            or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+            or "localhost"
+        )
     yield server
     server.stop()
 
