@@ -13,7 +13,9 @@ import io
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
+from django.utils.functional import empty
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -67,6 +69,9 @@ def ensure_collected() -> bool:
         fcntl.flock(lock, fcntl.LOCK_EX)
         wanted = sources_fingerprint()
         if stamp.exists() and stamp.read_text() == wanted and (root / "staticfiles.json").exists():
+            # Another process collected them: this one's storage, if already made, reads the manifest.
+            if staticfiles_storage._wrapped is not empty and not staticfiles_storage.hashed_files:
+                staticfiles_storage.hashed_files, _hash = staticfiles_storage.load_manifest()
             return False
         call_command("collectstatic", interactive=False, verbosity=0, stdout=io.StringIO())
         stamp.write_text(wanted)
