@@ -10,7 +10,7 @@ Network.loadingFinished encodedDataLength, which leaves out what a service worke
 beside it as a check.
 
     .venv/bin/python benchmarks/page_weight.py                       # a twentieth of the rolls (~5 min)
-    .venv/bin/python benchmarks/page_weight.py --scale 1             # the demo at full size (~7 min)
+    .venv/bin/python benchmarks/page_weight.py --scale 1             # the demo at full size (~6 min)
     .venv/bin/python benchmarks/page_weight.py --before-commit ''    # no "before" server
 
 It sets up everything itself (an installation under a temporary folder on SQLite, its servers on
