@@ -64,8 +64,9 @@ def ensure_collected() -> bool:
     wait for it. Answers whether it collected."""
     root = settings.STATIC_ROOT
     root.mkdir(parents=True, exist_ok=True)
-    stamp = root / ".collected-from"
-    with open(root / ".collect-lock", "w") as lock:
+    # Beside STATIC_ROOT, not in it: WhiteNoise serves everything in it.
+    stamp = root.with_name(root.name + ".collected-from")
+    with open(root.with_name(root.name + ".collect-lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         wanted = sources_fingerprint()
         if stamp.exists() and stamp.read_text() == wanted and (root / "staticfiles.json").exists():
