@@ -42,11 +42,17 @@ def _server_arguments(args: list[str], default_workers: int) -> argparse.Namespa
 def serve(args: list[str], default_workers: int = 2, deploy_check: bool = True) -> int:
     options = _server_arguments(args, default_workers)
     import django
+    from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
     if deploy_check:
         call_command("check", "--deploy", "--fail-level", "ERROR")
+    from qunfang.core.staticfiles import ensure_collected
+
+    # The pages name the collected files (hashed, compressed): collect them when the apps' have changed.
+    if ensure_collected():
+        print(f"Static files collected into {settings.STATIC_ROOT}", flush=True)
     print(f"Qunfang is serving at http://{options.bind}/", flush=True)
     # Replace this process with gunicorn, so that signals (Ctrl-C, systemd) reach the server itself.
     os.execv(

@@ -2,10 +2,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
 
+from qunfang.core.staticfiles import ensure_collected
 from qunfang.testing.clients import client_for
 from qunfang.testing.demo import SharedDemo
 from qunfang.testing.processes import PrivatePostgres, Site
@@ -53,6 +55,39 @@ def in_process_settings(folder: Path) -> dict:
         "DEMO_ROLL_SCALE": 0.02,
         "DEMO_COMMUNITY_SCALE": 0.02,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static_files():
+    # Pages name the hashed files of the manifest, as in production: collected once into STATIC_ROOT
+    # (QUNFANG_VAR_DIR/static), again only when the apps' files change; the test workers share it.
+    ensure_collected()
+
+
+class _ToTheApplication:
+    """In place of the static files handler that the live server puts in front of Django (it serves
+    the apps' plain files only): /static/ reaches the application, where WhiteNoise serves the collected
+    files, hashed, compressed and cached, as `qunfang serve` does."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        return self.application(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, collected_static_files):
+    from pytest_django.live_server_helper import LiveServer
+
+    with mock.patch("django.contrib.staticfiles.handlers.StaticFilesHandler", _ToTheApplication):
+        server = LiveServer(
+            request.config.getvalue("liveserver")
+            or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+            or "localhost"
+        )
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

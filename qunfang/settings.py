@@ -60,7 +60,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files first, each a hashed name kept for a year, compressed when collected (core/staticfiles.py).
+    "qunfang.core.staticfiles.StaticFilesMiddleware",
+    # Pages and API answers gzipped: a phone's repeat visit is little more than the page itself. Django
+    # 5.2's GZipMiddleware pads each answer with random bytes ("Heal The Breach", since 4.2) against
+    # BREACH, and CSRF tokens are masked anew in every answer; after WhiteNoise, which sends its own
+    # precompressed files.
+    "django.middleware.gzip.GZipMiddleware",
     "qunfang.core.middleware.RenewingSessionMiddleware",
     "qunfang.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,10 +195,18 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-# The embedded setup serves static files straight from the apps; `qunfang serve` collects them first.
+# QUNFANG_STATIC_ROOT lets installations of one release share what was collected once (the tests' Sites).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Collected (`qunfang serve` does it when they changed: core/staticfiles.py ensure_collected) under
+# hashed names with .br and .gz beside them. Before the first collection the pages name the plain files,
+# which WhiteNoise then serves straight from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "qunfang.core.staticfiles.HashedStaticFiles"},
+}
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the compressing; the plain names come from the apps
 MEDIA_ROOT = VAR_DIR / "uploads"
 
 # Background work (imports, campaigns, reminders). The database backend needs no other service;

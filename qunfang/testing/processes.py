@@ -36,6 +36,8 @@ class Site:
             QUNFANG_TASKS_BACKEND="database",
             QUNFANG_DEMO_ROLL_SCALE="0.02",
             DJANGO_SETTINGS_MODULE="qunfang.settings",
+            # The static files the test session collected (conftest.py): the same release, collected once.
+            QUNFANG_STATIC_ROOT=str(settings.STATIC_ROOT),
         )
         base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")
         self.database = None

@@ -155,9 +155,9 @@ def guard(request, gate_id: int):
     found = _gate(request, gate_id, Capability.GUARD_GATES)
     services.current_key(found.community)  # a community's first pass page may come after its first guard
     scripts = ["community/guard.js", "community/pass-check.js", "community/guard.css", "core/qunfang.css",
-               "vendor/jsqr-1.4.0/jsQR.js", "vendor/noble-ed25519-3.2.0/index.js"]  # fmt: skip
-    # Both names of each: the template links the hashed one, a module imports the plain one.
-    assets = sorted({static(name) for name in scripts} | {settings.STATIC_URL + name for name in scripts})
+               "vendor/jsqr-1.4.0/jsQR.min.js", "vendor/noble-ed25519-3.2.0/index.min.js"]  # fmt: skip
+    # The names the page and its modules load: hashed, as the storage rewrites the modules' imports too.
+    assets = sorted(static(name) for name in scripts)
     setup = {
         "gate": found.pk,
         "bundle": selectors.guard_bundle(found),

@@ -278,7 +278,14 @@ if ("serviceWorker" in navigator) {
   offline.push(Promise.race([active, new Promise((done) => { setTimeout(done, 15000); })]));
 }
 if ("caches" in window) {
-  offline.push(caches.open("qunfang-guard").then((cache) => cache.addAll([location.href, ...setup.assets])));
+  offline.push(caches.open("qunfang-guard").then(async (cache) => {
+    await cache.addAll([location.href, ...setup.assets]);
+    // Each release names its files anew (a hash of their content): the last release's are dropped.
+    const current = new Set(setup.assets.map((name) => new URL(name, location.href).href));
+    for (const kept of await cache.keys()) {
+      if (new URL(kept.url).pathname.startsWith("/static/") && !current.has(kept.url)) await cache.delete(kept);
+    }
+  }));
 }
 
 takeBundle(setup.bundle);

@@ -2,7 +2,7 @@
 // community's public keys, the revoked passes and the last crossings it downloaded, and its own
 // records. The checks and their order are those of selectors/checkpoints.py check_pass. A pure module
 // (no page, no storage), so the benchmark measures it alone.
-import * as noble from "../vendor/noble-ed25519-3.2.0/index.js";
+import * as noble from "../vendor/noble-ed25519-3.2.0/index.min.js";
 
 export function dayOf(moment, timeZone) {
   // The community's calendar day, whatever the phone's time zone.
