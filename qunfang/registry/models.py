@@ -94,9 +94,21 @@ class Veteran(models.Model):
         verbose_name = _("veteran")
         verbose_name_plural = _("veterans")
         ordering = ["place__path", "name"]
+        # The roll's pages, in order, read from this index place by place (see OrgUnit's unique path).
+        indexes = [models.Index(fields=["place", "name"], name="veteran_place_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    # The labels as lists show them: get_FOO_display builds a dict of every choice on each call,
+    # most of the time of a roll's page.
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label if self.category in Category.values else self.category
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status in Status.values else self.status
 
     def clean(self):
         if not years_in_order(self.enlisted_year, self.discharged_year):
