@@ -168,7 +168,7 @@ def _cell(ref: str, value: Any) -> str:
         if value.tzinfo is not None:
             # Excel has no time zones: a moment is written as the bureau's clock showed it.
             value = timezone.make_naive(value)
-        return f'<c r="{ref}" s="{MOMENT}"><v>{(value - EXCEL_EPOCH).total_seconds() / 86400:.6f}</v></c>'
+        return f'<c r="{ref}" s="{MOMENT}"><v>{(value - EXCEL_EPOCH).total_seconds() / 86400!r}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="{DAY}"><v>{(value - EXCEL_EPOCH.date()).days}</v></c>'
     if isinstance(value, int | float):

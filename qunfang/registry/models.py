@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import FileJob, OrgUnit
+from qunfang.core.models import FileJob, OrgUnit, QueuedFileJob
 from qunfang.core.personal import ID_NUMBER, PHONE, BlindIndexField, ProtectedField
 
 
@@ -199,3 +199,17 @@ class RollImport(FileJob):
     @property
     def busy(self) -> bool:
         return self.status in {self.Status.CHECKING, self.Status.IMPORTING}
+
+
+class RollExport(QueuedFileJob):
+    """A roll too large to answer at once (a province's millions), written to a file on disk in the
+    background, then downloaded by the person who asked for it. `filters` are the list's (q, status,
+    category, place_id, tag); the file holds what those find in the asker's places when it runs."""
+
+    filters = models.JSONField(default=dict, blank=True)
+    reveal = models.BooleanField(default=False)  # full numbers where the asker may reveal them
+    total_rows = models.PositiveIntegerField(default=0)
+
+    class Meta(QueuedFileJob.Meta):
+        verbose_name = _("roll export")
+        verbose_name_plural = _("roll exports")

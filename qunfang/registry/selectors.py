@@ -11,7 +11,7 @@ from qunfang.core.models import Level, OrgUnit
 from qunfang.core.personal import ID_NUMBER, PHONE, index_of
 from qunfang.core.roles import Capability
 from qunfang.registry import roll
-from qunfang.registry.models import FamilyMember, Move, RollImport, Tag, Veteran
+from qunfang.registry.models import FamilyMember, Move, RollExport, RollImport, Tag, Veteran
 
 
 def find_index(text: str) -> tuple[str, str] | None:
@@ -64,6 +64,32 @@ def veterans(
             pk__in=Veteran.tags.through.objects.filter(tag__name=tag_name).values("veteran_id")
         )
     return found
+
+
+def veterans_for_filters(scope: Scope, filters: dict) -> QuerySet[Veteran]:
+    """The veterans a list's filters find, the filters as kept (the API's names: q, status, category,
+    place_id, tag; the page's tag_id): a place or tag outside the user's places finds nobody."""
+    place = None
+    if filters.get("place_id"):
+        place = (
+            OrgUnit.objects.visible_to(scope, Capability.VIEW_VETERANS).filter(pk=filters["place_id"]).first()
+        )
+        if place is None:
+            return Veteran.objects.none()
+    tag = None
+    if filters.get("tag_id"):  # the page's filter: one place's tag
+        tag = visible_tags(scope).filter(pk=filters["tag_id"]).first()
+        if tag is None:
+            return Veteran.objects.none()
+    return veterans(
+        scope,
+        search=str(filters.get("q", "")).strip(),
+        status=filters.get("status") or "",
+        category=filters.get("category") or "",
+        place=place,
+        tag=tag,
+        tag_name=str(filters.get("tag", "")).strip(),
+    )
 
 
 def visible_tags(scope: Scope) -> QuerySet[Tag]:
@@ -129,6 +155,16 @@ def export_rows(scope: Scope, found: QuerySet[Veteran], *, reveal: bool) -> Iter
         for values in chunk:
             place, revealed = places[values[1]]
             yield writer.row(values, place, tags.get(values[0], []), reveal=revealed)
+
+
+def exports_of(scope: Scope, job_id: int) -> RollExport | None:
+    """The user's own export: a file of personal data is for the person who asked for it alone."""
+    return (
+        RollExport.objects.visible_to(scope, Capability.VIEW_VETERANS)
+        .select_related("place")
+        .filter(pk=job_id, created_by=scope.user)
+        .first()
+    )
 
 
 def imports_at(scope: Scope, place: OrgUnit) -> QuerySet[RollImport]:
