@@ -187,14 +187,10 @@ def start_export(request, data: RollExportIn):
     """The list as .xlsx written in the background, for a roll of any size (GET /veterans/export
     answers at once up to a limit): follow its progress with GET /veterans/exports/{export_id}, then
     download GET /veterans/exports/{export_id}/file. Only the token's user may fetch it."""
-    place = place_for(request, data.place_id, Capability.VIEW_VETERANS) if data.place_id else None
-    if place is None:
-        place = get_for(
-            request.scope,
-            OrgUnit.objects.all(),
-            Capability.VIEW_VETERANS,
-            path=(request.scope.paths(Capability.VIEW_VETERANS) or [""])[0],
-        )
+    if data.place_id:
+        place = place_for(request, data.place_id, Capability.VIEW_VETERANS)
+    elif (place := selectors.top_place(request.scope)) is None:
+        raise Http404
     filters = data.dict(exclude={"reveal"})
     job = services.start_roll_export(
         by=request.auth, scope=request.scope, place=place, filters=filters, reveal=data.reveal

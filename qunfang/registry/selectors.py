@@ -157,6 +157,16 @@ def export_rows(scope: Scope, found: QuerySet[Veteran], *, reveal: bool) -> Iter
             yield writer.row(values, place, tags.get(values[0], []), reveal=revealed)
 
 
+def top_place(scope: Scope) -> OrgUnit | None:
+    """The top-most of the user's places where they see veterans: where an export of all of them is."""
+    paths = scope.paths(Capability.VIEW_VETERANS)
+    return (
+        OrgUnit.objects.visible_to(scope, Capability.VIEW_VETERANS).filter(path=paths[0]).first()
+        if paths
+        else None
+    )
+
+
 def exports_of(scope: Scope, job_id: int) -> RollExport | None:
     """The user's own export: a file of personal data is for the person who asked for it alone."""
     return (

@@ -130,10 +130,10 @@ def veteran_export(request):
     reveal = request.POST.get("reveal") == "1" and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
     found = _found(request, filters)
     if services.exports_in_background(found.count()):
+        place = filters.get("place") or selectors.top_place(request.scope)
         job = services.start_roll_export(
-            by=request.user, scope=request.scope, place=filters.get("place") or _home_place(request),
-            filters=_job_filters(filters), reveal=reveal,
-        )  # fmt: skip
+            by=request.user, scope=request.scope, place=place, filters=_job_filters(filters), reveal=reveal
+        )
         return redirect("registry:roll_export", export_id=job.pk)
     content = services.export_roll(
         by=request.user, scope=request.scope, veterans=found, place=filters.get("place"),
@@ -150,12 +150,6 @@ def _job_filters(filters: dict) -> dict:
     kept["place_id"] = filters["place"].pk if filters.get("place") else None
     kept["tag_id"] = filters["tag"].pk if filters.get("tag") else None
     return kept
-
-
-def _home_place(request) -> OrgUnit:
-    """The top-most of the user's places where they see veterans: where an export of all of them is."""
-    top = request.scope.paths(Capability.VIEW_VETERANS)[0]
-    return OrgUnit.objects.get(path=top)
 
 
 @requires(Capability.VIEW_VETERANS)
