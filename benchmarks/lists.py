@@ -127,6 +127,15 @@ def medians(steps: dict, rounds: int) -> dict[str, float]:
     return {name: statistics.median(kept) for name, kept in times.items()}
 
 
+def show(figures: dict[str, float], bare: float) -> None:
+    for name, value in figures.items():
+        goal = GOALS_MS.get(name)
+        against = f"goal {goal:>6,} ms {'met' if value < goal else 'MISSED'}" if goal else " " * 20
+        print(
+            f"{name:19} median {value:9.2f} ms   {value / bare:8.1f}x the bare view   {against}", flush=True
+        )
+
+
 def run(args) -> None:
     import django
 
@@ -157,13 +166,11 @@ def run(args) -> None:
     exports = medians(steps["exports"], args.export_rounds)
     exports["bare_beside_exports"] = exports.pop("bare")
     figures.update(exports)
-    bare_pages = figures["bare"]
+    show(figures, figures["bare"])
     fill_gifts_once(args.gifts)
-    figures.update(medians(donors_steps(lambda root: bench_admin("lists-root-bench", root)), args.rounds))
-    for name, value in figures.items():
-        goal = GOALS_MS.get(name)
-        against = f"goal {goal:>6,} ms {'met' if value < goal else 'MISSED'}" if goal else " " * 20
-        print(f"{name:18} median {value:9.2f} ms   {value / bare_pages:8.1f}x the bare view   {against}")
+    donors = medians(donors_steps(lambda root: bench_admin("lists-root-bench", root)), args.rounds)
+    show(donors, figures["bare"])
+    figures.update(donors)
     from results import record
 
     print(
