@@ -55,6 +55,9 @@ def veteran_url(veteran: Veteran) -> str:
 
 
 SEARCH_SESSION_PREFIX = "veteran_search:"
+# What a line of the list shows: the rest of a veteran (the mobile to decrypt, a place's every column)
+# is left in the database.
+LIST_FIELDS = ("name", "birth_date", "category", "status", "id_number", "address", "place", "place__name")
 
 
 def _filter_form(request, data=None) -> VeteranFilterForm:
@@ -109,7 +112,8 @@ def veteran_list(request):
             "form": form,
             # An exact lookup comes unsorted (see selectors.veterans): a page of it is a list.
             "veterans": paginate(
-                request, found if (found := _found(request, filters)).ordered else list(found)
+                request,
+                found if (found := _found(request, filters).only(*LIST_FIELDS)).ordered else list(found),
             ),
             "page_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
             if query
