@@ -290,6 +290,8 @@ CACHES = {
 # 500,000 rows is about 30 MB as .xlsx.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 40) * 1024 * 1024
 MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 500_000)
+# A list's export of more rows than this is written by the worker to a file, downloaded when done.
+EXPORT_IN_BACKGROUND_ROWS = env_int("EXPORT_IN_BACKGROUND_ROWS", 50_000)
 # An .xlsx is a zip: what it may unpack to, and the memory and time its reader (a child process) may take.
 MAX_UNPACKED_MB = env_int("MAX_UNPACKED_MB", 512)
 MAX_READER_MEMORY_MB = env_int("MAX_READER_MEMORY_MB", 3072)

@@ -32,6 +32,8 @@ VERBS = {
     "reveal_number": pgettext_lazy("audit action", "revealed a number to call"),
     "export": pgettext_lazy("audit action", "exported"),
     "export_revealed": pgettext_lazy("audit action", "exported with full ID numbers and phones"),
+    "export_queued": pgettext_lazy("audit action", "export queued"),
+    "export_failed": pgettext_lazy("audit action", "export failed"),
     "import": pgettext_lazy("audit action", "imported"),
     "import_queued": pgettext_lazy("audit action", "import queued"),
     "import_uploaded": pgettext_lazy("audit action", "import uploaded"),

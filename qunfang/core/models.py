@@ -93,6 +93,9 @@ class OrgUnit(models.Model):
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' under any collation.
             models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]),
         ]
+        # A path is the ids from the root down, so no two places share one; saying so lets the
+        # database read a list ordered by place and name from the indexes, without sorting it.
+        constraints = [models.UniqueConstraint(fields=["path"], name="one_place_per_path")]
 
     def __str__(self) -> str:
         return self.name

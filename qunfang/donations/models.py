@@ -209,6 +209,9 @@ class DonorDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["place", "day", "donor_id", "veteran"], name="one_donor_a_day")
         ]
+        # A period's distinct donors read from this index alone (gifts too, for the "gifts > 0" of a
+        # corrected day): a province root's month is some hundred thousand rows, four times faster so.
+        indexes = [models.Index(fields=["place", "day", "donor_id", "veteran", "gifts"], name="donor_days")]
 
     def __str__(self) -> str:
         return f"{self.place_id} {self.day} {self.donor_id}: {self.gifts}"

@@ -204,14 +204,25 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Donatio
     a sum)."""
     if not scope.allows(Capability.VIEW_DONATIONS, place):
         return DonationFigures()
+    return donation_figures(
+        scope,
+        place,
+        start,
+        end,
+        _given(place, start, end),
+        _given(place, None, end),
+        period_donors(place=place, start=start, end=end),
+    )
+
+
+def period_donors(*, place: OrgUnit, start: date, end: date) -> dict[str, int]:
+    """The distinct donors of the place's gifts dated in the period, and the veterans among them, from
+    the kept donors of each day (the caller has checked the place is the reader's)."""
     # the kept donors of each day: one index range, however many gifts there were
-    donors = DonorDay.objects.filter(place=place, day__range=(start, end), gifts__gt=0).aggregate(
+    return DonorDay.objects.filter(place=place, day__range=(start, end), gifts__gt=0).aggregate(
         donors=Count("donor_id", distinct=True),
         veterans=Count("donor_id", distinct=True, filter=Q(veteran=True)),
     )  # both in one pass over the period's rows
-    return donation_figures(
-        scope, place, start, end, _given(place, start, end), _given(place, None, end), donors
-    )
 
 
 def donation_figures(

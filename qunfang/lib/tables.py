@@ -19,18 +19,15 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
 from qunfang.lib.text import printable
+from qunfang.lib.xlsx import write_xlsx_to
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -39,8 +36,6 @@ OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 HEAD_ROWS = 50  # enough to find the heading row under a title or two
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A leading character that makes a spreadsheet treat text as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TableError(ValueError):
@@ -428,36 +423,11 @@ def _clean(value: Any) -> str:
 
 
 def write_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """An Excel workbook with one sheet, written as it streams (a province's roll does not fit a
-    workbook held in memory). Text that a spreadsheet would run as a formula stays text."""
-    workbook = Workbook(write_only=True)
-    # A sheet's name is at most 31 characters, without []:*?/\ (a place or round name may have them).
-    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet1")
-    rows = iter(rows)
-    first = [list(values) for values in itertools.islice(rows, 200)]  # the widths follow these
-    for index, heading in enumerate(headings):
-        width = max([len(str(heading)), *(len(str(row[index] or "")) for row in first if index < len(row))])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(10, width * 1.6), 60)
-    sheet.append(list(headings))
-    for values in itertools.chain(first, rows):
-        sheet.append([_safe_cell(sheet, value) for value in values])
+    """An Excel workbook with one sheet, written as it streams (lib/xlsx.py; a province's roll goes to a
+    file with `write_xlsx_to` instead). Text that a spreadsheet would run as a formula stays text."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx_to(buffer, title, headings, rows)
     return buffer.getvalue()
-
-
-def _safe_cell(sheet: Any, value: Any) -> Any:
-    # Excel's XML cannot hold control characters; a row stored before they were refused still exports.
-    value = printable(value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        # Excel has no time zones: a moment is written as the bureau's clock showed it.
-        value = timezone.make_naive(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
 
 
 def xlsx_response(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]], filename: str):

@@ -4,10 +4,12 @@ families, bringing a spreadsheet roll in; the same scoping as the pages."""
 from datetime import date, datetime
 from typing import Literal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus  # the registry has a Status of its own (a veteran's)
 from ninja.pagination import paginate
@@ -18,12 +20,13 @@ from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, TableError
-from qunfang.lib.uploads import UploadNotSaved
+from qunfang.lib.uploads import UploadNotSaved, open_upload
 from qunfang.registry import selectors, services
 from qunfang.registry.models import (
     Category,
     FamilyMember,
     Relation,
+    RollExport,
     RollImport,
     ServiceBranch,
     Status,
@@ -139,6 +142,11 @@ def export_veterans(request, filters: Query[VeteranFilters], reveal: bool = Fals
     """The list as .xlsx, the same columns the roll import reads. Full numbers with `reveal` where the
     token's user may reveal them (audited); masked everywhere else."""
     found = _found(request, filters)
+    if services.exports_in_background(found.count()):
+        raise ValidationError(
+            _("More than %(rows)s veterans: ask for the file with POST /api/v1/veterans/exports.")
+            % {"rows": settings.EXPORT_IN_BACKGROUND_ROWS}
+        )
     reveal = reveal and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
     content = services.export_roll(
         by=request.auth, scope=request.scope, veterans=found, place=None, reveal=reveal
@@ -146,6 +154,68 @@ def export_veterans(request, filters: Query[VeteranFilters], reveal: bool = Fals
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="veterans-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+class RollExportIn(VeteranFilters):
+    reveal: bool = Field(False, description="full numbers where the token's user may reveal them (audited)")
+
+
+class RollExportOut(Schema):
+    id: int
+    place_id: int
+    status: RollExport.Status
+    reveal: bool
+    total_rows: int = Field(..., description="rows in the file, once done")
+    progress: dict | None = Field(None, description="while queued or running: {done, total}")
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def resolve_progress(job: RollExport) -> dict | None:
+        return None if job.finished else cache.get(services.export_progress_key(job.pk))
+
+
+def _export(request, export_id: int) -> RollExport:
+    job = selectors.exports_of(request.scope, export_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@router.post("/veterans/exports", response={202: RollExportOut, **ERRORS})
+def start_export(request, data: RollExportIn):
+    """The list as .xlsx written in the background, for a roll of any size (GET /veterans/export
+    answers at once up to a limit): follow its progress with GET /veterans/exports/{export_id}, then
+    download GET /veterans/exports/{export_id}/file. Only the token's user may fetch it."""
+    if data.place_id:
+        place = place_for(request, data.place_id, Capability.VIEW_VETERANS)
+    elif (place := selectors.top_place(request.scope)) is None:
+        raise Http404
+    filters = data.dict(exclude={"reveal"})
+    job = services.start_roll_export(
+        by=request.auth, scope=request.scope, place=place, filters=filters, reveal=data.reveal
+    )
+    return HttpStatus(202, job)
+
+
+@router.get("/veterans/exports/{export_id}", response={200: RollExportOut, **ERRORS})
+def get_export(request, export_id: Id):
+    return _export(request, export_id)
+
+
+@router.get(
+    "/veterans/exports/{export_id}/file",
+    response={200: bytes, **ERRORS},
+    openapi_extra={"responses": {200: {"content": {XLSX_MIME: {}}}}},
+)
+def export_file(request, export_id: Id):
+    """The finished file, streamed from the disk; 404 until it is done."""
+    job = _export(request, export_id)
+    if job.status != RollExport.Status.DONE:
+        raise Http404
+    return FileResponse(
+        open_upload(job.file), as_attachment=True, filename=job.original_name, content_type=XLSX_MIME
+    )
 
 
 @router.get("/veterans/{veteran_id}", response={200: VeteranOut, **ERRORS})

@@ -1,6 +1,9 @@
+from collections import Counter
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qunfang.core.widgets import QuickSelect
 from qunfang.registry import roll
 from qunfang.registry.models import Category, Relation, ServiceBranch, Status
 
@@ -63,10 +66,18 @@ class FamilyMemberForm(forms.Form):
 
 class VeteranFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, ID number or mobile"), required=False)
-    place = forms.ModelChoiceField(label=_("Place"), queryset=None, required=False, empty_label="—")
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *Status.choices], required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=None, required=False, empty_label="—")
+    place = forms.ModelChoiceField(
+        label=_("Place"), queryset=None, required=False, empty_label="—", widget=QuickSelect
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *Status.choices], required=False, widget=QuickSelect
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "—"), *Category.choices], required=False, widget=QuickSelect
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=None, required=False, empty_label="—", widget=QuickSelect
+    )
 
     def __init__(self, *args, places, tags, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,9 +85,9 @@ class VeteranFilterForm(forms.Form):
         self.fields["place"].label_from_instance = lambda p: f"{'　' * p.depth}{p.name}"
         self.fields["tag"].queryset = tags
         # Two places may each have a tag of the same name: the place tells them apart.
-        names = [tag.name for tag in tags]
+        names = Counter(tag.name for tag in tags)
         self.fields["tag"].label_from_instance = lambda t: (
-            t.name if names.count(t.name) == 1 else f"{t.name} · {t.place.name}"
+            t.name if names[t.name] == 1 else f"{t.name} · {t.place.name}"
         )
 
 

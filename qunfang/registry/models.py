@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.core.access import PlaceScopedQuerySet
-from qunfang.core.models import FileJob, OrgUnit
+from qunfang.core.models import FileJob, OrgUnit, QueuedFileJob
 from qunfang.core.personal import ID_NUMBER, PHONE, BlindIndexField, ProtectedField
 
 
@@ -94,9 +94,21 @@ class Veteran(models.Model):
         verbose_name = _("veteran")
         verbose_name_plural = _("veterans")
         ordering = ["place__path", "name"]
+        # The roll's pages, in order, read from this index place by place (see OrgUnit's unique path).
+        indexes = [models.Index(fields=["place", "name"], name="veteran_place_name")]
 
     def __str__(self) -> str:
         return self.name
+
+    # The labels as lists show them: get_FOO_display builds a dict of every choice on each call,
+    # most of the time of a roll's page.
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label if self.category in Category.values else self.category
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status in Status.values else self.status
 
     def clean(self):
         if not years_in_order(self.enlisted_year, self.discharged_year):
@@ -187,3 +199,17 @@ class RollImport(FileJob):
     @property
     def busy(self) -> bool:
         return self.status in {self.Status.CHECKING, self.Status.IMPORTING}
+
+
+class RollExport(QueuedFileJob):
+    """A roll too large to answer at once (a province's millions), written to a file on disk in the
+    background, then downloaded by the person who asked for it. `filters` are the list's (q, status,
+    category, place_id, tag); the file holds what those find in the asker's places when it runs."""
+
+    filters = models.JSONField(default=dict, blank=True)
+    reveal = models.BooleanField(default=False)  # full numbers where the asker may reveal them
+    total_rows = models.PositiveIntegerField(default=0)
+
+    class Meta(QueuedFileJob.Meta):
+        verbose_name = _("roll export")
+        verbose_name_plural = _("roll exports")

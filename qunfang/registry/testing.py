@@ -1,7 +1,7 @@
 """The roll's records at a place, for the walks and the other tests (qunfang/testing/records.py)."""
 
 from qunfang.registry import services
-from qunfang.registry.models import RollImport
+from qunfang.registry.models import RollExport, RollImport
 
 PHONE = "13800138000"
 # The spouse's: synthetic and checksum-valid (born 1992-03-04, female), no real person's.
@@ -25,4 +25,7 @@ def records_at(place, *, by, text, id_number, made) -> dict:
         status=RollImport.Status.CHECKED,
         errors=[{"row": 2, "name": text[:50], "message": text}],
     )
-    return {"veteran_id": veteran, "member_id": member, "import_id": roll_import}
+    roll_export = RollExport.objects.create(
+        place=place, created_by=by, file="", original_name="veterans.xlsx", filters={"q": text[:50]}
+    )
+    return {"veteran_id": veteran, "member_id": member, "import_id": roll_import, "export_id": roll_export}

@@ -6,7 +6,7 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import UploadNotSaved
+from qunfang.lib.uploads import UploadNotSaved, open_upload
 from qunfang.registry import selectors, services
 from qunfang.registry.forms import (
     ColumnMatchForm,
@@ -55,6 +55,9 @@ def veteran_url(veteran: Veteran) -> str:
 
 
 SEARCH_SESSION_PREFIX = "veteran_search:"
+# What a line of the list shows: the rest of a veteran (the mobile to decrypt, a place's every column)
+# is left in the database.
+LIST_FIELDS = ("name", "birth_date", "category", "status", "id_number", "address", "place", "place__name")
 
 
 def _filter_form(request, data=None) -> VeteranFilterForm:
@@ -109,7 +112,8 @@ def veteran_list(request):
             "form": form,
             # An exact lookup comes unsorted (see selectors.veterans): a page of it is a list.
             "veterans": paginate(
-                request, found if (found := _found(request, filters)).ordered else list(found)
+                request,
+                found if (found := _found(request, filters).only(*LIST_FIELDS)).ordered else list(found),
             ),
             "page_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
             if query
@@ -122,19 +126,56 @@ def veteran_list(request):
 
 @require_POST
 @requires(Capability.VIEW_VETERANS)
-@api_twin("qunfang.registry.api.export_veterans")
+@api_twin("qunfang.registry.api.export_veterans", "qunfang.registry.api.start_export")
 def veteran_export(request):
     """What the list shows, as .xlsx. Full numbers only when asked for and allowed, and then audited as
     a reveal; the file imports back as the same roll."""
     _form, filters = _saved_search(request)
     reveal = request.POST.get("reveal") == "1" and bool(request.scope.paths(Capability.REVEAL_PERSONAL_DATA))
+    found = _found(request, filters)
+    if services.exports_in_background(found.count()):
+        place = filters.get("place") or selectors.top_place(request.scope)
+        job = services.start_roll_export(
+            by=request.user, scope=request.scope, place=place, filters=_job_filters(filters), reveal=reveal
+        )
+        return redirect("registry:roll_export", export_id=job.pk)
     content = services.export_roll(
-        by=request.user, scope=request.scope, veterans=_found(request, filters), place=filters.get("place"),
+        by=request.user, scope=request.scope, veterans=found, place=filters.get("place"),
         reveal=reveal,
     )  # fmt: skip
     response = HttpResponse(content, content_type=XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="veterans-{timezone.localdate():%Y%m%d}.xlsx"'
     return response
+
+
+def _job_filters(filters: dict) -> dict:
+    """The page's filters as a background export keeps them (ids, not objects)."""
+    kept = {key: filters.get(key) or "" for key in ("q", "status", "category")}
+    kept["place_id"] = filters["place"].pk if filters.get("place") else None
+    kept["tag_id"] = filters["tag"].pk if filters.get("tag") else None
+    return kept
+
+
+@requires(Capability.VIEW_VETERANS)
+def roll_export(request, export_id: int):
+    """A background export: its progress while the worker writes it, then its file to download."""
+    job = selectors.exports_of(request.scope, export_id)
+    if job is None:
+        raise Http404
+    progress = cache.get(services.export_progress_key(job.pk)) if not job.finished else None
+    return render(request, "registry/roll_export.html", {"job": job, "progress": progress})
+
+
+@requires(Capability.VIEW_VETERANS)
+def roll_export_file(request, export_id: int):
+    """The finished file, streamed from the disk (a province's roll is far larger than memory should
+    hold); only for the person who asked for it."""
+    job = selectors.exports_of(request.scope, export_id)
+    if job is None or job.status != job.Status.DONE:
+        raise Http404
+    return FileResponse(
+        open_upload(job.file), as_attachment=True, filename=job.original_name, content_type=XLSX_MIME
+    )
 
 
 def _detail(request, veteran: Veteran, revealed: dict | None = None, revealed_member: dict | None = None):

@@ -3,6 +3,7 @@ from a spreadsheet (checked whole, then written in one transaction, in the backg
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,9 @@ def _check_code_free(code: str | None, exclude_pk: int | None = None) -> None:
 
 
 def _insert_place(parent: OrgUnit | None, **fields: Any) -> OrgUnit:
-    place = OrgUnit(parent=parent, depth=parent.depth + 1 if parent else 0, path="", **fields)
+    # A placeholder of its own until the id is known (paths are unique), never matched by a prefix.
+    placeholder = f"new:{secrets.token_hex(8)}"
+    place = OrgUnit(parent=parent, depth=parent.depth + 1 if parent else 0, path=placeholder, **fields)
     place.full_clean(exclude=["path", "parent", "code"])
     place.save()
     # The path holds the place's own id, known only after the insert.

@@ -1,10 +1,18 @@
 """Writes to the veterans roll: adding, editing and moving veterans, their families, revealing
-protected data (audited), and bringing whole spreadsheet rolls in.
+protected data (audited), bringing whole spreadsheet rolls in and exporting large ones in the
+background.
 
 One module a topic; every name is also here, where callers import it from."""
 
 from __future__ import annotations
 
+from qunfang.registry.services.roll_export import (
+    export_progress_key,
+    export_roll_task,
+    exports_in_background,
+    run_roll_export,
+    start_roll_export,
+)
 from qunfang.registry.services.roll_import import (
     check_roll_import,
     check_roll_task,
@@ -57,14 +65,19 @@ __all__ = [
     "check_roll_task",
     "confirm_roll_import",
     "create_veteran",
+    "export_progress_key",
     "export_roll",
+    "export_roll_task",
+    "exports_in_background",
     "import_roll_task",
     "plan_roll",
     "progress_key",
     "remove_family_member",
     "reveal",
     "run_roll_check",
+    "run_roll_export",
     "run_roll_import",
+    "start_roll_export",
     "start_roll_import",
     "update_family_member",
     "update_veteran",

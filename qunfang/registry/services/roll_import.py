@@ -16,11 +16,11 @@ from qunfang.core import audit
 from qunfang.core.background import background_task
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service, writes_nothing
-from qunfang.lib.bulk import garbage_collection_paused
+from qunfang.lib.bulk import garbage_collection_paused, refresh_statistics
 from qunfang.lib.tables import TableError, guess_mapping, missing_columns, read_table
 from qunfang.lib.uploads import open_upload, save_upload
 from qunfang.registry import roll
-from qunfang.registry.models import RollImport
+from qunfang.registry.models import RollImport, Veteran
 from qunfang.registry.services.roll_writes import Progress, RollPlan, _no_progress, plan_roll, write_roll
 
 # The steps of an import as the pages and the API drive them.
@@ -158,6 +158,7 @@ def run_roll_import(job_id: int, progress: Progress = _no_progress) -> None:
         else:
             with garbage_collection_paused():
                 write_roll(by=job.created_by, within=job.place, plan=plan, progress=progress)
+            refresh_statistics(Veteran, OrgUnit)
             job.status = RollImport.Status.DONE
             audit.record(
                 by=job.created_by,
