@@ -194,6 +194,17 @@ def test_qunfang_tallies_folds_and_then_finds_them_agreeing(world, epidemic):
     assert not PendingReportTally.objects.exists()
 
 
+def test_the_workers_clock_folds_them(world, epidemic):
+    from qunfang.core.management.commands.worker import CLOCK
+    from qunfang.reporting.tasks import fold_tallies
+
+    assert ("qunfang.reporting.tasks.fold_tallies", 60) in CLOCK
+    some_reports(world, epidemic)
+    fold_tallies.enqueue()
+    assert not PendingReportTally.objects.exists()
+    assert_exact(world, epidemic)
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_villages_of_one_town_submitting_at_once_do_not_wait_for_each_other(world, epidemic):
