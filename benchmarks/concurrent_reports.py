@@ -95,17 +95,51 @@ def write(villages: list[int]) -> None:
     designs = {"pending": services.TALLIES, "in_place": dataclasses.replace(services.TALLIES, pending=None)}
     places = list(OrgUnit.objects.filter(pk__in=villages).order_by("pk"))
     data_set = DataSet.objects.prefetch_related("fields", "rules").get(code="epidemic_daily")
+    held = SharedRowsHeld(services)
     print("ready", flush=True)
     for line in sys.stdin:
         if line.strip() == "stop":
             return
         _go, design, first_day, end = line.split()
-        services.TALLIES = designs[design]
-        submitted = _submit_until(services, data_set, places, date.fromisoformat(first_day), float(end))
-        print(json.dumps({"submitted": submitted}), flush=True)
+        services.TALLIES, held.seconds = designs[design], 0.0
+        first = date.fromisoformat(first_day)
+        submitted = _submit_until(services, data_set, places, first, float(end), held)
+        print(json.dumps({"submitted": submitted, "held": held.seconds}), flush=True)
 
 
-def _submit_until(services, data_set, places, first_day: date, end: float) -> int:
+class SharedRowsHeld:
+    """How long a writer holds rows that every writer of the district updates, which no number of cores
+    shortens: in place, from adding to the tallies until the commit; with pending deltas, only while
+    it folds a batch (until that commits)."""
+
+    def __init__(self, services) -> None:
+        from qunfang.lib.tallies import Tally
+
+        self.seconds, self.since = 0.0, None
+        add, fold = services._add_to_tallies, Tally.fold
+
+        def timed_add(*args, **kwargs):
+            added = add(*args, **kwargs)  # the rows are ours from here (the wait for them not counted)
+            if services.TALLIES.pending is None and self.since is None:
+                self.since = time.perf_counter()
+            return added
+
+        def timed_fold(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fold(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        services._add_to_tallies, Tally.fold = timed_add, timed_fold
+
+    def committed(self) -> None:
+        if self.since is not None:
+            self.seconds += time.perf_counter() - self.since
+            self.since = None
+
+
+def _submit_until(services, data_set, places, first_day: date, end: float, held: SharedRowsHeld) -> int:
     submitted = 0
     for offset in range(DAYS_PER_RUN):
         day = first_day + timedelta(days=offset)
@@ -125,6 +159,7 @@ def _submit_until(services, data_set, places, first_day: date, end: float) -> in
                 zero=not values,
                 submission=f"bench-{place.pk}-{day}",
             )
+            held.committed()
     raise SystemExit("a writer ran out of days: raise DAYS_PER_RUN")
 
 
@@ -187,6 +222,7 @@ class Writers:
         sampler.join()
         return {
             "submitted": sum(answer["submitted"] for answer in answers),
+            "held": sum(answer["held"] for answer in answers),
             "seconds": elapsed,
             "waiting": sampler.waiting,
             "active": sampler.active,
@@ -269,7 +305,13 @@ def run(args) -> None:
                 f"{count:3d} writers  {label:8s}  {found['per_second']:8.1f} submissions/s"
                 f"   waiting on a lock {found['writers_waiting_on_a_lock']:5.2f}"
                 f" of {found['writers_in_the_database']:5.2f} in the database"
-                f"   deltas pending at the end {found['pending_left']:,}",
+                f"   pending at the end {found['pending_left']:,}",
+                flush=True,
+            )
+            ceiling = found["at_most_per_second"] or "unbounded"
+            print(
+                f"{'':23s}shared rows held {found['shared_rows_held_ms_a_submission']:6.2f} ms a submission:"
+                f" at most {ceiling} submissions/s with any number of cores",
                 flush=True,
             )
     _print_ratios(figures)
@@ -297,9 +339,13 @@ def _summary(rounds: list[dict]) -> dict:
     submitted = sum(r["submitted"] for r in rounds)
     waiting = [w for r in rounds for w in r["waiting"]] or [0]
     active = [a for r in rounds for a in r["active"]] or [0]
+    held = sum(r["held"] for r in rounds)
     return {
         "submitted": submitted,
         "per_second": round(submitted / sum(r["seconds"] for r in rounds), 1),
+        # every submission of a day takes the district's rows in turn: the rate can never pass this
+        "shared_rows_held_ms_a_submission": round(1000 * held / max(submitted, 1), 2),
+        "at_most_per_second": round(submitted / held) if held else None,
         "writers_waiting_on_a_lock": round(statistics.fmean(waiting), 2),
         "writers_in_the_database": round(statistics.fmean(active), 2),
         "pending_left": max(r["pending_left"] for r in rounds),
