@@ -140,7 +140,14 @@ class Tally:
                 f"SELECT {grouped}, {totals} FROM ({parts}) AS rows GROUP BY {grouped}",
                 list(params) * len(tables),
             )
-            return cursor.fetchall()
+            found = cursor.fetchall()
+        # PostgreSQL sums integers as numeric: each sum as its field holds it (an int for a count)
+        kinds = [self.model._meta.get_field(column).to_python for column in self.sums]
+        width = len(columns)
+        return [
+            (*row[:width], *(kind(value) for kind, value in zip(kinds, row[width:], strict=True)))
+            for row in found
+        ]
 
     def _figures_sql(self, where: str = "true") -> str:
         """The figures of the rows `where` selects, kept and pending summed, in the table's columns."""

@@ -78,7 +78,9 @@ def assert_exact(world, epidemic):
     for known in (world.qingxin, world.longjing, world.jingkou, world.nankeng):
         place = OrgUnit.objects.get(pk=known.pk)  # its path as it is now, after a move
         for day in (DAY, DAY + timedelta(days=1)):
-            assert read(world, epidemic, place, day) == raw(epidemic, place, day), (place, day)
+            found = read(world, epidemic, place, day)
+            assert found == raw(epidemic, place, day), (place, day)
+            assert {type(value) for value in found.values()} == {int}  # not PostgreSQL's numeric sums
     # the province, above the reader's scope: kept and pending summed as every reader sums them
     province = dict(
         services.TALLIES.summed(
