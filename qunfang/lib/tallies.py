@@ -129,25 +129,23 @@ class Tally:
 
     def summed(self, columns: Sequence[str], where: str, params: Sequence) -> list[tuple]:
         """The sums of the rows `where` selects (about the columns of the table, in SQL with %s
-        placeholders) for each value of `columns`: the kept rows and the pending ones in one
-        statement, so that a fold's moving a delta is seen whole or not at all."""
+        placeholders) for each value of `columns`: the kept rows and the pending ones read in one
+        statement, so that a fold's moving a delta is seen whole or not at all. Summed here, not by a
+        GROUP BY: the few rows cost less so, and come back as the columns hold them."""
         tables = [self.model] + ([self.pending] if self.pending else [])
-        grouped, sums = ", ".join(columns), ", ".join(self.sums)
-        parts = " UNION ALL ".join(f"SELECT {grouped}, {sums} FROM {table(t)} WHERE {where}" for t in tables)
-        totals = ", ".join(f"SUM({column})" for column in self.sums)
+        selected = ", ".join([*columns, *self.sums])
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {grouped}, {totals} FROM ({parts}) AS rows GROUP BY {grouped}",
+                " UNION ALL ".join(f"SELECT {selected} FROM {table(t)} WHERE {where}" for t in tables),
                 list(params) * len(tables),
             )
-            found = cursor.fetchall()
-        # PostgreSQL sums integers as numeric: each sum as its field holds it (an int for a count)
-        kinds = [self.model._meta.get_field(column).to_python for column in self.sums]
-        width = len(columns)
-        return [
-            (*row[:width], *(kind(value) for kind, value in zip(kinds, row[width:], strict=True)))
-            for row in found
-        ]
+            rows = cursor.fetchall()
+        width, found = len(columns), {}
+        for row in rows:
+            sums = found.setdefault(row[:width], [0] * len(self.sums))
+            for n, value in enumerate(row[width:]):
+                sums[n] += value
+        return [(*keys, *sums) for keys, sums in found.items()]
 
     def _figures_sql(self, where: str = "true") -> str:
         """The figures of the rows `where` selects, kept and pending summed, in the table's columns."""
