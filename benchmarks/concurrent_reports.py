@@ -170,6 +170,8 @@ class LockSampler(threading.Thread):
         super().__init__(daemon=True)
         self.waiting: list[int] = []
         self.active: list[int] = []
+        self.lightweight: list[int] = []  # short waits: a buffer's or the WAL's lock
+        self.disk: list[int] = []  # waiting for a write or an fsync (the WAL's, at commit)
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -180,13 +182,17 @@ class LockSampler(threading.Thread):
                 while not self.done.wait(0.05):
                     cursor.execute(
                         "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),"
-                        " count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                        " AND backend_type = 'client backend'"
+                        " count(*) FILTER (WHERE state = 'active'),"
+                        " count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'LWLock'),"
+                        " count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'IO')"
+                        " FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
                     )
-                    waiting, active = cursor.fetchone()
+                    waiting, active, lightweight, disk = cursor.fetchone()
                     self.waiting.append(waiting)
                     self.active.append(active)
+                    self.lightweight.append(lightweight)
+                    self.disk.append(disk)
         finally:
             connection.close()
 
@@ -226,6 +232,8 @@ class Writers:
             "seconds": elapsed,
             "waiting": sampler.waiting,
             "active": sampler.active,
+            "lightweight": sampler.lightweight,
+            "disk": sampler.disk,
         }
 
     def stop(self) -> None:
@@ -308,6 +316,11 @@ def run(args) -> None:
                 f"   pending at the end {found['pending_left']:,}",
                 flush=True,
             )
+            print(
+                f"{'':23s}in the database: on a short lock {found['writers_on_a_short_lock']:5.2f},"
+                f" on the disk {found['writers_on_the_disk']:5.2f}",
+                flush=True,
+            )
             ceiling = found["at_most_per_second"] or "unbounded"
             print(
                 f"{'':23s}shared rows held {found['shared_rows_held_ms_a_submission']:6.2f} ms a submission:"
@@ -339,6 +352,8 @@ def _summary(rounds: list[dict]) -> dict:
     submitted = sum(r["submitted"] for r in rounds)
     waiting = [w for r in rounds for w in r["waiting"]] or [0]
     active = [a for r in rounds for a in r["active"]] or [0]
+    lightweight = [a for r in rounds for a in r["lightweight"]] or [0]
+    disk = [a for r in rounds for a in r["disk"]] or [0]
     held = sum(r["held"] for r in rounds)
     return {
         "submitted": submitted,
@@ -348,6 +363,8 @@ def _summary(rounds: list[dict]) -> dict:
         "at_most_per_second": round(submitted / held) if held else None,
         "writers_waiting_on_a_lock": round(statistics.fmean(waiting), 2),
         "writers_in_the_database": round(statistics.fmean(active), 2),
+        "writers_on_a_short_lock": round(statistics.fmean(lightweight), 2),
+        "writers_on_the_disk": round(statistics.fmean(disk), 2),
         "pending_left": max(r["pending_left"] for r in rounds),
     }
 
