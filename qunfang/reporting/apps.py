@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     label = "reporting"
     verbose_name = _("Daily reporting")
     # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
-    clock = {"qunfang.reporting.tasks.send_due_reminders": 300}
+    clock = {"qunfang.reporting.tasks.send_due_reminders": 300, "qunfang.reporting.tasks.fold_tallies": 60}
     test_records = "qunfang.reporting.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.reporting.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.reporting.home.work_for"  # lib/work
@@ -21,6 +21,7 @@ class ReportingConfig(AppConfig):
         model="reporting.ReportTally",
         count_disagreements="qunfang.reporting.services.count_tally_disagreements",
         rebuild="qunfang.reporting.services.rebuild_tallies",
+        fold="qunfang.reporting.services.fold_tallies",
     )
 
     def ready(self) -> None:

@@ -193,6 +193,26 @@ class ReportTally(models.Model):
         return f"{self.place_id} {self.period_start} {self.key}={self.value}"
 
 
+class PendingReportTally(models.Model):
+    """A delta to an ancestor's kept tally, appended by a submission instead of updating the row that
+    every place under the ancestor updates (an insert waits for nobody), and moved into ReportTally by
+    the fold (qunfang.lib.tallies). A figure is its kept row plus its pending deltas."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period_start = models.DateField()
+    key = models.CharField(max_length=60)
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["place", "data_set", "period_start", "key"], name="pending_tally_keys")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.period_start} {self.key}+{self.value}"
+
+
 class Reminder(models.Model):
     """A place was reminded of a period's report it had not sent: kept so that nobody is reminded
     twice, however many times the reminder job runs."""

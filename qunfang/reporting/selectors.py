@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,8 @@ from qunfang.core.roles import Capability
 from qunfang.core.selectors import tree_version
 from qunfang.lib.figures import counted
 from qunfang.lib.tallies import ancestor_ids
-from qunfang.reporting.models import DataSet, Reminder, Report, ReportStatus, ReportTally
+from qunfang.reporting.models import DataSet, Reminder, Report, ReportStatus
+from qunfang.reporting.services import TALLIES
 
 COUNTS = ("reported", "late", "zero", "approved")
 
@@ -132,18 +133,26 @@ def reporting_shape(place: OrgUnit, data_set: DataSet) -> Shape:
     return shape
 
 
+def _day(day: date):
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _as_date(value) -> date:
+    """A day as the database answers a plain statement (SQLite: its ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def _tallies(data_set: DataSet, period_start: date, place_ids: list[int]) -> dict[int, dict[str, int]]:
     """The period's counts of each place, in one plain statement: the main read of the reporting pages,
-    where building the ORM's query would cost more than the database's answer (from the index alone)."""
+    where building the ORM's query would cost more than the database's answer (from the index alone),
+    the kept rows and the pending deltas summed."""
     places = ", ".join(["%s"] * len(place_ids))
     keys = ", ".join(["%s"] * len(COUNTS))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT place_id, key, value FROM {connection.ops.quote_name(ReportTally._meta.db_table)}"
-            f" WHERE place_id IN ({places}) AND data_set_id = %s AND period_start = %s AND key IN ({keys})",
-            [*place_ids, data_set.pk, connection.ops.adapt_datefield_value(period_start), *COUNTS],
-        )
-        rows = cursor.fetchall()
+    rows = TALLIES.summed(
+        ("place_id", "key"),
+        f"place_id IN ({places}) AND data_set_id = %s AND period_start = %s AND key IN ({keys})",
+        [*place_ids, data_set.pk, _day(period_start), *COUNTS],
+    )
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for place_id, key, value in rows:
         found[place_id][key] = value
@@ -206,10 +215,13 @@ def rates_by_level(scope: Scope, data_set: DataSet, place: OrgUnit, period_start
     _check(scope, place)
     shape = reporting_shape(place, data_set)
     below = {pk: value for pk, value in shape.held.items() if pk != place.pk}
+    marks = ", ".join(["%s"] * len(below)) or "NULL"
     reported = dict(
-        ReportTally.objects.filter(
-            data_set=data_set, period_start=period_start, key="reported", place_id__in=list(below)
-        ).values_list("place_id", "value")
+        TALLIES.summed(
+            ("place_id",),
+            f"place_id IN ({marks}) AND data_set_id = %s AND period_start = %s AND key = 'reported'",
+            [*below, data_set.pk, _day(period_start)],
+        )
     )
     levels = dict(OrgUnit.objects.filter(pk__in=below).values_list("pk", "level"))
     by_level: dict[str, LevelRate] = {}
@@ -232,12 +244,11 @@ def totals(
     _check(scope, place)
     prefix = "approved:" if approved else "sum:"
     sums = dict(
-        ReportTally.objects.filter(
-            place=place, data_set=data_set, period_start__range=(start, end), key__startswith=prefix
+        TALLIES.summed(
+            ("key",),
+            "place_id = %s AND data_set_id = %s AND period_start BETWEEN %s AND %s AND key LIKE %s",
+            [place.pk, data_set.pk, _day(start), _day(end), prefix + "%"],
         )
-        .values_list("key")
-        .annotate(total=Sum("value"))
-        .values_list("key", "total")
     )
     return {f.code: sums.get(prefix + f.code, 0) for f in data_set.fields.all()}
 
@@ -358,11 +369,14 @@ def period_table(
     places = [place] if place.level == data_set.level else shape.children
     fields = list(data_set.fields.all())
     kept: dict[tuple[int, date], dict[str, int]] = defaultdict(dict)
-    rows = ReportTally.objects.filter(
-        data_set=data_set, period_start__range=(start, end), place_id__in=[p.pk for p in places]
-    ).values_list("place_id", "period_start", "key", "value")
+    marks = ", ".join(["%s"] * len(places)) or "NULL"
+    rows = TALLIES.summed(
+        ("place_id", "period_start", "key"),
+        f"place_id IN ({marks}) AND data_set_id = %s AND period_start BETWEEN %s AND %s",
+        [*(p.pk for p in places), data_set.pk, _day(start), _day(end)],
+    )
     for place_id, day, key, value in rows:
-        kept[place_id, day][key] = value
+        kept[place_id, _as_date(day)][key] = value
     table = []
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
