@@ -30,7 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineError, CalamineWorkbook
 
-from qunfang.lib.text import printable
+from qunfang.lib.text import UNWANTED, printable
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLD_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -63,8 +63,17 @@ class Table:
 
     def rows(self, mapping: dict[str, int]) -> Iterator[Row]:
         """The non-blank rows, keyed by our column names through `mapping` (column -> index)."""
+        keys, indexes = list(mapping), list(mapping.values())
+        width = max(indexes, default=-1) + 1
         for number, raw in self.body:
-            values = {key: _clean(raw[index]) if index < len(raw) else "" for key, index in mapping.items()}
+            if len(raw) < width:
+                raw = [*raw, *[""] * (width - len(raw))]
+            cells = [raw[index] for index in indexes]
+            if UNWANTED.search("".join([cell for cell in cells if type(cell) is str])):
+                values = dict(zip(keys, [_clean(cell) for cell in cells], strict=True))
+            else:  # most rows: one search for the whole row, not one a cell
+                clean = [cell.strip() if type(cell) is str else _clean(cell) for cell in cells]
+                values = dict(zip(keys, clean, strict=True))
             if any(values.values()):
                 yield Row(number, values)
 

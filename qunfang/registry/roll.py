@@ -258,6 +258,7 @@ class PlaceFinder:
         self.by_name: dict[str, list[OrgUnit]] = {}
         self.by_town_and_name: dict[str, list[OrgUnit]] = {}
         self.parent_name: dict[int, str] = {}
+        self.found: dict[tuple[str, str], tuple[OrgUnit | None, str]] = {}
         places = list(OrgUnit.objects.under(within).only("pk", "name", "code", "parent_id", "path", "level"))
         names = {place.pk: place.name for place in places}
         for place in places:
@@ -268,6 +269,13 @@ class PlaceFinder:
             self.by_town_and_name.setdefault(self.parent_name[place.pk] + place.name, []).append(place)
 
     def find(self, text: str, town: str) -> tuple[OrgUnit | None, str]:
+        # A roll names a few hundred places over its many rows: each answer is worked out once.
+        key = (text, town)
+        if key not in self.found:
+            self.found[key] = self._find(text, town)
+        return self.found[key]
+
+    def _find(self, text: str, town: str) -> tuple[OrgUnit | None, str]:
         text, town = text.strip(), town.strip()
         if not text and not town:
             return self.within, ""
