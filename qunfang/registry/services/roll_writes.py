@@ -15,7 +15,7 @@ from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, encrypt_many
 from qunfang.core.writes import within_a_service, writes_nothing
-from qunfang.lib.bulk import insert_rows
+from qunfang.lib.bulk import insert_rows, one_parameter
 from qunfang.lib.tables import Table
 from qunfang.registry import roll
 from qunfang.registry.models import Move, Veteran
@@ -98,12 +98,10 @@ def plan_roll(
             progress("checking", plan.total, len(table.body))
 
     stored: dict[str, dict[str, Any]] = {}
-    indexes = list(good)
-    for chunk in _chunks(indexes, LOOKUP_CHUNK):
-        for values in Veteran.objects.filter(id_number_index__in=chunk).values(
-            "pk", "id_number_index", "place__path", "phone_index", *ROW_FIELDS
-        ):
-            stored[values["id_number_index"]] = values
+    for values in Veteran.objects.filter(id_number_index__in=one_parameter(list(good))).values(
+        "pk", "id_number_index", "place__path", "phone_index", *ROW_FIELDS
+    ):
+        stored[values["id_number_index"]] = values
     tags_of: dict[int, list[str]] = {}
     if "tags" in mapping:
         pks = [values["pk"] for values in stored.values()]
@@ -208,7 +206,7 @@ def _insert_new(batch: list[roll.Entry], within: OrgUnit, tags: dict[str, int], 
     tagged = [entry for entry in batch if entry.tags]
     if tagged:
         pks = dict(
-            Veteran.objects.filter(id_number_index__in=[e.index for e in tagged]).values_list(
+            Veteran.objects.filter(id_number_index__in=one_parameter([e.index for e in tagged])).values_list(
                 "id_number_index", "pk"
             )
         )
