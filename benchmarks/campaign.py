@@ -1,7 +1,8 @@
 """Campaign start benchmark: freezing a campaign's recipients into message rows (the audience's query,
 the text filled in by the database, one INSERT … SELECT — what `start_campaign` does) against a bare
 bulk load of the same rows (COPY of rows already made, the fastest way in), in the same run on
-PostgreSQL. Prints both medians and the ratio (bar: at most 3x).
+PostgreSQL. Prints both medians and the ratio (bar: at most 3x); the figures go to
+benchmarks/results/campaign.json.
 
     .venv/bin/python benchmarks/campaign.py                       # 1,000,000 recipients, private PostgreSQL
     .venv/bin/python benchmarks/campaign.py --veterans 200000     # a quicker look
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import results
 from ledger import timed_medians
 from private_postgres import again_on_private_postgres, prepare_environment
 
@@ -30,12 +32,12 @@ def main() -> None:
     args = parser.parse_args()
     prepare_environment("campaign", args.database_url)
     if args.database_url:
-        run(args.veterans)
+        run(args.veterans, vars(args))
         return
     again_on_private_postgres(__file__, ["--veterans", str(args.veterans)])
 
 
-def run(veterans: int) -> None:
+def run(veterans: int, options: dict) -> None:
     import django
 
     django.setup()
@@ -107,6 +109,13 @@ def run(veterans: int) -> None:
         f"start a campaign to {len(rows_source):,}: freeze median {frozen:6.2f} s,"
         f" bare COPY of the same rows median {loaded:6.2f} s, ratio {frozen / loaded:4.2f}x (bar: at most 3x)"
     )
+    figures = {
+        "recipients": len(rows_source),
+        "rounds": ROUNDS,
+        "median_seconds": {"freeze": round(frozen, 3), "bare_copy": round(loaded, 3)},
+        "freeze_over_bare": round(frozen / loaded, 2),
+    }
+    print(f"figures written to {results.record('campaign', figures, options=options)}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ verifier older phones fall back to; and, for scale, Python's `cryptography` veri
 
 Server's side: guards' phones checking passes through the API (POST /api/v1/community/gates/[id]/check)
 under load — gunicorn with 2 workers, PostgreSQL, 127.0.0.1, the demo's 在水一方 — beside a bare Django
-view served the same way in the same run: requests per second, median latency, and the ratio.
+view served the same way in the same run: requests per second, median latency, and the ratio. The
+figures go to benchmarks/results/passes.json.
 
     .venv/bin/python benchmarks/passes.py                      # 20 s a load phase, 20 users
     .venv/bin/python benchmarks/passes.py --seconds 5 --users 8
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import load
+import results
 from private_postgres import prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +145,12 @@ def main() -> None:
         print(f"  {name:<12}{f['rps']:>10} req/s  {latency}  errors {f['errors']}")
     ratio = passes["rps"] / bare["rps"] if bare["rps"] else float("nan")
     print(f"  pass checks/bare view: throughput ratio {ratio:.2f}")
+    figures = {
+        "guard_verifications_per_second": {name: round(rate, 1) for name, rate in guard.items()},
+        "server": {"bare": bare, "passes": passes},
+        "passes_over_bare_rps": round(ratio, 2),
+    }
+    print(f"figures written to {results.record('passes', figures, options=vars(args))}")
 
 
 if __name__ == "__main__":

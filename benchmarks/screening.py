@@ -1,7 +1,8 @@
 """Screening round benchmark: starting a phone screening round for a community of 10,000 households
 (read the households, share them out by grid among the callers, insert a call row each — what
 `start_round` does, with its audit entry) against a bare bulk insert of the same call rows, made
-beforehand, in the same run on PostgreSQL. Prints both medians and the ratio (bar: at most 3x).
+beforehand, in the same run on PostgreSQL. Prints both medians and the ratio (bar: at most 3x); the
+figures go to benchmarks/results/screening.json.
 
     .venv/bin/python benchmarks/screening.py                      # 10,000 households, private PostgreSQL
     .venv/bin/python benchmarks/screening.py --households 2000    # a quicker look
@@ -14,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import results
 from ledger import timed_medians
 from private_postgres import again_on_private_postgres, prepare_environment
 
@@ -31,12 +33,12 @@ def main() -> None:
     args = parser.parse_args()
     prepare_environment("screening", args.database_url)
     if args.database_url:
-        run(args.households)
+        run(args.households, vars(args))
         return
     again_on_private_postgres(__file__, ["--households", str(args.households)])
 
 
-def run(households: int) -> None:
+def run(households: int, options: dict) -> None:
     import django
 
     django.setup()
@@ -107,12 +109,23 @@ def run(households: int) -> None:
             cursor.execute(f"VACUUM ANALYZE {Household._meta.db_table}")
 
     medians = timed_medians({"bare": bare, "start": start}, ROUNDS, clear)
+    _report(medians, households, options)
+
+
+def _report(medians: dict[str, float], households: int, options: dict) -> None:
     began, loaded = medians["start"], medians["bare"]
     print(
         f"start a screening round for {households:,} households: median {began * 1000:7.1f} ms,"
         f" bare bulk insert of its call rows median {loaded * 1000:7.1f} ms,"
         f" ratio {began / loaded:4.2f}x (bar: at most 3x)"
     )
+    figures = {
+        "households": households,
+        "rounds": ROUNDS,
+        "median_ms": {"start_round": round(began * 1000, 2), "bare_insert": round(loaded * 1000, 2)},
+        "start_over_bare": round(began / loaded, 2),
+    }
+    print(f"figures written to {results.record('screening', figures, options=options)}")
 
 
 if __name__ == "__main__":

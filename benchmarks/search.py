@@ -8,7 +8,8 @@ against a primary-key lookup of the same record in the same run. Prints both med
 The roll is made by `qunfang synth` (through the import's checks and writes), once: with
 --database-url a second run reuses it. The search is what the roll's page and the API run for a
 province's bureau admin: the scoped selector, the blind index of the typed value, the place joined,
-the protected values decrypted to their masks. The bar: at most 2x the primary-key lookup.
+the protected values decrypted to their masks. The bar: at most 2x the primary-key lookup. The
+figures go to benchmarks/results/search.json.
 """
 
 import argparse
@@ -19,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import results
 from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,12 +51,12 @@ def main() -> None:
 
     prepare_environment("search", args.database_url)
     if args.database_url:
-        run(args.veterans)
+        run(args.veterans, vars(args))
         return
     again_on_private_postgres(__file__, ["--veterans", str(args.veterans)])
 
 
-def run(veterans: int) -> None:
+def run(veterans: int, options: dict) -> None:
     import django
 
     django.setup()
@@ -115,6 +117,18 @@ def run(veterans: int) -> None:
     print(f"primary-key lookup      median {pk_ms:6.2f} ms")
     for label, ms in (("exact ID number search", id_ms), ("exact mobile search", mobile_ms)):
         print(f"{label:<23} median {ms:6.2f} ms   ratio {ms / pk_ms:4.2f}x  (bar: at most 2x)")
+    figures = {
+        "veterans": total,
+        "lookups": LOOKUPS * ROUNDS,
+        "median_ms": {
+            "primary_key": round(pk_ms, 3),
+            "id_number": round(id_ms, 3),
+            "mobile": round(mobile_ms, 3),
+        },
+        "id_number_ratio": round(id_ms / pk_ms, 2),
+        "mobile_ratio": round(mobile_ms / pk_ms, 2),
+    }
+    print(f"figures written to {results.record('search', figures, options=options)}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 request per message, each outcome written to its message row, the provider's rate taken from the shared
 window) by 4 worker processes, against the fake gateway on loopback running in a process of its own; and
 in the same run the gateway's own ceiling: 4 processes doing nothing but the same signed requests.
-Prints both rates (medians of the rounds) and the ratio (goal: at least 0.7). PostgreSQL, as several
-workers need.
+Prints both rates (medians of the rounds) and the ratio (goal: at least 0.7), and writes them to
+benchmarks/results/sending.json. PostgreSQL, as several workers need.
 
     .venv/bin/python benchmarks/sending.py                    # 20,000 messages, private PostgreSQL
     .venv/bin/python benchmarks/sending.py --messages 5000    # a quicker look
@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import results
 from private_postgres import again_on_private_postgres, prepare_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,12 +120,12 @@ def main() -> None:
     args = parser.parse_args()
     prepare_environment("sending", args.database_url)
     if args.database_url:
-        run(args.messages)
+        run(args.messages, vars(args))
         return
     again_on_private_postgres(__file__, ["--messages", str(args.messages)])
 
 
-def run(count: int) -> None:
+def run(count: int, options: dict) -> None:
     import django
 
     django.setup()
@@ -172,11 +173,23 @@ def run(count: int) -> None:
     finally:
         stop.set()
         gateway.join()
+    _report(rates, count, options)
+
+
+def _report(rates: dict[str, list[float]], count: int, options: dict) -> None:
     ceiling, sending = statistics.median(rates["ceiling"]), statistics.median(rates["campaign"])
     print(
         f"sending {count:,} messages with {WORKERS} workers: median {sending:,.0f} messages/s;"
         f" the gateway's ceiling median {ceiling:,.0f}/s; ratio {sending / ceiling:4.2f} (goal: at least 0.7)"
     )
+    figures = {
+        "messages": count,
+        "workers": WORKERS,
+        "rounds": ROUNDS,
+        "median_per_second": {"campaign": round(sending, 1), "gateway_ceiling": round(ceiling, 1)},
+        "campaign_over_ceiling": round(sending / ceiling, 2),
+    }
+    print(f"figures written to {results.record('sending', figures, options=options)}")
 
 
 if __name__ == "__main__":

@@ -124,11 +124,16 @@ class RowReader:
 
     def __init__(self, within: OrgUnit):
         self.places = PlaceFinder(within)
-        self.category = choice_reader(Category, CATEGORY_WORDS)
-        self.status = choice_reader(Status, STATUS_WORDS)
-        self.branch = choice_reader(ServiceBranch, BRANCH_WORDS)
+        self.category = _remembered(choice_reader(Category, CATEGORY_WORDS))
+        self.status = _remembered(choice_reader(Status, STATUS_WORDS))
+        self.branch = _remembered(choice_reader(ServiceBranch, BRANCH_WORDS))
         self.today = timezone.localdate()
         self.this_year = self.today.year
+        # A roll's columns but the name, ID number, phone and address hold a few dozen distinct values
+        # over its many rows: each is read once, its value and problem (or None) kept.
+        self.read_year = _remembered(self._year_and_problem)
+        self.read_yes_no = _remembered(self._yes_no_and_problem)
+        self.read_tags = _remembered(self._tags_and_problem)
 
     def read(self, number: int, values: dict[str, str]) -> tuple[Entry | None, list[str]]:
         problems: list[str] = []
@@ -182,21 +187,24 @@ class RowReader:
                         % {"value": text, "column": COLUMNS[key][0]}
                     )
 
-        for key in ("enlisted_year", "discharged_year"):
+        for key, read in (
+            ("enlisted_year", self.read_year),
+            ("discharged_year", self.read_year),
+            ("party_member", self.read_yes_no),
+            ("sms_opt_out", self.read_yes_no),
+        ):
             if key in values:
-                fields[key] = self._year(values[key], key, problems)
+                fields[key], problem = read(values[key], key)
+                if problem:
+                    problems.append(problem)
         if not years_in_order(fields.get("enlisted_year"), fields.get("discharged_year")):
             problems.append(_("the year discharged is before the year enlisted"))
 
-        for key in ("party_member", "sms_opt_out"):
-            if key in values:
-                fields[key] = self._yes_no(values[key], key, problems)
-
         tags = None
         if "tags" in values:
-            tags = sorted({t for t in TAG_SEPARATORS.split(values["tags"]) if t})
-            if any(len(t) > 30 for t in tags):
-                problems.append(_("a tag is longer than 30 characters"))
+            tags, problem = self.read_tags(values["tags"])
+            if problem:
+                problems.append(problem)
 
         if parsed is not None:
             self._check_derived(parsed.sex, parsed.birth_date, values, problems)
@@ -204,27 +212,34 @@ class RowReader:
             return None, problems
         return Entry(number, parsed.number, parsed.birth_date, parsed.sex, fields, tags), []
 
-    def _year(self, text: str, key: str, problems: list[str]) -> int | None:
+    def _year_and_problem(self, text: str, key: str) -> tuple[int | None, str | None]:
         if not text:
-            return None
+            return None, None
         found = YEAR.search(text)
         if not found or not 1930 <= int(found.group()) <= self.this_year:
-            problems.append(
-                _("“%(value)s” is not a year (%(column)s)") % {"value": text, "column": COLUMNS[key][0]}
-            )
-            return None
-        return int(found.group())
+            return None, _("“%(value)s” is not a year (%(column)s)") % {
+                "value": text,
+                "column": COLUMNS[key][0],
+            }
+        return int(found.group()), None
 
-    def _yes_no(self, text: str, key: str, problems: list[str]) -> bool:
+    @staticmethod
+    def _yes_no_and_problem(text: str, key: str) -> tuple[bool, str | None]:
         word = text.strip().lower()
         if word in YES:
-            return True
+            return True, None
         if word and word not in NO:
-            problems.append(
-                _("“%(value)s” is neither yes (是) nor no (否) (%(column)s)")
-                % {"value": text, "column": COLUMNS[key][0]}
-            )
-        return False
+            return False, _("“%(value)s” is neither yes (是) nor no (否) (%(column)s)") % {
+                "value": text,
+                "column": COLUMNS[key][0],
+            }
+        return False, None
+
+    @staticmethod
+    def _tags_and_problem(text: str) -> tuple[list[str], str | None]:
+        # The list is shared by the rows that wrote the same tags: nothing changes it.
+        tags = sorted({t for t in TAG_SEPARATORS.split(text) if t})
+        return tags, (_("a tag is longer than 30 characters") if any(len(t) > 30 for t in tags) else None)
 
     @staticmethod
     def _check_derived(sex: str, birth_date: date, values: dict[str, str], problems: list[str]) -> None:
@@ -248,6 +263,20 @@ class RowReader:
                 )
 
 
+def _remembered(read):
+    """`read` with its answers kept, by its arguments (one dictionary look-up on a value seen before)."""
+    answers: dict = {}
+
+    def remembered(*args):
+        try:
+            return answers[args]
+        except KeyError:
+            answers[args] = answer = read(*args)
+            return answer
+
+    return remembered
+
+
 class PlaceFinder:
     """The place a row names, under the place the roll is imported into: by division code, by name, or
     by town and name where two villages share a name."""
@@ -258,6 +287,7 @@ class PlaceFinder:
         self.by_name: dict[str, list[OrgUnit]] = {}
         self.by_town_and_name: dict[str, list[OrgUnit]] = {}
         self.parent_name: dict[int, str] = {}
+        self.found: dict[tuple[str, str], tuple[OrgUnit | None, str]] = {}
         places = list(OrgUnit.objects.under(within).only("pk", "name", "code", "parent_id", "path", "level"))
         names = {place.pk: place.name for place in places}
         for place in places:
@@ -268,6 +298,13 @@ class PlaceFinder:
             self.by_town_and_name.setdefault(self.parent_name[place.pk] + place.name, []).append(place)
 
     def find(self, text: str, town: str) -> tuple[OrgUnit | None, str]:
+        # A roll names a few hundred places over its many rows: each answer is worked out once.
+        key = (text, town)
+        if key not in self.found:
+            self.found[key] = self._find(text, town)
+        return self.found[key]
+
+    def _find(self, text: str, town: str) -> tuple[OrgUnit | None, str]:
         text, town = text.strip(), town.strip()
         if not text and not town:
             return self.within, ""

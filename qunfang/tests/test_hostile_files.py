@@ -169,3 +169,22 @@ def test_a_grid_worker_who_imports_sees_her_import(world, as_user):
     assert response.status_code == 302
     page = as_user(worker).get(response["Location"])
     assert page.status_code == 200 and RegisterImport.objects.get().status == "done"
+
+
+def test_a_look_at_the_top_of_a_long_sheet_sees_what_a_whole_read_sees(settings):
+    # The upload reads only the top rows (the sheet cut after them): its headings, its first rows and
+    # its merged ranges are those of the whole file.
+    rows = {f"A{n}": f"张{n}" for n in range(3, 503)} | {f"B{n}": str(n) for n in range(3, 503)}
+    cells = {"A1": "退役军人花名册", "A2": "姓名", "B2": "身份证号"} | rows
+    top = read_table(io.BytesIO(workbook(cells)), COLUMNS, head_only=True)
+    whole = read_table(io.BytesIO(workbook(cells)), COLUMNS)
+    assert top.headings == whole.headings == ["姓名", "身份证号"] and top.header_number == 2
+    assert top.body == whole.body[: len(top.body)] and len(top.body) == tables.HEAD_ROWS - 2
+    book = Workbook()
+    for n in range(1, 400):
+        book.active.append(["姓名", "身份证号"] if n == 1 else [f"张{n}", str(n)])
+    book.active.merge_cells("A1:B1")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(TableError, match="A1:B1"):
+        read_table(io.BytesIO(out.getvalue()), COLUMNS, head_only=True)

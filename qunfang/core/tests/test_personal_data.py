@@ -22,6 +22,24 @@ def id_number(region: str, birth: date, sequence: int) -> str:
     return first17 + check_character(first17)
 
 
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_character_is_the_standards_weighted_sum(first17):
+    # GB 11643-1999: the weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, the sum mod 11 read in "10X98765432".
+    weighted = sum(int(digit) * weight for digit, weight in zip(first17, personal.WEIGHTS, strict=True))
+    assert check_character(first17) == "10X98765432"[weighted % 11]
+
+
+def test_the_standards_own_example_ends_in_x():
+    assert check_character("11010519491231002") == "X"
+
+
+def test_values_sealed_in_a_batch_open_again_each_with_its_own_nonce():
+    values = ["11010519491231002X", "+8613800138000", "11010519491231002X"]
+    sealed = personal.encrypt_many(values)
+    assert [personal.decrypt(text) for text in sealed] == values
+    assert len(set(sealed)) == 3  # the same value twice is two ciphertexts
+
+
 @given(regions, birth_dates, sequences)
 def test_every_well_formed_id_number_is_accepted_with_its_birth_date_and_sex(region, birth, sequence):
     parsed = parse_id_number(id_number(region, birth, sequence))

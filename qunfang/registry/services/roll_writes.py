@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, User
-from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index
+from qunfang.core.personal import ID_NUMBER, PHONE, Protected, blind_index, encrypt_many
 from qunfang.core.writes import within_a_service, writes_nothing
-from qunfang.lib.bulk import insert_rows
+from qunfang.lib.bulk import insert_rows, one_parameter
 from qunfang.lib.tables import Table
 from qunfang.registry import roll
 from qunfang.registry.models import Move, Veteran
@@ -98,12 +98,10 @@ def plan_roll(
             progress("checking", plan.total, len(table.body))
 
     stored: dict[str, dict[str, Any]] = {}
-    indexes = list(good)
-    for chunk in _chunks(indexes, LOOKUP_CHUNK):
-        for values in Veteran.objects.filter(id_number_index__in=chunk).values(
-            "pk", "id_number_index", "place__path", "phone_index", *ROW_FIELDS
-        ):
-            stored[values["id_number_index"]] = values
+    for values in Veteran.objects.filter(id_number_index__in=one_parameter(list(good))).values(
+        "pk", "id_number_index", "place__path", "phone_index", *ROW_FIELDS
+    ):
+        stored[values["id_number_index"]] = values
     tags_of: dict[int, list[str]] = {}
     if "tags" in mapping:
         pks = [values["pk"] for values in stored.values()]
@@ -183,17 +181,21 @@ def _insert_new(batch: list[roll.Entry], within: OrgUnit, tags: dict[str, int], 
     defaults = {name: Veteran._meta.get_field(name).get_default() for name in ROW_FIELDS}
     stamp = connection.ops.adapt_datetimefield_value(now)
     adapt_date = connection.ops.adapt_datefield_value
+    # Sealed a batch at a time (what Protected.of_normalized does a value at a time): the row needs only
+    # the ciphertext and the blind index, not the mask.
+    id_numbers = encrypt_many([entry.id_number for entry in batch])
+    phones = [entry.fields.get("phone") for entry in batch]
+    phone_texts = iter(encrypt_many([phone for phone in phones if phone]))
     rows = []
-    for entry in batch:
+    for entry, id_number, phone in zip(batch, id_numbers, phones, strict=True):
         values = {**defaults, "place_id": within.pk, **entry.fields}
-        phone = _sealed(PHONE, values.pop("phone", None))
         rows.append(
             (
                 *(values[name] for name in ROW_FIELDS),
-                _sealed(ID_NUMBER, entry.id_number, entry.index).ciphertext,
+                id_number,
                 entry.index,
-                phone.ciphertext if phone else None,
-                phone.index if phone else None,
+                next(phone_texts) if phone else None,
+                blind_index(PHONE, phone) if phone else None,
                 adapt_date(entry.birth_date),
                 entry.sex,
                 stamp,
@@ -204,7 +206,7 @@ def _insert_new(batch: list[roll.Entry], within: OrgUnit, tags: dict[str, int], 
     tagged = [entry for entry in batch if entry.tags]
     if tagged:
         pks = dict(
-            Veteran.objects.filter(id_number_index__in=[e.index for e in tagged]).values_list(
+            Veteran.objects.filter(id_number_index__in=one_parameter([e.index for e in tagged])).values_list(
                 "id_number_index", "pk"
             )
         )
