@@ -126,11 +126,11 @@ def _earlier_submission(submission: str, place: OrgUnit) -> Report | None:
 
 
 def _locked_report(
-    data_set: DataSet, place: OrgUnit, period_start: date, now: datetime
+    data_set: DataSet, place: OrgUnit, period_start: date, now: datetime, values: dict, zero: bool
 ) -> tuple[Report, bool]:
-    """The period's report of the place, locked until the transaction ends, made if there is none.
-    Two first submissions at once (two phones of one station) both find none: the second's insert
-    meets the unique constraint and it takes the first's report instead."""
+    """The period's report of the place, locked until the transaction ends, made with `values` if there
+    is none. Two first submissions at once (two phones of one station) both find none: the second's
+    insert meets the unique constraint and it takes the first's report instead."""
     found = Report.objects.select_for_update().filter(
         data_set=data_set, place=place, period_start=period_start
     )
@@ -145,6 +145,8 @@ def _locked_report(
                 period_start=period_start,
                 first_submitted_at=now,
                 late=now > deadline(data_set, period_start),
+                values=values,
+                zero=zero,
             ), True
     except IntegrityError:
         return found.get(), False
@@ -178,7 +180,7 @@ def submit_report(
     if period_length(data_set) == 7 and period_start.weekday() != 0:
         raise ValidationError({"period_start": _("A weekly report's period starts on a Monday.")})
     checked = _checked_values(data_set, values or {}, zero)
-    report, created = _locked_report(data_set, place, period_start, now)
+    report, created = _locked_report(data_set, place, period_start, now, checked, zero)
     # Whoever held the lock before us may have been this very submission, sent twice at once.
     earlier = _earlier_submission(submission, place)
     if earlier:
@@ -186,10 +188,11 @@ def submit_report(
     if report.status == ReportStatus.APPROVED:
         raise ValidationError(_("The report is approved and can no longer be changed."))
     before = None if created else Report(values=report.values, zero=report.zero)
-    report.values, report.zero, report.status = checked, zero, ReportStatus.SUBMITTED
-    report.save()
+    if not created:  # a new report was made with these values already
+        report.values, report.zero, report.status = checked, zero, ReportStatus.SUBMITTED
+        report.save()
     _add_to_tallies(report, _submission_changes(before, report))
-    number = report.versions.count() + 1
+    number = 1 if created else report.versions.count() + 1
     ReportVersion.objects.create(
         report=report,
         number=number,
