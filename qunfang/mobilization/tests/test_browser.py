@@ -20,6 +20,7 @@ def test_a_clerk_records_the_day_on_a_phone_and_the_town_sees_it(page, live_serv
     page.click("form.dayform button[type=submit]")
     page.wait_for_selector(".totals")
     assert "120" in page.inner_text(".totals")
+    page.wait_for_selector("#daily-chart[data-drawn=yes] canvas")  # the trimmed chart library, on a phone
     page.screenshot(path=os.path.join(screenshot_dir, "activities-village-phone.png"), full_page=True)
     page.context.clear_cookies()
 
