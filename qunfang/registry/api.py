@@ -163,7 +163,8 @@ class RollExportIn(VeteranFilters):
 class RollExportOut(Schema):
     id: int
     place_id: int
-    status: RollExport.Status
+    # As core's import jobs say it: the roll import's own "Status" holds that name in the schema.
+    status: str = Field(..., description="queued, running, done or failed")
     reveal: bool
     total_rows: int = Field(..., description="rows in the file, once done")
     progress: dict | None = Field(None, description="while queued or running: {done, total}")
