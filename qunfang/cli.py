@@ -34,8 +34,10 @@ def _server_arguments(args: list[str], default_workers: int) -> argparse.Namespa
     parser = argparse.ArgumentParser(prog="qunfang serve")
     parser.add_argument("--bind", default=env_str("BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=env_int("WORKERS", default_workers))
-    # Threads in each worker: while one request waits on the database, another uses the processor.
-    parser.add_argument("--threads", type=int, default=env_int("THREADS", 4))
+    # Threads in each worker (more than one: gunicorn's threaded worker). One by default: under load,
+    # threads of one process that wait on the database wait again for the interpreter's lock held by a
+    # busy sibling, and the load benchmark served fewer signed-in requests with four than with one.
+    parser.add_argument("--threads", type=int, default=env_int("THREADS", 1))
     return parser.parse_args(args)
 
 
