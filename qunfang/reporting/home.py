@@ -104,17 +104,12 @@ def _places_below(scope: Scope, data_set: DataSet, place: OrgUnit) -> list[Due]:
     return found
 
 
-def _data_sets(scope: Scope, place: OrgUnit) -> list:
-    """The data sets reported in or under the place, read once however many of its reports are due."""
-    return scope.remember(f"reporting:data-sets:{place.pk}", lambda: list(selectors.data_sets(place)))
-
-
 def work_for(scope: Scope, today: date) -> list[Due]:
     found: list[Due] = []
     for place in scope.own_places:
         if not scope.allows(Capability.VIEW_REPORTS, place):
             continue
-        for data_set in _data_sets(scope, place):
+        for data_set in selectors.data_sets(place):
             if place.level == data_set.level:
                 if scope.allows(Capability.SUBMIT_REPORTS, place):
                     found += _own_report(scope, data_set, place)
