@@ -24,6 +24,9 @@ from django.db import connection, models, transaction
 # crosses the mark folds a batch once it has committed, so the pending rows stay few without a worker.
 FOLD_BATCH = 5000
 FOLD_EVERY = 2000
+# Rows added in one statement: a compound SELECT of at most 500 terms is all SQLite takes
+# (SQLITE_MAX_COMPOUND_SELECT), and fewer parameters than either database's limit.
+ROWS_A_STATEMENT = 400
 
 
 def ancestor_ids(path: str) -> list[int]:
@@ -59,9 +62,11 @@ class Tally:
             )
 
     def _add_rows(self, rows: Sequence[Sequence]) -> None:
-        """Add literal rows (keys then sums) to the kept sums, in one statement."""
+        """Add literal rows (keys then sums) to the kept sums, a statement for each few hundred."""
         select = "SELECT " + ", ".join(["%s"] * (len(self.keys) + len(self.sums)))
-        self.add(" UNION ALL ".join([select] * len(rows)), [value for row in rows for value in row])
+        for start in range(0, len(rows), ROWS_A_STATEMENT):
+            chunk = rows[start : start + ROWS_A_STATEMENT]
+            self.add(" UNION ALL ".join([select] * len(chunk)), [value for row in chunk for value in row])
 
     def add_up_the_tree(self, path: str, rows: Sequence[Sequence]) -> None:
         """Add `rows` (each the keys after the place, then the sums) to the place at `path` and to every
@@ -122,9 +127,7 @@ class Tally:
         for delta in deltas:
             for n, value in enumerate(delta[width:]):
                 summed[delta[:width]][n] += value
-        rows = [(*keys, *sums) for keys, sums in sorted(summed.items()) if any(sums)]
-        for start in range(0, len(rows), 1000):  # under the databases' limits on parameters
-            self._add_rows(rows[start : start + 1000])
+        self._add_rows([(*keys, *sums) for keys, sums in sorted(summed.items()) if any(sums)])
         return len(deltas)
 
     def summed(self, columns: Sequence[str], where: str, params: Sequence) -> list[tuple]:

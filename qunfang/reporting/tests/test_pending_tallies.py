@@ -134,6 +134,26 @@ def test_folding_in_small_batches_moves_every_delta_once(world, epidemic, monkey
     assert_exact(world, epidemic)
 
 
+def test_a_fold_of_more_rows_than_one_statement_takes_moves_them_all(world, epidemic):
+    # Each day is its own kept row at each of the four places above the village: some 1,800 rows,
+    # more than SQLite takes in one compound SELECT (500 terms).
+    for n in range(150):
+        submit(
+            world.carol,
+            world.jingkou,
+            epidemic,
+            f"d{n}",
+            day=DAY + timedelta(days=n),
+            values={"fever_found": n},
+        )
+    assert services.fold_tallies() > tallies.ROWS_A_STATEMENT * 4
+    assert not PendingReportTally.objects.exists()
+    for place in (world.longjing, world.guangdong):
+        kept = ReportTally.objects.filter(place=place, key="sum:fever_found", period_start__gte=DAY)
+        assert sum(row.value for row in kept) == sum(range(150))
+    assert services.count_tally_disagreements() == 0
+
+
 def test_a_writer_that_crosses_the_mark_folds_once_it_has_committed(
     world, epidemic, monkeypatch, django_capture_on_commit_callbacks
 ):
