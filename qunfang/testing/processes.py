@@ -3,12 +3,14 @@ the test's own (PrivatePostgres), and the waiting and port-finding they need."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +20,23 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
+
+# What `qunfang migrate` made for this process's first installation on each database engine, copied for
+# the next: a migrate is some 15 s of Django rebuilding its models' states, and the process tests make a
+# dozen installations. Kept only on the test session's own server, not on a PostgreSQL of a test's own.
+_migrated: dict[str, str] = {}
+
+
+def _forget_migrated() -> None:
+    for key, template in _migrated.items():
+        if key == "sqlite":
+            Path(template).unlink(missing_ok=True)
+        else:
+            with psycopg.connect(f"{key}/postgres", autocommit=True) as server:
+                server.execute(f'DROP DATABASE IF EXISTS "{template}"')
+
+
+atexit.register(_forget_migrated)
 
 
 class Site:
@@ -39,6 +58,7 @@ class Site:
             # The static files the test session collected (conftest.py): the same release, collected once.
             QUNFANG_STATIC_ROOT=str(settings.STATIC_ROOT),
         )
+        self.shared_server = database_server is None
         base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")
         self.database = None
         if base_url:
@@ -59,6 +79,38 @@ class Site:
         if check and result.returncode:
             raise AssertionError(f"qunfang {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
         return result
+
+    def migrate(self) -> None:
+        """The installation's tables, as `qunfang migrate` makes them: copied from what it made for an
+        earlier installation of this process when there is one."""
+        key = self.server_url if self.database else "sqlite"
+        template = _migrated.get(key) if self.shared_server else None
+        if template is None:
+            self.qunfang("migrate")
+            if self.shared_server:
+                _migrated[key] = self._copy_database(to=None)
+        else:
+            self._copy_database(to=template)
+
+    def _copy_database(self, to: str | None) -> str:
+        """Copies the installation's database to a new template (`to` None), answering its name, or
+        replaces it with a copy of the template `to`."""
+        if self.database:
+            with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
+                if to is None:
+                    template = f"template_{uuid.uuid4().hex[:12]}"
+                    server.execute(f'CREATE DATABASE "{template}" TEMPLATE "{self.database}"')
+                    return template
+                server.execute(f'DROP DATABASE "{self.database}"')
+                server.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{to}"')
+                return to
+        mine = self.var_dir / "qunfang.sqlite3"
+        source, target = (
+            (mine, Path(tempfile.mkstemp(suffix=".sqlite3")[1])) if to is None else (Path(to), mine)
+        )
+        with closing(sqlite3.connect(source)) as read, closing(sqlite3.connect(target)) as write:
+            read.backup(write)
+        return str(target)
 
     def shell(self, code: str) -> str:
         """Run Python in the installation and return what it printed."""

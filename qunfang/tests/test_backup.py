@@ -74,7 +74,7 @@ def test_a_backup_restores_on_a_fresh_installation_with_every_table_equal(site, 
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_refuses_a_database_that_is_not_empty_and_a_file_that_is_no_backup(world, site, tmp_path):
     call_command("backup", str(tmp_path / "one.tar.gz"))
-    site.qunfang("migrate")
+    site.migrate()
     refused = site.qunfang("restore", str(tmp_path / "one.tar.gz"), check=False)
     assert refused.returncode != 0 and "not empty" in refused.stderr
     (tmp_path / "junk.tar.gz").write_bytes(b"not a backup")
@@ -83,7 +83,7 @@ def test_a_restore_refuses_a_database_that_is_not_empty_and_a_file_that_is_no_ba
 
 
 def test_a_backup_taken_while_places_are_being_written_is_consistent(site, tmp_path):
-    site.qunfang("migrate")
+    site.migrate()
     site.qunfang("load_demo")
     writer = site.start("shell", "--no-imports", "-c", WRITER)
     try:

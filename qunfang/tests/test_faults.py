@@ -37,7 +37,7 @@ print(job.pk)
 def test_a_worker_killed_mid_import_leaves_nothing_half_written_and_the_next_worker_finishes_once(
     site, tmp_path
 ):
-    site.qunfang("migrate")
+    site.migrate()
     site.qunfang("load_demo")
     csv_path = tmp_path / "big.csv"
     csv_path.write_text(big_csv(GRID_ROWS, "大网格"))
@@ -149,7 +149,7 @@ def multipart(body: bytes) -> tuple[bytes, str]:
 
 
 def test_an_upload_cut_off_halfway_leaves_nothing_and_the_server_goes_on(site):
-    site.qunfang("migrate")
+    site.migrate()
     site.qunfang("load_demo")
     session_key, place_id = site.shell(SESSION_FOR_ADMIN).split()
     uploads = site.var_dir / "uploads"
@@ -197,7 +197,7 @@ print(raw, OrgUnit.objects.get(name="迳口村").pk)
 
 def test_a_database_restart_mid_request_loses_no_saved_write_and_service_resumes(private_postgres, tmp_path):
     site = Site(tmp_path / "site", database_server=private_postgres.url)
-    site.qunfang("migrate")
+    site.migrate()
     site.qunfang("load_demo")
     token, place_id = site.shell(TOKEN_FOR_CLERK).split()
     server, base = serve(site, workers=2)

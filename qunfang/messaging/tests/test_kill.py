@@ -1,4 +1,4 @@
-"""A 20,000-message campaign through the Aliyun client and the fake gateway, its worker killed with
+"""A 10,000-message campaign through the Aliyun client and the fake gateway, its worker killed with
 SIGKILL at random points ten times and started again: in the end every recipient has exactly one sent
 message, and the gateway took each exactly once."""
 
@@ -13,7 +13,7 @@ import pytest
 from qunfang.messaging.fake_gateway import FakeAliyunSms
 from qunfang.testing.processes import wait_until
 
-RECIPIENTS = 20_000
+RECIPIENTS = 10_000
 SIGN, SECRET = "合成省退役军人事务厅", "kill-test-secret"
 START = """
 from qunfang.core.models import OrgUnit
@@ -46,7 +46,7 @@ def test_a_campaign_survives_ten_kills_and_sends_each_message_exactly_once(site)
             QUNFANG_MESSAGING_QUIET_HOURS="",  # the test runs at any hour
             QUNFANG_ALIYUN_SMS_RATE="5000/1",  # the gateway's pace, not an account's
         )
-        site.qunfang("migrate")
+        site.migrate()
         site.qunfang("synth", "--veterans", str(RECIPIENTS), timeout=600)
         campaign = int(site.shell(START))
 
