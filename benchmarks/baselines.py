@@ -30,6 +30,13 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@requires(Capability.VIEW_PLACES)
+def signed_in_bare(request):
+    """What every signed-in page does before its own work: the session, the user, the second factor's
+    check and the scope, read through the whole middleware; the load benchmark's floor of a page."""
+    return HttpResponse(f"ok {len(request.scope.place_ids)}", content_type="text/plain")
+
+
 # --- the activities, summed from the ledger ------------------------------------------------------------
 
 
@@ -150,6 +157,7 @@ def raw_dashboard(request, place_id: int):
 
 urlpatterns = [
     path("bench/bare", bare),
+    path("bench/signed-in", signed_in_bare),
     path("bench/raw-dashboard/<int:place_id>/", raw_dashboard),
     path("", include("qunfang.urls")),
 ]

@@ -168,13 +168,16 @@ def serve_and_run(phases: list[str], seconds: float, users: int) -> dict[str, di
 
 
 def benchmark(seconds: float, users: int) -> dict:
-    figures = serve_and_run(["bare", "mixed", "reports"], seconds, users)
-    bare, mixed, reports = figures["bare"], figures["mixed"], figures["reports"]
+    figures = serve_and_run(list(PHASES), seconds, users)
+    bare, mixed = figures["bare"], figures["mixed"]
     return {
         **figures,
         "rps_ratio": round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None,
         "p50_ratio": round(mixed["p50_ms"] / bare["p50_ms"], 2) if bare["p50_ms"] else None,
-        "reports_rps_ratio": round(reports["rps"] / bare["rps"], 3) if bare["rps"] else None,
+        **{
+            f"{phase}_rps_ratio": round(figures[phase]["rps"] / bare["rps"], 3) if bare["rps"] else None
+            for phase in ("signed_in", "token", "reports")
+        },
     }
 
 
@@ -189,21 +192,33 @@ def _wait_for(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+# Each phase, what its users do (benchmarks/load_users.py); the two floors are what any signed-in page
+# and any API call cost before their own work, so that the ratios above them can be read against them.
+PHASES = {
+    "bare": "the bare view, anonymous",
+    "signed_in": "floor: a signed-in page that does nothing of its own",
+    "token": "floor: the API's who-am-I with a token",
+    "mixed": "station staff's village page, API reads and station edits",
+    "reports": "daily reports submitted over the API",
+}
+
+
 def report(figures: dict, seconds: float, users: int) -> str:
     lines = [
         f"Load benchmark: gunicorn 2 workers + PostgreSQL, {users} users, {seconds:g} s a phase, 127.0.0.1",
-        f"{'phase':<8}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}",
+        f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}  what",
     ]
-    for phase in ("bare", "mixed", "reports"):
+    for phase, what in PHASES.items():
         f = figures[phase]
         lines.append(
-            f"{phase:<8}{f['requests']:>10}{f['rps']:>10}{f['p50_ms']:>10}{f['p99_ms']:>10}{f['errors']:>8}"
+            f"{phase:<10}{f['requests']:>10}{f['rps']:>10}{f['p50_ms']:>10}{f['p99_ms']:>10}{f['errors']:>8}"
+            f"  {what}"
         )
     lines.append(
         f"mixed/bare: throughput ratio {figures['rps_ratio']}, median latency ratio {figures['p50_ratio']}"
     )
-    ratio = figures["reports_rps_ratio"]
-    lines.append(f"reports/bare (daily reports submitted over the API): throughput ratio {ratio}")
+    for phase in ("signed_in", "token", "reports"):
+        lines.append(f"{phase}/bare: throughput ratio {figures[f'{phase}_rps_ratio']}")
     return "\n".join(lines)
 
 

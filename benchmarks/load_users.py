@@ -34,6 +34,47 @@ class Bare(FastHttpUser):
         self.client.get("/bench/bare")
 
 
+def sign_in(user: FastHttpUser) -> None:
+    user.client.get("/accounts/login/")
+    csrf = user.client.cookiejar._cookies["127.0.0.1"]["/"]["csrftoken"].value  # noqa: SLF001
+    user.client.post(
+        "/accounts/login/",
+        data={"username": user.account["username"], "password": PASSWORD, "csrfmiddlewaretoken": csrf},
+        headers={"Referer": user.host + "/accounts/login/"},
+    )
+
+
+class SignedInFloor(FastHttpUser):
+    """A signed-in request that does nothing of its own: what any page costs before its work."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.account = random.choice(clerks())
+        sign_in(self)
+        ready()
+
+    @task
+    def floor(self):
+        with self.client.get("/bench/signed-in", catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"not signed in ({response.status_code})")
+
+
+class TokenFloor(FastHttpUser):
+    """The API's lightest signed-in read (who am I) with a token: what any API call costs first."""
+
+    wait_time = constant(0)
+
+    def on_start(self):
+        self.api = {"Authorization": f"Bearer {random.choice(clerks())['token']}"}
+        ready()
+
+    @task
+    def me(self):
+        self.client.get("/api/v1/me", headers=self.api)
+
+
 class StationClerk(FastHttpUser):
     """Opens the village page, reads the API, updates the station's hall status and phone."""
 
@@ -43,17 +84,7 @@ class StationClerk(FastHttpUser):
         self.account = random.choice(clerks())
         self.village = self.account["village"]
         self.api = {"Authorization": f"Bearer {self.account['token']}"}
-        self.client.get("/accounts/login/")
-        self.csrf = self.client.cookiejar._cookies["127.0.0.1"]["/"]["csrftoken"].value  # noqa: SLF001
-        self.client.post(
-            "/accounts/login/",
-            data={
-                "username": self.account["username"],
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.csrf,
-            },
-            headers={"Referer": self.host + "/accounts/login/"},
-        )
+        sign_in(self)
         ready()
 
     @task(3)
@@ -145,4 +176,11 @@ class GuardAtTheGate(FastHttpUser):
                 response.failure(f"no verdict ({response.status_code}): {response.text[:120]}")
 
 
-USERS = {"bare": Bare, "mixed": StationClerk, "reports": ReportingClerk, "passes": GuardAtTheGate}
+USERS = {
+    "bare": Bare,
+    "signed_in": SignedInFloor,
+    "token": TokenFloor,
+    "mixed": StationClerk,
+    "reports": ReportingClerk,
+    "passes": GuardAtTheGate,
+}

@@ -36,6 +36,6 @@ def test_a_short_mixed_load_on_the_production_configuration_has_no_errors(tmp_pa
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(result.stdout)
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    for phase in ("bare", "mixed", "reports"):
+    for phase in ("bare", "signed_in", "token", "mixed", "reports"):
         assert figures[phase]["errors"] == 0, figures[phase]["error_examples"]
         assert figures[phase]["requests"] > 50
