@@ -31,6 +31,7 @@ from qunfang.registry.forms import (
     VeteranFilterForm,
     VeteranForm,
 )
+from qunfang.registry.lines import roll_lines
 from qunfang.registry.models import FamilyMember, RollImport, Veteran
 
 
@@ -105,16 +106,16 @@ def veteran_list(request):
     else:
         form, filters = _saved_search(request)
     query = request.GET.urlencode() if filters else ""
+    # An exact lookup comes unsorted (see selectors.veterans): a page of it is a list.
+    found = _found(request, filters).only(*LIST_FIELDS)
+    page = paginate(request, found if found.ordered else list(found))
     return render(
         request,
         "registry/veteran_list.html",
         {
             "form": form,
-            # An exact lookup comes unsorted (see selectors.veterans): a page of it is a list.
-            "veterans": paginate(
-                request,
-                found if (found := _found(request, filters).only(*LIST_FIELDS)).ordered else list(found),
-            ),
+            "veterans": page,
+            "lines": roll_lines(page),
             "page_query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page")
             if query
             else "",
