@@ -50,15 +50,7 @@ def navigation(request):
             "personal": [link for link in apps if link.personal],
         }
 
-    def kept_menu() -> dict[str, list[Link]]:
-        key = _menu_key(scope)
-        found = cache.get(key)
-        if found is None:
-            found = menu()
-            cache.set(key, found, MENU_SECONDS)
-        return found
-
     return {
-        "menu": SimpleLazyObject(kept_menu),
+        "menu": SimpleLazyObject(lambda: cache.get_or_set(_menu_key(scope), menu, MENU_SECONDS)),
         "my_places": SimpleLazyObject(lambda: list(selectors.home_places(scope))),
     }
