@@ -22,6 +22,7 @@ from qunfang.core.access import get_for, public, requires
 from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, period_from, place_for, posted_form
+from qunfang.lib.apps import project_apps
 from qunfang.lib.pdf import pdf_response
 from qunfang.lib.twins import api_twin
 from qunfang.mobilization import selectors as mobilization
@@ -63,6 +64,9 @@ def dashboard_page(request, place: OrgUnit, period, found, *, days: list[dict], 
             "types": types,
             "children": children,
             "up": place.parent if place.parent_id and request.scope.allows(VIEW, place.parent) else None,
+            # Each other app's card: a template it names as `dashboard_card` on its AppConfig, drawn
+            # with this page's context (its figures as figures.<app label>).
+            "app_cards": [c.dashboard_card for c in project_apps() if getattr(c, "dashboard_card", None)],
         },
     )
 

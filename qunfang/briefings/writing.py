@@ -3,7 +3,9 @@ briefings use (qingxin-2020-02-04.txt), in the language that is active (Chinese,
 what was counted is said, and each sentence claims what its figure holds: the subject is who did the
 work (the bureau or station itself, the stations below it, the volunteers), people and person-times
 keep their units, a period's figures are the period's, and a community's register is that
-community's. A section with nothing to report is left out."""
+community's. A section with nothing to report is left out. Another app adds its own sections by naming,
+on its AppConfig, `briefing_sections = "<module>.<function>"`, called with the figures (`Figures`, its
+block as `found.<app label>`): a list of {"heading", "text"}, empty when it has nothing to report."""
 
 from datetime import date
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qunfang.briefings.selectors import Figures, yuan_text
+from qunfang.lib.apps import app_entries
 
 PUBLICITY = "publicity"  # activities of this category are told under "how veterans were reached"
 
@@ -238,6 +241,7 @@ def sections(found: Figures, deeds) -> list[dict]:
         )
         if part
     ]
+    written += [part for _config, write in app_entries("briefing_sections") for part in write(found)]
     written = [{**part, "heading": numbered(n, part["heading"])} for n, part in enumerate(written)]
     for deed in deeds:
         captions = "".join(

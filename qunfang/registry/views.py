@@ -17,6 +17,7 @@ from qunfang.core.access import get_for, requires
 from qunfang.core.models import Level, OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
+from qunfang.lib.person import sections_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.twins import api_twin
 from qunfang.lib.uploads import UploadNotSaved, open_upload
@@ -187,6 +188,7 @@ def _detail(request, veteran: Veteran, revealed: dict | None = None, revealed_me
             "veteran": veteran,
             "family": selectors.family_of(veteran),
             "moves": selectors.moves_of(veteran),
+            "sections": sections_for(request, veteran),  # the other apps' cards (lib/person)
             "revealed": revealed or {},
             "revealed_member": revealed_member or {},
             "can_reveal": request.scope.allows(Capability.REVEAL_PERSONAL_DATA, veteran.place),
