@@ -128,6 +128,19 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.process)
 
 
+def pytest_runtest_setup(item):
+    # The browser drives the same pages on either database; what differs between them (locks, dates,
+    # text search, sequences) is held by the other tests, which run on both. So the browser tests run
+    # once, in the SQLite pass (the district's default), to keep the suite short;
+    # QUNFANG_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too.
+    if (
+        item.get_closest_marker("browser")
+        and "postgres" in os.environ.get("QUNFANG_DATABASE_URL", "")
+        and not os.environ.get("QUNFANG_BROWSER_ON_POSTGRES")
+    ):
+        pytest.skip("the browser tests run in the SQLite pass (QUNFANG_BROWSER_ON_POSTGRES=1 runs them here)")
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(items):
     # The tests of the shared demo run last, one after another, so that it is loaded once (per worker).
