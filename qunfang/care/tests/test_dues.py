@@ -24,10 +24,16 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def people(world):
     made = [
-        registry.create_veteran(by=None, place=world.jingkou, name=name, id_number=number + check_character(number), phone="13800138000",
-                                address="迳口村一巷1号")
+        registry.create_veteran(
+            by=None,
+            place=world.jingkou,
+            name=name,
+            id_number=number + check_character(number),
+            phone="13800138000",
+            address="迳口村一巷1号",
+        )
         for name, number in (("张清", "44180319500101123"), ("罗显铜", "44180319600101123"))
-    ]  # fmt: skip
+    ]
     for veteran in made:
         services.record_event(by=None, veteran=veteran, kind=EventKind.ENTERED, day=date(2018, 1, 1))
     return made
@@ -36,15 +42,18 @@ def people(world):
 @pytest.fixture
 def quarterly(world, people):
     return services.save_rule(
-        by=world.alice, place=world.qingxin, name="重点联系：每季度电话", kind=ContactKind.CALL, every_months=3,
+        by=world.alice,
+        place=world.qingxin,
+        name="重点联系：每季度电话",
+        kind=ContactKind.CALL,
+        every_months=3,
         starts=TODAY - timedelta(days=10),
-    )  # fmt: skip
+    )
 
 
 def test_a_rule_makes_a_due_for_each_person_under_it(world, people, quarterly):
     assert ContactDue.objects.filter(rule=quarterly).count() == 2
-    assert [d.veteran for d in selectors.due_this_week(_scope(world.carol),
-                                                       world.jingkou, TODAY)] == people  # fmt: skip
+    assert [d.veteran for d in selectors.due_this_week(_scope(world.carol), world.jingkou, TODAY)] == people
     assert selectors.care_figures(world.qingxin, TODAY - timedelta(days=30), TODAY).calls_overdue == 2
     assert kept.count_disagreements() == 0
 
@@ -75,12 +84,26 @@ def test_a_visit_meets_a_call_due_too(world, people, quarterly):
 def test_a_gift_leaves_the_stock_with_the_visit_and_a_short_stock_refuses_both(world, people, quarterly):
     oil = donations.item_named("花生油", "桶")
     donations.receive_goods(by=None, place=world.jingkou, item=oil, quantity=1, day=TODAY)
-    services.record_contact(by=world.carol, veteran=people[0], kind=ContactKind.VISIT, day=TODAY,
-                            gift_item=oil, gift_quantity=1, photo=image_upload("visit.jpg"))  # fmt: skip
+    services.record_contact(
+        by=world.carol,
+        veteran=people[0],
+        kind=ContactKind.VISIT,
+        day=TODAY,
+        gift_item=oil,
+        gift_quantity=1,
+        photo=image_upload("visit.jpg"),
+    )
     assert StockLevel.objects.get(place=world.jingkou, item=oil).on_hand == 0
     with pytest.raises(ValidationError) as refused:
-        services.record_contact(by=world.carol, veteran=people[1], kind=ContactKind.VISIT, day=TODAY,
-                                gift_item=oil, gift_quantity=1)  # fmt: skip
+        services.record_contact(
+            by=world.carol,
+            veteran=people[1],
+            kind=ContactKind.VISIT,
+            day=TODAY,
+            gift_item=oil,
+            gift_quantity=1,
+        )
+    assert "quantity" in refused.value.message_dict
     assert Contact.objects.filter(veteran=people[1]).count() == 0
     assert ContactDue.objects.get(veteran=people[1]).due == TODAY - timedelta(days=10)
     assert kept.count_disagreements() == 0
@@ -99,8 +122,9 @@ def test_a_visit_in_the_future_or_before_entering_the_roll_is_refused(world, peo
 @pytest.mark.parametrize("every", [None, 0, ""])
 def test_a_rule_with_no_interval_is_refused(world, people, every):
     with pytest.raises(ValidationError, match="interval"):
-        services.save_rule(by=world.alice, place=world.qingxin, name="没有周期", kind=ContactKind.VISIT,
-                           every_months=every)  # fmt: skip
+        services.save_rule(
+            by=world.alice, place=world.qingxin, name="没有周期", kind=ContactKind.VISIT, every_months=every
+        )
     assert ContactDue.objects.count() == 0
 
 
@@ -142,18 +166,41 @@ def test_a_person_who_moves_takes_their_dues_and_counts_along(world, people, qua
 def test_a_rule_changed_or_put_out_of_force_moves_its_dues(world, people, quarterly):
     category = CareCategory.objects.get(name="伤残军人")
     services.set_categories(by=world.carol, veteran=people[0], categories=[category])
-    services.save_rule(by=world.alice, place=world.qingxin, rule=quarterly, name=quarterly.name, kind="call",
-                       every_months=6, starts=quarterly.starts, categories=[category])  # fmt: skip
+    services.save_rule(
+        by=world.alice,
+        place=world.qingxin,
+        rule=quarterly,
+        name=quarterly.name,
+        kind="call",
+        every_months=6,
+        starts=quarterly.starts,
+        categories=[category],
+    )
     assert list(ContactDue.objects.values_list("veteran", flat=True)) == [people[0].pk]
-    services.save_rule(by=world.alice, place=world.qingxin, rule=quarterly, name=quarterly.name, kind="call",
-                       every_months=6, starts=quarterly.starts, active=False)  # fmt: skip
+    services.save_rule(
+        by=world.alice,
+        place=world.qingxin,
+        rule=quarterly,
+        name=quarterly.name,
+        kind="call",
+        every_months=6,
+        starts=quarterly.starts,
+        active=False,
+    )
     assert ContactDue.objects.count() == 0
     assert kept.count_disagreements() == 0
 
 
 def test_an_age_rule_falls_due_at_the_birthday(world, people):
-    rule = services.save_rule(by=world.alice, place=world.qingxin, name="80岁以上每月走访", kind="visit",
-                              every_months=1, older_than=80, starts=TODAY)  # fmt: skip
+    rule = services.save_rule(
+        by=world.alice,
+        place=world.qingxin,
+        name="80岁以上每月走访",
+        kind="visit",
+        every_months=1,
+        older_than=80,
+        starts=TODAY,
+    )
     dues = dict(ContactDue.objects.filter(rule=rule).values_list("veteran", "due"))
     assert dues[people[0].pk] == max(TODAY, date(2030, 1, 1)) and dues[people[1].pk] == date(2040, 1, 1)
 
@@ -161,10 +208,24 @@ def test_an_age_rule_falls_due_at_the_birthday(world, people):
 def test_a_festival_round_is_watched_by_station(world, people):
     oil = donations.item_named("花生油", "桶")
     donations.receive_goods(by=None, place=world.jingkou, item=oil, quantity=5, day=TODAY)
-    round_ = services.plan_round(by=world.alice, place=world.qingxin, name="2019年八一慰问", day=TODAY,
-                                 veterans=people, gift_item=oil, gift_quantity=1)  # fmt: skip
-    services.record_contact(by=world.carol, veteran=people[0], kind="visit", day=TODAY, round=round_,
-                            gift_item=oil, gift_quantity=1)  # fmt: skip
+    round_ = services.plan_round(
+        by=world.alice,
+        place=world.qingxin,
+        name="2019年八一慰问",
+        day=TODAY,
+        veterans=people,
+        gift_item=oil,
+        gift_quantity=1,
+    )
+    services.record_contact(
+        by=world.carol,
+        veteran=people[0],
+        kind="visit",
+        day=TODAY,
+        round=round_,
+        gift_item=oil,
+        gift_quantity=1,
+    )
     assert [(r["place"], r["done"], r["left"]) for r in selectors.round_progress(round_, world.qingxin)] == [
         (world.jingkou, 1, 1)
     ]
