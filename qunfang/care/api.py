@@ -24,7 +24,7 @@ from qunfang.registry.models import Tag, Veteran
 router = Router(tags=["care"])
 
 
-class DueOut(Schema):
+class CareDueOut(Schema):
     id: int
     veteran_id: int
     veteran: str
@@ -50,7 +50,7 @@ class DueOut(Schema):
         return row.due < timezone.localdate()
 
 
-class ContactOut(Schema):
+class CareContactOut(Schema):
     id: int
     veteran_id: int
     place_id: int
@@ -67,21 +67,21 @@ class ContactOut(Schema):
         return bool(contact.photo)
 
 
-class ContactIn(Schema):
+class CareContactIn(Schema):
     veteran_id: Id
     kind: ContactKind
     day: Day
     note: Text = Field("", max_length=500)
     gift_item_id: Id | None = None
     gift_quantity: int | None = Field(None, ge=1, le=1000)
-    round_id: Id | None = None
+    care_round_id: Id | None = None
 
 
 def _veteran(request, veteran_id: int, capability) -> Veteran:
     return get_for(request.scope, Veteran.objects.select_related("place"), capability, pk=veteran_id)
 
 
-@router.get("/care/due", response={200: list[DueOut], **ERRORS})
+@router.get("/care/due", response={200: list[CareDueOut], **ERRORS})
 @paginate(Pages)
 def list_due(request, place_id: Id):
     """The calls and visits due at the place by the week's end, the most overdue first."""
@@ -89,21 +89,21 @@ def list_due(request, place_id: Id):
     return selectors.due_this_week(request.scope, place, timezone.localdate())
 
 
-@router.get("/care/gone-up", response={200: list[DueOut], **ERRORS})
+@router.get("/care/gone-up", response={200: list[CareDueOut], **ERRORS})
 @paginate(Pages)
 def list_gone_up(request, place_id: Id):
     place = place_for(request, place_id, VIEW_CARE)
     return selectors.gone_up(request.scope, place, timezone.localdate())
 
 
-class OverdueOut(Schema):
+class CareOverdueOut(Schema):
     place_id: int
     place: str
     calls: int
     visits: int
 
 
-@router.get("/care/overdue-by-place", response={200: list[OverdueOut], **ERRORS})
+@router.get("/care/overdue-by-place", response={200: list[CareOverdueOut], **ERRORS})
 def overdue_by_place(request, place_id: Id):
     """Each child place's overdue calls and visits now, from the kept counts."""
     place = place_for(request, place_id, VIEW_CARE)
@@ -113,11 +113,11 @@ def overdue_by_place(request, place_id: Id):
     ]
 
 
-class NumberOut(Schema):
+class CareNumberOut(Schema):
     number: str
 
 
-@router.post("/care/veterans/{veteran_id}/number", response={200: NumberOut, **ERRORS})
+@router.post("/care/veterans/{veteran_id}/number", response={200: CareNumberOut, **ERRORS})
 def reveal_number(request, veteran_id: Id):
     """The person's full phone number, to dial it; the audit log keeps who saw it."""
     answer_shown_once(request)  # the answer holds a secret: not kept for a retry (core/once.py)
@@ -125,7 +125,7 @@ def reveal_number(request, veteran_id: Id):
     return {"number": services.number_to_call(by=request.auth, veteran=veteran)}
 
 
-def _contact_facts(request, data: ContactIn) -> dict:
+def _contact_facts(request, data: CareContactIn) -> dict:
     veteran = _veteran(request, data.veteran_id, RECORD_CARE)
     item = None
     if data.gift_item_id is not None:
@@ -133,7 +133,9 @@ def _contact_facts(request, data: ContactIn) -> dict:
         if item is None:
             raise ValidationError({"gift_item": _("Choose the gift taken from the stock.")})
     round_ = (
-        get_for(request.scope, Round.objects.all(), VIEW_CARE, pk=data.round_id) if data.round_id else None
+        get_for(request.scope, Round.objects.all(), VIEW_CARE, pk=data.care_round_id)
+        if data.care_round_id
+        else None
     )
     return {
         "veteran": veteran,
@@ -146,64 +148,64 @@ def _contact_facts(request, data: ContactIn) -> dict:
     }
 
 
-@router.post("/care/contacts", response={201: ContactOut, **ERRORS})
-def record_contact(request, data: ContactIn):
+@router.post("/care/contacts", response={201: CareContactOut, **ERRORS})
+def record_contact(request, data: CareContactIn):
     """A call or a home visit done (with its photo: the multipart twin below)."""
     contact = services.record_contact(by=request.auth, **_contact_facts(request, data))
     return Status(201, contact)
 
 
-@router.post("/care/contacts/with-photo", response={201: ContactOut, **ERRORS})
-def record_contact_with_photo(request, data: Form[ContactIn], photo: File[UploadedFile] = None):
+@router.post("/care/contacts/with-photo", response={201: CareContactOut, **ERRORS})
+def record_contact_with_photo(request, data: Form[CareContactIn], photo: File[UploadedFile] = None):
     """The same, as multipart with the visit's photo (`photo`): an image of 10 MB at most."""
     contact = services.record_contact(by=request.auth, photo=photo, **_contact_facts(request, data))
     return Status(201, contact)
 
 
-@router.get("/care/contacts", response={200: list[ContactOut], **ERRORS})
+@router.get("/care/contacts", response={200: list[CareContactOut], **ERRORS})
 @paginate(Pages)
 def list_contacts(request, place_id: Id):
     return selectors.contacts(request.scope, place_for(request, place_id, VIEW_CARE))
 
 
-class EventOut(Schema):
+class CareEventOut(Schema):
     id: int
     kind: str
     day: date
     note: str
 
 
-class FileOut(Schema):
+class CareFileOut(Schema):
     categories: list[str]
-    events: list[EventOut]
-    dues: list[DueOut]
-    contacts: list[ContactOut]
+    events: list[CareEventOut]
+    dues: list[CareDueOut]
+    contacts: list[CareContactOut]
 
 
-@router.get("/care/veterans/{veteran_id}/file", response={200: FileOut, **ERRORS})
+@router.get("/care/veterans/{veteran_id}/file", response={200: CareFileOut, **ERRORS})
 def person_file(request, veteran_id: Id):
     """The care part of a person's file: categories, life events, what is due, contacts done."""
     found = selectors.person_file(_veteran(request, veteran_id, VIEW_CARE))
     return {**found, "categories": [c.name for c in found["categories"]]}
 
 
-class EventIn(Schema):
+class CareEventIn(Schema):
     kind: EventKind
     day: Day
     note: Text = Field("", max_length=200)
 
 
-@router.post("/care/veterans/{veteran_id}/events", response={201: EventOut, **ERRORS})
-def record_event(request, veteran_id: Id, data: EventIn):
+@router.post("/care/veterans/{veteran_id}/events", response={201: CareEventOut, **ERRORS})
+def record_event(request, veteran_id: Id, data: CareEventIn):
     veteran = _veteran(request, veteran_id, RECORD_CARE)
     return Status(201, services.record_event(by=request.auth, veteran=veteran, **data.dict()))
 
 
-class CategoriesIn(Schema):
+class CareCategoriesIn(Schema):
     category_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class CategoryOut(Schema):
+class CareCategoryOut(Schema):
     id: int
     name: str
     place_id: int | None
@@ -216,20 +218,20 @@ def _categories(place, ids: list[int]) -> list[CareCategory]:
     return found
 
 
-@router.put("/care/veterans/{veteran_id}/categories", response={200: list[CategoryOut], **ERRORS})
-def set_categories(request, veteran_id: Id, data: CategoriesIn):
+@router.put("/care/veterans/{veteran_id}/categories", response={200: list[CareCategoryOut], **ERRORS})
+def set_categories(request, veteran_id: Id, data: CareCategoriesIn):
     veteran = _veteran(request, veteran_id, RECORD_CARE)
     chosen = _categories(veteran.place, data.category_ids)
     services.set_categories(by=request.auth, veteran=veteran, categories=chosen)
     return chosen
 
 
-@router.get("/care/categories", response={200: list[CategoryOut], **ERRORS})
+@router.get("/care/categories", response={200: list[CareCategoryOut], **ERRORS})
 def list_categories(request, place_id: Id):
     return list(selectors.categories_for(place_for(request, place_id, VIEW_CARE)))
 
 
-class CategoryIn(Schema):
+class CareCategoryIn(Schema):
     place_id: Id
     name: Text = Field(..., max_length=40)
 
@@ -241,13 +243,13 @@ def _bureau_place(request, place_id: int):
     return place
 
 
-@router.post("/care/categories", response={201: CategoryOut, **ERRORS})
-def add_category(request, data: CategoryIn):
+@router.post("/care/categories", response={201: CareCategoryOut, **ERRORS})
+def add_category(request, data: CareCategoryIn):
     place = _bureau_place(request, data.place_id)
     return Status(201, services.add_category(by=request.auth, place=place, name=data.name))
 
 
-class RuleIn(Schema):
+class CareRuleIn(Schema):
     place_id: Id
     name: Text = Field(..., max_length=100)
     kind: ContactKind
@@ -261,7 +263,7 @@ class RuleIn(Schema):
     active: bool = True
 
 
-class RuleOut(Schema):
+class CareRuleOut(Schema):
     id: int
     place_id: int
     name: str
@@ -284,7 +286,7 @@ class RuleOut(Schema):
         return [t.pk for t in rule.tags.all()]
 
 
-def _save_rule(request, data: RuleIn, rule: CareRule | None) -> CareRule:
+def _save_rule(request, data: CareRuleIn, rule: CareRule | None) -> CareRule:
     place = _bureau_place(request, data.place_id)
     tags = list(Tag.objects.filter(pk__in=data.tag_ids).select_related("place"))
     if len(tags) != len(set(data.tag_ids)):
@@ -301,24 +303,24 @@ def _save_rule(request, data: RuleIn, rule: CareRule | None) -> CareRule:
     )
 
 
-@router.post("/care/rules", response={201: RuleOut, **ERRORS})
-def create_rule(request, data: RuleIn):
+@router.post("/care/rules", response={201: CareRuleOut, **ERRORS})
+def create_rule(request, data: CareRuleIn):
     """A cadence rule of a bureau for the people under its place; refused without an interval."""
     return Status(201, _save_rule(request, data, None))
 
 
-@router.put("/care/rules/{rule_id}", response={200: RuleOut, **ERRORS})
-def update_rule(request, rule_id: Id, data: RuleIn):
-    rule = get_for(request.scope, CareRule.objects.select_related("place"), SET_CARE_RULES, pk=rule_id)
+@router.put("/care/rules/{care_rule_id}", response={200: CareRuleOut, **ERRORS})
+def update_rule(request, care_rule_id: Id, data: CareRuleIn):
+    rule = get_for(request.scope, CareRule.objects.select_related("place"), SET_CARE_RULES, pk=care_rule_id)
     return _save_rule(request, data, rule)
 
 
-@router.get("/care/rules", response={200: list[RuleOut], **ERRORS})
+@router.get("/care/rules", response={200: list[CareRuleOut], **ERRORS})
 def list_rules(request, place_id: Id):
     return list(selectors.rules_over(request.scope, place_for(request, place_id, VIEW_CARE)))
 
 
-class RoundIn(Schema):
+class CareRoundIn(Schema):
     place_id: Id
     name: Text = Field(..., max_length=100)
     day: Day
@@ -329,7 +331,7 @@ class RoundIn(Schema):
     gift_quantity: int = Field(0, ge=0, le=1000)
 
 
-class RoundOut(Schema):
+class CareRoundOut(Schema):
     id: int
     place_id: int
     name: str
@@ -338,8 +340,8 @@ class RoundOut(Schema):
     gift_quantity: int
 
 
-@router.post("/care/rounds", response={201: RoundOut, **ERRORS})
-def plan_round(request, data: RoundIn):
+@router.post("/care/rounds", response={201: CareRoundOut, **ERRORS})
+def plan_round(request, data: CareRoundIn):
     """A festival round over the chosen people under the place, shared out among their stations."""
     place = _bureau_place(request, data.place_id)
     people = selectors.people_for(
@@ -364,22 +366,22 @@ def plan_round(request, data: RoundIn):
     return Status(201, round_)
 
 
-@router.get("/care/rounds", response={200: list[RoundOut], **ERRORS})
+@router.get("/care/rounds", response={200: list[CareRoundOut], **ERRORS})
 def list_rounds(request, place_id: Id):
     return list(selectors.rounds(request.scope, place_for(request, place_id, VIEW_CARE)))
 
 
-class ProgressOut(Schema):
+class CareProgressOut(Schema):
     place_id: int
     place: str
     done: int
     left: int
 
 
-@router.get("/care/rounds/{round_id}/progress", response={200: list[ProgressOut], **ERRORS})
-def round_progress(request, round_id: Id, place_id: Id | None = None):
+@router.get("/care/rounds/{care_round_id}/progress", response={200: list[CareProgressOut], **ERRORS})
+def round_progress(request, care_round_id: Id, place_id: Id | None = None):
     """The round's visits done and left by station (under `place_id`, else the round's place)."""
-    round_ = get_for(request.scope, Round.objects.select_related("place"), VIEW_CARE, pk=round_id)
+    round_ = get_for(request.scope, Round.objects.select_related("place"), VIEW_CARE, pk=care_round_id)
     place = place_for(request, place_id, VIEW_CARE) if place_id else round_.place
     return [
         {"place_id": r["place"].pk, "place": r["place"].name, "done": r["done"], "left": r["left"]}

@@ -59,4 +59,4 @@ def records_at(place, *, by, text, id_number, made) -> dict:
         gift_quantity=1,
         round=round_,
     )
-    return {"rule_id": rule, "round_id": round_, "contact_id": visit}
+    return {"care_rule_id": rule, "care_round_id": round_, "care_contact_id": visit}

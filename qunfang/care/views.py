@@ -110,8 +110,8 @@ def record(request, veteran_id: int):
 
 
 @requires(VIEW_CARE)
-def photo(request, contact_id: int):
-    contact = get_for(request.scope, Contact.objects.exclude(photo=""), VIEW_CARE, pk=contact_id)
+def photo(request, care_contact_id: int):
+    contact = get_for(request.scope, Contact.objects.exclude(photo=""), VIEW_CARE, pk=care_contact_id)
     try:
         return FileResponse(open_upload(contact.photo), filename=contact.photo_name or "photo.jpg")
     except FileNotFoundError:
@@ -218,8 +218,8 @@ def _save_rule(request, place, rule, data):
 
 @requires(SET_CARE_RULES)
 @api_twin("qunfang.care.api.update_rule")
-def rule_edit(request, rule_id: int):
-    rule = get_for(request.scope, CareRule.objects.select_related("place"), SET_CARE_RULES, pk=rule_id)
+def rule_edit(request, care_rule_id: int):
+    rule = get_for(request.scope, CareRule.objects.select_related("place"), SET_CARE_RULES, pk=care_rule_id)
     return form_page(
         request,
         _rule_form(request, rule.place, rule),
@@ -311,9 +311,9 @@ def rounds(request, place_id: int):
 
 
 @requires(VIEW_CARE)
-def round_detail(request, round_id: int):
+def round_detail(request, care_round_id: int):
     round_ = get_for(
-        request.scope, Round.objects.select_related("place", "gift_item"), VIEW_CARE, pk=round_id
+        request.scope, Round.objects.select_related("place", "gift_item"), VIEW_CARE, pk=care_round_id
     )
     place_id = request.GET.get("place")
     place = place_for(request, int(place_id), VIEW_CARE) if place_id and place_id.isdigit() else round_.place
