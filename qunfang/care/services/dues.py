@@ -168,8 +168,7 @@ def _settle(rules: list[CareRule], veterans: list[Veteran], existing: list[Conta
     places = {v.pk: v.place for v in veterans}
     rules_by_id = {r.pk: r for r in rules}
     gone = [d for key, d in by_key.items() if key not in expected or d.due != expected[key]]
-    for due in gone:
-        _count(due.place.path, [(due.due, due.kind)], -1)
+    _count_by_place(gone, -1)
     ContactDue.objects.filter(pk__in=[d.pk for d in gone]).delete()
     fresh = []
     for (vid, rid), day in expected.items():
@@ -183,8 +182,16 @@ def _settle(rules: list[CareRule], veterans: list[Veteran], existing: list[Conta
             )
         )
     ContactDue.objects.bulk_create(fresh, batch_size=1000)
-    for due in fresh:
-        _count(due.place.path, [(due.due, due.kind)], 1)
+    _count_by_place(fresh, 1)
+
+
+def _count_by_place(found: list[ContactDue], sign: int) -> None:
+    """The dues' counts changed, one write a place (a rule over a district touches thousands)."""
+    by_place: dict[str, list] = {}
+    for due in found:
+        by_place.setdefault(due.place.path, []).append((due.due, due.kind))
+    for path, rows in by_place.items():
+        _count(path, rows, sign)
 
 
 @within_a_service
@@ -210,8 +217,7 @@ def follow_veteran(veteran: Veteran) -> None:
 
 
 def _drop(dues: list[ContactDue]) -> None:
-    for due in dues:
-        _count(due.place.path, [(due.due, due.kind)], -1)
+    _count_by_place(dues, -1)
     ContactDue.objects.filter(pk__in=[d.pk for d in dues]).delete()
 
 
@@ -273,11 +279,7 @@ def round_visits(round_, veterans: list[Veteran]) -> int:
         if v.status == Status.ACTIVE
     ]
     ContactDue.objects.bulk_create(fresh, batch_size=1000)
-    by_place: dict[str, list] = {}
-    for due in fresh:
-        by_place.setdefault(due.place.path, []).append((due.due, due.kind))
-    for path, rows in by_place.items():
-        _count(path, rows, 1)
+    _count_by_place(fresh, 1)
     return len(fresh)
 
 
