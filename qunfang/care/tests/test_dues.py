@@ -11,7 +11,6 @@ from qunfang.care import selectors, services
 from qunfang.care.models import CareCategory, Contact, ContactDue, ContactKind, EventKind
 from qunfang.care.services import kept
 from qunfang.care.services.dues import add_months
-from qunfang.core.personal import check_character
 from qunfang.donations import services as donations
 from qunfang.donations.models import StockLevel
 from qunfang.registry import services as registry
@@ -19,24 +18,6 @@ from qunfang.registry.models import Status
 from qunfang.testing.clients import image_upload
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def people(world):
-    made = [
-        registry.create_veteran(
-            by=None,
-            place=world.jingkou,
-            name=name,
-            id_number=number + check_character(number),
-            phone="13800138000",
-            address="迳口村一巷1号",
-        )
-        for name, number in (("张清", "44180319500101123"), ("罗显铜", "44180319600101123"))
-    ]
-    for veteran in made:
-        services.record_event(by=None, veteran=veteran, kind=EventKind.ENTERED, day=date(2018, 1, 1))
-    return made
 
 
 @pytest.fixture
