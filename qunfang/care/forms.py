@@ -32,7 +32,7 @@ class ContactForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What happened"), choices=EventKind.choices)
+    kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
     day = forms.DateField(label=_("Day"), widget=date_input())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

@@ -59,7 +59,7 @@ class EventKind(models.TextChoices):
 
 class LifeEvent(models.Model):
     veteran = models.ForeignKey("registry.Veteran", on_delete=models.CASCADE, related_name="life_events")
-    kind = models.CharField(_("what happened"), max_length=16, choices=EventKind.choices)
+    kind = models.CharField(_("event"), max_length=16, choices=EventKind.choices)
     day = models.DateField(_("day"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -146,7 +146,7 @@ class Round(models.Model):
 
 
 class DueReason(models.TextChoices):
-    RULE = "rule", _("Rule")
+    RULE = "rule", _("Care rule")
     HOSPITAL = "hospital", _("In hospital")
     ROUND = "round", _("Festival round")
 
