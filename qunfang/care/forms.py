@@ -13,7 +13,10 @@ class ContactForm(forms.Form):
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     photo = forms.ImageField(
-        label=_("Photo"), required=False, help_text=_("A photo of the visit; 10 MB at most.")
+        label=_("Photo"),
+        required=False,
+        help_text=_("A photo of the visit; 10 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),  # a phone offers its camera
     )
     gift_item = forms.ModelChoiceField(
         label=_("Gift from the stock"), queryset=None, required=False, empty_label=_("No gift")
