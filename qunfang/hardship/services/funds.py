@@ -74,7 +74,9 @@ def take_in_donation(
     """A cash gift received at the fund's place or below taken into the fund: the whole of it that is
     not in a fund yet, or `amount` of it."""
     not_future(day)
-    donation = CashDonation.objects.select_for_update().select_related("place").get(pk=donation.pk)
+    donation = (
+        CashDonation.objects.select_for_update(of=("self",)).select_related("place").get(pk=donation.pk)
+    )
     if not donation.place.path.startswith(fund.place.path):
         raise ValidationError({"donation": _("The gift must be received at the fund's place or below.")})
     if day < donation.day:
@@ -152,12 +154,16 @@ def pay(*, by: User | None, case: HardshipCase, amount, day: date, note: str = "
 @service
 def reverse_line(*, by: User | None, line: FundLine, note: str = "") -> FundLine:
     """A mistaken line undone by its reverse, dated today; a payment's case is owed it again."""
-    line = FundLine.objects.select_for_update().select_related("fund__place", "case__place").get(pk=line.pk)
+    line = (
+        FundLine.objects.select_for_update(of=("self",))
+        .select_related("fund__place", "case__place")
+        .get(pk=line.pk)
+    )
     if line.kind == LineKind.CORRECTION or FundLine.objects.filter(reverses=line).exists():
         raise ValidationError(_("This line was corrected already, or is itself a correction."))
     case = line.case
     if case is not None:
-        case = HardshipCase.objects.select_for_update().select_related("place").get(pk=case.pk)
+        case = HardshipCase.objects.select_for_update(of=("self",)).select_related("place").get(pk=case.pk)
         if case.state == CaseState.CLOSED:
             raise ValidationError(_("The case was closed: its payments are not reversed any more."))
     reverse = _line(line.fund, -line.amount_fen, LineKind.CORRECTION, by, day=timezone.localdate(),

@@ -35,13 +35,17 @@ def bella(world):
 def opened(world, veteran, fund, *, by=None, asked="3000", **facts):
     facts = {"need": "住院手术", "medical_costs": "20000", "household_income": "20000", "household_size": 3,
              **facts}  # fmt: skip
-    return services.open_case(by=by or world.carol, place=world.jingkou, veteran=veteran, fund=fund,
-                              asked=asked, day=date(2020, 1, 10), **facts)  # fmt: skip
+    return services.open_case(by=by or clerk_of(world, veteran), place=veteran.place, veteran=veteran,
+                              fund=fund, asked=asked, day=date(2020, 1, 10), **facts)  # fmt: skip
+
+
+def clerk_of(world, veteran):
+    return world.carol if veteran.place_id == world.jingkou.pk else world.dave
 
 
 def approved(world, veteran, fund, amount="3000"):
-    """A case sent up by carol, approved by bob at the town and alice at the district."""
+    """A case sent up by its village's clerk, approved by bob at the town and alice at the district."""
     case = opened(world, veteran, fund, asked=amount)
-    services.send_up(by=world.carol, case=case)
+    services.send_up(by=clerk_of(world, veteran), case=case)
     services.approve(by=world.bob, case=case, amount=amount)
     return services.approve(by=world.alice, case=case, amount=amount)
