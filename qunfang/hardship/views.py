@@ -39,7 +39,6 @@ from qunfang.hardship.models import (
     Fund,
     FundLine,
     HardshipCase,
-    StepKind,
 )
 from qunfang.lib.twins import api_twin
 from qunfang.lib.uploads import UploadNotSaved, open_upload
@@ -122,14 +121,13 @@ def _case(request, case_id: int, capability=VIEW) -> HardshipCase:
 def _may(request, case: HardshipCase) -> dict:
     """What the person may do to the case now, as its page offers it."""
     scope, state = request.scope, case.state
-    took_part = case.steps.filter(by=request.user, kind__in=(StepKind.OPENED, StepKind.SENT)).exists()
     return {
         "send": state in (CaseState.OPEN, CaseState.RETURNED) and scope.allows(OPEN, case.place),
         "decide": state == CaseState.SENT and scope.allows(DECIDE, case.at),
         "pay": state == CaseState.APPROVED and scope.allows(KEEP, case.fund.place),
         "follow_up": state == CaseState.PAID and scope.allows(OPEN, case.place),
         "attach": state != CaseState.CLOSED and scope.allows(OPEN, case.place),
-        "took_part": took_part,
+        "took_part": state == CaseState.SENT and services.took_part(case, request.user),
     }
 
 

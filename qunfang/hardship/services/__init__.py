@@ -11,6 +11,7 @@ from qunfang.hardship.services.cases import (
     open_case,
     return_case,
     send_up,
+    took_part,
 )
 from qunfang.hardship.services.funds import (
     create_fund,
@@ -25,5 +26,5 @@ from qunfang.hardship.services.totals import count_disagreements, move_totals, r
 __all__ = [
     "add_rule", "approve", "attach", "count_disagreements", "create_fund", "deciders", "end_rule",
     "follow_up", "move_totals", "open_case", "pay", "rebuild_totals", "return_case", "reverse_line",
-    "send_up", "take_in_budget", "take_in_donation", "taken_from",
+    "send_up", "take_in_budget", "took_part", "take_in_donation", "taken_from",
 ]  # fmt: skip

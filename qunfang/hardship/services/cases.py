@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qunfang.core import audit
 from qunfang.core.models import Level, OrgUnit, User
-from qunfang.core.writes import service
+from qunfang.core.writes import service, writes_nothing
 from qunfang.donations.services import to_fen
 from qunfang.hardship.eligibility import checks_for
 from qunfang.hardship.models import (
@@ -37,8 +38,10 @@ from qunfang.registry.models import Status, Veteran
 ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".webp")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 LARGEST_HOUSEHOLD = 50
+TOOK_PART = gettext_noop("You opened, sent up or approved this case: someone else decides it.")
 
 
+@writes_nothing
 def deciders(case: HardshipCase) -> list[OrgUnit]:
     """The places that decide the case, lowest first: each above the station up to the fund's place
     (the fund's place itself when the station is the fund's)."""
@@ -168,6 +171,12 @@ def send_up(*, by: User | None, case: HardshipCase, reason: str = "") -> Hardshi
     return case
 
 
+@writes_nothing
+def took_part(case: HardshipCase, by: User | None) -> bool:
+    """Whether `by` opened or sent up the case, or approved it on this round: then not theirs to decide."""
+    return _decided_before(case, by)
+
+
 def _decided_before(case: HardshipCase, by: User | None) -> bool:
     kinds = (StepKind.OPENED, StepKind.SENT, StepKind.APPROVED)
     since = case.steps.filter(kind=StepKind.SENT).order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -187,7 +196,7 @@ def approve(*, by: User | None, case: HardshipCase, amount, reason: str = "") ->
     if case.state != CaseState.SENT:
         raise ValidationError(_("The case is not waiting for a decision."))
     if _decided_before(case, by):
-        raise ValidationError(_("You opened, sent up or approved this case: someone else decides it."))
+        raise ValidationError(_(TOOK_PART))
     ceiling = case.approved_fen if case.approved_fen is not None else case.asked_fen
     if fen > ceiling:
         raise ValidationError(
@@ -221,7 +230,7 @@ def return_case(*, by: User | None, case: HardshipCase, reason: str) -> Hardship
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is returned.")})
     if _decided_before(case, by):
-        raise ValidationError(_("You opened, sent up or approved this case: someone else decides it."))
+        raise ValidationError(_(TOOK_PART))
     where = case.at
     case.state, case.at, case.approved_fen = CaseState.RETURNED, case.place, None
     case.save(update_fields=["state", "at", "approved_fen"])

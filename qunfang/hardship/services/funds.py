@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from qunfang.core import audit
 from qunfang.core.models import LEVEL_RANK, Level, OrgUnit, User
-from qunfang.core.writes import service
+from qunfang.core.writes import service, writes_nothing
 from qunfang.donations.models import CashDonation
 from qunfang.donations.services import to_fen
 from qunfang.hardship.models import (
@@ -31,6 +31,7 @@ from qunfang.hardship.models import (
 from qunfang.hardship.services.totals import count_payment, count_state
 
 
+@writes_nothing
 def not_future(day: date, field: str = "day") -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -62,6 +63,7 @@ def _line(fund: Fund, fen: int, kind: str, by: User | None, **facts) -> FundLine
     return FundLine.objects.create(fund=fund, kind=kind, amount_fen=fen, by=audit.acting_user(by), **facts)
 
 
+@writes_nothing
 def taken_from(donation: CashDonation) -> int:
     """Fen of the gift taken into funds so far, corrections counted."""
     return FundLine.objects.filter(donation=donation).aggregate(fen=Sum("amount_fen"))["fen"] or 0

@@ -18,6 +18,7 @@ HELPED = Tally(HelpedDay, keys=("place_id", "day", "veteran_id"), sums=("paid_fe
 CASES = Tally(CaseCount, keys=("place_id", "state"), sums=("cases",))
 
 
+@within_a_service
 def count_payment(case: HardshipCase, day: date, fen: int, payments: int) -> None:
     """A payment (fen > 0, one payment) or its reversal (fen < 0, minus one), on the payment's day."""
     HELPED.add_up_the_tree(
@@ -25,6 +26,7 @@ def count_payment(case: HardshipCase, day: date, fen: int, payments: int) -> Non
     )
 
 
+@within_a_service
 def count_state(case: HardshipCase, old: str | None, new: str) -> None:
     """The case leaves state `old` (None: it is new) and enters `new`."""
     rows = [(new, 1)] + ([(old, -1)] if old else [])
