@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from qunfang.hardship.models import EligibilityRule, FundLine, HardshipCase, LineKind, RuleKind, yuan
+from qunfang.lib.numbers import grouped
 
 
 def months_before(day: date, months: int) -> date:
@@ -48,12 +49,12 @@ def _helped_recently(case: HardshipCase, months: int) -> date | None:
 
 def check(rule: EligibilityRule, case: HardshipCase) -> dict:
     """One rule read against the case: {"rule", "label", "passed", "detail"}."""
-    label = f"{rule.get_kind_display()} {rule.parameter}"
+    label = f"{rule.get_kind_display()} {grouped(rule.parameter)}"
     if rule.kind == RuleKind.MEDICAL_COSTS_OVER:
         costs = case.medical_costs_fen
         passed = costs is not None and costs > rule.amount_fen
         detail = (
-            _("Medical costs paid by the family: %(amount)s yuan.") % {"amount": yuan(costs)}
+            _("Medical costs paid by the family: %(amount)s yuan.") % {"amount": grouped(yuan(costs))}
             if costs is not None
             else _("The medical costs paid by the family are not given.")
         )
@@ -62,7 +63,7 @@ def check(rule: EligibilityRule, case: HardshipCase) -> dict:
         per_head = income // max(case.household_size, 1) if income is not None else None
         passed = per_head is not None and per_head < rule.amount_fen
         detail = (
-            _("Income per head: %(amount)s yuan a year.") % {"amount": yuan(per_head)}
+            _("Income per head: %(amount)s yuan a year.") % {"amount": grouped(yuan(per_head))}
             if per_head is not None
             else _("The household's income is not given.")
         )

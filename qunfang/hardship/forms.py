@@ -94,7 +94,9 @@ class DonationInForm(forms.Form):
 class BudgetInForm(forms.Form):
     amount = _money(_("Amount (yuan)"))
     day = forms.DateField(label=_("Day"), widget=date_input())
-    document = forms.CharField(label=_("Budget document"), max_length=100, help_text=_("For example 清财〔2019〕12号."))
+    document = forms.CharField(
+        label=_("Budget document"), max_length=100, help_text=_("For example 清财〔2019〕12号.")
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 

@@ -127,6 +127,7 @@ def _may(request, case: HardshipCase) -> dict:
         "pay": state == CaseState.APPROVED and scope.allows(KEEP, case.fund.place),
         "follow_up": state == CaseState.PAID and scope.allows(OPEN, case.place),
         "attach": state != CaseState.CLOSED and scope.allows(OPEN, case.place),
+        "see_fund": scope.allows(VIEW, case.fund.place),
         "took_part": state == CaseState.SENT and services.took_part(case, request.user),
     }
 
