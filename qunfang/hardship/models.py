@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qunfang.core.access import PlaceScopedQuerySet
 from qunfang.core.models import OrgUnit
@@ -139,7 +140,7 @@ class CaseState(models.TextChoices):
     RETURNED = "returned", _("Returned to the station")
     APPROVED = "approved", _("Approved, to be paid")
     PAID = "paid", _("Paid, to be followed up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hardship case", "Closed")
 
 
 class HardshipCase(models.Model):

@@ -86,5 +86,12 @@ def test_a_hardship_case_from_opening_to_payment(page, browser, live_server, wor
     page.click("#follow-up button")
     assert "申请已办结" in page.inner_text(".messages")
     shot(page, screenshot_dir, "closed-phone")
+    page.click("main a:has-text('张清')")  # the veteran's page: the case and what was paid, on its card
+    assert "关爱基金已发放：4,000.00元" in page.inner_text("#hardship")
+    page.locator("#hardship").screenshot(path=os.path.join(screenshot_dir, "hardship-person-card-phone.png"))
+    page.click("#hardship a[href*='/hardship/cases/']")
+    page.click("text=← 帮扶援助 · 迳口村")
+    assert "已办结" in page.inner_text("main")
+    shot(page, screenshot_dir, "cases-phone")
     case = HardshipCase.objects.get(veteran=veteran)
     assert (case.state, case.paid_fen, case.approved_fen) == (CaseState.CLOSED, 400_000, 400_000)
