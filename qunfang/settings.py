@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qunfang.community",
     "qunfang.donations",
     "qunfang.operations",
+    "qunfang.petitions",
     "qunfang.briefings",
 ]
 
