@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_a_station_signs_and_the_town_countersigns(world):
     month = timezone.localdate()
     assert set(selectors.not_signed(world.longjing, month)) == {world.longjing, world.jingkou, world.nankeng}
-    screening = services.sign_screening(by=world.carol, place=world.jingkou, month=month, people=40, risks=1,
-                                        note="王某对安置不满")  # fmt: skip
+    screening = services.sign_screening(
+        by=world.carol, place=world.jingkou, month=month, people=40, risks=1, note="王某对安置不满"
+    )
     assert world.jingkou not in selectors.not_signed(world.longjing, month)
     assert list(selectors.to_countersign(world.longjing, month)) == [screening]
     with pytest.raises(ValidationError, match="second person"):
