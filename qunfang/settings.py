@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qunfang.donations",
     "qunfang.operations",
     "qunfang.petitions",
+    "qunfang.plaques",
     "qunfang.briefings",
 ]
 
