@@ -246,7 +246,6 @@ def screening(request, place_id: int):
             "form": form,
             "is_station": is_station,
             "may_handle": may_handle,
-            "may_countersign": services.countersigning_place(request.user, place) is not None or may_handle,
             "waiting": selectors.to_countersign(place, month) if may_handle else [],
             "rows": selectors.screenings(request.scope, place, month).exclude(place=place),
             "not_signed": selectors.not_signed(place, month).exclude(pk=place.pk),
