@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qunfang.core.access import get_for, requires
 from qunfang.core.views import form_page, paginate, place_for, posted_form, search_text
@@ -44,7 +45,7 @@ def petition_list(request, place_id: int):
     place = place_for(request, place_id, VIEW_PETITIONS)
     today = timezone.localdate()
     state = request.GET.get("state", "")
-    states = [("", _("All"))] + [("late", _("Late"))] + [(s.value, s.label) for s in State]
+    states = [("", _("All"))] + [("late", pgettext("petition", "Late"))] + [(s.value, s.label) for s in State]
     return render(
         request,
         "petitions/list.html",
@@ -117,16 +118,24 @@ def petition_new(request, place_id: int):
 
 
 STEP_FORMS = {"register": RegisterForm, "resolve": ResolveForm, "revisit": RevisitForm}
+STEP_NAMES = {
+    "register": lambda: _("Register"),
+    "resolve": lambda: _("Resolve"),
+    "revisit": lambda: _("Visit again"),
+}
 
 
-def _step_form(petition: Petition, posted, today: date):
+def _step_form(petition: Petition, posted, today: date, user):
     step = petition.next_step
     if not step:
         return None
     form_class = STEP_FORMS[step]
     kwargs = {"owners": selectors.possible_owners(petition.place)} if step == "register" else {}
     data = posted if posted is not None and posted.get("step") == step else None
-    return form_class(data, initial={"day": today}, prefix=step, **kwargs)
+    initial = {"day": today}
+    if step == "register" and services.may_own(user, petition.place):
+        initial["owner"] = user.pk  # who registers it mostly owns it
+    return form_class(data, initial=initial, prefix=step, **kwargs)
 
 
 def _save_step(request, petition: Petition, step: str, data: dict):
@@ -163,7 +172,7 @@ def petition_detail(request, petition_id: int):
     posted = request.POST if request.method == "POST" else None
     step = posted.get("step", "") if posted else ""
     forms = {
-        "next": _step_form(petition, posted, today),
+        "next": _step_form(petition, posted, today, request.user),
         "owner": OwnerForm(
             posted if step == "owner" else None,
             prefix="owner",
@@ -198,7 +207,7 @@ def petition_detail(request, petition_id: int):
             "steps": petition.steps.select_related("by").order_by("pk"),
             "forms": forms,
             "may_handle": may_handle,
-            "step_names": {"register": _("Register"), "resolve": _("Resolve"), "revisit": _("Visit again")},
+            "next_name": STEP_NAMES[petition.next_step]() if petition.next_step else "",
         },
     )
 

@@ -43,7 +43,8 @@ def test_a_clerk_hangs_a_plaque_and_takes_a_petition_to_its_end_on_a_phone(
     page.click("p.back a")  # the village
     page.click("a:has-text('信访件')")
     page.click("a:has-text('录入信访件')")
-    page.fill(".pick-search >> nth=0", "林振")
+    shot(page, screenshot_dir, "petition-new")
+    page.locator(".pick-search").first.fill("林振")
     page.click(".pick-results li:has-text('林振华')")
     page.fill("input[name=subject]", "定期生活补助停发")
     page.select_option("select[name=kind]", "treatment")
@@ -52,7 +53,7 @@ def test_a_clerk_hangs_a_plaque_and_takes_a_petition_to_its_end_on_a_phone(
     page.click("button[type=submit]")
     page.wait_for_selector(".messages")
     shot(page, screenshot_dir, "petition-found")
-    page.select_option("select[name=register-owner]", label="谢卡萝")
+    assert page.input_value("select[name=register-owner]") == str(world.carol.pk)  # herself, chosen
     page.click("#next button[type=submit]")
     page.fill("textarea[name=resolve-answer]", "经核查，档案未随迁转入，已补办并补发。")
     page.click("#next button[type=submit]")
@@ -68,3 +69,11 @@ def test_a_clerk_hangs_a_plaque_and_takes_a_petition_to_its_end_on_a_phone(
     text = page.inner_text("main")
     assert "定期生活补助停发" in text and "光荣牌" in text
     shot(page, screenshot_dir, "veteran")
+    page.click("dd a:has-text('迳口村')")
+    page.click("a:has-text('本月不稳定风险排查')")
+    page.fill("input[name=people]", "46")
+    page.fill("input[name=risks]", "1")
+    page.fill("textarea[name=note]", "一人对补助停发有意见，已化解。")
+    page.click("button[name=sign]")
+    assert "排查已签报" in page.inner_text(".messages")
+    shot(page, screenshot_dir, "screening")
