@@ -85,7 +85,7 @@ def set_deadlines(*, by: User | None, place: OrgUnit, **days: int) -> StepDeadli
             raise ValidationError({name: _("A step takes from 1 to %(most)s days.") % {"most": MOST_DAYS}})
     before = deadlines_for(place)
     row, _made = StepDeadlines.objects.update_or_create(place=place, defaults=values)
-    audit.record(by=by, action="petitions.deadlines", place=place, target=row, before=before, after=values)
+    audit.record(by=by, action="petitions.save", place=place, target=row, before=before, after=values)
     return row
 
 
@@ -171,7 +171,7 @@ def record_found(
     _count(petition, day, found=1)
     audit.record(
         by=by,
-        action="petition.found",
+        action="petition.record",
         place=place,
         target=petition,
         after={"veterans": [v.pk for v in petitioners], "people": people, "day": day.isoformat()},
@@ -218,7 +218,7 @@ def register(
     petition.save()
     audit.record(
         by=by,
-        action="petition.register",
+        action="petition.assign",
         place=petition.place,
         target=petition,
         after={"owner": owner.pk, "day": day.isoformat()},
@@ -240,7 +240,7 @@ def resolve(*, by: User | None, petition: Petition, day: date, answer: str) -> P
     _count(petition, day, resolved=1, resolved_on_time=int(petition.resolved_on_time))
     audit.record(
         by=by,
-        action="petition.resolve",
+        action="petition.answer",
         place=petition.place,
         target=petition,
         after={"day": day.isoformat(), "on_time": petition.resolved_on_time},
@@ -262,7 +262,7 @@ def revisit(*, by: User | None, petition: Petition, day: date, note: str, satisf
     _count(petition, day, revisited=1)
     audit.record(
         by=by,
-        action="petition.revisit",
+        action="petition.visit",
         place=petition.place,
         target=petition,
         after={"day": day.isoformat(), "satisfied": petition.satisfied},
@@ -282,7 +282,7 @@ def change_owner(*, by: User | None, petition: Petition, owner: User | None, not
     )
     audit.record(
         by=by,
-        action="petition.owner",
+        action="petition.update",
         place=petition.place,
         target=petition,
         before={"owner": before},
@@ -313,7 +313,7 @@ def withdraw(*, by: User | None, petition: Petition, reason: str) -> Petition:
     _step(petition, Step.WITHDRAWN, by, timezone.localdate(), None, reason)
     audit.record(
         by=by,
-        action="petition.withdraw",
+        action="petition.revoke",
         place=petition.place,
         target=petition,
         before={"state": before},
@@ -355,7 +355,7 @@ def sign_screening(
     screening.save()
     audit.record(
         by=by,
-        action="screening.sign",
+        action="screening.submit",
         place=place,
         target=screening,
         before=before,
@@ -400,7 +400,7 @@ def countersign_screening(*, by: User | None, screening: Screening) -> Screening
     )
     screening.save()
     audit.record(
-        by=by, action="screening.countersign", place=screening.place, target=screening, after={"as": above.pk}
+        by=by, action="screening.approve", place=screening.place, target=screening, after={"as": above.pk}
     )
     return screening
 

@@ -121,7 +121,7 @@ def hang(
     _count(plaque, 1)
     audit.record(
         by=by,
-        action="plaque.hang",
+        action="plaque.record",
         place=veteran.place,
         target=plaque,
         after={"veteran": veteran.pk, "day": day.isoformat(), "reason": reason},
@@ -143,7 +143,7 @@ def cancel(*, by: User | None, plaque: Plaque, reason: str) -> Plaque:
     plaque.cancelled = reason[:200]
     plaque.save(update_fields=["cancelled"])
     _count(plaque, -1)
-    audit.record(by=by, action="plaque.cancel", place=plaque.place, target=plaque, after={"reason": reason})
+    audit.record(by=by, action="plaque.revoke", place=plaque.place, target=plaque, after={"reason": reason})
     return plaque
 
 

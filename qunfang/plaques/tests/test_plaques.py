@@ -38,7 +38,7 @@ def test_a_plaque_is_hung_replaced_and_kept_after_death(world):
     with pytest.raises(ValidationError, match="not replaced"):
         services.hang(by=world.carol, veteran=veteran, day=date(2020, 1, 1), reason="damaged")
     assert services.current_plaque(veteran) == second  # kept
-    assert AuditEntry.objects.filter(action="plaque.hang").count() == 2
+    assert AuditEntry.objects.filter(action="plaque.record").count() == 2
 
 
 @pytest.mark.parametrize(
