@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "qunfang.operations",
     "qunfang.care",
     "qunfang.hardship",
+    "qunfang.petitions",
+    "qunfang.plaques",
     "qunfang.briefings",
 ]
 
