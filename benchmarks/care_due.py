@@ -95,15 +95,15 @@ def _sample_id() -> str:
 VETERANS_SQL = (
     "INSERT INTO registry_veteran (place_id, name, id_number, id_number_index, birth_date, sex, address,"
     " category, status, service_branch, party_member, sms_opt_out, created_at, updated_at)"
-    " SELECT l.place_id, '老兵' || i, %s, md5(i::text), DATE '1950-01-01' + (i %% 9000), 'male',"
+    " SELECT l.place_id, '老兵' || i, %s, md5(i::text), DATE '1950-01-01' + (i %% 9000)::integer, 'male',"
     " '村' || i || '号', 'retired_soldier', 'active', '', false, false, TIMESTAMPTZ '2015-01-01', now()"
     " FROM generate_series(0, %s - 1) AS i JOIN leaves l ON l.n = i %% %s"
 )
 # Each veteran's calls of 2019, on days spread over the year.
 CONTACTS_SQL = (
     "INSERT INTO care_contact (veteran_id, place_id, kind, day, note, photo, photo_name, on_time, created_at)"
-    " SELECT v.id, v.place_id, 'call', DATE '2019-01-01' + ((v.id * 7919 + k * 104729) %% 365), '', '', '',"
-    " true, now() FROM registry_veteran v CROSS JOIN generate_series(1, %s) AS k"
+    " SELECT v.id, v.place_id, 'call', DATE '2019-01-01' + ((v.id * 7919 + k * 104729) %% 365)::integer,"
+    " '', '', '', true, now() FROM registry_veteran v CROSS JOIN generate_series(1, %s) AS k"
 )
 # What the service keeps: each one's next call, the interval after the last.
 DUES_SQL = (
