@@ -8,6 +8,8 @@ class CareConfig(AppConfig):
     name = "qunfang.care"
     label = "care"
     verbose_name = _("Everyday care")
+    # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
+    clock = {"qunfang.care.tasks.settle_new_people": 3600}
     capabilities = "qunfang.care.roles.CAPABILITIES"  # core/roles
     test_records = "qunfang.care.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.care.selectors.figures_for"  # lib/figures

@@ -9,6 +9,7 @@ from datetime import date
 
 from qunfang.care import services
 from qunfang.care.models import CareCategory, CareRule, ContactKind, EventKind
+from qunfang.care.seed import ensure_categories
 from qunfang.core.models import OrgUnit, User
 from qunfang.donations import services as donations
 from qunfang.registry import services as registry
@@ -26,6 +27,7 @@ def load() -> list[str]:
     if CareRule.objects.filter(place=qingxin).exists():
         return []
     admin = User.objects.get(username="qx_admin")
+    ensure_categories(CareCategory)  # seeded by a migration; a flushed test database has lost them
     villages = {name: OrgUnit.objects.get(name=name, parent__name="龙颈镇") for name in ("迳口村", "南坑村")}
     people = {name: _key_people(place, admin) for name, place in villages.items()}
     if not any(people.values()):

@@ -289,7 +289,7 @@ def meet_dues(contact: Contact) -> list[ContactDue]:
     to the interval after the person's last such contact, a hospital's or a round's done. Answers the
     dues met, as they were."""
     dues = list(
-        ContactDue.objects.select_for_update()
+        ContactDue.objects.select_for_update(of=("self",))
         .filter(veteran_id=contact.veteran_id, kind__in=_met_by(contact.kind))
         .select_related("place", "rule")
     )

@@ -32,3 +32,26 @@ def resettle_dues() -> int:
         by=None, action="care.resettle", place=None, target=ContactTotal, after={"rules": len(rules)}
     )
     return len(rules)
+
+
+@service
+def settle_new_people(days: int = 2) -> int:
+    """The dues of people added in bulk lately (a roll import sends no signals, so their dues were not
+    made as they came): each one added in the last `days` and owed nothing yet, settled."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qunfang.registry.models import Status, Veteran
+
+    since = timezone.now() - timedelta(days=days)
+    fresh = Veteran.objects.filter(created_at__gte=since, status=Status.ACTIVE, care_dues=None)
+    count = 0
+    for veteran in fresh.iterator(chunk_size=2000):
+        dues.follow_veteran(veteran)
+        count += 1
+    if count:
+        audit.record(
+            by=None, action="care.settle_new", place=None, target=ContactTotal, after={"people": count}
+        )
+    return count

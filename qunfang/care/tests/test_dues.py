@@ -211,3 +211,37 @@ def test_a_festival_round_is_watched_by_station(world, people):
         (world.jingkou, 1, 1)
     ]
     assert kept.count_disagreements() == 0
+
+
+def test_people_a_roll_import_added_get_their_dues_on_the_clock(world, people, quarterly):
+    ContactDue.objects.all().delete()  # as if the import's bulk insert had made no dues
+    kept.rebuild_totals()
+    assert kept.settle_new_people() == 2 and ContactDue.objects.count() == 2
+    assert kept.settle_new_people() == 0 and kept.count_disagreements() == 0
+
+
+def test_the_town_and_the_district_see_what_has_gone_up_after_their_days(world, people):
+    services.save_rule(
+        by=world.alice,
+        place=world.qingxin,
+        name="季度电话",
+        kind="call",
+        every_months=3,
+        starts=TODAY - timedelta(days=10),
+        town_after_days=7,
+        district_after_days=30,
+    )
+    scope = _scope(world.alice)
+    assert selectors.gone_up(scope, world.longjing, TODAY).count() == 2
+    assert selectors.gone_up(scope, world.qingxin, TODAY).count() == 0
+    assert [(r["place"], r["total"]) for r in selectors.overdue_by_child(world.longjing, TODAY)] == [
+        (world.jingkou, 2)
+    ]
+
+
+def test_the_due_list_costs_the_same_few_queries_for_many_people(
+    world, people, quarterly, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        rows = list(selectors.due_this_week(_scope(world.carol), world.jingkou, TODAY))
+        assert [row.veteran.address for row in rows] == ["迳口村一巷1号", "迳口村一巷1号"]
