@@ -5,6 +5,7 @@ waits for them; the veteran's page, the dashboard and the briefing carry the cas
 
 from datetime import date
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -14,6 +15,13 @@ from qunfang.hardship.models import CaseState, HardshipCase
 from qunfang.hardship.testing import PDF
 from qunfang.hardship.tests.conftest import approved, opened
 from qunfang.testing.clients import client_for
+
+
+def english(user):
+    """A signed-in client that chose English with the switch (pages speak Chinese otherwise)."""
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def home(client) -> str:
@@ -29,7 +37,7 @@ def pay(client, case, amount):
 
 
 def test_a_case_from_opening_to_closing_on_its_pages(world, fund, veteran):
-    carol = client_for(world.carol, "en")
+    carol = english(world.carol)
     page = carol.get(f"/places/{world.jingkou.pk}/hardship/new/?veteran={veteran.pk}")
     assert page.status_code == 200 and "张清" in page.content.decode()
     bill = SimpleUploadedFile("住院发票.pdf", PDF, "application/pdf")
@@ -44,12 +52,12 @@ def test_a_case_from_opening_to_closing_on_its_pages(world, fund, veteran):
     assert carol.post(f"/hardship/cases/{case.pk}/send/", {}).status_code == 302
     # carol holds the capability to decide at her village, not at the town the case waits at
     assert decide(carol, case, amount="5000", approve="") == 404
-    bob = client_for(world.bob, "en")
+    bob = english(world.bob)
     assert "Hardship cases waiting for your decision" in home(bob)
     refused = bob.post(f"/hardship/cases/{case.pk}/decide/", {"reason": "", "return": ""})
     assert refused.status_code == 400 and "Say why the case is returned." in refused.content.decode()
     assert decide(bob, case, amount="4500", approve="") == 302
-    alice = client_for(world.alice, "en")
+    alice = english(world.alice)
     assert decide(alice, case, amount="4000", approve="") == 302
     assert "Hardship cases to pay" in home(alice)
     over = pay(alice, case, "4000.01")
@@ -70,16 +78,16 @@ def test_a_case_from_opening_to_closing_on_its_pages(world, fund, veteran):
 
 def test_who_approved_below_sees_no_decision_form_above(world, fund, veteran):
     case = services.send_up(by=world.carol, case=opened(world, veteran, fund))
-    bob = client_for(world.bob, "en").get(f"/hardship/cases/{case.pk}/").content.decode()
+    bob = english(world.bob).get(f"/hardship/cases/{case.pk}/").content.decode()
     assert "Decision of 龙颈镇" in bob and 'name="approve"' in bob
     services.approve(by=world.alice, case=case, amount="3000")  # the admin decided at the town
-    page = client_for(world.alice, "en").get(f"/hardship/cases/{case.pk}/").content.decode()
+    page = english(world.alice).get(f"/hardship/cases/{case.pk}/").content.decode()
     assert "Decision of 清新区" in page and 'name="approve"' not in page
     assert "someone else decides it" in page
 
 
 def test_the_fund_page_takes_money_in_and_reverses_a_line(world, fund):
-    alice = client_for(world.alice, "en")
+    alice = english(world.alice)
     page = alice.get(f"/hardship/funds/{fund.pk}/").content.decode()
     assert "10,000.00" in page and "清财〔2020〕1号" in page
     budget = {"budget_in": "", "amount": "2500.50", "day": "2020-01-05", "document": "清财〔2020〕2号"}
@@ -96,23 +104,23 @@ def test_the_fund_page_takes_money_in_and_reverses_a_line(world, fund):
 
 
 def test_the_rules_page_adds_and_ends_a_rule(world):
-    alice = client_for(world.alice, "en")
+    alice = english(world.alice)
     answer = alice.post(f"/places/{world.qingxin.pk}/hardship/rules/", {"kind": "not_helped_within"})
     assert answer.status_code == 200 and "Enter the months" in answer.content.decode()
     assert alice.post(f"/places/{world.qingxin.pk}/hardship/rules/",
                       {"kind": "not_helped_within", "months": "12"}).status_code == 302  # fmt: skip
-    page = client_for(world.carol, "en").get(f"/places/{world.jingkou.pk}/hardship/rules/").content.decode()
+    page = english(world.carol).get(f"/places/{world.jingkou.pk}/hardship/rules/").content.decode()
     assert "Not helped from the same fund in the last months" in page and "End" not in page
 
 
 def test_the_veterans_page_the_dashboard_and_the_briefing_tell_the_help(world, fund, veteran):
     case = approved(world, veteran, fund, amount="1234.5")
     services.pay(by=world.alice, case=case, amount="1234.5", day=date(2020, 1, 20))
-    carol = client_for(world.carol, "en")
+    carol = english(world.carol)
     card = carol.get(f"/veterans/{veteran.pk}/").content.decode()
     assert "Paid from care funds: 1,234.50 yuan." in card and f"/hardship/cases/{case.pk}/" in card
     dashboard = (
-        client_for(world.alice, "en")
+        english(world.alice)
         .get(f"/places/{world.qingxin.pk}/dashboard/?start=2020-01-01&end=2020-01-31")
         .content.decode()
     )
