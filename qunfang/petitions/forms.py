@@ -29,9 +29,14 @@ class FoundForm(forms.Form):
         self.fields["veteran"].queryset = veterans
         for n in range(OTHER_PETITIONERS):
             self.fields[f"also_{n}"] = forms.ModelChoiceField(
-                label=_("Petitioner with them"), queryset=veterans, required=False
+                label=_("Petitioner with them"),
+                queryset=veterans,
+                required=False,
+                help_text=_("Only for a petition raised jointly with others on the roll."),
             )
-        self.order_fields(["submission", "veteran", *(f"also_{n}" for n in range(OTHER_PETITIONERS))])
+        # the joint petitioners and the group's size after what every petition needs
+        joint = [f"also_{n}" for n in range(OTHER_PETITIONERS)]
+        self.order_fields(["submission", "veteran", "subject", "kind", "matter", "day", *joint, "people"])
 
     def petitioners(self) -> list:
         data = self.cleaned_data

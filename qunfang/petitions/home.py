@@ -72,7 +72,8 @@ def _screenings_due(place: OrgUnit, today: date) -> list[Due]:
                     _screening_url(place),
                 )
             )
-    waiting = selectors.to_countersign(place, month).count()
+    # the stations one level down are this place's to countersign (the page lists all below it)
+    waiting = selectors.to_countersign(place, month).filter(place__parent=place).count()
     if waiting:
         found.append(
             Due(

@@ -82,23 +82,33 @@ def household(request, veteran_id: int):
     first = FirstForm(posted if posted and "first" in posted else None, initial=today, prefix="first")
     replace = ReplaceForm(posted if posted and "replace" in posted else None, initial=today, prefix="replace")
     cancel = CancelForm(posted if posted and "cancel" in posted else None, prefix="cancel")
+    name = {"name": veteran.name}
     writes = (
-        (first, lambda d: services.hang(by=request.user, veteran=veteran, day=d["day"], note=d["note"])),
+        (
+            first,
+            lambda d: services.hang(by=request.user, veteran=veteran, day=d["day"], note=d["note"]),
+            _("Plaque hung: %(name)s.") % name,
+        ),
         (
             replace,
             lambda d: services.hang(
                 by=request.user, veteran=veteran, day=d["day"], reason=d["reason"], note=d["note"]
             ),
+            _("Plaque replaced: %(name)s.") % name,
         ),
-        (cancel, lambda d: services.cancel(by=request.user, plaque=hanging, reason=d["reason"])),
+        (
+            cancel,
+            lambda d: services.cancel(by=request.user, plaque=hanging, reason=d["reason"]),
+            _("The line is cancelled."),
+        ),
     )
-    for form, save in writes:
+    for form, save, message in writes:
         if form.is_bound:
             if form is cancel and hanging is None:
                 form.add_error(None, _("This household has no plaque yet: hang its first one."))
                 continue
             answer = posted_form(
-                request, form, allowed=may_record, save=save, message=_("Saved."), url=_household_url(veteran)
+                request, form, allowed=may_record, save=save, message=message, url=_household_url(veteran)
             )
             if answer:
                 return answer

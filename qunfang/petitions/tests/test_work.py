@@ -47,6 +47,7 @@ def test_the_screening_to_sign_and_to_countersign_are_on_the_home_pages(world, a
     )
     assert "不稳定风险排查待签报" not in home_of(as_user, world.carol)
     assert "不稳定风险排查待签字确认：龙颈镇" in home_of(as_user, world.bob)
+    assert "不稳定风险排查待签字确认" not in home_of(as_user, world.alice)  # the town's to countersign
 
 
 def test_the_screening_and_deadline_api(world):

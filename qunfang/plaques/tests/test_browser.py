@@ -40,6 +40,17 @@ def test_a_clerk_hangs_a_plaque_and_takes_a_petition_to_its_end_on_a_phone(
     assert Plaque.objects.filter(veteran=veteran).count() == 1
     page.click("p.back a")  # the plaques of the village
     shot(page, screenshot_dir, "plaques")
+    page.click("a:has-text('林振华')")  # the household's plaque: it was damaged in a typhoon
+    page.click("summary:has-text('更换光荣牌')")
+    page.select_option("select[name=replace-reason]", "damaged")
+    page.fill("input[name=replace-note]", "台风损坏")
+    page.click("button[name=replace]")
+    assert (
+        "光荣牌已更换：林振华" in page.inner_text(".messages")
+        and Plaque.objects.filter(reason="damaged").count() == 1
+    )
+    shot(page, screenshot_dir, "household")
+    page.click("p.back a:has-text('光荣牌')")
     page.click("p.back a")  # the village
     page.click("a:has-text('信访件')")
     page.click("a:has-text('录入信访件')")
