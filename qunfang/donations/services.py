@@ -6,6 +6,7 @@ at once cannot both take the last box). Each write is one transaction with its a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -46,10 +47,17 @@ TOTALS = Tally(
 DONORS = Tally(DonorDay, keys=("place_id", "day", "donor_id", "veteran"), sums=("gifts",))
 
 
+MONEY_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]*)?|-?\.[0-9]+")
+
+
 @writes_nothing
 def to_fen(value, field: str = "amount") -> int:
     """A positive amount of yuan with at most two decimals ("1,000", "30000.5", Decimal) as whole fen."""
     text = str(value if value is not None else "").replace(",", "").replace("，", "").replace("¥", "").strip()
+    # Written as a clerk writes money, in ASCII digits: Decimal would also take "1e9" (a billion) and
+    # full-width or other scripts' digits, which no receipt carries.
+    if isinstance(value, str) and not MONEY_TEXT.fullmatch(text):
+        raise ValidationError({field: _("%(value)s is not an amount of money.") % {"value": value}})
     try:
         amount = Decimal(text)
     except InvalidOperation:

@@ -123,7 +123,8 @@ def _may(request, case: HardshipCase) -> dict:
     scope, state = request.scope, case.state
     return {
         "send": state in (CaseState.OPEN, CaseState.RETURNED) and scope.allows(OPEN, case.place),
-        "decide": state == CaseState.SENT and scope.allows(DECIDE, case.at),
+        # only at the person's own step (services.cases: each level decides its own)
+        "decide": state == CaseState.SENT and scope.allows(DECIDE, case.at) and case.at_id in scope.place_ids,
         "pay": state == CaseState.APPROVED and scope.allows(KEEP, case.fund.place),
         "follow_up": state == CaseState.PAID and scope.allows(OPEN, case.place),
         "attach": state != CaseState.CLOSED and scope.allows(OPEN, case.place),

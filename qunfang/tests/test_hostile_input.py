@@ -264,3 +264,15 @@ def test_the_volunteer_list_badges_only_veterans_the_user_may_see(world, as_user
     assert 'class="badge tag"' not in client.get(f"/places/{world.jingkou.pk}/volunteers/").content.decode()
     page = as_user(world.alice).get(f"/places/{world.jingkou.pk}/volunteers/").content.decode()
     assert 'class="badge tag"' in page
+
+
+def test_money_written_in_exponents_or_other_digits_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from qunfang.donations.services import to_fen
+
+    for amount in ("1e9", "1E3", "１２３", "٣", "12.5e2"):
+        with pytest.raises(ValidationError) as refused:
+            to_fen(amount)
+        assert amount in refused.value.message_dict["amount"][0]  # "…is not an amount of money"
+    assert to_fen("1,000.5") == 100050 and to_fen("30000") == 3000000

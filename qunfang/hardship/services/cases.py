@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qunfang.core import audit
+from qunfang.core.access import Scope
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.writes import service, writes_nothing
 from qunfang.donations.services import to_fen
@@ -187,6 +188,18 @@ def _decided_before(case: HardshipCase, by: User | None) -> bool:
     )
 
 
+NOT_YOUR_STEP = gettext_noop(
+    "This case waits for the decision of %(place)s: each level decides at its own step."
+)
+
+
+def _check_deciding_here(case: HardshipCase, by: User | None) -> None:
+    """Each level decides at its own step: a person decides a case only where they are a member. The
+    district's admin sees the town's cases but does not take the town's decision for it."""
+    if by is not None and case.at_id not in Scope.for_user(by).place_ids:
+        raise ValidationError(_(NOT_YOUR_STEP) % {"place": case.at.name})
+
+
 @service
 def approve(*, by: User | None, case: HardshipCase, amount, reason: str = "") -> HardshipCase:
     """The deciding place approves `amount` (at most what was asked, and what the level below
@@ -197,6 +210,7 @@ def approve(*, by: User | None, case: HardshipCase, amount, reason: str = "") ->
         raise ValidationError(_("The case is not waiting for a decision."))
     if _decided_before(case, by):
         raise ValidationError(_(TOOK_PART))
+    _check_deciding_here(case, by)
     ceiling = case.approved_fen if case.approved_fen is not None else case.asked_fen
     if fen > ceiling:
         raise ValidationError(
@@ -231,6 +245,7 @@ def return_case(*, by: User | None, case: HardshipCase, reason: str) -> Hardship
         raise ValidationError({"reason": _("Say why the case is returned.")})
     if _decided_before(case, by):
         raise ValidationError(_(TOOK_PART))
+    _check_deciding_here(case, by)
     where = case.at
     case.state, case.at, case.approved_fen = CaseState.RETURNED, case.place, None
     case.save(update_fields=["state", "at", "approved_fen"])

@@ -76,10 +76,16 @@ def test_nobody_approves_a_case_they_opened_or_sent_up(world, fund, veteran, bel
         )
 
 
-def test_nobody_approves_at_two_levels(world, fund, veteran):
+def test_each_level_decides_at_its_own_step(world, fund, veteran):
     case = services.send_up(by=world.carol, case=opened(world, veteran, fund))
-    services.approve(by=world.alice, case=case, amount="3000")  # the admin decides at the town, too
-    refused(lambda: services.approve(by=world.alice, case=case, amount="3000"), "someone else decides it")
+    # The district's admin sees the town's cases but does not take the town's decision for it.
+    own_step = "each level decides at its own step"
+    refused(lambda: services.approve(by=world.alice, case=case, amount="3000"), own_step)
+    refused(lambda: services.return_case(by=world.alice, case=case, reason="不同意"), own_step)
+    case = services.approve(by=world.bob, case=case, amount="3000")
+    assert case.at == world.qingxin
+    refused(lambda: services.approve(by=world.bob, case=case, amount="3000"), "someone else decides it")
+    assert services.approve(by=world.alice, case=case, amount="3000").state == CaseState.APPROVED
 
 
 def test_an_approval_is_at_most_what_was_asked_or_approved_below(world, fund, veteran):
