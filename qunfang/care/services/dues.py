@@ -62,14 +62,21 @@ def _years_after(day: date, years: int) -> date:
 
 
 @writes_nothing
-def entered_day(veteran: Veteran) -> date:
-    """The day the person entered the roll: the life event's, else the day the record was made."""
+def recorded_entry(veteran: Veteran) -> date | None:
+    """The day the person entered the roll as a life event records it; None when none does (people who
+    came in with a spreadsheet of the roll: their record was made on the import's day, years after)."""
     found = (
         LifeEvent.objects.filter(veteran=veteran, kind=EventKind.ENTERED)
         .order_by("day")
         .values_list("day", flat=True)
     )
-    return found.first() or timezone.localdate(veteran.created_at)
+    return found.first()
+
+
+@writes_nothing
+def entered_day(veteran: Veteran) -> date:
+    """The day the person entered the roll: the life event's, else the day the record was made."""
+    return recorded_entry(veteran) or timezone.localdate(veteran.created_at)
 
 
 def _count(place_path: str, dues: Iterable[tuple[date, str]], sign: int) -> None:

@@ -102,6 +102,16 @@ def set_categories(*, by: User | None, veteran: Veteran, categories: Iterable[Ca
     return veteran
 
 
+def _not_before_the_person(veteran: Veteran, day: date, *, entry: bool = True) -> None:
+    """Nothing before the person was born, nor (`entry`) before the day they entered the roll where
+    a life event records it. A record made by a roll import is no such day: it is the import's."""
+    if day < veteran.birth_date:
+        raise ValidationError({"day": _("The day is before the person was born.")})
+    entered = dues.recorded_entry(veteran) if entry else None
+    if entered and day < entered:
+        raise ValidationError({"day": _("The day is before the person entered the roll.")})
+
+
 @service
 def record_event(*, by: User | None, veteran: Veteran, kind: str, day: date, note: str = "") -> LifeEvent:
     """A life event on the person's timeline, and what it makes due: a stay in hospital a visit soon;
@@ -113,8 +123,7 @@ def record_event(*, by: User | None, veteran: Veteran, kind: str, day: date, not
     veteran = Veteran.objects.select_for_update().select_related("place").get(pk=veteran.pk)
     if veteran.status == Status.DECEASED:
         raise ValidationError(_("This person has passed away: the file is closed."))
-    if kind != EventKind.ENTERED and day < dues.entered_day(veteran):
-        raise ValidationError({"day": _("The day is before the person entered the roll.")})
+    _not_before_the_person(veteran, day, entry=kind != EventKind.ENTERED)
     event = LifeEvent.objects.create(veteran=veteran, kind=kind, day=day, note=note, by=audit.acting_user(by))
     if kind == EventKind.PASSED_AWAY:
         registry.update_veteran(by=by, veteran=veteran, status=Status.DECEASED)
@@ -265,8 +274,7 @@ def record_contact(
     veteran = Veteran.objects.select_related("place").get(pk=veteran.pk)
     if veteran.status != Status.ACTIVE:
         raise ValidationError(_("This person is no longer on the roll here."))
-    if day < dues.entered_day(veteran):
-        raise ValidationError({"day": _("The day is before the person entered the roll.")})
+    _not_before_the_person(veteran, day)
     if round is not None and not ContactDue.objects.filter(veteran=veteran, round=round).exists():
         raise ValidationError({"round": _("This person's visit of that round is done or was never due.")})
     if round is not None and kind != ContactKind.VISIT:

@@ -11,6 +11,7 @@ from qunfang.care import selectors, services
 from qunfang.care.models import CareCategory, Contact, ContactDue, ContactKind, EventKind
 from qunfang.care.services import kept
 from qunfang.care.services.dues import add_months
+from qunfang.core.personal import check_character
 from qunfang.donations import services as donations
 from qunfang.donations.models import StockLevel
 from qunfang.registry import services as registry
@@ -98,6 +99,21 @@ def test_a_visit_in_the_future_or_before_entering_the_roll_is_refused(world, peo
     with pytest.raises(ValidationError, match=message):
         services.record_contact(by=world.carol, veteran=people[0], kind=ContactKind.VISIT, day=day)
     assert Contact.objects.count() == 0
+
+
+def test_a_person_imported_with_the_roll_takes_last_weeks_visit_but_none_before_birth(world, quarterly):
+    # A roll import makes the record on the import's day; the person entered the roll years before.
+    number = "44180319450101123"
+    veteran = registry.create_veteran(
+        by=None, place=world.jingkou, name="何军", id_number=number + check_character(number)
+    )
+    last_week = TODAY - timedelta(days=7)
+    assert services.record_contact(by=world.carol, veteran=veteran, kind=ContactKind.VISIT, day=last_week).pk
+    with pytest.raises(ValidationError, match="早于此人出生日期"):
+        services.record_contact(
+            by=world.carol, veteran=veteran, kind=ContactKind.CALL, day=date(1944, 12, 31)
+        )
+    assert Contact.objects.filter(veteran=veteran).count() == 1
 
 
 @pytest.mark.parametrize("every", [None, 0, ""])
