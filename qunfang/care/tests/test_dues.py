@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from qunfang.care import selectors, services
+from qunfang.care import selectors, services, tasks
 from qunfang.care.models import CareCategory, Contact, ContactDue, ContactKind, EventKind
 from qunfang.care.services import kept
 from qunfang.care.services.dues import add_months
@@ -232,8 +232,18 @@ def test_a_festival_round_is_watched_by_station(world, people):
 def test_people_a_roll_import_added_get_their_dues_on_the_clock(world, people, quarterly):
     ContactDue.objects.all().delete()  # as if the import's bulk insert had made no dues
     kept.rebuild_totals()
-    assert kept.settle_new_people() == 2 and ContactDue.objects.count() == 2
-    assert kept.settle_new_people() == 0 and kept.count_disagreements() == 0
+    assert kept.settle_people(kept.added_without_dues()) == 2 and ContactDue.objects.count() == 2
+    assert kept.settle_people(kept.added_without_dues()) == 0 and kept.count_disagreements() == 0
+
+
+def test_the_clock_settles_an_import_a_few_people_a_transaction(world, people, quarterly, monkeypatch):
+    ContactDue.objects.all().delete()  # as if the import's bulk insert had made no dues
+    kept.rebuild_totals()
+    monkeypatch.setattr(kept, "SETTLE_A_TRANSACTION", 1)
+    batches, settle = [], kept.settle_people
+    monkeypatch.setattr(kept, "settle_people", lambda ids: batches.append(list(ids)) or settle(ids))
+    assert tasks.settle_new_people.call() == 2
+    assert [len(ids) for ids in batches] == [1, 1] and kept.count_disagreements() == 0
 
 
 def test_the_town_and_the_district_see_what_has_gone_up_after_their_days(world, people):
