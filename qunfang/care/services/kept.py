@@ -47,6 +47,8 @@ def added_without_dues(days: int = 2) -> list[int]:
 
     from qunfang.registry.models import Status, Veteran
 
+    if not CareRule.objects.filter(active=True).exists():
+        return []  # no rule in force: nothing is due them (a campaign's own roll of 10,000, say)
     since = timezone.now() - timedelta(days=days)
     fresh = Veteran.objects.filter(created_at__gte=since, status=Status.ACTIVE, care_dues=None)
     return list(fresh.order_by("pk").values_list("pk", flat=True))
