@@ -1,0 +1,35 @@
+"""What the online tests share: Qingxin's starting set of services, a veteran of 迳口村 with a mobile,
+and the photos a phone would send."""
+
+import pytest
+
+from qunfang.online import seed, services
+from qunfang.registry.services import create_veteran
+from qunfang.testing.clients import image_upload
+from qunfang.testing.world import SAMPLE_ID
+
+ANSWERS = {"参保地": "清远市清城区", "险种": "养老保险", "退役时间": "2019-09-01", "服役年限": "5"}
+
+
+@pytest.fixture
+def offered(world):
+    return {found.name: found for found in seed.starting_set(by=None, bureau=world.qingxin)}
+
+
+@pytest.fixture
+def continuation(offered):
+    return offered["社保接续"]
+
+
+@pytest.fixture
+def veteran(world):
+    return create_veteran(by=None, place=world.jingkou, name="张清", id_number=SAMPLE_ID, phone="13800001111")
+
+
+def photos(*labels):
+    return {label: image_upload(f"{index}.png") for index, label in enumerate(labels)}
+
+
+def applied(veteran, service, **overrides):
+    facts = {"answers": dict(ANSWERS), "photos": photos("身份证正面", "退役证件"), **overrides}
+    return services.apply(by=None, veteran=veteran, service=service, **facts)
