@@ -17,10 +17,10 @@ from qunfang.core.models import OrgUnit
 
 
 class FieldKind(models.TextChoices):
-    TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
-    DATE = "date", _("Date")
-    CHOICE = "choice", _("Choice")
+    TEXT = "text", pgettext_lazy("field kind", "Text")
+    NUMBER = "number", pgettext_lazy("field kind", "Number")
+    DATE = "date", pgettext_lazy("field kind", "Date")
+    CHOICE = "choice", pgettext_lazy("field kind", "Choice")
 
 
 class ActingLevel(models.TextChoices):
@@ -35,7 +35,7 @@ class ActingLevel(models.TextChoices):
 
 
 class StepKind(models.TextChoices):
-    CHECK = "check", _("Check")
+    CHECK = "check", pgettext_lazy("review step", "Check")
     REVIEW = "review", _("Review")
     MAKE_CARD = "make_card", _("Make the card")
     SIGN_FOR = "sign_for", _("Sign for")
@@ -72,7 +72,7 @@ class ApplicationState(models.TextChoices):
     UNDER_REVIEW = "review", _("Under review")
     RETURNED = "returned", _("Returned to the veteran")
     DONE = "done", pgettext_lazy("online application", "Approved")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("online application", "Withdrawn")
 
 
 class Application(models.Model):
@@ -135,11 +135,11 @@ class Document(models.Model):
 
 
 class Taken(models.TextChoices):
-    SENT = "sent", _("Sent")
-    SENT_AGAIN = "sent_again", _("Sent again")
+    SENT = "sent", pgettext_lazy("online step", "Sent")
+    SENT_AGAIN = "sent_again", pgettext_lazy("online step", "Sent again")
     APPROVED = "approved", pgettext_lazy("online step", "Approved")
-    RETURNED = "returned", _("Returned")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RETURNED = "returned", pgettext_lazy("online step", "Returned")
+    WITHDRAWN = "withdrawn", pgettext_lazy("online step", "Withdrawn")
 
 
 class StepScopedQuerySet(PlaceScopedQuerySet):
