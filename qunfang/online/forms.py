@@ -74,8 +74,34 @@ def _lines(text: str) -> list[list[str]]:
     return [[part.strip() for part in line.split("|")] for line in (text or "").splitlines() if line.strip()]
 
 
+# What a bureau's clerk types for a level or a step: besides each key and label, the short words.
+SHORT_WORDS = {
+    "村": "village",
+    "社区": "village",
+    "镇": "town",
+    "街道": "town",
+    "区": "district",
+    "县": "district",
+    "市": "city",
+    "省": "province",
+    "初审": "check",
+    "核验": "check",
+    "审核": "review",
+    "制证": "make_card",
+    "签收": "sign_for",
+    "发放": "hand_out",
+    "文字": "text",
+    "数字": "number",
+    "日期": "date",
+    "选择": "choice",
+}
+
+
 def _named(value: str, choices, what: str) -> str:
-    """A kind written as its key or its label, in either language."""
+    """A kind written as its key, its label in either language, or its short Chinese word."""
+    keys = {key for key, _label in choices}
+    if SHORT_WORDS.get(value) in keys:
+        return SHORT_WORDS[value]
     for key, label in choices:
         if value.lower() in (key, str(label).lower()):
             return key

@@ -70,8 +70,10 @@ def test_a_returned_application_is_amended_and_goes_back_to_the_step_that_return
         1,
     )
     assert sorted(application.documents.filter(current=True).values_list("label", flat=True)) == [
-        "参保缴费凭证", "身份证正面", "退役证件",
-    ]  # fmt: skip
+        "参保缴费凭证",
+        "身份证正面",
+        "退役证件",
+    ]
     assert services.approve(by=world.alice, application=application, step=1).state == ApplicationState.DONE
 
 
@@ -81,8 +83,13 @@ def test_the_card_goes_through_four_levels_and_back_down_to_the_station(world, o
         person("gigi", world.guangdong, "station_staff"),
     )
     answers = {"联系电话": "13800001111", "户籍地址": "迳口村"}
-    application = services.apply(by=None, veteran=veteran, service=offered["优待证"], answers=answers,
-                                 photos=photos("身份证正面", "免冠证件照", "退役证件"))  # fmt: skip
+    application = services.apply(
+        by=None,
+        veteran=veteran,
+        service=offered["优待证"],
+        answers=answers,
+        photos=photos("身份证正面", "免冠证件照", "退役证件"),
+    )
     walk = [world.carol, world.alice, city, province, province, world.alice, world.carol]
     seen = []
     for step, who in enumerate(walk):
