@@ -36,12 +36,13 @@ def _answers(service) -> dict:
 
 def _act(kind, pick, day, veterans, kinds, reckoning, made):
     now = FIRST + timedelta(days=day)
+    today = timezone.localdate(now)
     if kind == "apply":
         veteran, service = veterans[pick % 2], kinds[pick // 2 % 2]
         documents = photos("身份证正面", "退役证件") if service.name == "社保接续" else photos("身份证正面")
         made.append(services.apply(by=None, veteran=veteran, service=service, answers=_answers(service),
                                    photos=documents, now=now))  # fmt: skip
-        reckoning.append(("received", veteran.place_id, service.pk, timezone.localdate(now)))
+        reckoning.append(("received", veteran.place_id, service.pk, today))
         return
     if not made:
         return
@@ -55,7 +56,7 @@ def _act(kind, pick, day, veterans, kinds, reckoning, made):
             )
     elif kind == "return" and application.state == ApplicationState.UNDER_REVIEW:
         services.return_to_veteran(by=None, application=application, reason="补材料", now=now)
-        reckoning.append(("returned", application.place_id, application.service_id, timezone.localdate(now)))
+        reckoning.append(("returned", application.place_id, application.service_id, today))
     elif kind == "again" and application.state == ApplicationState.RETURNED:
         services.send_again(by=None, application=application, answers=_answers(application.service), now=now)
     elif kind == "withdraw" and application.state in (
