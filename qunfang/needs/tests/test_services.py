@@ -26,9 +26,13 @@ def in_english():
 
 def post(world, place=None, **extra) -> Need:
     return services.post_need(
-        by=world.carol, place=place or world.jingkou, title="消毒液和防护服", posted_on=FEB,
-        lines=[(("消毒液", "瓶"), 120), (("防护服", "件"), 40)], **extra,
-    )  # fmt: skip
+        by=world.carol,
+        place=place or world.jingkou,
+        title="消毒液和防护服",
+        posted_on=FEB,
+        lines=[(("消毒液", "瓶"), 120), (("防护服", "件"), 40)],
+        **extra,
+    )
 
 
 def lines(need):
@@ -45,19 +49,40 @@ def test_a_need_from_posting_to_delivery(world):
     disinfectant, suits = lines(need)
     xia = services.commit(by=world.carol, line=disinfectant, donor_name="夏宇", quantity=120, made_on=FEB)
     services.commit(by=world.carol, line=suits, donor_name="军诚驾校", quantity=30, made_on=FEB)
-    services.record_delivery(by=world.carol, need=need, lines=[(disinfectant, 120)], commitment=xia,
-                             day=date(2020, 2, 18), delivered_by="夏宇", received_by="社区干部")  # fmt: skip
+    services.record_delivery(
+        by=world.carol,
+        need=need,
+        lines=[(disinfectant, 120)],
+        commitment=xia,
+        day=date(2020, 2, 18),
+        delivered_by="夏宇",
+        received_by="社区干部",
+    )
     # Hunnan-style: suits from the town's stock, delivered through the donations
     donations.receive_goods(by=None, place=world.longjing, item=suits.item, quantity=50, day=FEB)
-    services.record_delivery(by=world.bob, need=need, lines=[(suits, 10)], day=date(2020, 2, 18),
-                             delivered_by="镇站", received_by="村站", from_place=world.longjing)  # fmt: skip
+    services.record_delivery(
+        by=world.bob,
+        need=need,
+        lines=[(suits, 10)],
+        day=date(2020, 2, 18),
+        delivered_by="镇站",
+        received_by="村站",
+        from_place=world.longjing,
+    )
     disinfectant, suits = lines(need)
     assert (disinfectant.missing, suits.missing, suits.committed, suits.free) == (0, 30, 30, 0)
     assert on_hand(world.jingkou, "消毒液") == 120 and on_hand(world.longjing, "防护服") == 40
     assert Need.objects.get().status == NeedStatus.OPEN
     suit_promise = Commitment.objects.get(donor_name="军诚驾校")
-    services.record_delivery(by=world.carol, need=need, lines=[(suits, 30)], commitment=suit_promise,
-                             day=date(2020, 2, 18), delivered_by="驾校", received_by="社区干部")  # fmt: skip
+    services.record_delivery(
+        by=world.carol,
+        need=need,
+        lines=[(suits, 30)],
+        commitment=suit_promise,
+        day=date(2020, 2, 18),
+        delivered_by="驾校",
+        received_by="社区干部",
+    )
     need.refresh_from_db()
     assert need.status == NeedStatus.MET and need.closed_on == date(2020, 2, 18)
     figures = selectors.figures_for(Scope.for_user(world.alice), world.qingxin, FEB, date(2020, 2, 29))
@@ -79,8 +104,15 @@ def test_a_withdrawn_commitment_frees_its_part(world):
     need = post(world)
     line = lines(need)[0]
     promise = services.commit(by=None, line=line, donor_name="甲", quantity=100)
-    services.record_delivery(by=None, need=need, lines=[(line, 30)], commitment=promise, day=FEB,
-                             delivered_by="甲", received_by="乙")  # fmt: skip
+    services.record_delivery(
+        by=None,
+        need=need,
+        lines=[(line, 30)],
+        commitment=promise,
+        day=FEB,
+        delivered_by="甲",
+        received_by="乙",
+    )
     services.withdraw(by=None, commitment=promise)
     line = lines(need)[0]
     assert (line.committed, line.delivered, line.free, line.missing) == (30, 30, 90, 90)
@@ -93,11 +125,19 @@ def test_a_delivery_over_what_was_asked_or_promised_is_refused(world):
     line = lines(need)[0]
     promise = services.commit(by=None, line=line, donor_name="甲", quantity=100)
     with pytest.raises(ValidationError, match="promised 100 瓶 more"):
-        services.record_delivery(by=None, need=need, lines=[(line, 101)], commitment=promise, day=FEB,
-                                 delivered_by="甲", received_by="乙")  # fmt: skip
+        services.record_delivery(
+            by=None,
+            need=need,
+            lines=[(line, 101)],
+            commitment=promise,
+            day=FEB,
+            delivered_by="甲",
+            received_by="乙",
+        )
     with pytest.raises(ValidationError, match="Only 20 瓶"):
-        services.record_delivery(by=None, need=need, lines=[(line, 21)], day=FEB, delivered_by="甲",
-                                 received_by="乙")  # fmt: skip
+        services.record_delivery(
+            by=None, need=need, lines=[(line, 21)], day=FEB, delivered_by="甲", received_by="乙"
+        )
     assert not Fulfilment.objects.exists() and on_hand(world.jingkou, "消毒液") == 0
 
 
@@ -139,10 +179,13 @@ def recount(place) -> tuple[int, int, int]:
 
 
 STEPS = st.lists(
-    st.tuples(st.sampled_from(["post", "commit", "deliver", "withdraw", "close"]), st.integers(0, 3),
-              st.integers(1, 150)),
+    st.tuples(
+        st.sampled_from(["post", "commit", "deliver", "withdraw", "close"]),
+        st.integers(0, 3),
+        st.integers(1, 150),
+    ),
     max_size=14,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -152,8 +195,13 @@ def test_the_kept_figures_agree_with_a_recount_from_the_raw_rows(world, steps):
     for action, n, count in steps:
         try:
             if action == "post":
-                services.post_need(by=None, place=places[n], title="需", posted_on=FEB,
-                                   lines=[(("消毒液", "瓶"), count), (("口罩", "只"), 100)])  # fmt: skip
+                services.post_need(
+                    by=None,
+                    place=places[n],
+                    title="需",
+                    posted_on=FEB,
+                    lines=[(("消毒液", "瓶"), count), (("口罩", "只"), 100)],
+                )
                 continue
             line = NeedLine.objects.order_by("pk")[n : n + 1].first()
             if line is None:
@@ -162,8 +210,15 @@ def test_the_kept_figures_agree_with_a_recount_from_the_raw_rows(world, steps):
                 services.commit(by=None, line=line, donor_name="甲", quantity=count)
             elif action == "deliver":
                 promise = line.commitments.filter(withdrawn_on=None).first()
-                services.record_delivery(by=None, need=line.need, lines=[(line, count)], commitment=promise,
-                                         day=FEB, delivered_by="甲", received_by="乙")  # fmt: skip
+                services.record_delivery(
+                    by=None,
+                    need=line.need,
+                    lines=[(line, count)],
+                    commitment=promise,
+                    day=FEB,
+                    delivered_by="甲",
+                    received_by="乙",
+                )
             elif action == "withdraw" and (promise := line.commitments.first()):
                 services.withdraw(by=None, commitment=promise)
             elif action == "close":
