@@ -19,7 +19,7 @@ from qunfang.needs.selectors import RECORD, VIEW
 router = Router(tags=["needs"])
 
 
-class LineOut(Schema):
+class NeedLineOut(Schema):
     id: int
     item: str
     unit: str
@@ -45,14 +45,14 @@ class NeedOut(Schema):
     by_date: date | None
     posted_on: date
     status: NeedStatus
-    lines: list[LineOut]
+    lines: list[NeedLineOut]
 
     @staticmethod
     def resolve_lines(need: Need) -> list[NeedLine]:
         return list(need.lines.all())
 
 
-class LineIn(Schema):
+class NeedLineIn(Schema):
     item: Text = Field(..., min_length=1, max_length=60)
     unit: Text = Field(..., min_length=1, max_length=10)
     quantity: int = Field(..., ge=1, le=services.LARGEST_QUANTITY)
@@ -63,10 +63,10 @@ class NeedIn(Schema):
     title: Text = Field(..., min_length=1, max_length=100)
     why: Text = Field("", max_length=300)
     by_date: Day | None = None
-    lines: list[LineIn] = Field(..., min_length=1, max_length=services.MOST_LINES)
+    lines: list[NeedLineIn] = Field(..., min_length=1, max_length=services.MOST_LINES)
 
 
-class CommitIn(Schema):
+class NeedCommitIn(Schema):
     line_id: Id
     donor_name: Text = Field(..., min_length=1, max_length=100)
     named_publicly: bool = False
@@ -74,7 +74,7 @@ class CommitIn(Schema):
     quantity: int = Field(..., ge=1, le=services.LARGEST_QUANTITY)
 
 
-class CommitmentOut(Schema):
+class NeedCommitmentOut(Schema):
     id: int
     line_id: int
     donor_name: str
@@ -85,13 +85,13 @@ class CommitmentOut(Schema):
     withdrawn_on: date | None
 
 
-class DeliveryLineIn(Schema):
+class NeedDeliveryLineIn(Schema):
     line_id: Id
     quantity: int = Field(..., ge=1, le=services.LARGEST_QUANTITY)
 
 
-class DeliveryIn(Schema):
-    lines: list[DeliveryLineIn] = Field(..., min_length=1, max_length=services.MOST_LINES)
+class NeedDeliveryIn(Schema):
+    lines: list[NeedDeliveryLineIn] = Field(..., min_length=1, max_length=services.MOST_LINES)
     commitment_id: Id | None = None
     from_place_id: Id | None = Field(None, description="a place above whose stock the goods came from")
     day: Day
@@ -99,12 +99,12 @@ class DeliveryIn(Schema):
     received_by: Text = Field(..., min_length=1, max_length=50)
 
 
-class CountDeliveryIn(Schema):
+class NeedCountDeliveryIn(Schema):
     delivery_id: Id
     commitment_ids: list[Id] = Field(default_factory=list, max_length=services.MOST_LINES)
 
 
-class FulfilmentOut(Schema):
+class NeedFulfilmentOut(Schema):
     id: int
     line_id: int
     commitment_id: int | None
@@ -150,13 +150,13 @@ def post_need(request, data: NeedIn):
     return Status(201, _fresh(need))
 
 
-@router.get("/needs/{need_id}/commitments", response={200: list[CommitmentOut], **ERRORS})
+@router.get("/needs/{need_id}/commitments", response={200: list[NeedCommitmentOut], **ERRORS})
 def list_commitments(request, need_id: Id):
     return list(selectors.commitments(_need(request, need_id, VIEW)))
 
 
-@router.post("/needs/{need_id}/commitments", response={201: CommitmentOut, **ERRORS})
-def commit(request, need_id: Id, data: CommitIn):
+@router.post("/needs/{need_id}/commitments", response={201: NeedCommitmentOut, **ERRORS})
+def commit(request, need_id: Id, data: NeedCommitIn):
     need = _need(request, need_id, RECORD)
     line = need.lines.filter(pk=data.line_id).first()
     if line is None:
@@ -177,14 +177,14 @@ def commit(request, need_id: Id, data: CommitIn):
     return Status(201, promise)
 
 
-@router.post("/needs/commitments/{commitment_id}/withdraw", response={200: CommitmentOut, **ERRORS})
+@router.post("/needs/commitments/{commitment_id}/withdraw", response={200: NeedCommitmentOut, **ERRORS})
 def withdraw(request, commitment_id: Id):
     promise = get_for(request.scope, Commitment.objects.all(), RECORD, pk=commitment_id)
     return services.withdraw(by=request.auth, commitment=promise)
 
 
-@router.post("/needs/{need_id}/deliveries", response={201: list[FulfilmentOut], **ERRORS})
-def record_delivery(request, need_id: Id, data: DeliveryIn):
+@router.post("/needs/{need_id}/deliveries", response={201: list[NeedFulfilmentOut], **ERRORS})
+def record_delivery(request, need_id: Id, data: NeedDeliveryIn):
     need = _need(request, need_id, RECORD)
     lines = {line.pk: line for line in need.lines.all()}
     if any(line.line_id not in lines for line in data.lines):
@@ -212,8 +212,8 @@ def record_delivery(request, need_id: Id, data: DeliveryIn):
     return Status(201, made)
 
 
-@router.post("/needs/{need_id}/donation-deliveries", response={201: list[FulfilmentOut], **ERRORS})
-def count_delivery(request, need_id: Id, data: CountDeliveryIn):
+@router.post("/needs/{need_id}/donation-deliveries", response={201: list[NeedFulfilmentOut], **ERRORS})
+def count_delivery(request, need_id: Id, data: NeedCountDeliveryIn):
     """A delivery recorded in the donations, to the need's place, counted against the need's lines."""
     need = _need(request, need_id, RECORD)
     delivery = get_for(request.scope, Delivery.objects.all(), RECORD, pk=data.delivery_id)

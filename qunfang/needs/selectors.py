@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core import signing
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,20 @@ def fulfilments(need: Need) -> QuerySet[Fulfilment]:
     )
 
 
+def share_key(kind: str, pk: int) -> str:
+    """The key of a public page ("place" or "need"), signed: the public addresses are the links a place
+    gives out, not ids anyone could count through to read every place's needs."""
+    return signing.Signer(salt=f"qunfang.needs.public.{kind}").sign(str(pk)).replace(":", "-")
+
+
+def shared_id(kind: str, key: str) -> int | None:
+    """The id a public key names, or None for a key not signed by us."""
+    try:
+        return int(signing.Signer(salt=f"qunfang.needs.public.{kind}").unsign(key.replace("-", ":", 1)))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
 def public_needs(place: OrgUnit) -> list[Need]:
     """The open needs of the place and below, for anyone: two queries (the needs, their lines)."""
     return list(
@@ -60,7 +75,7 @@ def public_needs(place: OrgUnit) -> list[Need]:
     )
 
 
-def public_need(need_id: int) -> Need | None:
+def public_need(need_id: int | None) -> Need | None:
     """An open or met need for anyone (a closed one is the place's business); None if there is none."""
     return (
         Need.objects.filter(pk=need_id, status__in=[NeedStatus.OPEN, NeedStatus.MET])

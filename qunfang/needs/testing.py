@@ -36,4 +36,6 @@ def records_at(place, *, by, text, id_number, made) -> dict:
         delivered_by=text[:50],
         received_by=text[:50],
     )
-    return {"need_id": need, "commitment_id": promise}
+    # The public pages are addressed by a key the place gives out (selectors.share_key), not by an id:
+    # a walker aimed at another place knows only its ids, so the key it tries is one not signed by us.
+    return {"need_id": need, "commitment_id": promise, "share_key": f"{need.pk}-not-signed"}

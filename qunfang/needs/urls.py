@@ -12,6 +12,6 @@ urlpatterns = [
     path("needs/<int:need_id>/deliver/", views.deliver, name="deliver"),
     path("needs/<int:need_id>/close/", views.close, name="close"),
     path("need-commitments/<int:commitment_id>/withdraw/", views.withdraw, name="withdraw"),
-    path("open-needs/places/<int:place_id>/", views.public_place, name="public_place"),
-    path("open-needs/<int:need_id>/", views.public_need, name="public_need"),
+    path("open-needs/<str:share_key>/", views.public_place, name="public_place"),
+    path("open-needs/need/<str:share_key>/", views.public_need, name="public_need"),
 ]

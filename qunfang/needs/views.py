@@ -37,6 +37,7 @@ def need_list(request, place_id: int):
         {
             "place": place,
             "needs": selectors.need_list(request.scope, place),
+            "public_key": selectors.share_key("place", place.pk),
             "may_record": request.scope.allows(RECORD, place),
         },
     )
@@ -87,6 +88,7 @@ def need_detail(request, need_id: int):
             "need": need,
             "place": need.place,
             "commitments": selectors.commitments(need),
+            "public_key": selectors.share_key("need", need.pk),
             "fulfilments": selectors.fulfilments(need),
             "may_record": request.scope.allows(RECORD, need.place) and need.status == NeedStatus.OPEN,
         },
@@ -210,19 +212,22 @@ def _qr(request, url: str) -> str:
 
 
 @public
-def public_place(request, place_id: int):
-    place = OrgUnit.objects.filter(pk=place_id).first()
+def public_place(request, share_key: str):
+    place = OrgUnit.objects.filter(pk=selectors.shared_id("place", share_key)).first()
     if place is None:
         raise Http404
     found = selectors.public_needs(place)
+    for need in found:
+        need.share = selectors.share_key("need", need.pk)
     return render(
         request, "needs/public_place.html", {"place": place, "needs": found, "qr": _qr(request, request.path)}
     )
 
 
 @public
-def public_need(request, need_id: int):
-    need = selectors.public_need(need_id)
+def public_need(request, share_key: str):
+    need = selectors.public_need(selectors.shared_id("need", share_key))
     if need is None:
         raise Http404
-    return render(request, "needs/public_need.html", {"need": need, "qr": _qr(request, request.path)})
+    context = {"need": need, "place_key": selectors.share_key("place", need.place_id)}
+    return render(request, "needs/public_need.html", {**context, "qr": _qr(request, request.path)})

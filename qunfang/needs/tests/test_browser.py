@@ -52,6 +52,6 @@ def test_a_need_from_posting_to_delivery_on_a_phone(page, live_server, world, sc
     assert page.locator("progress.bar").count() == 2
     assert page.inner_text("main").count("0 瓶") >= 1
     page.screenshot(path=os.path.join(screenshot_dir, "needs-list-phone.png"), full_page=True)
-    page.click(f"a[href='/open-needs/places/{world.jingkou.pk}/']")
+    page.click("a[href^='/open-needs/']")
     assert page.locator(".qr svg").count() == 1
     page.screenshot(path=os.path.join(screenshot_dir, "needs-public-phone.png"), full_page=True)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from qunfang.needs import services
 from qunfang.needs.models import Commitment, Need, NeedLine, NeedStatus
+from qunfang.needs.selectors import share_key
 from qunfang.testing.clients import api_client_for, client_for
 
 FEB = date(2020, 2, 10)
@@ -77,21 +78,22 @@ def test_the_public_pages_show_nothing_private_and_nothing_of_another_place(worl
     )
     services.close_need(by=None, need=closed)
     anyone = Client()
-    page = anyone.get(f"/open-needs/places/{world.jingkou.pk}/").content.decode()
+    page = anyone.get(f"/open-needs/{share_key('place', world.jingkou.pk)}/").content.decode()
     assert "迳口村消毒液" in page and "<svg" in page
     assert "南坑村的需要" not in page and "已关闭的需要" not in page and "张先生" not in page
-    one = anyone.get(f"/open-needs/{need.pk}/").content.decode()
+    one = anyone.get(f"/open-needs/need/{share_key('need', need.pk)}/").content.decode()
     assert "夏宇" in one and "张先生" not in one  # only the donor who agreed is named
-    assert anyone.get(f"/open-needs/{closed.pk}/").status_code == 404
-    town = anyone.get(f"/open-needs/places/{world.longjing.pk}/").content.decode()
+    assert anyone.get(f"/open-needs/need/{share_key('need', closed.pk)}/").status_code == 404
+    town = anyone.get(f"/open-needs/{share_key('place', world.longjing.pk)}/").content.decode()
     assert "迳口村消毒液" in town and "南坑村的需要" in town  # the town's page lists its villages'
-    assert anyone.get("/open-needs/places/999999/").status_code == 404
+    assert anyone.get("/open-needs/999999/").status_code == 404
+    assert anyone.get(f"/open-needs/{world.jingkou.pk}-forged/").status_code == 404
     assert other.pk
 
 
 def test_the_public_page_costs_a_few_queries(world, need, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):  # the place, the needs, their lines (and the session)
-        assert Client().get(f"/open-needs/places/{world.qingxin.pk}/").status_code == 200
+        assert Client().get(f"/open-needs/{share_key('place', world.qingxin.pk)}/").status_code == 200
 
 
 def test_the_api_walks_a_need_and_refuses_a_commitment_larger_than_the_need(world):
