@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qunfang.messaging",
     "qunfang.community",
     "qunfang.donations",
+    "qunfang.needs",
     "qunfang.operations",
     "qunfang.care",
     "qunfang.hardship",
