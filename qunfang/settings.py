@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qunfang.hardship",
     "qunfang.petitions",
     "qunfang.plaques",
+    "qunfang.appointments",
     "qunfang.briefings",
 ]
 
