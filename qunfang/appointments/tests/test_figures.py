@@ -1,5 +1,6 @@
 """The appointment figures against an independent recount from the raw rows, over random bookings,
-cancellations and marks (with corrections) at a town's hall, read at the town and the district; and the kept totals agree
+cancellations and marks (with corrections) at a town's hall,
+read at the town and the district; and the kept totals agree
 with the appointments summed up the tree."""
 
 from datetime import date, time, timedelta
