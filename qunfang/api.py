@@ -125,3 +125,6 @@ from qunfang.lib.apps import app_modules  # noqa: E402
 
 for _config, module in app_modules("api"):
     api.add_router("/", module.router)
+    # A veteran's own operations (portal/api.py's VisitorAuth), apart from the staff's.
+    if veteran_router := getattr(module, "veteran_router", None):
+        api.add_router(f"/my/{_config.label}/", veteran_router)

@@ -135,6 +135,7 @@ def pytest_runtest_setup(item):
     # QUNFANG_BROWSER_ON_POSTGRES=1 runs them on PostgreSQL too.
     if (
         item.get_closest_marker("browser")
+        and not item.get_closest_marker("both_databases")
         and "postgres" in os.environ.get("QUNFANG_DATABASE_URL", "")
         and not os.environ.get("QUNFANG_BROWSER_ON_POSTGRES")
     ):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qunfang.hardship",
     "qunfang.petitions",
     "qunfang.plaques",
+    "qunfang.portal",
     "qunfang.appointments",
     "qunfang.briefings",
 ]
@@ -281,6 +282,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qunfang@localhost")
 MESSAGES_LOG = Path(env_str("MESSAGES_LOG", str(VAR_DIR / "messages.log")))
+# The veteran's own pages (portal/): a sign-in lasts this long; an SMS provider sends the sign-in code and
+# the notices of an application's steps by these approved templates (variables "code" and "notice").
+PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12)
+PORTAL_CODE_TEMPLATE = env_str("PORTAL_CODE_TEMPLATE")
+PORTAL_NOTICE_TEMPLATE = env_str("PORTAL_NOTICE_TEMPLATE")
 
 # Short-lived shared state, such as an import's progress, which the web processes read while a worker
 # writes it: files under var/ reach every process on the machine without another service.

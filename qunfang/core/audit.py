@@ -77,7 +77,8 @@ def record(
     actor = by if by is not None and getattr(by, "pk", None) else None
     return AuditEntry.objects.create(
         actor=actor,
-        actor_name=actor.get_username() if actor else "",
+        # Someone without an account (a veteran signed in with a code, portal/access.py) names themselves.
+        actor_name=actor.get_username() if actor else getattr(by, "audit_name", ""),
         place=place,
         action=action,
         target_type=target._meta.label_lower,
