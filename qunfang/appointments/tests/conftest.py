@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -54,3 +54,20 @@ def people(world):
         )  # fmt: skip
         for n in range(6)
     ]
+
+
+def later_today(hall, *, capacity: int = 6):
+    """A slot of the hall later today (by the real clock), for what is marked on its day; skipped in
+    the last hour before midnight, when no slot of today is left to come."""
+    from qunfang.appointments.models import Slot
+
+    now = timezone.localtime()
+    start = (now + timedelta(minutes=15)).replace(second=0, microsecond=0)
+    end = start + timedelta(minutes=30)
+    if end.date() != now.date():
+        pytest.skip("too near midnight for a slot later today")
+    services.make_slots(
+        by=None, hall=hall, first_day=now.date(), last_day=now.date(), periods=[(start.time(), end.time())],
+        minutes=30, capacity=capacity, weekdays=range(7),
+    )  # fmt: skip
+    return Slot.objects.select_related("hall__place").get(hall=hall, day=now.date(), start=start.time())
