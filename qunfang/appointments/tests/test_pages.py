@@ -24,14 +24,25 @@ def test_the_clerk_sets_up_the_hall_closes_it_and_makes_slots(world, as_user):
     assert clerk.post(url, {"submission_key": "hall-set-up-1"}).status_code == 302
     hall = Hall.objects.get(place=world.longjing)
     today = timezone.localdate()
-    settings = {"name": "龙颈镇服务站", "address": "镇政府一楼", "closed_from": today.isoformat(),
-                "closed_reason": "疫情防控", "reopens_on": (today + timedelta(days=3)).isoformat()}  # fmt: skip
+    settings = {
+        "name": "龙颈镇服务站",
+        "address": "镇政府一楼",
+        "closed_from": today.isoformat(),
+        "closed_reason": "疫情防控",
+        "reopens_on": (today + timedelta(days=3)).isoformat(),
+    }
     assert clerk.post(url, settings).status_code == 302
     page = clerk.get(url).content.decode()
     assert "疫情防控" in page and "镇政府一楼" in page
-    slots = {"first_day": today.isoformat(), "last_day": (today + timedelta(days=6)).isoformat(),
-             "weekdays": ["0", "1", "2", "3", "4", "5", "6"], "morning_from": "09:00", "morning_until": "11:30",
-             "minutes": "30", "capacity": "6"}  # fmt: skip
+    slots = {
+        "first_day": today.isoformat(),
+        "last_day": (today + timedelta(days=6)).isoformat(),
+        "weekdays": ["0", "1", "2", "3", "4", "5", "6"],
+        "morning_from": "09:00",
+        "morning_until": "11:30",
+        "minutes": "30",
+        "capacity": "6",
+    }
     assert clerk.post(f"/halls/{hall.pk}/slots/", slots).status_code == 302
     assert Slot.objects.filter(hall=hall).count() == 4 * 5  # the three closed days get none
     bad = clerk.post(f"/halls/{hall.pk}/slots/", slots | {"morning_until": "08:00"})
