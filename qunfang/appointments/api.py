@@ -4,7 +4,11 @@ slots with places left, their own appointments, booking and cancelling). The sam
 scoping as the pages."""
 
 from datetime import date, datetime, time
+from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -88,37 +92,46 @@ class HallIn(Schema):
     reopens_on: Day | None = None
 
 
-class Period(Schema):
-    start: time
-    end: time
+class HoursIn(Schema):
+    # Read as text and parsed once the hall is found to be the caller's: a stranger's request is a 404
+    # whatever its body holds.
+    start: Text = Field(..., max_length=5, description="HH:MM")
+    end: Text = Field(..., max_length=5, description="HH:MM")
 
 
 class SlotsIn(Schema):
     first_day: Day
     last_day: Day
-    periods: list[Period] = Field(..., min_length=1, max_length=6)
+    periods: list[HoursIn] = Field(..., min_length=1, max_length=6)
     minutes: int = Field(30, ge=5, le=480)
     capacity: int = Field(6, ge=1, le=500)
     weekdays: list[int] = Field([0, 1, 2, 3, 4], max_length=7, description="0 is Monday")
     purpose: Text = Field("", max_length=100)
 
 
-class BookIn(Schema):
+class BookingIn(Schema):
     slot_id: Id
     purpose: Text = Field("", max_length=200)
     submission: Text | None = Field(None, max_length=64, description="a key per form: sent twice, kept once")
 
 
-class BookForIn(BookIn):
+class BookingForIn(BookingIn):
     veteran_id: Id
 
 
-class MarkIn(Schema):
-    outcome: str = Field(..., pattern="^(came|missed)$")
+class OutcomeIn(Schema):
+    outcome: Literal["came", "missed"]
 
 
-class DayIn(Schema):
+class CallNextIn(Schema):
     day: Day
+
+
+def _time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({"periods": _("Give each time as HH:MM.")}) from None
 
 
 def _hall(request, hall_id: int, capability) -> Hall:
@@ -162,7 +175,7 @@ def make_slots(request, hall_id: Id, data: SlotsIn):
         hall=_hall(request, hall_id, MANAGE),
         first_day=data.first_day,
         last_day=data.last_day,
-        periods=[(p.start, p.end) for p in data.periods],
+        periods=[(_time(p.start), _time(p.end)) for p in data.periods],
         minutes=data.minutes,
         capacity=data.capacity,
         weekdays=[d for d in data.weekdays if 0 <= d <= 6],
@@ -179,13 +192,13 @@ def day_list(request, hall_id: Id, day: Day):
 
 
 @router.post("/appointments/halls/{hall_id}/call", response={200: AppointmentOut | None, **ERRORS})
-def call_next(request, hall_id: Id, data: DayIn):
+def call_next(request, hall_id: Id, data: CallNextIn):
     """The next veteran called to the counter (none when nobody is waiting)."""
     return services.call_next(by=request.auth, hall=_hall(request, hall_id, MANAGE), day=data.day)
 
 
 @router.post("/appointments", response={201: AppointmentOut, **ERRORS})
-def book_for(request, data: BookForIn):
+def book_for(request, data: BookingForIn):
     """An appointment booked by a clerk for a veteran who phones in."""
     people = Veteran.objects.filter(status=RollStatus.ACTIVE).select_related("place")
     veteran = get_for(request.scope, people, MANAGE, pk=data.veteran_id)
@@ -197,7 +210,7 @@ def book_for(request, data: BookForIn):
 
 
 @router.post("/appointments/{appointment_id}/mark", response={200: AppointmentOut, **ERRORS})
-def mark(request, appointment_id: Id, data: MarkIn):
+def mark(request, appointment_id: Id, data: OutcomeIn):
     """The veteran came, or missed the appointment."""
     return services.mark(
         by=request.auth, appointment=_appointment(request, appointment_id), outcome=data.outcome
@@ -218,8 +231,6 @@ def _my_hall(request, hall_id: int) -> Hall:
 
 
 def get_404(queryset):
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(queryset)
 
 
@@ -229,7 +240,7 @@ def my_halls(request):
     return list(selectors.halls_near(request.auth.veteran))
 
 
-@veteran_router.get("/halls/{hall_id}/slots", response={200: list[SlotOut], **ERRORS})
+@veteran_router.get("/slots", response={200: list[SlotOut], **ERRORS})
 def my_slots(request, hall_id: Id):
     """The hall's slots to come with places left."""
     return selectors.open_slots(_my_hall(request, hall_id))
@@ -242,7 +253,7 @@ def my_appointments(request):
 
 
 @veteran_router.post("/appointments", response={201: AppointmentOut, **ERRORS})
-def my_book(request, data: BookIn):
+def my_book(request, data: BookingIn):
     """An appointment of the person acted for, in a slot of a hall near them."""
     halls = selectors.halls_near(request.auth.veteran)
     slot = get_404(Slot.objects.filter(hall__in=halls, pk=data.slot_id).select_related("hall__place"))

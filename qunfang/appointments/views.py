@@ -106,7 +106,7 @@ def slots_page(request, hall_id: int):
         form,
         allowed=may_manage,
         save=save,
-        message="",
+        message=_("The slots are made."),
         url=reverse("appointments:hall", args=[hall.place_id]),
     )
     if answer:
