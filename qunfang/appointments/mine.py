@@ -64,12 +64,11 @@ def my_book(request):
                 messages.success(request, _("Booked: your queue number is %(number)s.") % {
                     "number": made.queue_number})  # fmt: skip
                 return redirect(reverse("appointments:my_appointment", args=[made.pk]))
-    slots = selectors.open_slots(hall) if hall else []
-    days: dict = {}
-    for slot in slots:
-        days.setdefault(slot.day, []).append(slot)
-    context = {"veteran": veteran, "halls": halls, "hall": hall, "days": days, "form": form}
-    return render(request, "appointments/my_book.html", context)
+    days = selectors.by_day(selectors.open_slots(hall) if hall else [])
+    day = next((d for d in days if d.isoformat() == request.GET.get("day")), next(iter(days), None))
+    context = {"veteran": veteran, "halls": halls, "hall": hall, "days": days, "day": day, "form": form}
+    context["keep"] = f"hall={hall.pk}&" if hall else ""  # the day links keep the chosen hall
+    return render(request, "appointments/my_book.html", context | {"slots": days.get(day, [])})
 
 
 @veteran_required

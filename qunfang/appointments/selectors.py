@@ -71,6 +71,14 @@ def open_slots(hall: Hall, now: datetime | None = None, days: int = DAYS_AHEAD) 
     return [slot for slot in slots if not hall.closed_on(slot.day)]
 
 
+def by_day(slots: list[Slot]) -> dict[date, list[Slot]]:
+    """Slots grouped by their day, in order: a phone shows the days, then one day's times."""
+    days: dict[date, list[Slot]] = {}
+    for slot in slots:
+        days.setdefault(slot.day, []).append(slot)
+    return days
+
+
 def appointments_of(veteran_ids: list[int]) -> QuerySet[Appointment]:
     """A visitor's own appointments (their people's), the coming first."""
     return (

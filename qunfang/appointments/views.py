@@ -74,9 +74,10 @@ def hall_page(request, place_id: int):
         return answer
     today = timezone.localdate()
     coming = selectors.slots_of(hall, today, today + timedelta(days=selectors.DAYS_AHEAD))
-    days: dict[date, list[Slot]] = {}
-    for slot in coming:
-        days.setdefault(slot.day, []).append(slot)
+    days = [
+        (day, len(slots), sum(s.booked for s in slots), sum(s.capacity for s in slots))
+        for day, slots in selectors.by_day(list(coming)).items()
+    ]
     context = {"place": place, "hall": hall, "form": form, "may_manage": may_manage, "days": days}
     return render(request, "appointments/hall.html", context | {"closed_today": hall.closed_on(today)})
 
@@ -203,12 +204,16 @@ def book_page(request, hall_id: int):
                 messages.success(request, _("Booked for %(name)s: number %(number)s.") % {
                     "name": veteran.name, "number": made.queue_number})  # fmt: skip
                 return redirect(reverse("appointments:day", args=[hall.pk]) + f"?day={made.day.isoformat()}")
-    chosen, query = None, search_text(request)
+    chosen, query, day = None, search_text(request), None
     if picked := request.GET.get("veteran", "").strip():
         chosen = people.filter(pk=int(picked)).first() if picked.isdigit() and len(picked) < 18 else None
     found = people.filter(name__icontains=query).order_by("name", "pk")[:20] if query else []
     context = {
         "hall": hall, "place": hall.place, "form": form, "query": query, "found": found,
-        "chosen": chosen, "slots": selectors.open_slots(hall) if chosen else [], "may_manage": may_manage,
+        "chosen": chosen, "may_manage": may_manage,
     }  # fmt: skip
+    if chosen:
+        days = selectors.by_day(selectors.open_slots(hall))
+        day = next((d for d in days if d.isoformat() == request.GET.get("day")), next(iter(days), None))
+        context |= {"days": days, "day": day, "slots": days.get(day, []), "keep": f"veteran={chosen.pk}&"}
     return render(request, "appointments/book_for.html", context)
