@@ -1,7 +1,7 @@
 """The kernel's JSON endpoints: the signed-in user, places and their import, people and their roles,
 one's own access tokens, the audit log."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from qunfang.core.access import get_for, place_for
 from qunfang.core.models import AccessToken, HallStatus, ImportJob, Level, OrgUnit, StationKind
 from qunfang.core.once import answer_shown_once
 from qunfang.core.roles import Capability, Role
-from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
+from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.lib.tables import TableError
 from qunfang.lib.uploads import UploadNotSaved
 
@@ -171,8 +171,8 @@ def list_audit(
     place_id: Id | None = None,
     action: Text = "",
     actor: Text = "",
-    since: date | None = None,
-    until: date | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
 ):
     place = place_for(request, place_id, Capability.VIEW_AUDIT) if place_id else None
     return selectors.audit_entries(
