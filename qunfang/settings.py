@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qunfang.plaques",
     "qunfang.portal",
     "qunfang.online",
+    "qunfang.appointments",
     "qunfang.briefings",
 ]
 
