@@ -13,7 +13,7 @@ def load() -> list[str]:
     )
     if veteran is None:
         return []
-    who = f"{veteran.phone.reveal()} ({veteran.name}, {veteran.place.name})"
+    who = f"{veteran.phone.reveal().removeprefix('+86')} ({veteran.name}, {veteran.place.name})"
     return [
         f"A veteran's own pages: /my/sign-in/ with {who}; the console channel writes the SMS code to the"
         " messages log (var/messages.log)."

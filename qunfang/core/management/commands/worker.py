@@ -7,18 +7,21 @@ every task is idempotent, so running such a task again finishes the work exactly
 other hosts are left alone: only their own host can tell whether they still live.
 """
 
+import logging
 import threading
 import time
 import uuid
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from qunfang.lib.apps import app_entries
 from qunfang.lib.processes import is_gone, this_process
+
+log = logging.getLogger("qunfang.worker")
 
 
 def worker_id() -> str:
@@ -57,6 +60,10 @@ def run_clock() -> None:
                 if now - last_queued.get(name, -every) >= every:
                     import_string(name).enqueue()
                     last_queued[name] = now
+        except DatabaseError as error:
+            # The database busy (SQLite's write lock held by a long task) or restarting: the tasks not
+            # queued this round are queued the next; the clock must outlive it (it once died of it).
+            log.warning("the clock could not queue its tasks: %s", error)
         finally:
             connection.close()
         time.sleep(min(seconds for _name, seconds in CLOCK))
