@@ -4,7 +4,7 @@ slots with places left, their own appointments, booking and cancelling). The sam
 scoping as the pages."""
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -36,15 +36,32 @@ class HallOut(Schema):
     reopens_on: date | None
 
 
+# A slot's times are the hall's local clock, without an offset: JSON Schema's "time" format demands one
+# (RFC 3339), so they are written as "HH:MM" strings.
+ClockTime = Annotated[str, Field(pattern=r"^\d{2}:\d{2}$", description="the hall's local time, HH:MM")]
+
+
+def _clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
 class SlotOut(Schema):
     id: int
     hall_id: int
     day: date
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     capacity: int
     booked: int
     purpose: str
+
+    @staticmethod
+    def resolve_start(row: Slot) -> str:
+        return _clock(row.start)
+
+    @staticmethod
+    def resolve_end(row: Slot) -> str:
+        return _clock(row.end)
 
 
 class AppointmentOut(Schema):
@@ -56,8 +73,8 @@ class AppointmentOut(Schema):
     address: str
     slot_id: int
     day: date
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
     purpose: str
     state: str
     queue_number: int
@@ -76,12 +93,12 @@ class AppointmentOut(Schema):
         return row.hall.address
 
     @staticmethod
-    def resolve_start(row: Appointment) -> time:
-        return row.slot.start
+    def resolve_start(row: Appointment) -> str:
+        return _clock(row.slot.start)
 
     @staticmethod
-    def resolve_end(row: Appointment) -> time:
-        return row.slot.end
+    def resolve_end(row: Appointment) -> str:
+        return _clock(row.slot.end)
 
 
 class HallIn(Schema):

@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qunfang.appointments.models import Appointment, Hall, State
+from qunfang.appointments.models import Appointment, AppointmentState, Hall
 from qunfang.appointments.selectors import VIEW
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit, StationKind
@@ -21,7 +21,7 @@ def work_for(scope: Scope, today: date) -> list[Due]:
         hall = Hall.objects.filter(place=place).first()
         if hall is None or not scope.allows(VIEW, place):
             continue
-        coming = Appointment.objects.filter(hall=hall, day=today, state=State.BOOKED).count()
+        coming = Appointment.objects.filter(hall=hall, day=today, state=AppointmentState.BOOKED).count()
         if coming:
             found.append(
                 Due(

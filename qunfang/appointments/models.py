@@ -98,7 +98,7 @@ class HallDay(models.Model):
         return f"{self.hall_id} {self.day}: {self.last}"
 
 
-class State(models.TextChoices):
+class AppointmentState(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
     CAME = "came", _("Came")
@@ -115,7 +115,9 @@ class Appointment(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="appointments")  # the slot's
     day = models.DateField(_("day"))  # the slot's: one appointment a veteran and day
     purpose = models.CharField(_("what for"), max_length=200, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BOOKED)
+    state = models.CharField(
+        _("state"), max_length=10, choices=AppointmentState.choices, default=AppointmentState.BOOKED
+    )
     queue_number = models.PositiveIntegerField(_("queue number"))
     called_at = models.DateTimeField(null=True, blank=True)  # called to the counter
     reminded_at = models.DateTimeField(null=True, blank=True)  # the day before's SMS, sent once
@@ -142,7 +144,7 @@ class Appointment(models.Model):
 
     @property
     def state_label(self) -> str:
-        return State(self.state).label
+        return AppointmentState(self.state).label
 
 
 class AppointmentTotal(models.Model):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qunfang.appointments.capabilities import MANAGE_APPOINTMENTS, VIEW_APPOINTMENTS
-from qunfang.appointments.models import Appointment, AppointmentTotal, Hall, Slot, State
+from qunfang.appointments.models import Appointment, AppointmentState, AppointmentTotal, Hall, Slot
 from qunfang.core.access import Scope
 from qunfang.core.models import OrgUnit
 from qunfang.lib.figures import counted
@@ -35,7 +35,7 @@ def day_list(scope: Scope, hall: Hall, day: date) -> QuerySet[Appointment]:
     return (
         Appointment.objects.visible_to(scope, VIEW)
         .filter(hall=hall, day=day)
-        .exclude(state=State.CANCELLED)
+        .exclude(state=AppointmentState.CANCELLED)
         .select_related("veteran", "slot")
         .order_by("slot__start", "queue_number")
     )
@@ -89,7 +89,7 @@ def appointments_of(veteran_ids: list[int]) -> QuerySet[Appointment]:
 
 
 def coming_of(veteran_ids: list[int], today: date) -> QuerySet[Appointment]:
-    return appointments_of(veteran_ids).filter(day__gte=today, state=State.BOOKED)
+    return appointments_of(veteran_ids).filter(day__gte=today, state=AppointmentState.BOOKED)
 
 
 # --- the figures of a place and period ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from qunfang.appointments.models import Appointment, AppointmentTotal, Hall, HallDay, Slot, State
+from qunfang.appointments.models import Appointment, AppointmentState, AppointmentTotal, Hall, HallDay, Slot
 from qunfang.core import audit
 from qunfang.core.models import OrgUnit, StationKind
 from qunfang.core.writes import service, within_a_service, writes_nothing
@@ -30,7 +30,7 @@ from qunfang.registry.models import Status, Veteran
 TOTALS = Tally(AppointmentTotal, keys=("place_id", "day"), sums=("booked", "came", "missed"))
 MAX_SLOT_DAYS = 366  # slots made at once: a year at most
 MAX_SLOTS = 5000
-OUTCOMES = (State.CAME, State.MISSED)
+OUTCOMES = (AppointmentState.CAME, AppointmentState.MISSED)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -209,7 +209,7 @@ def _earlier(veteran: Veteran, slot: Slot, submission: str | None) -> Appointmen
         if found.veteran_id != veteran.pk:
             raise ValidationError({"submission": _("This submission key is used already.")})
         return found
-    return Appointment.objects.filter(veteran=veteran, slot=slot, state=State.BOOKED).first()
+    return Appointment.objects.filter(veteran=veteran, slot=slot, state=AppointmentState.BOOKED).first()
 
 
 @service
@@ -227,7 +227,11 @@ def book(
         return earlier
     now = _now(now)
     _check_bookable(veteran, slot, now)
-    if Appointment.objects.filter(veteran=veteran, day=slot.day).exclude(state=State.CANCELLED).exists():
+    if (
+        Appointment.objects.filter(veteran=veteran, day=slot.day)
+        .exclude(state=AppointmentState.CANCELLED)
+        .exists()
+    ):
         raise ValidationError(_("%(name)s has an appointment that day already.") % {"name": veteran.name})
     _taken_place(slot)
     try:
@@ -256,14 +260,16 @@ def book(
 @service
 def cancel(*, by: Any, appointment: Appointment, now: datetime | None = None) -> Appointment:
     """An appointment given up before its time: its place is free again for another."""
-    if appointment.state != State.BOOKED:
+    if appointment.state != AppointmentState.BOOKED:
         raise ValidationError(_("Only a booked appointment can be cancelled."))
     slot = appointment.slot
     if datetime.combine(slot.day, slot.start, tzinfo=_now(now).tzinfo) <= _now(now):
         raise ValidationError(_("This appointment's time has come: it can no longer be cancelled."))
-    if not Appointment.objects.filter(pk=appointment.pk, state=State.BOOKED).update(state=State.CANCELLED):
+    if not Appointment.objects.filter(pk=appointment.pk, state=AppointmentState.BOOKED).update(
+        state=AppointmentState.CANCELLED
+    ):
         raise ValidationError(_("Only a booked appointment can be cancelled."))  # cancelled meanwhile
-    appointment.state = State.CANCELLED
+    appointment.state = AppointmentState.CANCELLED
     Slot.objects.filter(pk=slot.pk, booked__gt=0).update(booked=F("booked") - 1)
     _count(appointment, booked=-1)
     audit.record(by=by, action="appointments.cancel", place=appointment.hall.place, target=appointment)
@@ -276,7 +282,7 @@ def mark(*, by: Any, appointment: Appointment, outcome: str, now: datetime | Non
     """Whether the veteran came or missed their appointment (a mistake corrected the other way)."""
     if outcome not in OUTCOMES:
         raise ValidationError({"outcome": _("Mark the appointment came or missed.")})
-    if appointment.state not in (State.BOOKED, *OUTCOMES):
+    if appointment.state not in (AppointmentState.BOOKED, *OUTCOMES):
         raise ValidationError(_("A cancelled appointment is neither came nor missed."))
     if appointment.day > _now(now).date():
         raise ValidationError(_("An appointment is marked on its day or after."))
@@ -285,11 +291,11 @@ def mark(*, by: Any, appointment: Appointment, outcome: str, now: datetime | Non
         return appointment
     appointment.state = outcome
     appointment.save(update_fields=["state"])
-    changes = {State.CAME: 0, State.MISSED: 0}
+    changes = {AppointmentState.CAME: 0, AppointmentState.MISSED: 0}
     changes[outcome] += 1
     if before in changes:
         changes[before] -= 1
-    _count(appointment, came=changes[State.CAME], missed=changes[State.MISSED])
+    _count(appointment, came=changes[AppointmentState.CAME], missed=changes[AppointmentState.MISSED])
     audit.record(
         by=by,
         action="appointments.mark",
@@ -304,7 +310,9 @@ def mark(*, by: Any, appointment: Appointment, outcome: str, now: datetime | Non
 @service
 def call_next(*, by: Any, hall: Hall, day: date, now: datetime | None = None) -> Appointment | None:
     """The next veteran called to the counter: the earliest slot's lowest number not yet called."""
-    waiting = Appointment.objects.filter(hall=hall, day=day, state=State.BOOKED, called_at__isnull=True)
+    waiting = Appointment.objects.filter(
+        hall=hall, day=day, state=AppointmentState.BOOKED, called_at__isnull=True
+    )
     following = waiting.select_for_update().order_by("slot__start", "queue_number").first()
     if following is None:
         return None
@@ -352,7 +360,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     by a conditional UPDATE, so two runs at once send it once)."""
     now = _now(now)
     tomorrow = now.date() + timedelta(days=1)
-    due = Appointment.objects.filter(day=tomorrow, state=State.BOOKED, reminded_at__isnull=True)
+    due = Appointment.objects.filter(day=tomorrow, state=AppointmentState.BOOKED, reminded_at__isnull=True)
     sent = 0
     for appointment in due.select_related("slot", "hall", "veteran"):
         if Appointment.objects.filter(pk=appointment.pk, reminded_at__isnull=True).update(reminded_at=now):
@@ -379,9 +387,9 @@ def _own_sums_sql() -> str:
     appointments, halls = Appointment._meta.db_table, Hall._meta.db_table
     return (
         "SELECT h.place_id, a.day,"
-        f" SUM(CASE WHEN a.state = '{State.CANCELLED}' THEN 0 ELSE 1 END),"
-        f" SUM(CASE WHEN a.state = '{State.CAME}' THEN 1 ELSE 0 END),"
-        f" SUM(CASE WHEN a.state = '{State.MISSED}' THEN 1 ELSE 0 END)"
+        f" SUM(CASE WHEN a.state = '{AppointmentState.CANCELLED}' THEN 0 ELSE 1 END),"
+        f" SUM(CASE WHEN a.state = '{AppointmentState.CAME}' THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN a.state = '{AppointmentState.MISSED}' THEN 1 ELSE 0 END)"
         f" FROM {appointments} a JOIN {halls} h ON h.id = a.hall_id GROUP BY h.place_id, a.day"
     )
 

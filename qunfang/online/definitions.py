@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qunfang.core.models import LEVEL_RANK, OrgUnit
 from qunfang.lib.dates import EARLIEST, LATEST
 from qunfang.lib.text import unwanted_in
-from qunfang.online.models import ActingLevel, FieldKind, StepKind
+from qunfang.online.models import ActingLevel, FieldKind, ReviewStepKind
 
 MOST_FIELDS, MOST_DOCUMENTS, MOST_STEPS, MOST_OPTIONS = 20, 10, 12, 30
 LONGEST_LABEL, LONGEST_ANSWER = 60, 500
@@ -113,7 +113,7 @@ def clean_path(value) -> list[dict]:
                     )
                 }
             )
-        if entry.get("kind") not in StepKind.values:
+        if entry.get("kind") not in ReviewStepKind.values:
             raise ValidationError(
                 {
                     "path": _(

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qunfang.online.models import ActingLevel, FieldKind, StepKind
+from qunfang.online.models import ActingLevel, FieldKind, ReviewStepKind
 
 CAMERA = {"accept": "image/*", "capture": "environment"}
 YES = {"required", "yes", "y", "1", "必填", "是"}
@@ -137,7 +137,7 @@ def parse_path(text: str) -> list[dict]:
         found.append(
             {
                 "level": _named(parts[0], ActingLevel.choices, _("level that acts")),
-                "kind": _named(parts[1], StepKind.choices, _("kind of step")),
+                "kind": _named(parts[1], ReviewStepKind.choices, _("kind of step")),
                 "days": days,
             }
         )

@@ -34,7 +34,7 @@ class ActingLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
 
 
-class StepKind(models.TextChoices):
+class ReviewStepKind(models.TextChoices):
     CHECK = "check", pgettext_lazy("review step", "Check")
     REVIEW = "review", _("Review")
     MAKE_CARD = "make_card", _("Make the card")

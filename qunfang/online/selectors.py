@@ -22,7 +22,7 @@ from qunfang.online.models import (
     ApplicationDay,
     ApplicationState,
     OnlineService,
-    StepKind,
+    ReviewStepKind,
 )
 
 
@@ -152,7 +152,7 @@ def labelled_path(path: list[dict], at: int | None = None) -> list[dict]:
             "index": index,
             "here": index == at,
             "level_label": ActingLevel(step["level"]).label,
-            "kind_label": StepKind(step["kind"]).label,
+            "kind_label": ReviewStepKind(step["kind"]).label,
         }
         for index, step in enumerate(path)
     ]

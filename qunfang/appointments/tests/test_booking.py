@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from qunfang.appointments import services
-from qunfang.appointments.models import Appointment, AppointmentTotal, Slot, State
+from qunfang.appointments.models import Appointment, AppointmentState, AppointmentTotal, Slot
 from qunfang.appointments.tests.conftest import BEFORE, REOPENS, at
 from qunfang.core.models import AuditEntry
 
@@ -164,4 +164,4 @@ def test_each_reminder_is_sent_once_the_day_before(hall, people):
     assert services.send_reminders(now=at(date(2020, 3, 1), 10)) == 0
     assert Appointment.objects.get(pk=booked[0].pk).reminded_at is not None
     assert Message.objects.count() >= sent_before
-    assert booked[0].state == State.BOOKED
+    assert booked[0].state == AppointmentState.BOOKED

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from qunfang.appointments.models import Appointment, State
+from qunfang.appointments.models import Appointment, AppointmentState
 from qunfang.appointments.testing import hall_with_slots
 from qunfang.appointments.tests.conftest import later_today
 from qunfang.core.tests.test_browser import PHONE, sign_in
@@ -54,5 +54,5 @@ def test_a_veteran_books_on_the_phone_and_the_clerk_marks_them_came(page, live_s
     row.locator("button[value=came]").click()
     page.wait_for_selector(".messages")
     appointment.refresh_from_db()
-    assert appointment.state == State.CAME
+    assert appointment.state == AppointmentState.CAME
     shot("came-phone")

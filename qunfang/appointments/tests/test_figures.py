@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qunfang.appointments import selectors, services
-from qunfang.appointments.models import Appointment, Slot, State
+from qunfang.appointments.models import Appointment, AppointmentState, Slot
 from qunfang.appointments.tests.conftest import BEFORE, REOPENS, at
 from qunfang.core.access import Scope
 
@@ -29,9 +29,9 @@ steps = st.lists(
 def recount(place, start, end):
     rows = Appointment.objects.filter(hall__place__path__startswith=place.path, day__range=(start, end))
     return {
-        "booked": rows.exclude(state=State.CANCELLED).count(),
-        "came": rows.filter(state=State.CAME).count(),
-        "missed": rows.filter(state=State.MISSED).count(),
+        "booked": rows.exclude(state=AppointmentState.CANCELLED).count(),
+        "came": rows.filter(state=AppointmentState.CAME).count(),
+        "missed": rows.filter(state=AppointmentState.MISSED).count(),
     }
 
 
@@ -71,7 +71,11 @@ def test_the_figures_agree_with_a_recount(world, hall, people, plan):
     assert vars(selectors.figures_for(Scope.for_user(world.erin), world.qingxin, REOPENS, REOPENS)) == {
         "booked": 0, "came": 0, "missed": 0}  # fmt: skip
     for slot in Slot.objects.filter(hall=hall):
-        assert slot.booked == slot.appointments.exclude(state=State.CANCELLED).count() <= slot.capacity
+        assert (
+            slot.booked
+            == slot.appointments.exclude(state=AppointmentState.CANCELLED).count()
+            <= slot.capacity
+        )
     assert services.count_disagreements() == 0
     Appointment.objects.all().delete()
     Slot.objects.update(booked=0)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from qunfang.appointments.models import Appointment, Hall, Slot, State
+from qunfang.appointments.models import Appointment, AppointmentState, Hall, Slot
 from qunfang.appointments.testing import hall_with_slots
 from qunfang.appointments.tests.conftest import later_today
 from qunfang.portal.testing import visitor_client
@@ -70,7 +70,7 @@ def test_the_clerk_books_for_a_veteran_who_phones_in_and_marks_the_day(world, pe
     assert "老兵1" in day and f'id="a{appointment.pk}"' in day
     clerk.post(f"/halls/{hall.pk}/day/?day={slot.day}", {"call": "1"})
     clerk.post(f"/halls/{hall.pk}/day/?day={slot.day}", {"appointment": appointment.pk, "outcome": "came"})
-    assert Appointment.objects.get().state == State.CAME
+    assert Appointment.objects.get().state == AppointmentState.CAME
     assert as_user(world.dave).post(f"/halls/{hall.pk}/day/", {"call": "1"}).status_code == 404
     # a clerk of the next village cannot book for this village's veteran at her own hall either
     nankeng = hall_with_slots(world.nankeng)
@@ -95,9 +95,9 @@ def test_a_veteran_books_on_the_phone_sees_the_number_and_cancels(world, people)
     other = visitor_client(people[1])
     assert other.get(answer["Location"]).status_code == 404
     assert other.post(answer["Location"]).status_code == 404
-    assert Appointment.objects.get().state == State.BOOKED
+    assert Appointment.objects.get().state == AppointmentState.BOOKED
     phone.post(answer["Location"])
-    assert Appointment.objects.get().state == State.CANCELLED
+    assert Appointment.objects.get().state == AppointmentState.CANCELLED
     assert Slot.objects.get(pk=slot.pk).booked == 0
 
 

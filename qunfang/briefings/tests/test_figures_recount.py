@@ -71,6 +71,23 @@ def recount(world, place, start, end) -> dict:
         **_recount_donations(place, start, end),
         **_recount_messages(place, start, end),
         **_recount_community(place, start, end),
+        **_recount_needs(place, start, end),
+    }
+
+
+def _recount_needs(place, start, end) -> dict:
+    from django.db.models import F
+
+    from qunfang.needs.models import Fulfilment, Need, NeedLine, NeedStatus
+
+    open_needs = Need.objects.filter(status=NeedStatus.OPEN, **under(place))
+    short = NeedLine.objects.filter(need__in=open_needs, delivered__lt=F("quantity"))
+    arrived = Fulfilment.objects.filter(line__need__in=Need.objects.filter(**under(place)))
+    in_period = [f for f in arrived if start <= f.day <= end]
+    return {
+        "open_needs": open_needs.count(),
+        "missing_lines": short.count(),
+        "need_arrivals": len(in_period),
     }
 
 
@@ -316,6 +333,7 @@ def _numbers_it_may_quote(expected, start, end) -> set[str]:
     }
     allowed |= {str(d.month) for d in (start, end)} | {str(d.day) for d in (start, end)}
     allowed |= set(expected["handed"])
+    allowed |= {str(expected[k]) for k in ("open_needs", "missing_lines", "need_arrivals")}
     allowed |= {"1", "24"}  # the register's count of communities, "24-hour duty"
     allowed.add(expected["running"])
     return allowed
