@@ -8,7 +8,7 @@ import pytest
 from qunfang.core.tests.test_browser import PHONE, sign_in
 from qunfang.needs.models import Need, NeedStatus
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
 
 
 def test_a_need_from_posting_to_delivery_on_a_phone(page, live_server, world, screenshot_dir):
