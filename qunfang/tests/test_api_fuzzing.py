@@ -50,11 +50,15 @@ OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operat
 def connections_kept_open():
     # Schemathesis calls the WSGI application directly; like Django's test client, keep the request
     # signals from closing the connection that holds the test's transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    _keep_connections_open()
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+def _keep_connections_open() -> None:
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
 
 
 VETERANS_API = "/api/v1/my/"
@@ -76,6 +80,9 @@ def _caller(world, label: str) -> tuple[dict, dict, dict]:
     client = visitor_client(veteran)
     client.get("/my/sign-in/")  # the CSRF cookie
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    # Django's test client connects close_old_connections again after each request: on PostgreSQL the
+    # next request through schemathesis would then close the test's own connection.
+    _keep_connections_open()
     return {"X-CSRFToken": cookies["csrftoken"]}, cookies, ids
 
 
