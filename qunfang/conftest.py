@@ -140,6 +140,16 @@ def pytest_runtest_setup(item):
         and not os.environ.get("QUNFANG_BROWSER_ON_POSTGRES")
     ):
         pytest.skip("the browser tests run in the SQLite pass (QUNFANG_BROWSER_ON_POSTGRES=1 runs them here)")
+    # The demo runs on the embedded SQLite (the README's first command); its figures are checked there.
+    # Loading it again on PostgreSQL cost each worker a minute and a half and tested no other code path:
+    # every service the demo goes through has its own tests in both passes.
+    if (
+        "demo" in getattr(item, "fixturenames", ())
+        and not item.get_closest_marker("both_databases")
+        and "postgres" in os.environ.get("QUNFANG_DATABASE_URL", "")
+        and not os.environ.get("QUNFANG_DEMO_ON_POSTGRES")
+    ):
+        pytest.skip("the demo's tests run in the SQLite pass (QUNFANG_DEMO_ON_POSTGRES=1 runs them here)")
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
