@@ -128,6 +128,18 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.process)
 
 
+# What lets a test reach a database, directly or through a server or installation of its own.
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "site",
+    "private_postgres",
+}
+
+
 def pytest_runtest_setup(item):
     # The browser drives the same pages on either database; what differs between them (locks, dates,
     # text search, sequences) is held by the other tests, which run on both. So the browser tests run
@@ -150,6 +162,14 @@ def pytest_runtest_setup(item):
         and not os.environ.get("QUNFANG_DEMO_ON_POSTGRES")
     ):
         pytest.skip("the demo's tests run in the SQLite pass (QUNFANG_DEMO_ON_POSTGRES=1 runs them here)")
+    # A test that reaches no database (pytest-django refuses it one without these) runs the same on
+    # either, so once is enough.
+    if (
+        "postgres" in os.environ.get("QUNFANG_DATABASE_URL", "")
+        and not item.get_closest_marker("django_db")
+        and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ):
+        pytest.skip("reaches no database: it runs in the SQLite pass")
 
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
