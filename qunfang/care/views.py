@@ -64,7 +64,14 @@ def call_number(request, veteran_id: int):
 def record(request, veteran_id: int):
     veteran = _veteran(request, veteran_id, RECORD_CARE)
     rounds = Round.objects.filter(dues__veteran=veteran).select_related("gift_item")
-    open_round = rounds.first()
+    # A round (and its gift from the stock) only when the clerk came from that round's line: an
+    # everyday visit must not give away a gift or count toward a festival by default.
+    asked = request.GET.get("round", "")
+    open_round = (
+        rounds.filter(pk=int(asked)).first()
+        if asked.isascii() and asked.isdigit() and len(asked) < 19
+        else None
+    )
     initial = {
         "day": timezone.localdate(),
         "submission": uuid.uuid4().hex,

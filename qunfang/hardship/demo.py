@@ -37,6 +37,7 @@ def load() -> list[str]:
     ):
         services.add_rule(by=people["qx_admin"], place=qingxin, kind=kind, amount=amount, months=months)
     told = _cases(fund, people)
+    fund.refresh_from_db()  # the payments moved its balance in the database
     return [
         f"Hardship: Qingxin's care fund took in {len(GIFTS)} veterans' gifts; {told}; "
         f"it holds {fund.balance} yuan"

@@ -48,3 +48,31 @@ def open_upload(relative: str):
 
 def delete_upload(relative: str) -> None:
     (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+
+
+def is_image(upload) -> bool:
+    """Whether the bytes are a picture Pillow reads, whatever the name says; a decompression bomb
+    (a small file of a gigantic picture) is not."""
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            probe.verify()
+        return True
+    except Exception:  # Pillow raises many kinds for a file that is no image
+        return False
+    finally:
+        upload.seek(0)
+
+
+def is_pdf(upload) -> bool:
+    """Whether the bytes have a PDF's header and end-of-file marker. No PDF reader is in the lock
+    files; the file is only ever sent back as a download (with nosniff), so the markers are enough to
+    refuse a program or a page renamed .pdf."""
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(max(0, upload.size - 2048))
+    tail = upload.read(2048)
+    upload.seek(0)
+    return head.lstrip(b"\r\n\t ").startswith(b"%PDF-") and b"%%EOF" in tail

@@ -2,7 +2,7 @@
 online (the starting set), and 龙颈镇's veterans apply from their phones. Eleven 社保接续 applications,
 checked by the town station and reviewed by the district: nine approved, one returned for a missing
 payment record then amended and approved, one still under the district's review; and one 优待证 walked
-through all four levels (village, district, city, province), made, signed for and handed out. Written
+through all four levels (town, district, city, province), made, signed for and handed out. Written
 through the services on the demo's own days; the city's and the province's reviewers are made for it."""
 
 import io
@@ -109,19 +109,19 @@ def _card(service: OnlineService, admin: User):
         .order_by("-pk")
         .first()
     )
-    village = User.objects.get(username="jk_clerk")
+    town, village = (User.objects.get(username=name) for name in ("lj_station", "jk_clerk"))
     city, province = (_reviewer(*reviewer) for reviewer in REVIEWERS)
     moment = HALL_CLOSED + timedelta(days=2)
     application = services.apply(
         by=None,
         veteran=veteran,
         service=service,
-        answers={"联系电话": "本人手机", "户籍地址": "清新区龙颈镇迳口村"},
+        answers={"户籍地址": "清新区龙颈镇迳口村"},
         photos=_photos("身份证正面", "免冠证件照", "退役证件"),
         now=moment,
     )
     for who, days in (
-        (village, 1),
+        (town, 1),
         (admin, 3),
         (city, 5),
         (province, 7),

@@ -1,6 +1,6 @@
 """The bureau's starting set of services online, the usual ones (written through services.define_service
 by the demo, or by a bureau's admin from the command line): 社保接续 (town checks, district reviews),
-优待证 (the station checks; district, city and province review; the province makes the card, the
+优待证 (the town station checks; district, city and province review; the province makes the card, the
 district centre signs for it and the station hands it out), 光荣牌, 帮扶援助 (an application here; the
 hardship app takes it on) and 证明开具."""
 
@@ -8,7 +8,8 @@ from qunfang.core.models import OrgUnit, User
 from qunfang.online import services
 from qunfang.online.models import OnlineService
 
-PHONE_FIELD = {"label": "联系电话", "kind": "text", "required": True}
+# No field asks for a phone: the answers are free text, outside the personal-data fields, and the
+# applicant is reached at the mobile on the roll they signed in with.
 ID_CARD = {"label": "身份证正面", "required": True}
 
 STARTING = [
@@ -39,14 +40,14 @@ STARTING = [
     {
         "name": "优待证",
         "purpose": "申领退役军人优待证",
-        "fields": [PHONE_FIELD, {"label": "户籍地址", "kind": "text", "required": True}],
+        "fields": [{"label": "户籍地址", "kind": "text", "required": True}],
         "documents": [
             ID_CARD,
             {"label": "免冠证件照", "required": True},
             {"label": "退役证件", "required": True},
         ],
         "path": [
-            {"level": "village", "kind": "check", "days": 5},
+            {"level": "town", "kind": "check", "days": 5},
             {"level": "district", "kind": "review", "days": 10},
             {"level": "city", "kind": "review", "days": 10},
             {"level": "province", "kind": "review", "days": 15},
@@ -70,7 +71,6 @@ STARTING = [
         "name": "帮扶援助",
         "purpose": "困难退役军人申请帮扶援助（受理后转帮扶个案办理）",
         "fields": [
-            PHONE_FIELD,
             {"label": "困难情况", "kind": "text", "required": True},
             {"label": "家庭人口", "kind": "number", "required": True},
         ],

@@ -302,6 +302,13 @@ def send_again(
         for relative in saved:
             delete_upload(relative)
         raise
+    _tell(
+        application.veteran,
+        gettext_noop(
+            "Qunfang: your amended application for “%(service)s” was received; %(place)s is handling it."
+        ),
+        {"service": application.service.name, "place": application.at.name},
+    )
     return application
 
 

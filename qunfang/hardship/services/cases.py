@@ -33,10 +33,10 @@ from qunfang.hardship.models import (
 )
 from qunfang.hardship.services.funds import not_future
 from qunfang.hardship.services.totals import count_state
-from qunfang.lib.uploads import delete_upload, save_upload
+from qunfang.lib.uploads import delete_upload, is_image, is_pdf, save_upload
 from qunfang.registry.models import Status, Veteran
 
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".heic", ".webp")
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".webp")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 LARGEST_HOUSEHOLD = 50
 TOOK_PART = gettext_noop("You opened, sent up or approved this case: someone else decides it.")
@@ -135,6 +135,10 @@ def attach(*, by: User | None, case: HardshipCase, upload) -> Attachment:
         raise ValidationError({"upload": _("Attach a PDF or a photo.")})
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"upload": _("A file may be 10 MB at most.")})
+    if not (is_pdf(upload) if upload.name.lower().endswith(".pdf") else is_image(upload)):
+        raise ValidationError(
+            {"upload": _("This file is not the PDF or photo its name says: attach the document itself.")}
+        )
     relative = save_upload(upload, "hardship")
     try:  # should the row not be written after all, the file goes with it
         attachment = Attachment.objects.create(case=case, file=relative, name=(upload.name or "")[-200:],

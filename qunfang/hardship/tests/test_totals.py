@@ -2,6 +2,8 @@
 queries however many cases and lines there are; attachments other than a PDF or a photo, or too large,
 are refused and leave no file behind."""
 
+import struct
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -50,13 +52,33 @@ def test_the_lists_cost_the_same_for_many_cases(world, fund, veteran, django_ass
         assert alice.get(f"/hardship/funds/{fund.pk}/").status_code == 200
 
 
+def bomb_png() -> bytes:
+    """A small PNG that says it is 30,000 pixels square (a decompression bomb)."""
+    header = b"\x89PNG\r\n\x1a\n"
+    ihdr = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return header + chunk + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+WRONG = "not the PDF or photo its name says"
+
+
 @pytest.mark.parametrize(
-    "name,size,says",
-    [("setup.exe", 100, "Attach a PDF or a photo."), ("scan.pdf", 10 * 1024 * 1024 + 1, "10 MB at most")],
+    "name,content,says",
+    [
+        ("setup.exe", b"x" * 100, "Attach a PDF or a photo."),
+        ("scan.pdf", b"x" * (10 * 1024 * 1024 + 1), "10 MB at most"),
+        ("fake.pdf", b"%PDF-1.4 fake<script>", WRONG),
+        ("evil.pdf", b"MZ\x90\x00\x03\x00\x00\x00", WRONG),
+        ("page.jpg", b"<html><script>alert(1)</script></html>", WRONG),
+        ("bomb.png", bomb_png(), WRONG),
+    ],
 )
-def test_an_attachment_of_the_wrong_kind_or_size_is_refused(world, fund, veteran, settings, name, size, says):
+def test_an_attachment_of_the_wrong_kind_or_size_is_refused(
+    world, fund, veteran, settings, name, content, says
+):
     case = approved(world, veteran, fund)
-    upload = SimpleUploadedFile(name, b"x" * size)
+    upload = SimpleUploadedFile(name, content)
     with translation.override("en"), pytest.raises(ValidationError) as error:
         services.attach(by=world.carol, case=case, upload=upload)
     assert says in " ".join(error.value.messages)

@@ -34,7 +34,7 @@ def test_the_demo_of_services_online(demo):
     card = Application.objects.get(service__name="优待证")
     assert card.state == ApplicationState.DONE
     acted = list(card.steps.filter(taken=Taken.APPROVED).values_list("place__level", flat=True))
-    assert acted == ["village", "district", "city", "province", "province", "district", "village"]
+    assert acted == ["town", "district", "city", "province", "province", "district", "village"]
     assert totals.count_disagreements() == 0
     found = selectors.figures_for(
         Scope.for_user(User.objects.get(username="qx_admin")), qingxin, date(2020, 1, 1), date(2020, 12, 31)
