@@ -222,8 +222,9 @@ def _check_base_version(report: Report, created: bool, base_version: int | None)
     if base_version is not None and current > base_version:
         raise ValidationError(
             _(
-                "This report was sent from another phone after this form was opened: it now has "
-                "%(count)s versions. Open it as it stands now, and send yours again if it is still right."
+                "This report was sent again after this form was opened, from another phone or page: it "
+                "now has %(count)s versions. Open it as it stands now, and send yours again if it is still "
+                "right."
             )
             % {"count": current}
         )

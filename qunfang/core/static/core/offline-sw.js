@@ -14,7 +14,7 @@ function isStatic(url) {
 }
 
 async function keepPage(request, response) {
-  if (!response.ok || response.redirected || response.type !== "basic") return false;
+  if (!response.ok || response.type !== "basic") return false;
   if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) return false;
   const text = await response.text();
   if (!/<body[^>]*\bdata-offline-page\b/.test(text)) return false;
@@ -22,7 +22,7 @@ async function keepPage(request, response) {
     .replace(/<ul class="messages">[\s\S]*?<\/ul>/, "")
     .replace("<body", '<body data-offline-copy="1"');
   const cache = await caches.open(CACHE);
-  await cache.put(request.url, new Response(kept, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+  await cache.put(response.url || request.url, new Response(kept, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
   return true;
 }
 
@@ -30,9 +30,19 @@ async function keepStatic(request, response) {
   if (response.ok && response.type === "basic") await (await caches.open(CACHE)).put(request.url, response);
 }
 
+// A page that sends elsewhere (the home, which opens one's own place) is kept as that redirect, beside
+// the page it leads to, when that page works offline (a navigation sees its redirect only as opaque).
+async function keepRedirect(address) {
+  const final = await fetch(address, { credentials: "same-origin" });
+  if (final.redirected && (await keepPage(new Request(final.url), final))) {
+    await (await caches.open(CACHE)).put(address, Response.redirect(final.url, 302));
+  }
+}
+
 async function fromNetwork(event, request, url) {
   const response = await fetch(request);
   if (isStatic(url)) event.waitUntil(keepStatic(request, response.clone()));
+  else if (response.type === "opaqueredirect") event.waitUntil(keepRedirect(request.url).catch(() => null));
   else if (request.mode === "navigate") event.waitUntil(keepPage(request, response.clone()));
   return response;
 }

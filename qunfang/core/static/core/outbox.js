@@ -132,8 +132,10 @@ class Outbox {
 
   async sendLocked() {
     this.sending = true;
+    this.said = "";
     this.render();
     let sent = 0;
+    const pages = new Set();
     try {
       const token = await this.token();
       if (!token) return;
@@ -145,10 +147,16 @@ class Outbox {
         const outcome = await this.sendOne(item, token.csrf);
         if (outcome === null) break; // the network went again
         this.change(item.id, outcome.state === "sent" ? null : outcome);
-        if (outcome.state === "sent") sent += 1;
+        if (outcome.state === "sent") {
+          sent += 1;
+          pages.add(item.page);
+        }
       }
     } finally {
       this.sending = false;
+      // The kept copies of the pages sent from show what is there now (a report's new version).
+      const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+      if (worker) pages.forEach((page) => worker.postMessage({ keep: page }));
       if (sent) this.said = fill(this.words.sent, { count: sent });
       this.render();
     }
