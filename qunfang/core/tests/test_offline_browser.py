@@ -201,4 +201,9 @@ def test_a_clerk_saves_five_forms_offline_and_each_is_sent_once(page, live_serve
     assert waiting(walk.page) == "没有待发送的内容。"
     walk.shot("refused")
     assert Report.objects.get(pk=report.pk).values["fever_found"] == 3
+    # "Edit and send again": the form as it stands now, with what she saved filled in.
+    walk.page.click(".outbox-item.refused >> text=修改后重新发送")
+    walk.page.wait_for_selector(".outbox-said")
+    assert "已填在下面" in walk.page.inner_text(".outbox-said")
+    assert walk.page.input_value("input[name=fever_found]") == "4"
     assert errors == []

@@ -310,11 +310,11 @@ async function keepThisPage(assets) {
 
 async function offlineReady(setup) {
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
+  if (location.pathname.startsWith("/gates/")) return; // the guard's pages have their own worker
   if (localStorage.getItem(PAGES_USER) !== String(setup.user)) {
     await forgetPages(); // another person's pages, or none known: none stays
     localStorage.setItem(PAGES_USER, String(setup.user));
   }
-  if (location.pathname.startsWith("/gates/")) return; // the guard's pages have their own worker
   await navigator.serviceWorker.register(setup.worker_url, { scope: "/" });
   if (!document.body.hasAttribute("data-offline-page")) return;
   const assets = [...document.querySelectorAll("link[rel=stylesheet][href], script[src]")].map((node) => node.href || node.src);
