@@ -68,7 +68,7 @@ def outbox_words() -> dict[str, str]:
     return {
         "waiting": _("%(count)s waiting to send"),
         "nothing": _("Nothing waiting to send."),
-        "kept": _("No network: kept on this phone. It is sent when the network returns."),
+        "kept": _("Kept on this phone: it is sent when the network returns."),
         "sending": _("Sending…"),
         "send_now": _("Send now"),
         "sent": _("%(count)s sent."),
