@@ -73,6 +73,7 @@ def outbox_words() -> dict[str, str]:
         "send_now": _("Send now"),
         "sent": _("%(count)s sent."),
         "sign_in": _("Sign in first: what waits stays on this phone and is sent once you have signed in."),
+        "sign_in_link": _("Sign in"),
         "other_user": _("Saved by someone else on this phone: sign in as them to send it."),
         "offline": _("No network: saving goes on, and is sent later."),
         "refused": _("Not accepted"),

@@ -2,8 +2,9 @@
 a screening call's outcome and a call recorded for a veteran are saved into the outbox while offline;
 the outbox survives a reload and a new page; once the network is back each is sent once (one record
 each, in the district's totals and completeness) and the outbox empties. Then a report corrected
-offline while the town approved the period meanwhile: the outbox shows the refusal in words with what
-the clerk can do. Screenshots are kept under test-output/screenshots/offline-*.png."""
+offline while the town approved the period meanwhile and her session ended: she is asked to sign in
+first, then the outbox shows the refusal in words with what the clerk can do. Screenshots are kept
+under test-output/screenshots/offline-*.png."""
 
 import os
 from datetime import date, timedelta
@@ -26,6 +27,7 @@ from qunfang.reporting import selectors as reporting
 from qunfang.reporting import services as reports
 from qunfang.reporting.forms import default_period
 from qunfang.reporting.models import DataSet, Report
+from qunfang.testing.world import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -192,8 +194,18 @@ def test_a_clerk_saves_five_forms_offline_and_each_is_sent_once(page, live_serve
     walk.save_report("4")
     assert waiting(walk.page) == "1 条待发送"
     reports.approve_report(by=world.bob, report=report)
+    # Her session ended meanwhile: nothing is sent and nothing lost; she is asked to sign in first.
+    walk.page.context.clear_cookies()
     walk.back_online()
+    walk.page.wait_for_selector(".outbox-item[data-state=sign_in]", timeout=30000)
+    assert "请先登录" in walk.page.inner_text(".outbox-item") and waiting(walk.page) == "1 条待发送"
+    walk.shot("sign-in-first")
+    walk.page.click(".outbox-item a.button:text-is('登录')")
+    walk.page.fill("input[name=username]", "carol")
+    walk.page.fill("input[name=password]", PASSWORD)
+    walk.page.click("button[type=submit]")
     walk.page.wait_for_selector(".outbox-item.refused", timeout=30000)
+    assert "/reports/submit/" in walk.page.url  # back where she was
     refused = walk.page.inner_text(".outbox-item.refused")
     assert "报告已审核通过，不能再修改" in refused
     for action in ("查看现在的样子", "修改后重新发送", "放弃我的"):

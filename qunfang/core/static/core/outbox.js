@@ -233,6 +233,10 @@ class Outbox {
       element("strong", {}, item.title || item.page), " ", element("small", {}, fill(words.saved_at, { time: when })));
     if (item.left_out && item.left_out.length) node.append(element("p", { class: "help" }, words.left_out));
     if (item.problem) node.append(element("p", { class: item.state === "refused" ? "error" : "help", role: "alert" }, item.problem));
+    if (item.state === "sign_in") {
+      const back = `${this.setup.login_url}?next=${encodeURIComponent(location.pathname + location.search)}`;
+      node.append(element("div", { class: "actions" }, element("a", { href: back, class: "button" }, words.sign_in_link)));
+    }
     if (item.state === "refused") {
       const actions = element("div", { class: "actions" }, element("a", { href: item.page, class: "button secondary" }, words.open_now));
       const edit = element("button", { type: "button", class: "secondary" }, words.edit);
