@@ -163,6 +163,7 @@ class Outbox {
   }
 
   async sendOne(item, csrf) {
+    if (new URL(item.url, location.href).origin !== location.origin) return { state: "refused", problem: this.words.gone };
     const body = new FormData();
     for (const [name, value] of item.fields) body.append(name, name === "csrfmiddlewaretoken" ? csrf : value);
     let response;
@@ -286,12 +287,15 @@ class Outbox {
         return;
       }
       if (!form.matches("form[data-offline-outbox]")) return;
-      if (navigator.onLine) {
+      // A page the phone kept (the network failed when it was opened) says the signal is weak, whatever
+      // the phone believes: its forms go through the outbox too, which sends them at once if it can.
+      if (navigator.onLine && !document.body.hasAttribute("data-offline-copy")) {
         if (form.dataset.outboxEditing) this.change(form.dataset.outboxEditing, null);
         return; // with a network the form is sent as ever
       }
       event.preventDefault();
       this.keep(form, event.submitter);
+      this.sendAll();
     });
     window.addEventListener("online", () => { this.render(); this.sendAll(); });
     window.addEventListener("offline", () => this.render());
