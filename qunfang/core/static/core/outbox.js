@@ -215,7 +215,8 @@ class Outbox {
     for (const [name, value] of item.fields) values.set(name, [...(values.get(name) || []), value]);
     for (const input of form.elements) {
       // The page's own hidden fields (token, keys, the version it shows) are today's: they stay.
-      if (!input.name || input.type === "hidden" || input.type === "file" || !values.has(input.name)) continue;
+      const kept = ["hidden", "file", "submit", "button"].includes(input.type) || input.tagName === "BUTTON";
+      if (!input.name || kept || !values.has(input.name)) continue;
       const sent = values.get(input.name);
       if (input.type === "checkbox" || input.type === "radio") input.checked = sent.includes(input.value);
       else if (input.tagName === "SELECT" && input.multiple) {
