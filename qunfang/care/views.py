@@ -113,6 +113,7 @@ def record(request, veteran_id: int):
             _("%(what)s to %(name)s recorded.") % {"what": contact.get_kind_display(), "name": veteran.name},
             reverse("care:due", args=[veteran.place_id]),
         ),
+        offline="submission",
     )
 
 

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from qunfang.core import views
+from qunfang.core import offline, views
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Pages that work without a network (core/offline.py): the worker's scope is the site's root.
+    path("offline-sw.js", offline.worker, name="offline_worker"),
+    path("manifest.webmanifest", offline.manifest, name="offline_manifest"),
+    path("offline/token/", offline.token, name="offline_token"),
     path("places/", views.place_search, name="place_search"),
     path("places/<int:place_id>/", views.place_detail, name="place"),
     path("places/<int:place_id>/edit/", views.place_edit, name="place_edit"),

@@ -67,9 +67,11 @@ def paginate(request, items, per_page: int = 50):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, done):
+def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, done, offline: str = ""):
     """The shape every simple form page shares: on a valid POST, `save(cleaned_data)` (a service call)
-    and go where `done(result)` says, with its message; a service's ValidationError shows on the form."""
+    and go where `done(result)` says, with its message; a service's ValidationError shows on the form.
+    `offline` makes the page work without a network (core/offline.py): the names of the form's own
+    hidden one-time keys, which a saving kept on the phone gets anew (beside the submission key)."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -79,7 +81,8 @@ def form_page(request, form, *, title: str, place: OrgUnit | None = None, save, 
             message, url = done(result)
             messages.success(request, message)
             return redirect(url)
-    return render(request, "core/form.html", {"form": form, "place": place, "title": title})
+    context = {"form": form, "place": place, "title": title, "offline": offline}
+    return render(request, "core/form.html", context)
 
 
 def posted_form(request, form, *, allowed: bool, save, message: str, url):

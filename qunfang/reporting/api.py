@@ -101,6 +101,9 @@ class ReportIn(Schema):
     submission: Text = Field(
         ..., min_length=8, max_length=64, description="one key per form: sent again, it is one report"
     )
+    base_version: int | None = Field(
+        None, ge=0, le=1_000_000, description="versions the sender saw; if there are more now: refused (422)"
+    )
 
 
 class ReturnIn(Schema):
@@ -192,6 +195,7 @@ def submit_report(request, data: ReportIn):
         values=data.values,
         zero=data.zero,
         submission=data.submission,
+        base_version=data.base_version,
     )
     return Status(200 if repeated else 201, report)
 

@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -27,10 +27,16 @@ class ReportForm(forms.Form):
 
     period_start = forms.DateField(label=_("Day"), widget=date_input())
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The report as the form was opened: "period:number of versions". A form kept on a phone for days
+    # and sent after someone else sent the period again is refused rather than overwriting theirs.
+    based_on = forms.CharField(widget=forms.HiddenInput, max_length=30, required=False)
 
     def __init__(self, *args, data_set: DataSet, report: Report | None = None, **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("submission", uuid.uuid4().hex)
+        if "period_start" in kwargs["initial"]:
+            versions = report.versions.count() if report else 0
+            kwargs["initial"].setdefault("based_on", f"{kwargs['initial']['period_start']}:{versions}")
         super().__init__(*args, **kwargs)
         self.data_set = data_set
         current = report.values if report and not report.zero else {}
@@ -42,6 +48,22 @@ class ReportForm(forms.Form):
                 initial=current.get(field.code),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "placeholder": "0"}),
             )
+
+    def clean_based_on(self) -> tuple[date, int | None] | None:
+        # Written by the page itself: anything else (an old page, a hand-made request) means "not known".
+        day, _colon, versions = (self.cleaned_data.get("based_on") or "").partition(":")
+        count = int(versions) if versions.isdigit() and len(versions) < 7 else None
+        try:
+            return date.fromisoformat(day), count
+        except ValueError:
+            return None
+
+    def base_version(self) -> int | None:
+        """How many versions the report had when the form was opened, if it was opened for this period."""
+        based = self.cleaned_data.get("based_on")
+        if not based or based[1] is None or based[0] != self.cleaned_data.get("period_start"):
+            return None
+        return based[1]
 
     def figure_fields(self):
         return [self[field.code] for field in self.data_set.fields.all()]

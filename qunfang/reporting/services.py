@@ -163,10 +163,13 @@ def submit_report(
     zero: bool = False,
     submission: str,
     at: datetime | None = None,
+    base_version: int | None = None,
 ) -> Report:
     """Submit or correct a place's report of a period. The same `submission` sent again returns the
     report as it is and stores nothing; an approved report is locked. `at` is when it was made (paper
-    reports typed in later give it), by default now."""
+    reports typed in later give it), by default now. `base_version`, the number of versions the sender
+    saw (a form kept on a phone without a network), refuses a correction of a report that was sent
+    again meanwhile, from another phone, rather than overwriting it."""
     earlier = _earlier_submission(submission, place)
     if earlier:
         return earlier
@@ -187,6 +190,7 @@ def submit_report(
         return earlier
     if report.status == ReportStatus.APPROVED:
         raise ValidationError(_("The report is approved and can no longer be changed."))
+    _check_base_version(report, created, base_version)
     before = None if created else Report(values=report.values, zero=report.zero)
     if not created:  # a new report was made with these values already
         report.values, report.zero, report.status = checked, zero, ReportStatus.SUBMITTED
@@ -211,6 +215,19 @@ def submit_report(
         after={"values": checked, "zero": zero},
     )
     return report
+
+
+def _check_base_version(report: Report, created: bool, base_version: int | None) -> None:
+    current = 0 if created else report.versions.count()
+    if base_version is not None and current > base_version:
+        raise ValidationError(
+            _(
+                "This report was sent again after this form was opened, from another phone or page: it "
+                "now has %(count)s versions. Open it as it stands now, and send yours again if it is still "
+                "right."
+            )
+            % {"count": current}
+        )
 
 
 def _check_reviewer(by: User | None, report: Report, scope) -> None:

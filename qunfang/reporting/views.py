@@ -115,6 +115,7 @@ def submit(request, place_id: int):
                     values=values,
                     zero=zero,
                     submission=form.cleaned_data["submission"],
+                    base_version=form.base_version(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

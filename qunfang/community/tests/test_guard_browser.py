@@ -154,8 +154,8 @@ def test_a_guard_asks_for_the_temperature_stops_a_fever_and_a_quarantined_househ
     register.change_status(by=None, resident=resident, status="home_quarantine", since=timezone.localdate())
     page.click("#sync-button")
     page.wait_for_function(
-        "() => Object.keys(JSON.parse(localStorage.getItem(Object.keys(localStorage)[0])).bundle.quarantined)"
-        ".length"
+        "() => Object.keys(JSON.parse(localStorage.getItem(Object.keys(localStorage)"
+        ".find((key) => key.startsWith('qunfang-guard-')))).bundle.quarantined).length"
     )
     refused = check_typed(page, token)
     assert "居家隔离" in refused and "李秀英" in refused and "不予放行" in refused
