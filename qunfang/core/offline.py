@@ -68,6 +68,7 @@ def outbox_words() -> dict[str, str]:
     return {
         "waiting": _("%(count)s waiting to send"),
         "nothing": _("Nothing waiting to send."),
+        "refused_count": _("%(count)s not accepted: see below what you can do."),
         "kept": _("Kept on this phone: it is sent when the network returns."),
         "sending": _("Sending…"),
         "send_now": _("Send now"),

@@ -210,7 +210,7 @@ def test_a_clerk_saves_five_forms_offline_and_each_is_sent_once(page, live_serve
     assert "报告已审核通过，不能再修改" in refused
     for action in ("查看现在的样子", "修改后重新发送", "放弃我的"):
         assert action in refused
-    assert waiting(walk.page) == "没有待发送的内容。"
+    assert waiting(walk.page) == "1 条未被接受：可做的操作见下。"
     walk.shot("refused")
     assert Report.objects.get(pk=report.pk).values["fever_found"] == 3
     # "Edit and send again": the form as it stands now, with what she saved filled in.

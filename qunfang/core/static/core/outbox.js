@@ -261,7 +261,9 @@ class Outbox {
     const waiting = items.filter((item) => item.state !== "refused").length;
     this.box.hidden = !(items.length || this.offlinePage || this.said);
     const words = this.words;
-    const count = element("strong", { id: "outbox-count" }, waiting ? fill(words.waiting, { count: waiting }) : words.nothing);
+    const refused = items.length - waiting;
+    const said_count = waiting ? fill(words.waiting, { count: waiting }) : refused ? fill(words.refused_count, { count: refused }) : words.nothing;
+    const count = element("strong", { id: "outbox-count" }, said_count);
     const head = element("p", { class: "outbox-head" }, `${words.heading} · `, count);
     if (!navigator.onLine) head.append(" · ", element("span", { class: "offline" }, words.offline));
     if (waiting && navigator.onLine) {
@@ -274,7 +276,7 @@ class Outbox {
     const list = items.length ? [element("ul", { class: "outbox-items" }, ...items.map((item) => this.itemNode(item)))] : [];
     this.box.replaceChildren(head, ...said, ...list);
     this.box.dataset.waiting = String(waiting);
-    this.box.dataset.refused = String(items.length - waiting);
+    this.box.dataset.refused = String(refused);
   }
 
   listen() {
