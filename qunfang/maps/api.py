@@ -3,8 +3,6 @@ import with dry_run=false: all or nothing), a place's shapes and positions read 
 the map of a place (its children's figure and shape, the stations below as points). The same services,
 selectors and scoping as the pages."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError

@@ -32,18 +32,21 @@ TOWN_CENTRES = {
 
 
 def load() -> list[str]:
-    district = OrgUnit.objects.filter(code="441803").first()
+    district = OrgUnit.objects.filter(code="441803000000").first()
     admin = User.objects.filter(username="qx_admin").first()
     if district is None or PlaceShape.objects.filter(place=district).exists():
         return []
-    towns = list(OrgUnit.objects.filter(parent=district, code__in=TOWN_CENTRES).order_by("code"))
-    centres = {t.pk: TOWN_CENTRES[t.code] for t in towns}
-    features = [_feature(district.code, OUTLINE)]
-    points = [_point(district.code, (113.03, 23.72))]
+    towns = list(
+        OrgUnit.objects.filter(parent=district, code__in=[f"{c}000" for c in TOWN_CENTRES]).order_by("code")
+    )
+    centres = {t.pk: TOWN_CENTRES[t.code[:9]] for t in towns}
+    # The codes as DataV writes them (6 digits a district, 9 a town): the import pads them.
+    features = [_feature("441803", OUTLINE)]
+    points = [_point("441803", (113.03, 23.72))]
     for town in towns:
         cell = _cell(OUTLINE, centres[town.pk], [c for pk, c in centres.items() if pk != town.pk])
-        features.append(_feature(town.code, cell))
-        points.append(_point(town.code, centres[town.pk]))
+        features.append(_feature(town.code[:9], cell))
+        points.append(_point(town.code[:9], centres[town.pk]))
         villages = list(OrgUnit.objects.filter(parent=town, level=Level.VILLAGE).order_by("code"))
         spots = _spots(centres[town.pk], len(villages))
         for village, spot in zip(villages, spots, strict=True):

@@ -214,21 +214,3 @@ def save_position(*, by, place: OrgUnit, lon: float, lat: float) -> StationPosit
         after={"lon": lon, "lat": lat},
     )  # fmt: skip
     return position
-
-
-def features_from_rows(rows) -> list[Feature]:
-    """Positions from a spreadsheet's rows (lib/tables Row: code or name, lon, lat) as Point features."""
-    found = []
-    for row in rows:
-        feature = Feature(
-            number=row.number, code=row.values.get("code", "")[:12], name=row.values.get("name", "")[:100]
-        )
-        try:
-            lon, lat = float(row.values.get("lon", "")), float(row.values.get("lat", ""))
-            feature.geometry = {"type": "Point", "coordinates": geo.lonlat(lon, lat)}
-        except ValueError as error:
-            feature.problem = (
-                str(error) if isinstance(error, geo.GeoError) else _("a coordinate that is not a number")
-            )
-        found.append(feature)
-    return found

@@ -51,13 +51,13 @@ def test_every_hostile_file_is_refused_whole(world):
 
 
 BAD_POSITIONS = {
-    "longitude beyond": ([[181, 23.7], [113.1, 23.7], [113.1, 23.8], [181, 23.7]], "longitude beyond"),
-    "latitude beyond": ([[113, 23.7], [113.1, -90.5], [113.1, 23.8], [113, 23.7]], "latitude beyond"),
-    "a string": ([[113, 23.7], ["113.1", 23.7], [113.1, 23.8], [113, 23.7]], "not a number"),
-    "a boolean": ([[113, 23.7], [True, 23.7], [113.1, 23.8], [113, 23.7]], "not a number"),
-    "overflowing": ([[113, 23.7], [1e308 * 10, 23.7], [113.1, 23.8], [113, 23.7]], "not a number"),
-    "open ring": ([[113, 23.7], [113.1, 23.7], [113.1, 23.8], [113, 23.9]], "does not end"),
-    "too short": ([[113, 23.7], [113.1, 23.7], [113, 23.7]], "fewer than four"),
+    "longitude beyond": ([[181, 23.7], [113.1, 23.7], [113.1, 23.8], [181, 23.7]], "经度超出 ±180：181"),
+    "latitude beyond": ([[113, 23.7], [113.1, -90.5], [113.1, 23.8], [113, 23.7]], "纬度超出 ±90：-90.5"),
+    "a string": ([[113, 23.7], ["113.1", 23.7], [113.1, 23.8], [113, 23.7]], "坐标不是数值：113.1"),
+    "a boolean": ([[113, 23.7], [True, 23.7], [113.1, 23.8], [113, 23.7]], "坐标不是数值：True"),
+    "overflowing": ([[113, 23.7], [1e308 * 10, 23.7], [113.1, 23.8], [113, 23.7]], "坐标不是数值：inf"),
+    "open ring": ([[113, 23.7], [113.1, 23.7], [113.1, 23.8], [113, 23.9]], "环的终点与起点不同"),
+    "too short": ([[113, 23.7], [113.1, 23.7], [113, 23.7]], "环的位置少于四个"),
 }
 
 
@@ -65,7 +65,7 @@ def test_bad_coordinates_are_listed_and_nothing_is_imported(world):
     features = [feature({"code": world.longjing.code})]  # one good feature beside the bad ones
     features += [feature({"name": name}, [ring]) for name, (ring, _m) in BAD_POSITIONS.items()]
     body = geometry.json.dumps(collection(*features)).replace("Infinity", "1e999").encode()
-    client = client_for(world.alice, language="en")
+    client = client_for(world.alice)
     page = client.post(f"/places/{world.qingxin.pk}/map/shapes/", {"file": upload(body)}).content.decode()
     listed = page.split('class="bad-features"')[1].split("</ul>")[0]
     for name, (_ring, message) in BAD_POSITIONS.items():
@@ -77,7 +77,7 @@ def test_a_polygon_of_five_million_points_is_refused_before_it_is_parsed(world, 
     ring = b"[113.0,23.7]," * 5_000_000
     body = b'{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon",'
     body += b'"coordinates":[[' + ring + b"[113.0,23.7]]]}}]}"
-    with pytest.raises(geometry.GeoError, match="more than 500000 points"):
+    with pytest.raises(geometry.GeoError, match="文件中的点超过 500000 个"):
         geometry.parse_collection(body)
     # Through the page, the size limit (a setting) refuses it first.
     settings.MAPS_MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -23,7 +23,7 @@ CODES = ["temperature_checks", "door_to_door"]
 def test_without_shapes_or_points_the_card_says_how_to_import(world):
     page = client_for(world.alice, "en").get(f"/places/{world.qingxin.pk}/dashboard/").content.decode()
     card = page.split('id="map"')[1].split("</section>")[0]
-    assert "district-map-data" not in card and "No boundaries or stations' positions here yet" in card
+    assert "district-map-data" not in card and "这里还没有边界和站点位置" in card
     assert f'href="/places/{world.qingxin.pk}/map/shapes/"' in card
     assert (
         "/map/shapes/"
