@@ -15,11 +15,13 @@ pytestmark = pytest.mark.browser
 
 def test_the_district_admin_drills_down_the_map_on_a_phone(page, live_server, world, screenshot_dir):
     demo.load()  # 清新区 › 龙颈镇 › 迳口村 / 南坑村 get the demo's drawn shapes and points
-    refused = []  # a chart that broke the Content-Security-Policy would show here
-    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "alice")
     pass_second_factor(page, world.alice)
+    page.wait_for_load_state()
+    refused = []  # a chart that broke the Content-Security-Policy, or a script error, would show here
+    page.on("console", lambda message: refused.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: refused.append(str(error)))
     page.click(f"a[href='/places/{world.qingxin.pk}/dashboard/']")
     page.wait_for_selector("#district-map[data-drawn=yes] canvas")
     assert "示意边界，仅供演示" in page.inner_text("#map")
