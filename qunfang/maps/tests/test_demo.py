@@ -21,6 +21,11 @@ def test_the_demo_district_is_drawn_for_the_demo_and_drills_down(demo):
         == OrgUnit.objects.under(qingxin).exclude(station_kind="").count()
     )
     client = client_for(User.objects.get(username="qx_admin"))
+    for figure in ("reports", "visits_overdue", "activity:temperature_checks"):  # the report's period
+        answer = client.get(
+            f"/places/{qingxin.pk}/dashboard/?start=2020-01-24&end=2020-02-04&map_figure={figure}"
+        )
+        assert answer.status_code == 200, figure
     page = client.get(f"/places/{qingxin.pk}/dashboard/").content.decode()
     assert "示意边界，仅供演示" in page and len(chart(page)["geojson"]["features"]) == 8
     town = OrgUnit.objects.get(name="龙颈镇")
