@@ -5,6 +5,10 @@ dashboard (templatetags/district_map.py)."""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -62,6 +66,7 @@ def _import_page(request, place, kind: str):
             features = read(upload)
             found = services.plan(place=place, features=features, positions=kind == "positions")
             if found.may_import:
+                _forget_old_checks()
                 relative = save_upload(upload, "maps")
                 token = signing.dumps(
                     {"f": relative, "p": place.pk, "k": kind, "u": request.user.pk}, salt=SALT
@@ -79,6 +84,15 @@ def _import_page(request, place, kind: str):
             "kept": model.objects.under(place).count(),
         },
     )
+
+
+def _forget_old_checks() -> None:
+    """The files of dry runs never confirmed go once their token has run out."""
+    folder = Path(settings.MEDIA_ROOT) / "maps"
+    if folder.is_dir():
+        for kept in folder.iterdir():
+            if kept.stat().st_mtime < time.time() - TOKEN_HOURS * 3600:
+                kept.unlink(missing_ok=True)
 
 
 def _confirmed(request, place, kind: str, write):

@@ -86,3 +86,20 @@ def test_a_station_sets_its_own_position_and_a_hostile_one_is_refused(world):
     )
     assert answer.status_code == 200 and answer.json()["lon"] == 112.96
     assert StationPosition.objects.get(place=world.jingkou).lat == 23.82
+
+
+def test_the_import_runs_once_for_a_double_tap_and_never_for_a_forged_check(world, mixed):
+    client = client_for(world.alice)
+    url = f"/places/{world.qingxin.pk}/map/shapes/"
+    assert client.post(url, {"token": "eyJmIjoibWFwcy94Lmdlb2pzb24ifQ:forged"}).status_code == 302
+    assert not PlaceShape.objects.exists()
+    page = client.post(url, {"file": upload(mixed)}).content.decode()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    first = client.post(url, {"token": token, "submission_key": "double-tap-0001"})
+    again = client.post(url, {"token": token, "submission_key": "double-tap-0001"})
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert PlaceShape.objects.count() == 2
+    assert AuditEntry.objects.filter(action="place_shape.import").count() == 1
+    # Later, the same check again (a new key): its file is gone, nothing is written twice.
+    assert client.post(url, {"token": token, "submission_key": "double-tap-0002"}).status_code == 302
+    assert AuditEntry.objects.filter(action="place_shape.import").count() == 1
