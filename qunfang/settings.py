@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "qunfang.portal",
     "qunfang.online",
     "qunfang.appointments",
+    "qunfang.maps",
     "qunfang.briefings",
 ]
 
@@ -307,6 +308,9 @@ MAX_IMPORT_ROWS = env_int("MAX_IMPORT_ROWS", 500_000)
 EXPORT_IN_BACKGROUND_ROWS = env_int("EXPORT_IN_BACKGROUND_ROWS", 50_000)
 # An .xlsx is a zip: what it may unpack to, and the memory and time its reader (a child process) may take.
 MAX_UNPACKED_MB = env_int("MAX_UNPACKED_MB", 512)
+# Maps (maps/geometry.py): a GeoJSON of boundaries or positions, its size and its points in all.
+MAPS_MAX_UPLOAD_BYTES = env_int("MAPS_MAX_UPLOAD_MB", 20) * 1024 * 1024
+MAPS_MAX_POINTS = env_int("MAPS_MAX_POINTS", 500_000)
 MAX_READER_MEMORY_MB = env_int("MAX_READER_MEMORY_MB", 3072)
 MAX_READ_SECONDS = env_int("MAX_READ_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

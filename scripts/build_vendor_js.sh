@@ -25,7 +25,7 @@ CHARTS="$ROOT/qunfang/mobilization/static/vendor/echarts"
 mkdir -p "$CHARTS"
 "${ESBUILD[@]}" echarts-entry.js --bundle --format=iife --global-name=echarts --target=es2017 \
   --legal-comments=none --outfile="$CHARTS/echarts.min.js" \
-  --banner:js="/*! Apache ECharts $(version echarts) with ZRender $(version zrender), cut down by scripts/build_vendor_js.sh: line chart, grid, legend, tooltip, canvas. Apache-2.0: see LICENSE and NOTICE beside this file. */"
+  --banner:js="/*! Apache ECharts $(version echarts) with ZRender $(version zrender), cut down by scripts/build_vendor_js.sh: line, map and scatter charts, geo, grid, legend, tooltip, visual map, canvas. Apache-2.0: see LICENSE and NOTICE beside this file. */"
 cp "$MODULES/echarts/LICENSE" "$MODULES/echarts/NOTICE" "$CHARTS/"
 cp "$MODULES/echarts/licenses/LICENSE-d3" "$CHARTS/LICENSE-d3"
 cp "$MODULES/zrender/LICENSE" "$CHARTS/LICENSE-zrender"
