@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from qunfang.lib.text import printable
 from qunfang.smsreports.services import Arrived
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -41,7 +42,10 @@ def body_of(raw: bytes) -> Any:
 
 
 def _text(value: Any, most: int = 2000) -> str:
-    return value[:most] if isinstance(value, str) else str(value)[:most] if isinstance(value, int) else ""
+    """A field's text, cleaned of control characters and lone surrogates (lib/text.py), bounded."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return printable(str(value))[:most]
 
 
 def _unix(value: Any) -> datetime | None:
