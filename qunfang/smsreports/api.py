@@ -109,7 +109,7 @@ def _keywords(place) -> list[SmsKeywordOut]:
             aliases=e.aliases,
             set_at_id=e.set_at.pk if e.set_at else None,
         )
-        for e in keywords.vocabulary(place).entries
+        for e in keywords.vocabulary(place, below=True).entries
     ]
 
 

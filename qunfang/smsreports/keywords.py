@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qunfang.core.models import OrgUnit
+from qunfang.core.models import LEVEL_RANK, OrgUnit
 from qunfang.core.writes import writes_nothing
 from qunfang.mobilization.models import ActivityType
 from qunfang.reporting.models import DataSet
@@ -79,11 +79,12 @@ def split_aliases(text: str) -> list[str]:
     return found
 
 
-def _targets(place: OrgUnit) -> list[tuple[str, str, str, str]]:
+def _targets(
+    place: OrgUnit, sets: list[DataSet], kinds: list[ActivityType]
+) -> list[tuple[str, str, str, str]]:
     """(target, label, default word, default aliases) of what the place reports: its level's active data
     sets with their fields, then the day's work and the active activities."""
     found = []
-    sets = DataSet.objects.filter(active=True, level=place.level).prefetch_related("fields").order_by("code")
     for data_set in sets:
         if data_set.reported_under(place) is None:
             continue
@@ -95,7 +96,7 @@ def _targets(place: OrgUnit) -> list[tuple[str, str, str, str]]:
             word, aliases = DEFAULTS.get(target, (data_field.name_zh[:20], data_field.code))
             found.append((target, f"{data_set.name} · {data_field.name}", word, aliases))
     found.append((WORK, "", *DEFAULTS[WORK]))
-    for kind in ActivityType.objects.filter(active=True).order_by("position", "code"):
+    for kind in kinds:
         target = f"activity:{kind.code}"
         word, aliases = DEFAULTS.get(target, (kind.name_zh[:20], kind.code))
         found.append((target, kind.name, word, aliases))
@@ -103,27 +104,35 @@ def _targets(place: OrgUnit) -> list[tuple[str, str, str, str]]:
 
 
 @writes_nothing
-def vocabulary(place: OrgUnit) -> Vocabulary:
-    """The words a station (or a bureau, for its page) writes: for each target the row of the nearest
-    place above (or the place itself) that set it, else the default."""
+def vocabulary(place: OrgUnit, *, below: bool = False) -> Vocabulary:
+    """The words a station writes (the data sets of its own level), or with `below` the words of every
+    station under a bureau (for its page): for each target the row of the nearest place above (or the
+    place itself) that set it, else the default."""
     rows = {}
     for row in Keyword.objects.filter(place_id__in=[*place.ancestor_ids, place.pk]).select_related("place"):
         held = rows.get(row.target)
         if held is None or len(row.place.path) > len(held.place.path):
             rows[row.target] = row
+    levels = [level for level, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[place.level]]
+    sets = list(
+        DataSet.objects.filter(active=True, level__in=levels if below else [place.level])
+        .prefetch_related("fields")
+        .order_by("code")
+    )
+    kinds = list(ActivityType.objects.filter(active=True).order_by("position", "code"))
     entries = []
-    for target, label, word, aliases in _targets(place):
+    for target, label, word, aliases in _targets(place, sets, kinds):
         row = rows.get(target)
         if row:
             entries.append(Entry(target, label, row.word, split_aliases(row.aliases), row.place))
         else:
             entries.append(Entry(target, label, word, split_aliases(aliases)))
     found = Vocabulary(entries)
-    for data_set in DataSet.objects.filter(active=True, level=place.level).prefetch_related("fields"):
+    for data_set in sets:
         found.data_sets[data_set.code] = data_set
         for data_field in data_set.fields.all():
             found.fields[f"field:{data_set.code}:{data_field.code}"] = data_field
-    for kind in ActivityType.objects.filter(active=True):
+    for kind in kinds:
         found.activities[f"activity:{kind.code}"] = kind
     return found
 

@@ -90,7 +90,7 @@ def retire_phone(*, by: User | None, phone: RegisteredPhone) -> RegisteredPhone:
 def set_aliases(*, by: User | None, place: OrgUnit, aliases: dict[str, str]) -> list[Keyword]:
     """Set the aliases of the bureau's words (target: the aliases as typed) for every station under it.
     A token two words would share is refused, naming both."""
-    vocabulary = keywords.vocabulary(place)
+    vocabulary = keywords.vocabulary(place, below=True)
     entries = {entry.target: entry for entry in vocabulary.entries}
     unknown = sorted(set(aliases) - set(entries))
     if unknown:
@@ -123,7 +123,7 @@ def seed_keywords(*, place: OrgUnit) -> int:
     """The default words, written as the place's own (the demo's bureau; `manage.py smsreports_seed`):
     rows it already has are kept."""
     made = 0
-    for entry in keywords.vocabulary(place).entries:
+    for entry in keywords.vocabulary(place, below=True).entries:
         _row, created = Keyword.objects.get_or_create(
             place=place,
             target=entry.target,
@@ -162,6 +162,7 @@ class SmsSender:
         return f"sms:{self.phone.pk} {self.phone.phone}"[:150]
 
 
+@writes_nothing
 def submission_of(provider: str, message_id: str) -> str:
     return "sms-" + hashlib.sha256(f"{provider}:{message_id}".encode()).hexdigest()[:40]
 

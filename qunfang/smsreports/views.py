@@ -68,7 +68,7 @@ def phone_retire(request, phone_id: int):
 @api_twin("qunfang.smsreports.api.set_keywords")
 def keyword_list(request, place_id: int):
     place = place_for(request, place_id, VIEW_INBOUND)
-    entries = keywords.vocabulary(place).entries
+    entries = keywords.vocabulary(place, below=True).entries
     may_set = request.scope.allows(SET_KEYWORDS, place)
     form = KeywordsForm(request.POST or None, entries=entries)
     done = posted_form(
