@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qunfang.core.access import PlaceScopedQuerySet
 from qunfang.core.models import OrgUnit
@@ -67,12 +68,12 @@ class Keyword(models.Model):
 
 
 class Outcome(models.TextChoices):
-    RECORDED = "recorded", _("Recorded")
-    CORRECTED = "corrected", _("Corrected")  # a report of the period was there: this one replaced it
-    REFUSED = "refused", _("Refused")
-    UNREGISTERED = "unregistered", _("Unregistered number")
-    DUPLICATE = "duplicate", _("Duplicate")  # the provider delivered the same message again
-    OUTDATED = "outdated", _("Outdated")  # sent before a message already recorded for the period
+    RECORDED = "recorded", pgettext_lazy("sms outcome", "Recorded")
+    CORRECTED = "corrected", pgettext_lazy("sms outcome", "Corrected")  # it replaced the period's report
+    REFUSED = "refused", pgettext_lazy("sms outcome", "Refused")
+    UNREGISTERED = "unregistered", pgettext_lazy("sms outcome", "Unregistered number")
+    DUPLICATE = "duplicate", pgettext_lazy("sms outcome", "Duplicate")  # the provider delivered it again
+    OUTDATED = "outdated", pgettext_lazy("sms outcome", "Outdated")  # sent before one already recorded
 
 
 class Provider(models.TextChoices):

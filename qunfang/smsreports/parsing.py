@@ -18,6 +18,7 @@ MOST_CHARACTERS = 200  # longer is no report: seven SMS joined
 LARGEST = 1_000_000  # a figure of a station's day; beyond it a slip of the thumb
 PUNCTUATION = re.compile(r"[\s,，.。;；:：、!！?？/\\|()（）\[\]【】<>《》\"'“”‘’=＝+_~`·…—]+")
 TOKEN = re.compile(r"-?\d+|[^\d\s-]+|-")
+EXAMPLE_WORK = ("activity:temperature_checks", "activity:sites_disinfected")
 DAY = re.compile(r"^(\d{1,2})(?:-|月)(\d{1,2})日?$")
 
 
@@ -65,7 +66,11 @@ def _segment(word: str, vocabulary: Vocabulary) -> list[str] | None:
 def example(vocabulary: Vocabulary, kind: str = "report") -> str:
     """How to write it, in the station's own words."""
     if kind == WORK:
-        words = [e.word for e in vocabulary.entries if e.target.startswith("activity:")][3:5]
+        kinds = [e for e in vocabulary.entries if e.target.startswith("activity:")]
+        liked = [
+            e for e in kinds if e.target in ("activity:temperature_checks", "activity:sites_disinfected")
+        ]
+        words = [e.word for e in (liked if len(liked) == 2 else kinds[:2])]
         return " ".join(f"{word} {n}" for word, n in zip(words, (35, 4), strict=False))
     report = next((e for e in vocabulary.entries if e.target.startswith("report:")), None)
     if report is None:
