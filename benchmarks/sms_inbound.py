@@ -65,11 +65,15 @@ def _world(stations: int):
     villages, phones = [], []
     for t in range(stations // 100):
         town = core.create_place(
-            by=None, parent=district, name=f"镇{t}", level=Level.TOWN, code=f"910101{t:03d}"
+            by=None, parent=district, name=f"镇{t}", level=Level.TOWN, code=f"910101{t + 1:03d}"
         )
         for v in range(100):
             village = core.create_place(
-                by=None, parent=town, name=f"村{t}-{v}", level=Level.VILLAGE, code=f"910101{t:03d}{v:03d}"
+                by=None,
+                parent=town,
+                name=f"村{t}-{v}",
+                level=Level.VILLAGE,
+                code=f"910101{t + 1:03d}{v + 1:03d}",
             )
             phone = f"139{len(villages):08d}"
             services.register_phone(by=None, place=village, phone=phone)

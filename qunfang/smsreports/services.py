@@ -205,36 +205,40 @@ def take_message(arrived: Arrived) -> InboundMessage:
             else None
         )
         message.sender, message.place = sender, (sender.place if sender else _owning_place())
-        first = InboundMessage.objects.filter(provider=message.provider, message_id=message.message_id)
-        earlier = first.exclude(outcome=Outcome.DUPLICATE).first()
-        if earlier is None:
-            try:
-                with transaction.atomic():
-                    message.outcome = Outcome.REFUSED  # until it is done
-                    message.save()
-            except IntegrityError:  # the same message, delivered twice at once
-                earlier = first.exclude(outcome=Outcome.DUPLICATE).get()
-        if earlier is not None:
-            return _duplicate(message, earlier)
-        if sender is None:
-            message.outcome = Outcome.UNREGISTERED
-            message.reason = _("The number is not registered to a station.")
-            message.reply = _(
-                "This number is not registered for reports by SMS; ask your bureau to register it."
+        try:
+            # One savepoint for the work and the row: a message delivered again (or by two workers at
+            # once) meets the row's unique id, and whatever it did is undone with the savepoint.
+            with transaction.atomic():
+                _take(message, arrived, sender)
+                message.save()
+        except IntegrityError:
+            earlier = InboundMessage.objects.exclude(outcome=Outcome.DUPLICATE).filter(
+                provider=message.provider, message_id=message.message_id
             )
-        else:
-            _act(message, arrived, sender)
-        message.save()
-        audit.record(
-            by=SmsSender(sender) if sender else None,
-            action="smsreports.message_taken",
-            place=message.place,
-            target=message,
-            after={"outcome": message.outcome},
-        )
+            if not earlier.exists():
+                raise
+            return _duplicate(message, earlier.get())
+        if message.outcome not in (Outcome.RECORDED, Outcome.CORRECTED):
+            # (a recorded one's entry is the report's or the work's, naming the phone it came from)
+            audit.record(
+                by=SmsSender(sender) if sender else None,
+                action="smsreports.message_taken",
+                place=message.place,
+                target=message,
+                after={"outcome": message.outcome},
+            )
         if message.reply and message.phone:
             send_reply.enqueue(message.pk)
         return message
+
+
+def _take(message: InboundMessage, arrived: Arrived, sender: RegisteredPhone | None) -> None:
+    if sender is None:
+        message.outcome = Outcome.UNREGISTERED
+        message.reason = _("The number is not registered to a station.")
+        message.reply = _("This number is not registered for reports by SMS; ask your bureau to register it.")
+    else:
+        _act(message, arrived, sender)
 
 
 def _duplicate(message: InboundMessage, earlier: InboundMessage) -> InboundMessage:
@@ -302,17 +306,17 @@ def _record_report(message: InboundMessage, reading, sender: RegisteredPhone, vo
             "day": _day(period)
         }
         return
-    with transaction.atomic():
-        report = reporting.submit_report(
-            by=SmsSender(sender),
-            data_set=data_set,
-            place=sender.place,
-            period_start=period,
-            values=reading.values,
-            zero=reading.zero,
-            submission=submission_of(message.provider, message.message_id),
-            at=message.sent_at,
-        )
+    # submit_report is a savepoint of its own: refused, it leaves nothing
+    report = reporting.submit_report(
+        by=SmsSender(sender),
+        data_set=data_set,
+        place=sender.place,
+        period_start=period,
+        values=reading.values,
+        zero=reading.zero,
+        submission=submission_of(message.provider, message.message_id),
+        at=message.sent_at,
+    )
     message.report = report
     message.outcome = Outcome.CORRECTED if existing else Outcome.RECORDED
     what = (
@@ -340,14 +344,14 @@ def _record_work(message: InboundMessage, reading, sender: RegisteredPhone, voca
         mobilization.Entry(vocabulary.activities[f"activity:{code}"], count)
         for code, count in reading.counts.items()
     ]
-    with transaction.atomic():
-        records = mobilization.record_day(
-            by=SmsSender(sender),
-            place=sender.place,
-            day=day,
-            entries=entries,
-            submission=submission_of(message.provider, message.message_id),
-        )
+    # record_day is a savepoint of its own
+    records = mobilization.record_day(
+        by=SmsSender(sender),
+        place=sender.place,
+        day=day,
+        entries=entries,
+        submission=submission_of(message.provider, message.message_id),
+    )
     message.activity = records[0] if records else None
     message.outcome = Outcome.RECORDED
     what = "，".join(
