@@ -95,8 +95,9 @@ def _targets(
             target = f"field:{data_set.code}:{data_field.code}"
             word, aliases = DEFAULTS.get(target, (data_field.name_zh[:20], data_field.code))
             found.append((target, f"{data_set.name} · {data_field.name}", word, aliases))
-    found.append((WORK, "", *DEFAULTS[WORK]))
-    for kind in kinds:
+    if kinds is not None:
+        found.append((WORK, "", *DEFAULTS[WORK]))
+    for kind in kinds or []:
         target = f"activity:{kind.code}"
         word, aliases = DEFAULTS.get(target, (kind.name_zh[:20], kind.code))
         found.append((target, kind.name, word, aliases))
@@ -104,10 +105,11 @@ def _targets(
 
 
 @writes_nothing
-def vocabulary(place: OrgUnit, *, below: bool = False) -> Vocabulary:
+def vocabulary(place: OrgUnit, *, below: bool = False, work: bool = True) -> Vocabulary:
     """The words a station writes (the data sets of its own level), or with `below` the words of every
     station under a bureau (for its page): for each target the row of the nearest place above (or the
-    place itself) that set it, else the default."""
+    place itself) that set it, else the default. Without `work`, the reports' words alone (most
+    messages are reports: a query saved)."""
     rows = {}
     for row in Keyword.objects.filter(place_id__in=[*place.ancestor_ids, place.pk]).select_related("place"):
         held = rows.get(row.target)
@@ -119,7 +121,7 @@ def vocabulary(place: OrgUnit, *, below: bool = False) -> Vocabulary:
         .prefetch_related("fields")
         .order_by("code")
     )
-    kinds = list(ActivityType.objects.filter(active=True).order_by("position", "code"))
+    kinds = list(ActivityType.objects.filter(active=True).order_by("position", "code")) if work else None
     entries = []
     for target, label, word, aliases in _targets(place, sets, kinds):
         row = rows.get(target)
@@ -132,7 +134,7 @@ def vocabulary(place: OrgUnit, *, below: bool = False) -> Vocabulary:
         found.data_sets[data_set.code] = data_set
         for data_field in data_set.fields.all():
             found.fields[f"field:{data_set.code}:{data_field.code}"] = data_field
-    for kind in kinds:
+    for kind in kinds or []:
         found.activities[f"activity:{kind.code}"] = kind
     return found
 

@@ -248,17 +248,21 @@ def _duplicate(message: InboundMessage, earlier: InboundMessage) -> InboundMessa
         earlier.report_id,
         earlier.activity_id,
     )
-    message.reason = _("Delivered again by the provider: taken once.")
+    message.reason, message.reply = _("Delivered again by the provider: taken once."), ""
     message.save()
     audit.record(by=None, action="smsreports.message_duplicate", place=message.place, target=message)
     return message
 
 
 def _act(message: InboundMessage, arrived: Arrived, sender: RegisteredPhone) -> None:
-    place = sender.place
-    vocabulary = keywords.vocabulary(place)
+    place, text = sender.place, printable(arrived.text or "")
     try:
-        reading = parsing.read(message.text if len(arrived.text) <= 500 else arrived.text, vocabulary)
+        vocabulary = keywords.vocabulary(place, work=False)
+        try:
+            reading = parsing.read(text, vocabulary)
+        except parsing.Unreadable:  # the day's work, or a refusal said with every word known
+            vocabulary = keywords.vocabulary(place)
+            reading = parsing.read(text, vocabulary)
         if reading.kind == keywords.WORK:
             _record_work(message, reading, sender, vocabulary)
         else:
