@@ -141,3 +141,11 @@ def test_a_bad_filter_shows_everything(world, nankeng_phone, outcome):
         client_for(world.dave).get(f"/places/{world.nankeng.pk}/sms/inbound/?outcome={outcome}").status_code
         == 200
     )
+
+
+def test_only_a_station_registers_phones(world, inbound_settings):
+    answer = api_client_for(world.bob).post(
+        "/api/v1/sms/phones", {"place_id": world.longjing.pk, "phone": DAVE_PHONE}, "application/json"
+    )
+    assert answer.status_code == 422 and "龙颈镇" in answer.json()["detail"][0]
+    assert not RegisteredPhone.objects.exists()
