@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from qunfang.core.models import AuditEntry
 from qunfang.mobilization.models import ActivityRecord
 from qunfang.reporting import selectors as reporting_selectors
 from qunfang.reporting import services as reporting
@@ -146,6 +147,13 @@ def test_a_zero_report_by_sms_shows_in_the_districts_completeness_and_totals(wor
     )  # stranger
     after = reporting_selectors.completeness(scope, data_set, world.qingxin, day).place
     assert (after.reported - before.reported, after.zero - before.zero) == (1, 1)
+    # the audit says it came by SMS from that registered phone
+    entry = AuditEntry.objects.get(action="report.submit", place=world.nankeng)
+    assert (entry.actor, entry.actor_name, entry.channel) == (
+        None,
+        f"sms:{nankeng_phone.pk} 139****5678",
+        "sms",
+    )
     # a figure sent by SMS for the same day then moves the district's totals by exactly that figure
     services.take_message(services.Arrived("fake", "z3", DAVE_PHONE, f"日报 {_day_text(day)} 隔离3"))
     totals = reporting_selectors.totals(scope, data_set, world.qingxin, day, day)
