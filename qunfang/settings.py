@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "qunfang.online",
     "qunfang.appointments",
     "qunfang.maps",
+    "qunfang.smsreports",
     "qunfang.briefings",
 ]
 
@@ -290,6 +291,15 @@ MESSAGES_LOG = Path(env_str("MESSAGES_LOG", str(VAR_DIR / "messages.log")))
 PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 12)
 PORTAL_CODE_TEMPLATE = env_str("PORTAL_CODE_TEMPLATE")
 PORTAL_NOTICE_TEMPLATE = env_str("PORTAL_NOTICE_TEMPLATE")
+# Reports by SMS (smsreports/): the providers' inbound callbacks answer only under this secret
+# (/api/v1/sms/inbound/<provider>/<token>; empty: the callbacks are closed); messages from numbers not
+# registered to a station are kept at the place of this code (the district owning the account; empty:
+# at no place, seen by nobody); the replies go by this approved template (variable "reply"); Tencent's
+# replies are pulled each minute when QUNFANG_SMS_PULL_TENCENT is set.
+SMS_INBOUND_TOKEN = env_str("SMS_INBOUND_TOKEN")
+SMS_INBOUND_PLACE = env_str("SMS_INBOUND_PLACE")
+SMS_REPLY_TEMPLATE = env_str("SMS_REPLY_TEMPLATE")
+SMS_PULL_TENCENT = env_bool("SMS_PULL_TENCENT")
 
 # Short-lived shared state, such as an import's progress, which the web processes read while a worker
 # writes it: files under var/ reach every process on the machine without another service.
