@@ -15,6 +15,9 @@ from qunfang.testing.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The service worker's own requests go through the browser context's routes (Chromium only; set before
+# Playwright's driver starts): the offline walk loses a form's answer on its way back to the worker.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 BROWSER_ARGS = [
     "--headless",

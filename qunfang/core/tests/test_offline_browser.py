@@ -219,3 +219,39 @@ def test_a_clerk_saves_five_forms_offline_and_each_is_sent_once(page, live_serve
     assert "已填在下面" in walk.page.inner_text(".outbox-said")
     assert walk.page.input_value("input[name=fever_found]") == "4"
     assert errors == []
+
+
+def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_is_recorded_once(
+    page, live_server, world, screenshot_dir
+):
+    """The phone believes it has a network; the form reaches the server but its answer is lost on the
+    way back. Without the worker the browser would show its error page and the clerk would save again;
+    here she is back on the form with it waiting in the outbox, and its resend makes no second record."""
+    _, round_ = _records(world)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "carol")
+    ready(page)
+    walk = Walk(page, world, round_, screenshot_dir)
+    page.click(walk.day_form)
+    ready(page)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    posts = []
+
+    def weak_signal(route):
+        if route.request.method != "POST":
+            return route.continue_()
+        posts.append(route.request.url)
+        if len(posts) == 1:
+            route.fetch()  # it arrives and is saved; the answer never comes back
+            return route.abort("connectionreset")
+        return route.continue_()
+
+    page.context.route("**/activities/day/**", weak_signal)
+    page.fill("input[name=count_door_to_door]", "7")
+    page.fill("input[name=reached_door_to_door]", "21")
+    page.click("form.dayform button[type=submit]")
+    page.wait_for_selector(".outbox-said:text-is('已发送 1 条。')", timeout=30000)
+    assert waiting(page) == "没有待发送的内容。" and page.locator(".outbox-item").count() == 0
+    walk.shot("weak-signal-sent")
+    assert len(posts) == 2 and "/activities/day/" in page.url
+    assert list(ActivityRecord.objects.values_list("count", "people_reached")) == [(7, 21)]

@@ -5,6 +5,8 @@
 // The cache holds one person's pages: outbox.js empties it on sign-out, on the sign-in page and when
 // another person's page appears ("forget").
 const CACHE = "qunfang-pages";
+const PENDING = "/offline/pending/"; // forms kept for the outbox, in the pages' cache: forgotten with them
+const MARK = "_outbox"; // outbox.js marks an offline-capable form sent from a live page
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -54,10 +56,45 @@ async function fromCache(request) {
   return Response.error();
 }
 
+// A form sent from a live page when the signal is too weak to carry it: the browser would show its own
+// error page and what the clerk wrote would be gone. A form outbox.js marked is kept for the outbox
+// instead (sent again later with the same submission keys, so one that did arrive is answered as the
+// first time: core/once.py), and the clerk is taken back to the page the form was on.
+async function sendForm(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (error) {
+    let data = null;
+    try {
+      data = await copy.formData();
+    } catch (unreadable) {
+      return Response.error();
+    }
+    if (!data.has(MARK)) return Response.error();
+    const fields = [];
+    const leftOut = [];
+    for (const [name, value] of data.entries()) {
+      if (name === MARK) continue;
+      if (typeof value === "string") fields.push([name, value]);
+      else if (value.size) leftOut.push(value.name || name);
+    }
+    const kept = { url: request.url, page: request.referrer, mark: data.get(MARK), fields, left_out: leftOut, at: new Date().toISOString() };
+    const name = `${PENDING}${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    await (await caches.open(CACHE)).put(name, new Response(JSON.stringify(kept), { headers: { "Content-Type": "application/json" } }));
+    return Response.redirect(request.referrer || "/", 303);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && !url.pathname.startsWith("/accounts/")) {
+    event.respondWith(sendForm(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/accounts/") || url.pathname.startsWith("/offline/")) return;
   if (!isStatic(url) && request.mode !== "navigate") return;
   event.respondWith(fromNetwork(event, request, url).catch(() => fromCache(request)));

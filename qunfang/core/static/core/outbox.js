@@ -11,6 +11,8 @@
 const CACHE = "qunfang-pages";
 const PAGES_USER = "qunfang-pages-user";
 const EDITING = "qunfang-outbox-editing";
+const PENDING = "/offline/pending/"; // offline-sw.js keeps here a marked form the network failed to carry
+const MARK = "_outbox";
 const setupNode = document.getElementById("outbox-setup");
 
 function forgetPages() {
@@ -106,6 +108,37 @@ class Outbox {
     this.said = leftOut.length ? `${this.words.kept} ${this.words.left_out}` : this.words.kept;
     this.render();
     this.box.scrollIntoView({ block: "nearest" });
+  }
+
+  // What the worker kept when the network failed to carry a form sent from a live page: into the
+  // outbox, with the keys it was sent with (had it arrived after all, the resend is answered as the
+  // first time).
+  async adoptPending() {
+    if (!("caches" in window)) return;
+    const cache = await caches.open(CACHE);
+    const found = (await cache.keys()).filter((request) => new URL(request.url).pathname.startsWith(PENDING));
+    if (!found.length) return;
+    const items = this.items();
+    for (const request of found) {
+      const kept = await cache.match(request).then((response) => response.json()).catch(() => null);
+      await cache.delete(request);
+      let mark = {};
+      try {
+        mark = JSON.parse(kept && kept.mark);
+      } catch (error) {
+        continue;
+      }
+      // Only the person who sent it sends it again (another signing in on the phone drops it).
+      if (!mark || mark.user !== this.setup.user || !Array.isArray(kept.fields)) continue;
+      if (new URL(kept.url, location.href).origin !== location.origin) continue;
+      items.push({
+        id: freshKey(), url: kept.url, page: kept.page || location.href, title: String(mark.title || ""),
+        fields: kept.fields, left_out: kept.left_out || [], saved_at: kept.at, state: "waiting", problem: "",
+      });
+    }
+    this.store(items);
+    this.said = this.words.kept;
+    this.render();
   }
 
   async token() {
@@ -294,7 +327,12 @@ class Outbox {
       // the phone believes: its forms go through the outbox too, which sends them at once if it can.
       if (navigator.onLine && !document.body.hasAttribute("data-offline-copy")) {
         if (form.dataset.outboxEditing) this.change(form.dataset.outboxEditing, null);
-        return; // with a network the form is sent as ever
+        // Sent as ever; marked so that, should the signal fail to carry it, the worker keeps it for
+        // this outbox rather than the browser showing its error page (offline-sw.js).
+        let mark = form.querySelector(`input[name="${MARK}"]`);
+        if (!mark) mark = form.appendChild(element("input", { type: "hidden", name: MARK }));
+        mark.value = JSON.stringify({ title: this.describe(form, event.submitter) || document.title, user: this.setup.user });
+        return;
       }
       event.preventDefault();
       this.keep(form, event.submitter);
@@ -343,6 +381,7 @@ if (!setupNode) {
   outbox.fillIn();
   outbox.listen();
   outbox.render();
+  outbox.adoptPending().then(() => outbox.sendAll()).catch(() => null);
   offlineReady(setup)
     .catch((error) => console.info("outbox: the page is not kept for offline use", error))
     .finally(() => { document.body.dataset.offlineReady = "1"; });
