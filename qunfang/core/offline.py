@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -93,6 +94,14 @@ def outbox_words() -> dict[str, str]:
     }
 
 
+@signed_in
+@require_GET
+def unavailable(request):
+    """What the phone shows, without a network, for a page it did not keep (instead of the browser's
+    own error page): the pages it does keep are a tap away."""
+    return render(request, "core/offline_unavailable.html")
+
+
 def offline_setup(request) -> dict:
     """The outbox's setup on a signed-in page (base.html)."""
     return {
@@ -101,5 +110,6 @@ def offline_setup(request) -> dict:
         "login_url": reverse("login"),
         "logout_url": reverse("logout"),
         "worker_url": reverse("core:offline_worker"),
+        "fallback_url": reverse("core:offline_unavailable"),
         "words": outbox_words(),
     }

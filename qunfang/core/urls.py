@@ -10,6 +10,7 @@ urlpatterns = [
     path("offline-sw.js", offline.worker, name="offline_worker"),
     path("manifest.webmanifest", offline.manifest, name="offline_manifest"),
     path("offline/token/", offline.token, name="offline_token"),
+    path("no-network/", offline.unavailable, name="offline_unavailable"),
     path("places/", views.place_search, name="place_search"),
     path("places/<int:place_id>/", views.place_detail, name="place"),
     path("places/<int:place_id>/edit/", views.place_edit, name="place_edit"),

@@ -80,10 +80,14 @@ def parse_collection(data: bytes) -> list[dict]:
         raise GeoError(_("The file is not UTF-8 text. Save it as UTF-8 GeoJSON and try again.")) from error
     except RecursionError as error:
         raise GeoError(_("The file is nested too deeply to be GeoJSON.")) from error
-    except ValueError as error:
+    except json.JSONDecodeError as error:  # the parser's own words are English: say where, in ours
         raise GeoError(
-            _("The file is not valid JSON (%(reason)s).") % {"reason": str(error)[:120]}
+            _("The file is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": error.lineno, "column": error.colno}
         ) from error
+    except ValueError as error:  # NaN or Infinity (_no_constant), already in the user's language
+        reason = str(error)[:120]
+        raise GeoError(_("The file is not valid JSON (%(reason)s).") % {"reason": reason}) from error
     if isinstance(found, dict) and found.get("type") == "Feature":
         return [found]
     if not isinstance(found, dict) or found.get("type") != "FeatureCollection":

@@ -255,3 +255,25 @@ def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_
     walk.shot("weak-signal-sent")
     assert len(posts) == 2 and "/activities/day/" in page.url
     assert list(ActivityRecord.objects.values_list("count", "people_reached")) == [(7, 21)]
+
+
+def test_a_page_not_kept_opens_the_phone_s_own_page_saying_so_without_a_network(
+    page, live_server, world, screenshot_dir
+):
+    _, round_ = _records(world)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "carol")
+    ready(page)
+    walk = Walk(page, world, round_, screenshot_dir)
+    page.click(walk.day_form)
+    ready(page)
+    home(page)  # now that the worker is in charge, the home page is kept too
+    page.click(walk.day_form)
+    ready(page)
+    page.wait_for_function("caches.open('qunfang-pages').then((c) => c.match('/no-network/')).then(Boolean)")
+    page.context.set_offline(True)
+    page.click("p.back a")  # the village's activity figures: a page that is not kept
+    page.wait_for_selector("h1:text-is('这个页面没有保存在手机上')")
+    walk.shot("not-kept")
+    page.click("main a.button:text-is('回到首页')")
+    page.wait_for_selector(walk.day_form)  # the village's page, kept

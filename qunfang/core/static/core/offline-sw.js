@@ -6,7 +6,8 @@
 // another person's page appears ("forget").
 const CACHE = "qunfang-pages";
 const PENDING = "/offline/pending/"; // forms kept for the outbox, in the pages' cache: forgotten with them
-const MARK = "_outbox"; // outbox.js marks an offline-capable form sent from a live page
+const MARK = "_outbox";
+const FALLBACK = "/no-network/"; // outbox.js marks an offline-capable form sent from a live page
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
@@ -53,7 +54,9 @@ async function fromCache(request) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(request.url, { ignoreVary: true, ignoreSearch: false });
   if (kept) return kept;
-  return Response.error();
+  // A page not kept: the phone's own page saying so, with the way to those it keeps (core/offline.py).
+  const fallback = request.mode === "navigate" ? await cache.match(FALLBACK) : null;
+  return fallback || Response.error();
 }
 
 // A form sent from a live page when the signal is too weak to carry it: the browser would show its own

@@ -368,6 +368,10 @@ async function offlineReady(setup) {
   if (!document.body.hasAttribute("data-offline-page")) return;
   const assets = [...document.querySelectorAll("link[rel=stylesheet][href], script[src]")].map((node) => node.href || node.src);
   await keepThisPage(assets);
+  const cache = await caches.open(CACHE);
+  if (!(await cache.match(new URL(setup.fallback_url, location.href).href))) {
+    (await navigator.serviceWorker.ready).active.postMessage({ keep: new URL(setup.fallback_url, location.href).href });
+  }
 }
 
 if (!setupNode) {
