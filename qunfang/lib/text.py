@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-# C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone surrogates
-# (a JSON "\ud800" decodes to one, and no database or file format can store it).
-UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls except tab, line feed and carriage return; DEL and the C1 controls; the bidirectional
+# embeddings, overrides and isolates, which make text shown read otherwise than it is stored (a name
+# written backwards, a row's buttons moved); lone surrogates (a JSON "\ud800" decodes to one, and no
+# database or file format can store it).
+UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def unwanted_in(value: str) -> str | None:

@@ -38,7 +38,7 @@ def refused(response) -> str:
 # --- strings: lone surrogates and control characters --------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", [SURROGATE, ESC, "\x01", "\x7f", "a\x9bb"])
+@pytest.mark.parametrize("bad", [SURROGATE, ESC, "\x01", "\x7f", "a\x9bb", "口迳\u202e村"])
 def test_the_api_refuses_broken_and_control_characters_in_optional_text(world, bad):
     client = api_client_for(world.alice)
     places = OrgUnit.objects.count()
