@@ -221,12 +221,8 @@ def test_a_clerk_saves_five_forms_offline_and_each_is_sent_once(page, live_serve
     assert errors == []
 
 
-def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_is_recorded_once(
-    page, live_server, world, screenshot_dir
-):
-    """The phone believes it has a network; the form reaches the server but its answer is lost on the
-    way back. Without the worker the browser would show its error page and the clerk would save again;
-    here she is back on the form with it waiting in the outbox, and its resend makes no second record."""
+def on_the_day_form(page, live_server, world, screenshot_dir) -> Walk:
+    """The clerk signed in on her phone, on the day's work form (with a network)."""
     _, round_ = _records(world)
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "carol")
@@ -234,6 +230,16 @@ def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_
     walk = Walk(page, world, round_, screenshot_dir)
     page.click(walk.day_form)
     ready(page)
+    return walk
+
+
+def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_is_recorded_once(
+    page, live_server, world, screenshot_dir
+):
+    """The phone believes it has a network; the form reaches the server but its answer is lost on the
+    way back. Without the worker the browser would show its error page and the clerk would save again;
+    here she is back on the form with it waiting in the outbox, and its resend makes no second record."""
+    walk = on_the_day_form(page, live_server, world, screenshot_dir)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     posts = []
 
@@ -260,13 +266,7 @@ def test_a_day_s_work_whose_answer_the_weak_signal_lost_waits_in_the_outbox_and_
 def test_a_page_not_kept_opens_the_phone_s_own_page_saying_so_without_a_network(
     page, live_server, world, screenshot_dir
 ):
-    _, round_ = _records(world)
-    page.set_viewport_size(PHONE)
-    sign_in(page, live_server, "carol")
-    ready(page)
-    walk = Walk(page, world, round_, screenshot_dir)
-    page.click(walk.day_form)
-    ready(page)
+    walk = on_the_day_form(page, live_server, world, screenshot_dir)
     home(page)  # now that the worker is in charge, the home page is kept too
     page.click(walk.day_form)
     ready(page)
