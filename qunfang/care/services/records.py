@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from qunfang.care.models import (
     CareCategory,
@@ -31,7 +30,7 @@ from qunfang.core.writes import service
 from qunfang.donations import services as donations
 from qunfang.donations.models import Item, MoveKind
 from qunfang.lib.text import unwanted_in
-from qunfang.lib.uploads import delete_upload, save_upload
+from qunfang.lib.uploads import delete_upload, is_image, save_upload
 from qunfang.registry import services as registry
 from qunfang.registry.models import Status, Tag, Veteran
 
@@ -228,12 +227,8 @@ def _photo(photo) -> None:
         raise ValidationError({"photo": _("The photo must be a JPEG, PNG, WebP or HEIC image.")})
     if photo.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": _("The photo may be 10 MB at most.")})
-    try:  # the bytes must be a picture, whatever the name says
-        photo.seek(0)
-        Image.open(photo).verify()
-    except Exception:  # Pillow raises many kinds for a file that is no image
-        raise ValidationError({"photo": _("The photo must be a JPEG, PNG, WebP or HEIC image.")}) from None
-    photo.seek(0)
+    if not is_image(photo):  # the bytes must be a picture, whatever the name says
+        raise ValidationError({"photo": _("The photo must be a JPEG, PNG, WebP or HEIC image.")})
 
 
 def _gift(veteran: Veteran, item: Item | None, quantity, day: date, by, note: str):
