@@ -116,7 +116,7 @@ class Station:
         self.kinds = list(
             ActivityType.objects.exclude(code=PROBE).filter(active=True).order_by("position")[:3]
         )
-        self.written = 0
+        self.written, self.held = 0, SharedRowsHeld()
 
     def report(self, place, day: date, started: float, bare: bool) -> None:
         from qunfang.reporting import services
@@ -150,6 +150,40 @@ class Station:
         if bare:
             return bare_day_of_work(place, day, entries, key)
         services.record_day(by=None, place=place, day=day, entries=entries, submission=key)
+        self.held.committed()
+
+
+class SharedRowsHeld:
+    """How long a writer holds rows that every writer of the nation updates (the root's for the day and
+    activity), which no number of cores shortens: in place, from its first add to the daily totals (the
+    wait for the rows not counted) until its commit; with pending deltas, only while it folds a batch."""
+
+    def __init__(self) -> None:
+        from qunfang.lib.tallies import Tally
+        from qunfang.mobilization import services
+
+        self.seconds, self.since = 0.0, None
+        write, fold = services.write_record, Tally.fold
+
+        def timed_write(*args, **kwargs):
+            written = write(*args, **kwargs)  # the rows are ours from here
+            if services.TOTALS.pending is None and self.since is None:
+                self.since = time.perf_counter()
+            return written
+
+        def timed_fold(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fold(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+
+        services.write_record, Tally.fold = timed_write, timed_fold
+
+    def committed(self) -> None:
+        if self.since is not None:
+            self.seconds += time.perf_counter() - self.since
+            self.since = None
 
 
 def _at_nine(day: date) -> datetime:
@@ -215,7 +249,7 @@ def write(villages: list[int], seed: int) -> None:
         _go, design, day, end = line.split()
         services.TOTALS = designs.get(design, designs["pending"])
         day, end, bare = date.fromisoformat(day), float(end), design == "bare"
-        started, reports, days = time.time(), 0, 0
+        started, reports, days, station.held.seconds = time.time(), 0, 0, 0.0
         waiting = station.random.sample(station.own, len(station.own))
         while time.time() < end:
             if reports <= days:
@@ -226,7 +260,9 @@ def write(villages: list[int], seed: int) -> None:
             else:
                 station.day_of_work(day, bare)
                 days += 1
-        print(json.dumps({"reports": reports, "days_of_work": days}), flush=True)
+        print(
+            json.dumps({"reports": reports, "days_of_work": days, "held": station.held.seconds}), flush=True
+        )
 
 
 class Writers:
@@ -255,6 +291,7 @@ class Writers:
         return {
             "reports": sum(a["reports"] for a in answers),
             "days_of_work": sum(a["days_of_work"] for a in answers),
+            "held": sum(a["held"] for a in answers),
             "seconds": time.time() - started,
         }
 
@@ -430,7 +467,7 @@ def _ms(values: list[float], share: float = 0.5) -> float:
 
 def _summary(rounds: list[dict]) -> dict:
     records = sum(r["reports"] + r["days_of_work"] for r in rounds)
-    seconds = sum(r["seconds"] for r in rounds)
+    seconds, held = sum(r["seconds"] for r in rounds), sum(r["held"] for r in rounds)
 
     def every(key):
         return [v for r in rounds for v in r.get(key, [])]
@@ -440,6 +477,9 @@ def _summary(rounds: list[dict]) -> dict:
         "reports": sum(r["reports"] for r in rounds),
         "days_of_work": sum(r["days_of_work"] for r in rounds),
         "per_second": round(records / seconds, 1),
+        # every day of work takes the root's rows in turn (in place): the rate can never pass this
+        "shared_rows_held_ms_a_record": round(1000 * held / max(records, 1), 2),
+        "at_most_per_second": round(records / held) if held else None,
         "writers_waiting_on_a_lock": round(statistics.fmean(every("waiting") or [0]), 2),
         "writers_in_the_database": round(statistics.fmean(every("active") or [0]), 2),
         "pending_deltas_mean": round(statistics.fmean(every("pending") or [0])),
@@ -471,6 +511,13 @@ def _print_size(count: int, designs: dict) -> None:
             f" {found['pending_deltas_mean']:,} on average, {found['pending_deltas_most']:,} at most",
             flush=True,
         )
+        if design != "bare":
+            ceiling = found["at_most_per_second"] or "unbounded"
+            print(
+                f"{'':22s}the root's rows held {found['shared_rows_held_ms_a_record']:6.2f} ms a record:"
+                f" at most {ceiling} records/s with any number of cores",
+                flush=True,
+            )
         if "lag_ms_median" in found:
             print(
                 f"{'':22s}the root's figure: a write shows {found['lag_ms_median']} ms after its commit"

@@ -156,8 +156,8 @@ def record_day(
         )
         for entry in entries
     ]
-    for record in records:
-        record.volunteers.set(volunteers)
+    for record in records if volunteers else ():  # new records: none to take away, so no read for them
+        record.volunteers.add(*volunteers)
     if records and checked:
         _save_photos(audit.acting_user(by), place, checked, record=records[0])
     if records:

@@ -7,10 +7,12 @@ worker's clock and `qunfang tallies --fold` fold them."""
 from collections import defaultdict
 from datetime import date, timedelta
 from io import StringIO
+from threading import Event, Thread
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +27,10 @@ from qunfang.testing.world import person
 
 DAY = date(2020, 1, 23)
 DAYS = 3
+postgresql_only = pytest.mark.skipif(
+    "sqlite" in django_settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite's in-memory test database refuses a second writer at once; a file waits its turn",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -156,3 +162,42 @@ def test_the_workers_clock_folds_them(world):
     fold_totals.enqueue()
     assert not PendingDailyTotal.objects.exists()
     assert services.count_disagreements() == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_villages_recording_at_once_do_not_wait_on_their_ancestors_rows(world, province_admin):
+    """Jingkou's day of work holds its transaction open; Nankeng's, under the same town, district, city
+    and province, the same day and activity, must commit meanwhile (it would wait on their rows, were
+    they updated in place: every station of a nation on the root's)."""
+    checks = ActivityType.objects.get(code="temperature_checks")
+    held, released, errors = Event(), Event(), []
+
+    def jingkou():
+        try:
+            with transaction.atomic():
+                services.record_day(by=None, place=world.jingkou, day=DAY, entries=[Entry(checks, 120)])
+                held.set()
+                released.wait(10)
+        except Exception as error:  # noqa: BLE001 (the test reports whatever went wrong)
+            errors.append(error)
+        finally:
+            held.set()
+            connection.close()
+
+    thread = Thread(target=jingkou)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # a wait fails instead of hanging
+            services.record_day(by=None, place=world.nankeng, day=DAY, entries=[Entry(checks, 30)])
+        # Nankeng committed with Jingkou's still open: the province reads Nankeng's alone, exactly
+        found = selectors.totals(province_admin, world.guangdong, DAY, DAY)
+        assert next(row["count"] for row in found if row["type"] == checks) == 30
+    finally:
+        released.set()
+        thread.join()
+    assert errors == []
+    assert_figures_exact(world, province_admin)
