@@ -73,7 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=float, default=12.0, help="seconds of each way at each size (12)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds of each way at each size (10)")
     parser.add_argument("--writers", default="4,16", help="writer processes per run (default 4,16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds the seconds are cut into (default 2)")
     parser.add_argument("--quick", action="store_true", help="4 writers, one round of 3 s of each way")
