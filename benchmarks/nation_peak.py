@@ -156,13 +156,14 @@ class Station:
 class SharedRowsHeld:
     """How long a writer holds rows that every writer of the nation updates (the root's for the day and
     activity), which no number of cores shortens: in place, from its first add to the daily totals (the
-    wait for the rows not counted) until its commit; with pending deltas, only while it folds a batch."""
+    wait for the rows not counted) until its commit (`seconds`); and, apart, while it folds a batch of
+    either tally's deltas after its commit (`folding`: folds queue on the kept rows, writers never)."""
 
     def __init__(self) -> None:
         from qunfang.lib.tallies import Tally
         from qunfang.mobilization import services
 
-        self.seconds, self.since = 0.0, None
+        self.seconds, self.folding, self.since = 0.0, 0.0, None
         write, fold = services.write_record, Tally.fold
 
         def timed_write(*args, **kwargs):
@@ -176,7 +177,7 @@ class SharedRowsHeld:
             try:
                 return fold(*args, **kwargs)
             finally:
-                self.seconds += time.perf_counter() - started
+                self.folding += time.perf_counter() - started
 
         services.write_record, Tally.fold = timed_write, timed_fold
 
@@ -249,7 +250,8 @@ def write(villages: list[int], seed: int) -> None:
         _go, design, day, end = line.split()
         services.TOTALS = designs.get(design, designs["pending"])
         day, end, bare = date.fromisoformat(day), float(end), design == "bare"
-        started, reports, days, station.held.seconds = time.time(), 0, 0, 0.0
+        started, reports, days = time.time(), 0, 0
+        station.held.seconds = station.held.folding = 0.0
         waiting = station.random.sample(station.own, len(station.own))
         while time.time() < end:
             if reports <= days:
@@ -260,9 +262,9 @@ def write(villages: list[int], seed: int) -> None:
             else:
                 station.day_of_work(day, bare)
                 days += 1
-        print(
-            json.dumps({"reports": reports, "days_of_work": days, "held": station.held.seconds}), flush=True
-        )
+        answer = {"reports": reports, "days_of_work": days}
+        answer |= {"held": station.held.seconds, "folding": station.held.folding}
+        print(json.dumps(answer), flush=True)
 
 
 class Writers:
@@ -292,6 +294,7 @@ class Writers:
             "reports": sum(a["reports"] for a in answers),
             "days_of_work": sum(a["days_of_work"] for a in answers),
             "held": sum(a["held"] for a in answers),
+            "folding": sum(a["folding"] for a in answers),
             "seconds": time.time() - started,
         }
 
@@ -415,6 +418,7 @@ def run(args) -> None:
         f"the nation scaled: {len(villages):,} villages at six levels under one root,"
         f" PostgreSQL {connection.pg_version // 10000}, fsync on"
     )
+    print("places at each level: " + ", ".join(f"{level} {n:,}" for level, n in root_size(root).items()))
     print(f"{args.rounds} rounds of {args.seconds / args.rounds:.1f} s of each way, taken in turns")
     scope = _nation_admin(root)
     figures: dict = {"places": root_size(root), "designs": {d: {} for d in DESIGNS}}
@@ -480,6 +484,7 @@ def _summary(rounds: list[dict]) -> dict:
         # every day of work takes the root's rows in turn (in place): the rate can never pass this
         "shared_rows_held_ms_a_record": round(1000 * held / max(records, 1), 2),
         "at_most_per_second": round(records / held) if held else None,
+        "folding_ms_a_record": round(1000 * sum(r["folding"] for r in rounds) / max(records, 1), 2),
         "writers_waiting_on_a_lock": round(statistics.fmean(every("waiting") or [0]), 2),
         "writers_in_the_database": round(statistics.fmean(every("active") or [0]), 2),
         "pending_deltas_mean": round(statistics.fmean(every("pending") or [0])),
@@ -512,10 +517,20 @@ def _print_size(count: int, designs: dict) -> None:
             flush=True,
         )
         if design != "bare":
-            ceiling = found["at_most_per_second"] or "unbounded"
+            ceiling = found["at_most_per_second"] or "no bound"
             print(
                 f"{'':22s}the root's rows held {found['shared_rows_held_ms_a_record']:6.2f} ms a record:"
-                f" at most {ceiling} records/s with any number of cores",
+                f" at most {ceiling} records/s with any number of cores; folding after a commit"
+                f" {found['folding_ms_a_record']:5.2f} ms a record (folds wait for each other, writers not)",
+                flush=True,
+            )
+        if "levels" in found:
+            print(
+                f"{'':22s}equal to the recount of the raw rows at every level (activities counted /"
+                " reports), pending included and after a full fold: "
+                + ", ".join(
+                    f"{level} {n['activities']:,}/{n['reports']:,}" for level, n in found["levels"].items()
+                ),
                 flush=True,
             )
         if "lag_ms_median" in found:
