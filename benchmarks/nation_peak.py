@@ -33,7 +33,7 @@ it. After every round the kept figures (pending included) are checked against a 
 rows at each of the six levels (every level's places together hold every record once) and place by
 place (`qunfang tallies --check`'s count_disagreements), then everything is folded and checked again.
 
-    .venv/bin/python benchmarks/nation_peak.py                   # 4 and 16 writers: about 3 minutes
+    .venv/bin/python benchmarks/nation_peak.py                   # 4 and 16 writers: under 3 minutes
     .venv/bin/python benchmarks/nation_peak.py --quick           # 4 writers, 1 round of 3 s each
     .venv/bin/python benchmarks/nation_peak.py --writers 1,4,16 --seconds 30   # steadier figures
     .venv/bin/python benchmarks/nation_peak.py --database-url postgres://postgres@127.0.0.1:54410/b
