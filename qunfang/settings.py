@@ -176,6 +176,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind this many proxies (a load balancer: 1), the client's address is the one the outermost saw
+# (core/middleware.client_address), for the lock-out, the throttles and the audit log alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "qunfang.core.middleware.client_address"
 
 # TLS is usually ended by a proxy in front; these follow QUNFANG_HTTPS.
 HTTPS = env_bool("HTTPS", False)
@@ -231,7 +235,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the compressing; the plain names come from the apps
 # Uploads and generated files (an import's staged sheet, exports, photos, documents): under var/ on one
 # machine; several hosts name one directory they all mount (NFS, a cluster file system).
-MEDIA_ROOT = Path(env_str("UPLOADS_DIR", str(VAR_DIR / "uploads")))
+MEDIA_ROOT = Path(env_str("UPLOADS_DIR", str(VAR_DIR / "uploads"))).resolve()
 UPLOADS_SHARED = bool(env_str("UPLOADS_DIR"))
 # Or S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, Ceph, AWS) through django-storages:
 # the files are sent back through Qunfang's own views (access checked, audited), never by the store's

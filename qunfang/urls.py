@@ -23,3 +23,6 @@ urlpatterns = [
     # Each app's pages (lib/apps.py): a new app's urls.py is found without an edit here.
     *(path("", include(module)) for _config, module in app_modules("urls")),
 ]
+
+# The database gone before a view ran (a failover) is "try again", not a server error.
+handler500 = "qunfang.core.middleware.server_error"

@@ -5,7 +5,7 @@ festival rounds watched by station, and a person's categories and life events.""
 
 import uuid
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from qunfang.core.access import get_for, requires
 from qunfang.core.views import form_page, paginate, place_for, posted_form
 from qunfang.donations.models import Item
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import open_upload
+from qunfang.lib.uploads import upload_response
 from qunfang.registry.models import Tag, Veteran
 
 
@@ -121,7 +121,7 @@ def record(request, veteran_id: int):
 def photo(request, care_contact_id: int):
     contact = get_for(request.scope, Contact.objects.exclude(photo=""), VIEW_CARE, pk=care_contact_id)
     try:
-        return FileResponse(open_upload(contact.photo), filename=contact.photo_name or "photo.jpg")
+        return upload_response(contact.photo, filename=contact.photo_name or "photo.jpg")
     except FileNotFoundError:
         raise Http404 from None
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 
+from qunfang.core import replica
 from qunfang.core.models import AuditEntry, OrgUnit, User
 
 
@@ -75,6 +76,8 @@ def record(
 ) -> AuditEntry:
     origin = current_origin.get()
     actor = by if by is not None and getattr(by, "pk", None) else None
+    if actor is not None:
+        replica.mark_written_by(actor.pk)
     return AuditEntry.objects.create(
         actor=actor,
         # Someone without an account (a veteran signed in with a code, portal/access.py) names themselves.

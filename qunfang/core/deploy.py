@@ -37,7 +37,8 @@ def check_shared_state(app_configs=None, **kwargs) -> list[Error]:
                 id="qunfang.E102",
             )
         )
-    if not settings.UPLOADS_SHARED and _under_var(settings.MEDIA_ROOT):
+    on_disk = settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+    if on_disk and (not settings.UPLOADS_SHARED or _under_var(settings.MEDIA_ROOT)):
         found.append(
             Error(
                 f"Uploads and generated files go to {settings.MEDIA_ROOT}, on this host's disk: a sheet "
@@ -56,6 +57,15 @@ def check_shared_state(app_configs=None, **kwargs) -> list[Error]:
                     id="qunfang.E104",
                 )
             )
+    if "RQBackend" in settings.TASKS["default"]["BACKEND"] and not env_str("REDIS_URL"):
+        found.append(
+            Error(
+                "The task queue is Redis's, but QUNFANG_REDIS_URL is not set: each host would queue on its "
+                "own redis://127.0.0.1:6379.",
+                hint="Set QUNFANG_REDIS_URL to the Redis every host uses.",
+                id="qunfang.E106",
+            )
+        )
     if "ImmediateBackend" in settings.TASKS["default"]["BACKEND"]:
         found.append(
             Error(

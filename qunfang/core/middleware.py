@@ -1,13 +1,15 @@
 """Per-request set-up: the session renewed now and then, the user's scope and the origin that audit
 entries record."""
 
+import ipaddress
+import sys
 import time
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +22,19 @@ from qunfang.core.roles import Role
 
 
 def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from: behind QUNFANG_PROXY_COUNT proxies (the load balancer: 1),
+    the one the outermost of them saw, which it appended to X-Forwarded-For; the entries left of it are
+    the client's own to write, and not believed. Throttles, the lock-out and the audit log use it."""
+    direct = request.META.get("REMOTE_ADDR") or None
+    if not settings.PROXY_COUNT:
+        return direct
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < settings.PROXY_COUNT:
+        return direct
+    try:
+        return str(ipaddress.ip_address(forwarded[-settings.PROXY_COUNT]))
+    except ValueError:
+        return direct
 
 
 # How often a session in use is written again to push its expiry on. Saving it on every request
@@ -122,8 +136,21 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
-            # Rendered without the request: its context processors would ask the database again.
-            response = HttpResponse(render_to_string("503.html"), status=503)
-            response["Retry-After"] = "5"
-            return response
+            return database_unavailable()
         return None
+
+
+def database_unavailable() -> HttpResponse:
+    # Rendered without the request: its context processors would ask the database again.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def server_error(request):
+    """Django's 500 page (handler500), but the 503 "try again" when it was the database that failed
+    before any view ran: in the middleware that loads the signed-in user, while a primary stops and its
+    replica is promoted."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))

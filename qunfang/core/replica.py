@@ -6,12 +6,12 @@ figures: the views wrap themselves with `@reads_from_replica`) during a GET or H
 `ReplicaMiddleware` let through. Everything else, every write, and every read inside a transaction
 stays on the primary.
 
-A user reads their own writes: each writing request by a signed-in user leaves the primary's WAL
-position of its end in the cache under the user (shared by every host), and their heavy reads go to the
-replica only once it has replayed that far. A replica that cannot be reached, is no longer in recovery
-(it was promoted: the primary's URL now finds it), or lags behind a primary that moved on more than
-QUNFANG_REPLICA_MAX_LAG_SECONDS sends the reads to the primary; what it is, each process asks at most
-once a second (`replica_state`)."""
+A user reads their own writes: each write audited as theirs (a page's, the API's, or the worker's
+import they started) leaves the primary's WAL position after its commit in the cache under the user
+(shared by every host), and their heavy reads go to the replica only once it has replayed that far.
+A replica that cannot be reached, is no longer in recovery (it was promoted: the primary's URL now
+finds it), or lags behind a primary that moved on more than QUNFANG_REPLICA_MAX_LAG_SECONDS sends the
+reads to the primary; what it is, each process asks at most once a second (`replica_state`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 
 from qunfang.lib.env import env_int
 
@@ -158,8 +158,7 @@ def _may_use_replica(request) -> bool:
 
 
 class ReplicaMiddleware:
-    """Lets a GET's heavy reads go to the replica, and marks where each writing request left the
-    primary. Not used without a replica."""
+    """Lets a GET's heavy reads go to the replica. Not used without a replica."""
 
     def __init__(self, get_response):
         if REPLICA not in settings.DATABASES:
@@ -170,25 +169,28 @@ class ReplicaMiddleware:
         reading = request.method in ("GET", "HEAD")
         token = _request.set(_Request(request) if reading else None)
         try:
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
             _request.reset(token)
-        if not reading:
-            self._mark(request)
-        return response
 
-    def _mark(self, request) -> None:
-        user_id = _writer(request)
-        if user_id is None:
-            return
-        try:
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_current_wal_lsn()::text")
-                (position,) = cursor.fetchone()
-            cache.set(_mark_key(user_id), position, WROTE_MARK_SECONDS)
-        except DatabaseError:
-            # The primary is gone: the write was not answered as done either; nothing to mark.
-            logger.warning("Could not mark where user %s's write left the primary.", user_id)
+
+def mark_written_by(user_id: int) -> None:
+    """Once the transaction commits, note where it left the primary for the user it was written by
+    (audit.record calls this for every entry: a page's write, the API's, and the worker's import
+    for the user who started it alike)."""
+    if REPLICA in settings.DATABASES:
+        transaction.on_commit(lambda: _mark(user_id))
+
+
+def _mark(user_id: int) -> None:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            (position,) = cursor.fetchone()
+        cache.set(_mark_key(user_id), position, WROTE_MARK_SECONDS)
+    except DatabaseError:
+        # The primary gone after the commit: its replica, promoted, has the write and is read as primary.
+        logger.warning("Could not mark where user %s's write left the primary.", user_id)
 
 
 class ReplicaRouter:

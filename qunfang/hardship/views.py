@@ -5,7 +5,7 @@ rules."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +41,7 @@ from qunfang.hardship.models import (
     HardshipCase,
 )
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import UploadNotSaved, open_upload
+from qunfang.lib.uploads import UploadNotSaved, upload_response
 from qunfang.registry.models import Status, Veteran
 
 VIEW, OPEN, DECIDE, KEEP = Hardship.VIEW, Hardship.OPEN_CASES, Hardship.DECIDE_CASES, Hardship.KEEP_FUNDS
@@ -251,7 +251,7 @@ def case_attach(request, case_id: int):
 @requires(VIEW)
 def attachment(request, attachment_id: int):
     found = get_for(request.scope, Attachment.objects.select_related("case"), VIEW, pk=attachment_id)
-    return FileResponse(open_upload(found.file), as_attachment=True, filename=found.name or "attachment")
+    return upload_response(found.file, as_attachment=True, filename=found.name or "attachment")
 
 
 # --- funds ------------------------------------------------------------------------------------------------

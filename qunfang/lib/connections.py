@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 # libpq's multi-host form "user@db1:5432,db2:5432/name", which dj-database-url does not read: the hosts
 # and ports go to libpq as its comma-separated lists, in order.
@@ -49,7 +50,11 @@ def cache_settings(url: str, var_dir: Path) -> dict:
             # A Redis that cannot be reached fails a request in a second, not after the kernel's minutes.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
-    folder = Path(url.removeprefix("file://")) if url.startswith("file://") else var_dir / "cache"
+    if url and not url.startswith("file://"):
+        raise ImproperlyConfigured(
+            f"QUNFANG_CACHE_URL must be redis://, rediss://, unix:// or file://, not {url!r}"
+        )
+    folder = Path(url.removeprefix("file://")) if url else var_dir / "cache"
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(folder.resolve()),

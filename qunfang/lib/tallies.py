@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, router, transaction
 
 # Deltas moved into the kept rows per transaction; and every so many deltas written, the writer that
 # crosses the mark folds a batch once it has committed, so the pending rows stay few without a worker.
@@ -137,7 +137,8 @@ class Tally:
         GROUP BY: the few rows cost less so, and come back as the columns hold them."""
         tables = [self.model] + ([self.pending] if self.pending else [])
         selected = ", ".join([*columns, *self.sums])
-        with connection.cursor() as cursor:
+        # Through the router like the ORM's reads: a dashboard's sums may come from the replica.
+        with connections[router.db_for_read(self.model)].cursor() as cursor:
             cursor.execute(
                 " UNION ALL ".join(f"SELECT {selected} FROM {table(t)} WHERE {where}" for t in tables),
                 list(params) * len(tables),

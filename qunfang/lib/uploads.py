@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 
@@ -92,6 +93,15 @@ def open_upload(relative: str):
     if not default_storage.exists(relative):
         raise FileNotFoundError(relative)
     return default_storage.open(relative, "rb")
+
+
+def upload_response(relative: str, **answer) -> FileResponse:
+    """The stored file as the answer (FileResponse's `filename`, `as_attachment`, `content_type`); one
+    gone from the store (deleted, a share not mounted on this host) is not found, not a server error."""
+    try:
+        return FileResponse(open_upload(relative), **answer)
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 def delete_upload(relative: str) -> None:

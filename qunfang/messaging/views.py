@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from qunfang.core.models import OrgUnit
 from qunfang.core.roles import Capability
 from qunfang.core.views import back_to, form_page, paginate, place_for
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import open_upload
+from qunfang.lib.uploads import upload_response
 from qunfang.messaging import selectors, services
 from qunfang.messaging.forms import CallForm, CampaignForm, OutsideCampaignForm, ScheduleForm, TemplateForm
 from qunfang.messaging.models import (
@@ -94,9 +93,7 @@ def outside_campaign_receipt(request, outside_campaign_id: int):
         Capability.SEND_CAMPAIGNS,
         pk=outside_campaign_id,
     )
-    return FileResponse(
-        open_upload(record.receipt), as_attachment=True, filename=record.receipt_name or "receipt"
-    )
+    return upload_response(record.receipt, as_attachment=True, filename=record.receipt_name or "receipt")
 
 
 def _campaigns_url(place: OrgUnit) -> str:

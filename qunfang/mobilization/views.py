@@ -7,7 +7,7 @@ import segno
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from qunfang.lib.numbers import with_unit
 from qunfang.lib.tables import XLSX_MIME, write_xlsx
 from qunfang.lib.throttle import allow
 from qunfang.lib.twins import api_twin, page_only
+from qunfang.lib.uploads import upload_response
 from qunfang.mobilization import selectors, services
 from qunfang.mobilization.forms import (
     CorrectionForm,
@@ -592,6 +593,6 @@ def record_photos(request, record_id: int):
 def photo(request, photo_id: int):
     """A stored photo, for those who may see its place only (the uploads folder is not public)."""
     found = get_for(request.scope, Photo.objects.all(), Capability.VIEW_ACTIVITIES, pk=photo_id)
-    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response = upload_response(found.image.name, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -7,14 +7,14 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from qunfang.core.access import get_for, place_for
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
-from qunfang.lib.uploads import open_upload
+from qunfang.lib.uploads import upload_response
 from qunfang.online import selectors, services
 from qunfang.online.capabilities import Online
 from qunfang.online.models import Application, ApplicationState, Document, OnlineService
@@ -194,7 +194,7 @@ def document(request, online_document_id: Id):
     """The photo itself (an image)."""
     found = get_for(request.scope, Document.objects.all(), VIEW, pk=online_document_id)
     try:
-        return FileResponse(open_upload(found.file), filename=found.name or "photo.jpg")
+        return upload_response(found.file, filename=found.name or "photo.jpg")
     except FileNotFoundError:
         raise Http404 from None
 

@@ -6,14 +6,14 @@ other id answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qunfang.core.views import add_service_errors
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import UploadNotSaved, open_upload
+from qunfang.lib.uploads import UploadNotSaved, upload_response
 from qunfang.online import selectors, services
 from qunfang.online.forms import ApplicationForm
 from qunfang.online.models import ApplicationState, Document, Taken
@@ -163,6 +163,6 @@ def document(request, online_document_id: int):
     if found is None:
         raise Http404
     try:
-        return FileResponse(open_upload(found.file), filename=found.name or "photo.jpg")
+        return upload_response(found.file, filename=found.name or "photo.jpg")
     except FileNotFoundError:
         raise Http404 from None

@@ -5,7 +5,7 @@ services page (each service's fields, documents and path; a new one defined; one
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qunfang.core.access import get_for, requires
 from qunfang.core.views import add_service_errors, form_page, paginate, place_for
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import open_upload
+from qunfang.lib.uploads import upload_response
 from qunfang.online import forms as online_forms
 from qunfang.online import selectors, services
 from qunfang.online.capabilities import Online
@@ -130,7 +130,7 @@ def review(request, online_application_id: int):
 def document(request, online_document_id: int):
     found = get_for(request.scope, Document.objects.all(), VIEW, pk=online_document_id)
     try:
-        return FileResponse(open_upload(found.file), filename=found.name or "photo.jpg")
+        return upload_response(found.file, filename=found.name or "photo.jpg")
     except FileNotFoundError:
         raise Http404 from None
 

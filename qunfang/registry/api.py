@@ -7,7 +7,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, UploadedFile
@@ -21,7 +21,7 @@ from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, TableError
-from qunfang.lib.uploads import UploadNotSaved, open_upload
+from qunfang.lib.uploads import UploadNotSaved, upload_response
 from qunfang.registry import selectors, services
 from qunfang.registry.models import (
     Category,
@@ -216,9 +216,7 @@ def export_file(request, export_id: Id):
     job = _export(request, export_id)
     if job.status != RollExport.Status.DONE:
         raise Http404
-    return FileResponse(
-        open_upload(job.file), as_attachment=True, filename=job.original_name, content_type=XLSX_MIME
-    )
+    return upload_response(job.file, as_attachment=True, filename=job.original_name, content_type=XLSX_MIME)
 
 
 @router.get("/veterans/{veteran_id}", response={200: VeteranOut, **ERRORS})

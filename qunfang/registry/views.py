@@ -6,7 +6,7 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from qunfang.core.views import add_service_errors, form_page, paginate, place_fo
 from qunfang.lib.person import sections_for
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import UploadNotSaved, open_upload
+from qunfang.lib.uploads import UploadNotSaved, upload_response
 from qunfang.registry import selectors, services
 from qunfang.registry.forms import (
     ColumnMatchForm,
@@ -175,9 +175,7 @@ def roll_export_file(request, export_id: int):
     job = selectors.exports_of(request.scope, export_id)
     if job is None or job.status != job.Status.DONE:
         raise Http404
-    return FileResponse(
-        open_upload(job.file), as_attachment=True, filename=job.original_name, content_type=XLSX_MIME
-    )
+    return upload_response(job.file, as_attachment=True, filename=job.original_name, content_type=XLSX_MIME)
 
 
 def _detail(request, veteran: Veteran, revealed: dict | None = None, revealed_member: dict | None = None):

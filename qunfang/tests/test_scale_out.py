@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.test import RequestFactory
 
@@ -47,6 +48,19 @@ def test_the_cache_goes_to_redis_when_an_address_is_given_and_stays_in_files_oth
     made = settings_with(QUNFANG_REDIS_URL="redis://q:1/0", QUNFANG_CACHE_URL="redis://c:2/5")
     assert made["cache"]["LOCATION"] == "redis://c:2/5"
     assert cache_settings("file:///srv/cache", Path("/x"))["LOCATION"] == "/srv/cache"
+    with pytest.raises(ImproperlyConfigured, match="locmem://"):
+        cache_settings(
+            "locmem://", Path("/x")
+        )  # a cache of each process's own is refused, not taken for files
+
+
+def test_a_setting_that_is_no_number_is_said_in_words():
+    code = "import django; django.setup()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUNFANG_")}
+    env.update(DJANGO_SETTINGS_MODULE="qunfang.settings", QUNFANG_VAR_DIR=str(django_settings.VAR_DIR))
+    env["QUNFANG_APP_HOSTS"] = "abc"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode and "QUNFANG_APP_HOSTS must be a whole number, not 'abc'" in out.stderr
 
 
 def test_uploads_go_to_the_shared_directory_and_a_replica_brings_its_router(tmp_path):
@@ -90,6 +104,11 @@ def test_the_deployment_check_refuses_a_multi_host_install_that_keeps_state_on_i
     assert found == ["qunfang.E101", "qunfang.E102", "qunfang.E103", "qunfang.E104", "qunfang.E104"] + [
         "qunfang.E105"
     ]
+    # A "shared" directory inside this host's var/ is no shared directory; Redis's queue needs its address.
+    settings.UPLOADS_SHARED, settings.TASKS = True, {"default": {"BACKEND": settings.TASK_BACKENDS["rq"]}}
+    monkeypatch.delenv("QUNFANG_REDIS_URL", raising=False)
+    found = [error.id for error in check_shared_state()]
+    assert "qunfang.E103" in found and "qunfang.E106" in found
     settings.DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
     settings.CACHES = {"default": cache_settings("redis://r:6379/0", Path(settings.VAR_DIR))}
     settings.MEDIA_ROOT, settings.UPLOADS_SHARED = Path("/srv/qunfang/uploads"), True
@@ -195,3 +214,39 @@ def test_a_replica_that_cannot_be_reached_is_left_for_the_primary_within_seconds
     usable, why, kept, seconds = shown.split()[-4:]
     assert (usable, why, kept) == ("False", "lost", "True")  # asked once, then left alone a while
     assert float(seconds) < 3
+
+
+def test_a_database_gone_while_the_user_is_loaded_answers_try_again_not_a_server_error(world, monkeypatch):
+    from django.contrib.auth import middleware as auth_middleware
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.carol)
+
+    def gone(request):
+        raise OperationalError("connection to server at 127.0.0.1 failed")
+
+    monkeypatch.setattr(auth_middleware.auth, "get_user", gone)
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "127.0.0.1" not in response.content.decode()  # nothing of the infrastructure shown
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "seen"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy configured: a client's header is not believed
+        (1, "203.0.113.9", "203.0.113.9"),  # the load balancer's entry
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client wrote before it is ignored
+        (2, "203.0.113.9, 10.0.0.7", "203.0.113.9"),
+        (2, "10.0.0.7", "10.0.0.2"),  # fewer entries than proxies: the direct address
+        (1, "not-an-address", "10.0.0.2"),
+    ],
+)
+def test_behind_a_load_balancer_the_client_is_the_address_it_saw(settings, proxies, forwarded, seen):
+    from qunfang.core.middleware import client_address
+
+    settings.PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == seen
