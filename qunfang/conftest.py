@@ -129,6 +129,10 @@ def pytest_itemcollected(item):
     # `process` tests, which the developers' fast loop leaves out.
     if {"site", "private_postgres"} & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.process)
+    # With `--dist loadgroup` (scripts/test.sh) the tests of the shared demo go to one worker together, which
+    # takes them first: the demo is loaded once, not once by each worker (a minute and more each).
+    if "demo" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 # What lets a test reach a database, directly or through a server or installation of its own.
@@ -143,7 +147,19 @@ DATABASE_FIXTURES = {
 }
 
 
+def on_postgres() -> bool:
+    return "postgres" in os.environ.get("QUNFANG_DATABASE_URL", "")
+
+
 def pytest_runtest_setup(item):
+    # A case marked `sqlite_pass` (a role of a whole-site walk that the other roles' cases cover on
+    # PostgreSQL: the same views and queries, only other pages reached) runs in the SQLite pass only; the
+    # mark says why. QUNFANG_EVERY_CASE_ON_POSTGRES=1 runs them on PostgreSQL too.
+    once = item.get_closest_marker("sqlite_pass")
+    if once and on_postgres() and not os.environ.get("QUNFANG_EVERY_CASE_ON_POSTGRES"):
+        pytest.skip(
+            f"runs in the SQLite pass: {once.args[0]} (QUNFANG_EVERY_CASE_ON_POSTGRES=1 runs it here)"
+        )
     # The browser drives the same pages on either database; what differs between them (locks, dates,
     # text search, sequences) is held by the other tests, which run on both. So the browser tests run
     # once, in the SQLite pass (the district's default), to keep the suite short;
@@ -175,10 +191,24 @@ def pytest_runtest_setup(item):
         pytest.skip("reaches no database: it runs in the SQLite pass")
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
+def _turn(item) -> int:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if "demo" in fixtures:
+        return 2
+    # The process tests on an installation of their own, which reach no test database, take one to five
+    # minutes each: first, so that the workers share them out and end together. Last (pytest-django puts
+    # the tests without a database there) they kept one worker busy for minutes after the other had ended.
+    if item.get_closest_marker("process") and not item.get_closest_marker("django_db"):
+        if not fixtures & (DATABASE_FIXTURES - {"site", "private_postgres"}):
+            return 0
+    return 1
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering, which the sort keeps within each turn
 def pytest_collection_modifyitems(items):
-    # The tests of the shared demo run last, one after another, so that it is loaded once (per worker).
-    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
+    # The tests of the shared demo last, one after another, so that it is loaded once (per worker; once in
+    # all with `--dist loadgroup`, which sends them to one worker first: pytest_itemcollected).
+    items.sort(key=_turn)
 
 
 @pytest.fixture
