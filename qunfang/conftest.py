@@ -129,10 +129,6 @@ def pytest_itemcollected(item):
     # `process` tests, which the developers' fast loop leaves out.
     if {"site", "private_postgres"} & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.process)
-    # With `--dist loadgroup` (scripts/test.sh) the tests of the shared demo go to one worker together, which
-    # takes them first: the demo is loaded once, not once by each worker (a minute and more each).
-    if "demo" in getattr(item, "fixturenames", ()):
-        item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 # What lets a test reach a database, directly or through a server or installation of its own.
@@ -206,8 +202,7 @@ def _turn(item) -> int:
 
 @pytest.hookimpl(trylast=True)  # after pytest-django's own ordering, which the sort keeps within each turn
 def pytest_collection_modifyitems(items):
-    # The tests of the shared demo last, one after another, so that it is loaded once (per worker; once in
-    # all with `--dist loadgroup`, which sends them to one worker first: pytest_itemcollected).
+    # The tests of the shared demo run last, one after another, so that it is loaded once (per worker).
     items.sort(key=_turn)
 
 

@@ -35,9 +35,7 @@ echo "== lint"  # the house style, as `ruff check --fix; ruff format` leaves it
 "$VENV/bin/ruff" check -q qunfang benchmarks
 "$VENV/bin/ruff" format --check -q qunfang benchmarks
 
-# loadgroup: the demo's tests together on one worker (conftest.py); the other tests one at a time to
-# whichever worker is free, the process tests first, so that both workers end together.
-PYTEST=("$VENV/bin/pytest" -n 2 --dist loadgroup -q --durations=10 "$@")
+PYTEST=("$VENV/bin/pytest" -n 2 -q --durations=10 "$@")
 echo "== tests on SQLite"
 "${PYTEST[@]}"
 echo "== tests on PostgreSQL"
