@@ -187,23 +187,10 @@ def pytest_runtest_setup(item):
         pytest.skip("reaches no database: it runs in the SQLite pass")
 
 
-def _turn(item) -> int:
-    fixtures = set(getattr(item, "fixturenames", ()))
-    if "demo" in fixtures:
-        return 2
-    # The process tests on an installation of their own, which reach no test database, take one to five
-    # minutes each: first, so that the workers share them out and end together. Last (pytest-django puts
-    # the tests without a database there) they kept one worker busy for minutes after the other had ended.
-    if item.get_closest_marker("process") and not item.get_closest_marker("django_db"):
-        if not fixtures & (DATABASE_FIXTURES - {"site", "private_postgres"}):
-            return 0
-    return 1
-
-
-@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering, which the sort keeps within each turn
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(items):
     # The tests of the shared demo run last, one after another, so that it is loaded once (per worker).
-    items.sort(key=_turn)
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
