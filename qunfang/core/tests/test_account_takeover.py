@@ -98,7 +98,17 @@ def attempt_everything(client, target: User, place_id: int) -> None:
         client.post(f"/memberships/{membership.pk}/remove/")
 
 
-@pytest.mark.parametrize(("actor", "target"), list(itertools.product(ACTORS, TARGETS)))
+# On PostgreSQL one actor tries everything: the town's admin, who may manage some accounts (below) and not
+# others (beside, above, elsewhere), so both answers of the same scope queries are walked there.
+ON_POSTGRES = "town_admin"
+COVERED = pytest.mark.sqlite_pass("every actor goes through the same checks; on PostgreSQL the town's admin")
+CASES = [
+    pytest.param(actor, target, id=f"{actor}-{target}", marks=() if actor == ON_POSTGRES else COVERED)
+    for actor, target in itertools.product(ACTORS, TARGETS)
+]
+
+
+@pytest.mark.parametrize(("actor", "target"), CASES)
 def test_every_user_action_from_every_role_against_every_kind_of_account(
     world, accounts, as_user, actor, target
 ):

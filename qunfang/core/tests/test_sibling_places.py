@@ -52,7 +52,18 @@ def make_target(place: OrgUnit, user: User, markers: list[str]) -> Target:
     return Target(place=place, user=user, ids=ids, markers=[*markers, "邻居志愿者", "4321"])
 
 
-@pytest.fixture(params=["village clerk next door", "admin of another district"])
+@pytest.fixture(
+    params=[
+        "village clerk next door",
+        pytest.param(
+            "admin of another district",
+            marks=pytest.mark.sqlite_pass(
+                "the walk sends the same requests through the same scope checks for either intruder; on "
+                "PostgreSQL the village clerk next door, the narrower sibling, walks it"
+            ),
+        ),
+    ]
+)
 def pair(request, world):
     if request.param == "village clerk next door":
         return world.dave, make_target(world.jingkou, world.carol, ["迳口村", "谢卡萝", "carol"])

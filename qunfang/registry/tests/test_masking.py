@@ -63,7 +63,19 @@ def assert_masked(text: str, where: str) -> None:
         assert secret[-4:] in text or secret not in text  # masks keep the last four
 
 
-@pytest.mark.parametrize("who", ["leader", "grid worker"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "leader",
+        pytest.param(
+            "grid worker",
+            marks=pytest.mark.sqlite_pass(
+                "masking is the same rendering for either role; on PostgreSQL the leader, who reads the "
+                "whole city, walks every page"
+            ),
+        ),
+    ],
+)
 def test_no_page_or_export_shows_a_full_number_to_a_role_that_may_not_reveal(who, world, grid_worker):
     user = world.leo if who == "leader" else grid_worker
     # Every app's records at the village: the veteran of SAMPLE_ID and PHONE, the spouse of SPOUSE_ID
