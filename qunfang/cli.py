@@ -9,9 +9,11 @@ qunfang <command>       any Django management command (migrate, createsuperuser,
 """
 
 import argparse
+import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 
 from qunfang.lib.env import env_int, env_str
 
@@ -74,9 +76,23 @@ def serve(args: list[str], default_workers: int = 2, deploy_check: bool = True) 
             "-",
             "--graceful-timeout",
             "20",
+            "--control-socket",
+            control_socket(settings.VAR_DIR),
         ],
     )
     return 0  # not reached
+
+
+def control_socket(var_dir) -> str:
+    """Where this installation's gunicorn listens for `gunicornc`: in its own var/ folder, since
+    gunicorn's default is one path per user (~/.gunicorn/gunicorn.ctl) that a second server on the
+    machine would take over. A socket's path may be 107 bytes at most; a deep folder's goes to /tmp
+    under a name of its own."""
+    path = os.path.join(os.path.abspath(var_dir), "gunicorn.ctl")
+    if len(path.encode()) > 100:
+        digest = hashlib.sha256(path.encode()).hexdigest()[:16]
+        path = os.path.join(tempfile.gettempdir(), f"qunfang-{digest}.ctl")
+    return path
 
 
 def demo(args: list[str]) -> int:

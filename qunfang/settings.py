@@ -5,9 +5,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from qunfang.lib.connections import cache_settings, parse_database_url
 from qunfang.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With a replica: a GET's heavy reads may go there; a write marks where it left the primary.
+    "qunfang.core.replica.ReplicaMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "qunfang.core.middleware.ScopeMiddleware",
     "qunfang.core.middleware.SecondFactorMiddleware",
@@ -118,9 +120,19 @@ TEMPLATES = [
 ]
 
 # The database: embedded SQLite (WAL) by default, PostgreSQL when QUNFANG_DATABASE_URL says so.
+# The URL may name several servers for failover, libpq's way ("postgres://u@db1:5432,db2:5432/qunfang?
+# target_session_attrs=read-write": new connections find whichever is the primary, so a promoted replica
+# takes over without a change here). QUNFANG_DATABASE_REPLICA_URL adds a streaming replica for the heavy
+# reads (core/replica.py routes them; docs/operations.md has the whole deployment).
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+# QUNFANG_DATABASE_PGBOUNCER: the URLs name pgbouncer in transaction pooling (lib/connections.py).
+PGBOUNCER = env_bool("DATABASE_PGBOUNCER")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": parse_database_url(DATABASE_URL, pgbouncer=PGBOUNCER)}
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = parse_database_url(DATABASE_REPLICA_URL, replica=True, pgbouncer=PGBOUNCER)
+        DATABASE_ROUTERS = ["qunfang.core.replica.ReplicaRouter"]
 else:
     DATABASES = {
         "default": {
@@ -217,7 +229,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the compressing; the plain names come from the apps
-MEDIA_ROOT = VAR_DIR / "uploads"
+# Uploads and generated files (an import's staged sheet, exports, photos, documents): under var/ on one
+# machine; several hosts name one directory they all mount (NFS, a cluster file system).
+MEDIA_ROOT = Path(env_str("UPLOADS_DIR", str(VAR_DIR / "uploads")))
+UPLOADS_SHARED = bool(env_str("UPLOADS_DIR"))
+# How many hosts serve this installation (docs/operations.md): with more than one, the deployment check
+# (core/deploy.py) refuses what one host would keep to itself — the file cache, uploads in var/, keys
+# made in var/.
+APP_HOSTS = env_int("APP_HOSTS", 1)
 
 # Background work (imports, campaigns, reminders). The database backend needs no other service;
 # `qunfang worker` runs its tasks. For scale, Redis through RQ (QUNFANG_TASKS_BACKEND=rq,
@@ -301,14 +320,12 @@ SMS_INBOUND_PLACE = env_str("SMS_INBOUND_PLACE")
 SMS_REPLY_TEMPLATE = env_str("SMS_REPLY_TEMPLATE")
 SMS_PULL_TENCENT = env_bool("SMS_PULL_TENCENT")
 
-# Short-lived shared state, such as an import's progress, which the web processes read while a worker
-# writes it: files under var/ reach every process on the machine without another service.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(env_str("CACHE_DIR", str(VAR_DIR / "cache"))).resolve()),
-    }
-}
+# Short-lived shared state (the tree's version, menus, throttles' counts, an import's progress), which
+# the web processes read while a worker writes it: files under var/ reach every process on one machine
+# without another service; several hosts share it in Redis (QUNFANG_CACHE_URL, or QUNFANG_REDIS_URL),
+# where the throttles' counts are atomic increments.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+CACHES = {"default": cache_settings(CACHE_URL, VAR_DIR)}
 
 # Uploads larger than this are refused with a message before they are parsed. A province's roll of
 # 500,000 rows is about 30 MB as .xlsx.

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from qunfang.briefings import selectors, services
 from qunfang.briefings.models import Briefing, Notice, NoticeKind
 from qunfang.core.access import get_for, place_for
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.mobilization.models import Deed
@@ -93,6 +94,7 @@ class BriefingStep(TextChoices):
 
 
 @router.get("/dashboard", response={200: FiguresOut, **ERRORS})
+@reads_from_replica
 def dashboard(request, place_id: Id, start: Day, end: Day):
     found = selectors.figures(request.scope, place_for(request, place_id, VIEW), start, end)
     plain = found.as_json()

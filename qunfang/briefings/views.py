@@ -20,6 +20,7 @@ from qunfang.briefings.forms import DraftForm, EditForm, NoticeForm
 from qunfang.briefings.models import Briefing, Notice
 from qunfang.core.access import get_for, public, requires
 from qunfang.core.models import OrgUnit
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, period_from, place_for, posted_form
 from qunfang.lib.apps import project_apps
@@ -31,6 +32,7 @@ from qunfang.mobilization.views import daily_chart
 VIEW, WRITE = Capability.VIEW_ACTIVITIES, Capability.WRITE_BRIEFINGS
 
 
+@reads_from_replica
 @requires(VIEW)
 def dashboard(request, place_id: int):
     place = place_for(request, place_id, VIEW)

@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
         from django import forms
         from django.db.models.signals import post_delete, post_save
 
+        from qunfang.core import deploy  # noqa: F401  (registers the deployment check)
         from qunfang.lib.dates import check_within_years
         from qunfang.lib.text import no_control_characters
 

@@ -41,6 +41,7 @@ from qunfang.core.forms import (
     TokenForm,
 )
 from qunfang.core.models import LEVEL_RANK, AccessToken, ImportJob, Membership, OrgUnit, User
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.core.widgets import pick_url
 from qunfang.lib.tables import XLSX_MIME, TableError, write_xlsx
@@ -297,6 +298,7 @@ def import_job(request, job_id: int):
     return render(request, "core/import_job.html", {"job": job, "place": job.place})
 
 
+@reads_from_replica
 @requires(Capability.VIEW_PLACES)
 def place_export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_PLACES)

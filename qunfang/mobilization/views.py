@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qunfang.core.access import get_for, public, requires
 from qunfang.core.middleware import client_address
 from qunfang.core.models import OrgUnit
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, form_page, paginate, period_from, place_for
 from qunfang.lib.numbers import with_unit
@@ -154,6 +155,7 @@ def stats(request, place_id: int):
     )
 
 
+@reads_from_replica
 @requires(Capability.VIEW_ACTIVITIES)
 def stats_export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_ACTIVITIES)

@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from qunfang.core.access import get_for, place_for
 from qunfang.core.models import OrgUnit
 from qunfang.core.once import answer_shown_once
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Id, Pages, Text
 from qunfang.lib.tables import XLSX_MIME, TableError
@@ -138,6 +139,7 @@ def list_veterans(request, filters: Query[VeteranFilters]):
     response={200: bytes, **ERRORS},
     openapi_extra={"responses": {200: {"content": {XLSX_MIME: {}}}}},
 )
+@reads_from_replica
 def export_veterans(request, filters: Query[VeteranFilters], reveal: bool = False):
     """The list as .xlsx, the same columns the roll import reads. Full numbers with `reveal` where the
     token's user may reveal them (audited); masked everywhere else."""

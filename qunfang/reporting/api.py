@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from qunfang.core.access import get_for, place_for
 from qunfang.core.forms import LONGEST_PERIOD_DAYS
 from qunfang.core.models import Level, OrgUnit
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.lib.apitypes import ERRORS, Day, Id, Pages, Text
 from qunfang.reporting import selectors, services
@@ -210,6 +211,7 @@ def list_reports(request, query: Query[PeriodQuery]):
 
 
 @router.get("/reports/completeness", response={200: CompletenessOut, **ERRORS})
+@reads_from_replica
 def completeness(request, query: Query[CompletenessQuery]):
     """For the place and each child holding reporting places: expected, on time, late, missing; and for
     each level below, how many places reported completely."""

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qunfang.core.access import get_for, requires
+from qunfang.core.replica import reads_from_replica
 from qunfang.core.roles import Capability
 from qunfang.core.views import add_service_errors, back_to, period_from, place_for
 from qunfang.lib.numbers import with_unit
@@ -47,6 +48,7 @@ def place_url(place_id: int, data_set: DataSet, day: date) -> str:
     return f"{reverse('reporting:place', args=[place_id])}?set={data_set.code}&day={day.isoformat()}"
 
 
+@reads_from_replica
 @requires(Capability.VIEW_REPORTS)
 def place_reporting(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_REPORTS)
@@ -227,6 +229,7 @@ def remind(request, place_id: int):
     return redirect(back_to(request, place_url(place.pk, data_set, day)))
 
 
+@reads_from_replica
 @requires(Capability.VIEW_REPORTS)
 def export(request, place_id: int):
     place = place_for(request, place_id, Capability.VIEW_REPORTS)
