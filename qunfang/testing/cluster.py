@@ -215,6 +215,7 @@ class Cluster:
             "QUNFANG_SECRET_KEY": secrets.token_urlsafe(50),
             "QUNFANG_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
             "QUNFANG_TASKS_BACKEND": "database",
+            "QUNFANG_APP_HOSTS": str(len(hosts)),  # the deployment check then refuses state on one host
             "QUNFANG_MESSAGING_QUIET_HOURS": "",  # the drill runs at any hour
         }
         self.hosts = [Host(root / name, name, self.postgres.url(self.DATABASE), shared) for name in hosts]
@@ -240,9 +241,7 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
         if tag == "form":
-            self.forms.append(
-                {"action": attrs.get("action", ""), "method": attrs.get("method", "get"), "fields": {}}
-            )
+            self.forms.append({"action": attrs.get("action", ""), "fields": {}, "files": set()})
         if not self.forms or not attrs.get("name") and tag != "option":
             return
         fields = self.forms[-1]["fields"]
