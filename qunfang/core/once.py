@@ -18,11 +18,12 @@ import time
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qunfang.core.middleware import database_unavailable
 from qunfang.core.models import Submission
 from qunfang.core.selectors import usable_token
 
@@ -107,6 +108,13 @@ class OnceMiddleware:
     def __call__(self, request):
         if request.method != "POST":
             return self.get_response(request)
+        try:
+            return self._once(request)
+        except (OperationalError, InterfaceError):
+            # Met here, before the view (or while freeing a key after it): no write was answered as done.
+            return database_unavailable(request)
+
+    def _once(self, request):
         sent = (request.META.get(HEADER) or "").strip()
         if sent and _api(request) and not _valid(sent):
             message = _("The Idempotency-Key must be 8 to 64 printable characters.")

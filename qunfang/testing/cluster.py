@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import atexit
 import base64
+import hashlib
 import os
 import secrets
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -153,12 +155,13 @@ class Host(Site):
         self.processes: list[subprocess.Popen] = []
         self.base = ""
 
-    def serve(self, workers: int = 1) -> str:
-        """`qunfang serve` on a port of its own; answers the address once it answers."""
+    def serve(self, workers: int = 1, wait: bool = True) -> str:
+        """`qunfang serve` on a port of its own; answers the address (once it answers, with `wait`)."""
         port = free_port()
         self.processes.append(self.start("serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)))
         self.base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: answers(self.base + "/healthz"), timeout=90, interval=0.2)
+        if wait:
+            wait_until(lambda: answers(self.base + "/healthz"), timeout=90, interval=0.2)
         return self.base
 
     def worker(self) -> subprocess.Popen:
@@ -202,6 +205,7 @@ class Cluster:
     DATABASE = "qunfang"
 
     def __init__(self, root: Path, hosts: tuple[str, ...] = ("a", "b")):
+        self.began = time.monotonic()
         self.root = root
         self.postgres = ReplicatedPostgres(root / "pg")
         self.redis = PrivateRedis(root / "redis")
@@ -221,11 +225,52 @@ class Cluster:
         self.hosts = [Host(root / name, name, self.postgres.url(self.DATABASE), shared) for name in hosts]
         atexit.register(self.close)
 
+    def migrate(self, kept: Path) -> bool:
+        """The tables, as `qunfang migrate` makes them on the first host, kept as a dump in the folder
+        `kept` for the next deployment of the same migrations (a migrate is half a minute of Django's
+        work; a restore, seconds). Answers whether it restored one."""
+        kept.mkdir(parents=True, exist_ok=True)
+        dump = kept / f"drill-schema-{_migrations_fingerprint()}.dump"
+        primary = self.postgres.primary
+        # Through a file of the postgres user's own: pg_dump and pg_restore run as that user.
+        staged = self.postgres.root / "schema.dump"
+        if dump.exists():
+            shutil.copyfile(dump, staged)
+            staged.chmod(0o644)
+            primary.run("pg_restore", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+                        "-d", self.DATABASE, "--no-owner", str(staged))  # fmt: skip
+            return True
+        self.hosts[0].qunfang("migrate", timeout=600)
+        primary.run("pg_dump", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+                    "-Fc", "-f", str(staged), self.DATABASE)  # fmt: skip
+        for old in kept.glob("drill-schema-*.dump"):
+            old.unlink()
+        shutil.copyfile(staged, dump)
+        return False
+
+    def start(self) -> None:
+        """Each host's server and worker, started together; answers once every server answers."""
+        for host in self.hosts:
+            host.serve(wait=False)
+            host.worker()
+        for host in self.hosts:
+            wait_until(lambda host=host: answers(host.base + "/healthz"), timeout=90, interval=0.2)
+
     def close(self) -> None:
         for host in self.hosts:
             host.stop()
         self.redis.stop()
         self.postgres.close()
+
+
+def _migrations_fingerprint() -> str:
+    """What the migrations make: their files' contents, and the version of Django that runs them."""
+    import django
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class _Forms(HTMLParser):

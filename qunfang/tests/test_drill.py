@@ -105,16 +105,21 @@ def days_ago(days: int) -> str:
 
 def test_the_scale_out_drill(cluster):
     timings: dict[str, float] = {}
-    started = time.monotonic()
+    started = cluster.began
     a, b = cluster.hosts
-    a.qunfang("migrate", timeout=600)
+    timings["set up: PostgreSQL primary and replica, Redis (s)"] = time.monotonic() - started
+    step = time.monotonic()
+    restored = cluster.migrate(kept=Path(settings.VAR_DIR))
+    timings["set up: tables restored (s)" if restored else "set up: tables migrated (s)"] = (
+        time.monotonic() - step
+    )
+    step = time.monotonic()
     roll_path = cluster.root / "roll.xlsx"
     token, village, town = a.shell(SET_UP.format(path=str(roll_path), rows=ROLL_ROWS)).split()
-    for host in (a, b):
-        host.serve()
-        host.worker()
-    timings["set up (servers, migrate, places and people)"] = time.monotonic() - started
-    print(timings, flush=True)
+    timings["set up: places, people, the roll's file (s)"] = time.monotonic() - step
+    step = time.monotonic()
+    cluster.start()
+    timings["set up: two hosts serving, two workers (s)"] = time.monotonic() - step
 
     clerk = Visitor("jk_clerk")
     step = time.monotonic()
@@ -149,6 +154,8 @@ def test_the_scale_out_drill(cluster):
 
 
 def sessions_are_shared(a: Host, b: Host, clerk: Visitor, village: str) -> None:
+    # Two servers on one machine, each with gunicorn's control socket in its own var/ folder.
+    assert all((host.var_dir / "gunicorn.ctl").exists() for host in (a, b))
     clerk.sign_in(a.base, "jk_clerk", DEMO_PASSWORD)
     page = clerk.get(f"{b.base}/places/{village}/activities/day/")
     assert page.status_code == 200 and "/accounts/login/" not in page.url, "B did not know A's session"
@@ -392,7 +399,8 @@ def failover_loses_no_answered_write(cluster: Cluster, a: Host, b: Host, token: 
     answered = {key for key, status, _at in outcomes if 200 <= status < 300}
     unanswered = {key for key, status, _at in outcomes if not 200 <= status < 300}
     assert unanswered, "stopping the primary interrupted no write"
-    assert set(statuses) <= {201, 500, 502, 503, 0}, statuses
+    # While there is no primary: "try again" (503), or no answer at all; never a server error.
+    assert set(statuses) <= {201, 503, 0}, statuses
     # The writes that got no answer, sent again with their keys: each is made once now.
     retried = collections.Counter(writers[0].send(key) for key in sorted(unanswered))
     assert set(retried) <= {200, 201}, retried
