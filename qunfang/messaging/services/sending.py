@@ -187,6 +187,10 @@ def send_campaign_task(campaign_id: int) -> int:
     return send_campaign(campaign_id)
 
 
+@in_steps(
+    "each share is queued on its own once the campaign's start has committed; a share run twice sends "
+    "nothing twice"
+)
 def queue_sending(campaign_id: int) -> None:
     """Queue the campaign's sending as several shares, so that as many workers send it together (each
     claims the batches the others have not; a share that finds nothing left ends at once): as many as
