@@ -233,6 +233,26 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # half the compressing; the plain name
 # machine; several hosts name one directory they all mount (NFS, a cluster file system).
 MEDIA_ROOT = Path(env_str("UPLOADS_DIR", str(VAR_DIR / "uploads")))
 UPLOADS_SHARED = bool(env_str("UPLOADS_DIR"))
+# Or S3-compatible object storage (Aliyun OSS, Tencent COS, MinIO, Ceph, AWS) through django-storages:
+# the files are sent back through Qunfang's own views (access checked, audited), never by the store's
+# links. Backups leave them to the store's own versioning (docs/operations.md).
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,  # "path" for MinIO and Ceph
+            "location": env_str("S3_PREFIX"),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    UPLOADS_SHARED = True
 # How many hosts serve this installation (docs/operations.md): with more than one, the deployment check
 # (core/deploy.py) refuses what one host would keep to itself — the file cache, uploads in var/, keys
 # made in var/.

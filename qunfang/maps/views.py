@@ -5,10 +5,6 @@ dashboard (templatetags/district_map.py)."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -21,7 +17,7 @@ from qunfang.core.roles import Capability
 from qunfang.core.views import form_page, place_for
 from qunfang.lib.tables import TableError
 from qunfang.lib.twins import api_twin
-from qunfang.lib.uploads import UploadNotSaved, delete_upload, open_upload, save_upload
+from qunfang.lib.uploads import UploadNotSaved, delete_upload, open_upload, save_upload, uploads_older_than
 from qunfang.maps import reading, services
 from qunfang.maps.forms import PositionForm, PositionsFileForm, ShapesFileForm
 from qunfang.maps.geometry import GeoError
@@ -88,11 +84,8 @@ def _import_page(request, place, kind: str):
 
 def _forget_old_checks() -> None:
     """The files of dry runs never confirmed go once their token has run out."""
-    folder = Path(settings.MEDIA_ROOT) / "maps"
-    if folder.is_dir():
-        for kept in folder.iterdir():
-            if kept.stat().st_mtime < time.time() - TOKEN_HOURS * 3600:
-                kept.unlink(missing_ok=True)
+    for kept in uploads_older_than("maps", TOKEN_HOURS * 3600):
+        delete_upload(kept)
 
 
 def _confirmed(request, place, kind: str, write):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +30,7 @@ from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import TableError, read_rows, write_xlsx
-from qunfang.lib.uploads import UploadNotSaved, open_upload, save_upload
+from qunfang.lib.uploads import UploadNotSaved, delete_upload, open_upload, save_upload
 
 
 @writes_nothing
@@ -364,7 +362,7 @@ def queue_register_import(*, by: User, community: OrgUnit, upload: Any) -> Regis
             )
             import_register_task.enqueue(job.pk)
     except BaseException:
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        delete_upload(relative)
         raise
     return job
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -31,7 +29,7 @@ from qunfang.core.signals import place_moved
 from qunfang.core.writes import service, writes_nothing
 from qunfang.lib.choices import choice_reader
 from qunfang.lib.tables import Row, TableError, read_rows
-from qunfang.lib.uploads import open_upload, save_upload
+from qunfang.lib.uploads import delete_upload, open_upload, save_upload
 
 PLACE_FIELDS = ["name", "code", "level", "parent", "station_kind", "address", "phone", "hall_status"]
 
@@ -374,7 +372,7 @@ def queue_import(*, by: User, place: OrgUnit, upload) -> ImportJob:
         )
         import_places_task.enqueue(job.pk)
     except BaseException:
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        delete_upload(relative)
         raise
     return job
 

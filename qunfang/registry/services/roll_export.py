@@ -20,6 +20,7 @@ from qunfang.core.background import background_task
 from qunfang.core.models import OrgUnit, User
 from qunfang.core.roles import Capability
 from qunfang.core.writes import in_steps, service, writes_nothing
+from qunfang.lib.uploads import generated_file
 from qunfang.lib.xlsx import write_xlsx_to
 from qunfang.registry import roll
 from qunfang.registry.models import RollExport
@@ -73,13 +74,11 @@ def run_roll_export(job_id: int, progress: Callable[[int, int], None] | None = N
         return
     job = RollExport.objects.select_related("place", "created_by").get(pk=job_id)
     relative = f"{EXPORTS_FOLDER}/{uuid.uuid4().hex}.xlsx"
-    final = Path(settings.MEDIA_ROOT) / relative
-    partial = final.with_name(final.name + ".part")
     try:
-        rows, total, reveal = _write(job, partial, progress)
-        partial.rename(final)
+        # Written on this host, stored whole once done: a host serving the download may be another.
+        with generated_file(relative, ".xlsx") as path:
+            rows, total, reveal = _write(job, path, progress)
     except Exception as error:
-        partial.unlink(missing_ok=True)
         _finish(job, status=RollExport.Status.FAILED, message=str(error)[:300])
         raise
     _finish(job, status=RollExport.Status.DONE, file=relative, total_rows=rows, reveal=reveal)

@@ -3,9 +3,6 @@ matched, checked (a dry run), confirmed; the worker's side as background tasks, 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +15,7 @@ from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service, writes_nothing
 from qunfang.lib.bulk import garbage_collection_paused, refresh_statistics
 from qunfang.lib.tables import TableError, guess_mapping, missing_columns, read_table
-from qunfang.lib.uploads import open_upload, save_upload
+from qunfang.lib.uploads import delete_upload, open_upload, save_upload
 from qunfang.registry import roll
 from qunfang.registry.models import RollImport, Veteran
 from qunfang.registry.services.roll_writes import Progress, RollPlan, _no_progress, plan_roll, write_roll
@@ -46,7 +43,7 @@ def start_roll_import(*, by: User, place: OrgUnit, upload) -> RollImport:
                 by=by, action="veteran.import_uploaded", place=place, target=job, after={"file": upload.name}
             )
     except BaseException:
-        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        delete_upload(relative)
         raise
     return job
 
