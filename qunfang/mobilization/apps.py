@@ -8,6 +8,8 @@ class MobilizationConfig(AppConfig):
     name = "qunfang.mobilization"
     label = "mobilization"
     verbose_name = _("Mobilization")
+    # tasks the worker queues on a clock: seconds between runs (core/management/commands/worker.py)
+    clock = {"qunfang.mobilization.tasks.fold_totals": 60}
     test_records = "qunfang.mobilization.testing.records_at"  # qunfang/testing/records
     figures = "qunfang.mobilization.selectors.figures_for"  # a place's figures (lib/figures)
     work = "qunfang.mobilization.home.work_for"  # lib/work
@@ -19,6 +21,7 @@ class MobilizationConfig(AppConfig):
         model="mobilization.DailyTotal",
         count_disagreements="qunfang.mobilization.services.count_disagreements",
         rebuild="qunfang.mobilization.services.rebuild_totals",
+        fold="qunfang.mobilization.services.fold_totals",
     )
 
     def ready(self):

@@ -83,7 +83,8 @@ class ActivityRecord(models.Model):
 
 class DailyTotal(models.Model):
     """The sums of the ledger for a place and everything under it, for one day and activity type.
-    Written in the same transaction as each record, for the record's place and every ancestor."""
+    Written in the same transaction as each record: the record's place in place, every ancestor's
+    share as a PendingDailyTotal delta, folded in later. A figure is its kept row plus its deltas."""
 
     place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -108,6 +109,27 @@ class DailyTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place_id} {self.day} {self.activity_type_id}: {self.count}"
+
+
+class PendingDailyTotal(models.Model):
+    """A delta to an ancestor's kept daily total, appended by a record instead of updating the row that
+    every station under the ancestor updates (the nation's row for the day and activity, at the peak
+    of an outbreak, by every writer): an insert waits for nobody. Moved into DailyTotal by the fold
+    (qunfang.lib.tallies)."""
+
+    place = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    activity_type = models.ForeignKey(
+        ActivityType, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    count = models.BigIntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["place", "day", "activity_type"], name="pending_daily_total_keys")]
+
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.day} {self.activity_type_id}+{self.count}"
 
 
 class Skill(models.TextChoices):

@@ -1,5 +1,6 @@
 """Reads of the ledger and its kept totals, scope first. Totals for a place and period are read from
-the kept daily totals, never summed from the raw records."""
+the kept daily totals and their pending deltas (services.TOTALS) summed in one statement, never summed
+from the raw records."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,42 +19,49 @@ from qunfang.mobilization.models import (
     DailyTotal,
     Deed,
     Deployment,
+    PendingDailyTotal,
     Team,
     Volunteer,
     VolunteerStatus,
 )
+from qunfang.mobilization.services import TOTALS
 
 
 def activity_types() -> QuerySet[ActivityType]:
     return ActivityType.objects.filter(active=True)
 
 
-def _kept(scope: Scope, start: date, end: date) -> QuerySet[DailyTotal]:
-    return DailyTotal.objects.visible_to(scope, Capability.VIEW_ACTIVITIES).filter(day__range=(start, end))
+def _on(day: date):
+    return connection.ops.adapt_datefield_value(day)
 
 
-def _kept_at(scope: Scope, place: OrgUnit, start: date, end: date) -> QuerySet[DailyTotal]:
-    """The kept totals of one place the scope may see. The place's own path is checked in Python, so
-    the query needs no join to the tree: this read is what every dashboard opens with."""
-    if not scope.allows(Capability.VIEW_ACTIVITIES, place):
-        return DailyTotal.objects.none()
-    return DailyTotal.objects.filter(place_id=place.pk, day__range=(start, end))
+def _a_day(day) -> date:
+    """A date column read by a plain cursor: SQLite gives its text."""
+    return day if isinstance(day, date) else date.fromisoformat(day)
 
 
 def totals(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
     """Per activity type: the count and people reached of the place and everything under it."""
     if not scope.allows(Capability.VIEW_ACTIVITIES, place):
         return [{"type": kind, "count": 0, "reached": 0} for kind in activity_types()]
-    # The read every dashboard opens with: the types and their sums in one plain statement, answered
-    # from the covering index. Built by the ORM it took several times longer than the database does.
-    types, sums = (connection.ops.quote_name(m._meta.db_table) for m in (ActivityType, DailyTotal))
+    # The read every dashboard opens with: the types and their sums (the kept rows and the pending
+    # deltas) in one plain statement, answered from the covering index and the deltas' index. Built
+    # by the ORM it took several times longer than the database does.
+    types, kept, pending = (
+        connection.ops.quote_name(m._meta.db_table) for m in (ActivityType, DailyTotal, PendingDailyTotal)
+    )
+    rows = " UNION ALL ".join(
+        f"SELECT activity_type_id, count, people_reached FROM {t}"
+        " WHERE place_id = %s AND day BETWEEN %s AND %s"
+        for t in (kept, pending)
+    )
     found = ActivityType.objects.raw(
         f"SELECT t.*, COALESCE(s.count, 0) AS kept_count, COALESCE(s.reached, 0) AS kept_reached"
         f" FROM {types} t LEFT JOIN (SELECT activity_type_id, SUM(count) AS count,"
-        f" SUM(people_reached) AS reached FROM {sums} WHERE place_id = %s AND day BETWEEN %s AND %s"
+        f" SUM(people_reached) AS reached FROM ({rows}) AS r"
         " GROUP BY activity_type_id) s ON s.activity_type_id = t.id"
         " WHERE t.active ORDER BY t.position, t.code",
-        [place.pk, connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)],
+        [place.pk, _on(start), _on(end)] * 2,
     )
     # int(): PostgreSQL sums bigints as numeric.
     return [
@@ -69,13 +77,17 @@ def breakdown(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict
         .filter(parent=place)
         .order_by("code", "sort_name")
     )
-    sums: dict[tuple[int, int], int] = {
-        (row["place_id"], row["activity_type_id"]): row["count"]
-        for row in _kept(scope, start, end)
-        .filter(place__parent=place)
-        .values("place_id", "activity_type_id")
-        .annotate(count=Sum("count"))
-    }
+    sums: dict[tuple[int, int], int] = {}
+    if children:
+        marks = ", ".join(["%s"] * len(children))
+        sums = {
+            (place_id, type_id): count
+            for place_id, type_id, count, _reached in TOTALS.summed(
+                ["place_id", "activity_type_id"],
+                f"place_id IN ({marks}) AND day BETWEEN %s AND %s",
+                [*(child.pk for child in children), _on(start), _on(end)],
+            )
+        }
     return [
         {"place": child, "counts": [sums.get((child.pk, kind.pk), 0) for kind in kinds]} for child in children
     ]
@@ -84,12 +96,16 @@ def breakdown(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict
 def by_day(scope: Scope, place: OrgUnit, start: date, end: date) -> list[dict]:
     """Per day: counts per activity type (in the order of activity_types())."""
     kinds = list(activity_types())
-    sums: dict[tuple[date, int], int] = {
-        (day, type_id): count
-        for day, type_id, count in _kept_at(scope, place, start, end).values_list(
-            "day", "activity_type_id", "count"
-        )
-    }
+    sums: dict[tuple[date, int], int] = {}
+    if scope.allows(Capability.VIEW_ACTIVITIES, place):
+        sums = {
+            (_a_day(day), type_id): count
+            for day, type_id, count, _reached in TOTALS.summed(
+                ["day", "activity_type_id"],
+                "place_id = %s AND day BETWEEN %s AND %s",
+                [place.pk, _on(start), _on(end)],
+            )
+        }
     days = sorted({day for day, _kind in sums})
     return [{"day": day, "counts": [sums.get((day, kind.pk), 0) for kind in kinds]} for day in days]
 
@@ -215,11 +231,14 @@ def figures_for(scope: Scope, place: OrgUnit, start: date, end: date) -> Activit
         return ActivityFigures()
     before = (start - (end - start) - timedelta(days=1), start - timedelta(days=1))
     previous = {row["type"].pk: row["count"] for row in totals(scope, place, *before)}
+    children = connection.ops.quote_name(OrgUnit._meta.db_table)
     below = {
-        row["activity_type_id"]: row
-        for row in DailyTotal.objects.filter(place__parent=place, day__range=(start, end))
-        .values("activity_type_id")
-        .annotate(count=Sum("count"), reached=Sum("people_reached"))
+        type_id: {"count": count, "reached": reached}
+        for type_id, count, reached in TOTALS.summed(
+            ["activity_type_id"],
+            f"place_id IN (SELECT id FROM {children} WHERE parent_id = %s) AND day BETWEEN %s AND %s",
+            [place.pk, _on(start), _on(end)],
+        )
     }
     rows = totals(scope, place, start, end)
     return activity_figures(rows, below, previous, deeds(scope, place, start, end).count())

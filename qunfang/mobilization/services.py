@@ -1,6 +1,7 @@
-"""Writes to the activity ledger. Every record updates the kept daily totals of its place and of each
-ancestor in the same transaction, so any place's figures are a read of a few rows the moment the
-record is saved. Records are never changed; a correction reverses a record and records anew."""
+"""Writes to the activity ledger. Every record adds to the kept daily totals of its place and appends
+a delta for each ancestor in the same transaction, so any place's figures (kept and pending summed)
+are exact the moment the record is saved. Records are never changed; a correction reverses a record
+and records anew."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from qunfang.core import audit
 from qunfang.core.access import under
 from qunfang.core.models import Level, OrgUnit, User
 from qunfang.core.personal import ID_NUMBER, index_of, set_fields
-from qunfang.core.writes import service, within_a_service, writes_nothing
+from qunfang.core.writes import in_steps, service, within_a_service, writes_nothing
 from qunfang.lib.tallies import Tally, table
 from qunfang.mobilization.models import (
     ActivityRecord,
@@ -30,6 +31,7 @@ from qunfang.mobilization.models import (
     DailyTotal,
     Deed,
     Deployment,
+    PendingDailyTotal,
     Photo,
     Skill,
     Team,
@@ -50,8 +52,14 @@ LIMIT_FACTOR = {
 EARLIEST_DAY = date(2000, 1, 1)
 
 
-# Each place's totals per day and activity type, kept up the tree.
-TOTALS = Tally(DailyTotal, keys=("place_id", "day", "activity_type_id"), sums=("count", "people_reached"))
+# Each place's totals per day and activity type, kept up the tree: the stations of the whole tree
+# recording at once append their ancestors' deltas rather than queue on the root's row (lib/tallies).
+TOTALS = Tally(
+    DailyTotal,
+    keys=("place_id", "day", "activity_type_id"),
+    sums=("count", "people_reached"),
+    pending=PendingDailyTotal,
+)
 
 
 @within_a_service
@@ -148,8 +156,8 @@ def record_day(
         )
         for entry in entries
     ]
-    for record in records:
-        record.volunteers.set(volunteers)
+    for record in records if volunteers else ():  # new records: none to take away, so no read for them
+        record.volunteers.add(*volunteers)
     if records and checked:
         _save_photos(audit.acting_user(by), place, checked, record=records[0])
     if records:
@@ -232,6 +240,13 @@ def _own_sums_sql() -> str:
 def count_disagreements() -> int:
     """How many kept totals differ from the ledger summed up the tree (missing or extra ones count)."""
     return TOTALS.count_disagreements(_own_sums_sql())
+
+
+@in_steps("each batch of deltas is folded in its own transaction, so the ancestors' rows are held briefly")
+def fold_totals() -> int:
+    """Move the pending deltas of the ancestors' totals into their kept rows (the worker's clock, and
+    `qunfang tallies --fold`); the figures read the same before and after. Answers how many moved."""
+    return TOTALS.fold()
 
 
 @service

@@ -17,7 +17,6 @@ from qunfang.mobilization import services
 from qunfang.mobilization.models import (
     ActivityRecord,
     ActivityType,
-    DailyTotal,
     Deed,
     Deployment,
     Photo,
@@ -25,6 +24,7 @@ from qunfang.mobilization.models import (
     Volunteer,
     VolunteerStatus,
 )
+from qunfang.mobilization.tests.oracle import figure, nothing_kept
 from qunfang.registry.services import create_veteran
 from qunfang.testing.clients import api_client_for, image_upload
 from qunfang.testing.records import records_at
@@ -104,7 +104,7 @@ def test_a_correction_through_the_api_reverses_the_record(world, api):
         content_type="application/json",
     )
     assert response.status_code == 201 and response.json()[0]["count"] == 100
-    assert DailyTotal.objects.get(place=world.qingxin, activity_type__code="temperature_checks").count == 100
+    assert figure(world.qingxin) == 100
 
 
 @pytest.mark.parametrize(
@@ -124,7 +124,7 @@ def test_bad_days_are_refused_with_the_reason_and_nothing_written(world, api, ch
         "/api/v1/activities/records", day(world.jingkou, **change), content_type="application/json"
     )
     assert response.status_code == 422 and reason in str(response.json())
-    assert not ActivityRecord.objects.exists() and not DailyTotal.objects.exists()
+    assert not ActivityRecord.objects.exists() and nothing_kept()
 
 
 def test_a_period_that_ends_before_it_starts_is_refused(world, api):
