@@ -140,6 +140,7 @@ DATABASE_FIXTURES = {
     "live_server",
     "site",
     "private_postgres",
+    "cluster",  # test_drill.py's servers of its own
 }
 
 

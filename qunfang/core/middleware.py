@@ -9,12 +9,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from qunfang.core.access import Scope
 from qunfang.core.audit import Origin, current_origin
@@ -136,13 +137,18 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
-            return database_unavailable()
+            return database_unavailable(request)
         return None
 
 
-def database_unavailable() -> HttpResponse:
-    # Rendered without the request: its context processors would ask the database again.
-    response = HttpResponse(render_to_string("503.html"), status=503)
+def database_unavailable(request) -> HttpResponse:
+    """The 503 "try again" answer (the API's as JSON), also for a middleware that met the database's
+    absence before the view (core/once.py)."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": _("The database is not reachable; try again.")}, status=503)
+    else:
+        # Rendered without the request: its context processors would ask the database again.
+        response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "5"
     return response
 
@@ -152,5 +158,5 @@ def server_error(request):
     before any view ran: in the middleware that loads the signed-in user, while a primary stops and its
     replica is promoted."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        return database_unavailable()
+        return database_unavailable(request)
     return HttpResponseServerError(render_to_string("500.html"))

@@ -18,11 +18,12 @@ import time
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qunfang.core.middleware import database_unavailable
 from qunfang.core.models import Submission
 from qunfang.core.selectors import usable_token
 
@@ -107,6 +108,13 @@ class OnceMiddleware:
     def __call__(self, request):
         if request.method != "POST":
             return self.get_response(request)
+        try:
+            return self._once(request)
+        except (OperationalError, InterfaceError):
+            # Met here, before the view (or while freeing a key after it): no write was answered as done.
+            return database_unavailable(request)
+
+    def _once(self, request):
         sent = (request.META.get(HEADER) or "").strip()
         if sent and _api(request) and not _valid(sent):
             message = _("The Idempotency-Key must be 8 to 64 printable characters.")
@@ -115,15 +123,20 @@ class OnceMiddleware:
         who = _who(request) if key else None
         if who is None:
             return self.get_response(request)  # nothing to hold once, or a token the API will refuse
-        claimed = self._claim(request, key, who)
-        if isinstance(claimed, HttpResponse):
-            return claimed
+        if not _hold(key):
+            return _busy(request)
         try:
-            response = self.get_response(request)
-        except BaseException:
-            claimed.delete()
-            raise
-        self._settle(request, claimed, response)
+            claimed = self._claim(request, key, who)
+            if isinstance(claimed, HttpResponse):
+                return claimed
+            try:
+                response = self.get_response(request)
+            except BaseException:
+                claimed.delete()
+                raise
+            self._settle(request, claimed, response)
+        finally:
+            _release(key)
         return response
 
     def _claim(self, request, key: str, who: str) -> Submission | HttpResponse:
@@ -149,7 +162,7 @@ class OnceMiddleware:
                 return _refused(request, message, status=422)
             if found.done_at is not None:
                 return _replay(request, found)
-            if timezone.now() - found.created_at > ABANDONED:
+            if timezone.now() - found.created_at > ABANDONED or _postgres():  # (on PostgreSQL: _hold)
                 Submission.objects.filter(pk=found.pk, done_at=None).delete()
                 continue
             if time.monotonic() > deadline:
@@ -170,6 +183,45 @@ class OnceMiddleware:
         claimed.status, claimed.done_at = status, timezone.now()
         claimed.save(update_fields=["location", "body", "content_type", "status", "done_at"])
         Submission.objects.filter(created_at__lt=timezone.now() - KEPT).delete()
+
+
+# On PostgreSQL a request holds a lock named by its key on its database session from before it claims the
+# key until it has settled it; a second copy waits for the lock (WAIT_SECONDS) before it looks. So a claim
+# it then finds still pending was left by a request whose session is gone — the database failed under it
+# (a failover), or its process died — and the retry takes it over at once, rather than being told for
+# minutes that it is being saved. (On SQLite, one machine's, ABANDONED stays the rule.)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _lock_id(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(b"once:" + key.encode()).digest()[:8], "big", signed=True)
+
+
+def _hold(key: str) -> bool:
+    """The key's lock, waited for WAIT_SECONDS at most (True at once on SQLite)."""
+    if not _postgres():
+        return True
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_id(key)])
+            if cursor.fetchone()[0]:
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+
+
+def _release(key: str) -> None:
+    if _postgres():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_id(key)])
+        except DatabaseError:
+            pass  # the session is gone, and its lock with it
 
 
 def _api_json(response) -> bool:

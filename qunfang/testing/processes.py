@@ -44,7 +44,9 @@ class Site:
     and, on PostgreSQL, its own database on the same server. For tests that run real processes
     (servers, workers, backups) against committed data."""
 
-    def __init__(self, root: Path, database_server: str | None = None):
+    def __init__(self, root: Path, database_server: str | None = None, database_url: str | None = None):
+        """`database_url`: an existing database that this installation uses as it is, never creating
+        nor dropping it (another host of one deployment: testing/cluster.py)."""
         self.var_dir = root / "var"
         self.var_dir.mkdir(parents=True)
         self.env = {
@@ -58,10 +60,15 @@ class Site:
             # The static files the test session collected (conftest.py): the same release, collected once.
             QUNFANG_STATIC_ROOT=str(settings.STATIC_ROOT),
         )
-        self.shared_server = database_server is None
+        self.shared_server = database_server is None and database_url is None
         base_url = database_server or os.environ.get("QUNFANG_DATABASE_URL")
         self.database = None
-        if base_url:
+        self.owns_database = database_url is None
+        if database_url:
+            self.database = database_url.rsplit("/", 1)[1].split("?")[0]
+            self.server_url = database_url.rsplit("/", 1)[0]
+            self.env["QUNFANG_DATABASE_URL"] = database_url
+        elif base_url:
             self.database = f"site_{uuid.uuid4().hex[:12]}"
             self.server_url = base_url if database_server else base_url.rsplit("/", 1)[0]
             with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
@@ -142,7 +149,7 @@ class Site:
             return db.execute(sql.replace("%s", "?"), params).fetchall()
 
     def drop(self) -> None:
-        if self.database:
+        if self.database and self.owns_database:
             with psycopg.connect(f"{self.server_url}/postgres", autocommit=True) as server:
                 server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
@@ -167,28 +174,55 @@ class PrivatePostgres:
     """A PostgreSQL server of the test's own, so that restarting it disturbs no other test. Tests turn
     fsync off for speed; a benchmark that claims durability asks for `durable=True`."""
 
-    def __init__(self, root: Path, durable: bool = False):
-        self.options = "" if durable else " -c fsync=off -c synchronous_commit=off"
+    def __init__(
+        self,
+        root: Path,
+        durable: bool = False,
+        settings: dict[str, str] | None = None,
+        standby_of: PrivatePostgres | None = None,
+        name: str = "",
+    ):
+        """`settings`: more server settings, given on its command line (so that a copy of its data
+        folder does not inherit them). `standby_of`: not a new database cluster but a streaming replica
+        of that server, copied by pg_basebackup -R, connecting as `name` (its application_name)."""
+        options = {} if durable else {"fsync": "off", "synchronous_commit": "off"}
+        options.update(settings or {})
+        self.options = "".join(f" -c {key}={value}" for key, value in options.items())
         self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
         self.root = root
         self.port = free_port()
         root.mkdir()
         if os.geteuid() == 0:
             shutil.chown(root, "postgres", "postgres")
-        self.run(
-            "initdb",
-            "-D",
-            str(root / "data"),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
+        if standby_of is None:
+            self.run(
+                "initdb",
+                "-D",
+                str(root / "data"),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            )
+        else:
+            name = name or "standby"
+            source = f"host=127.0.0.1 port={standby_of.port} user=postgres application_name={name}"
+            # -R: standby.signal and primary_conninfo, with the application_name a synchronous primary
+            # waits for; -C -S: a replication slot of that name, so the primary keeps the WAL it needs.
+            self.run(
+                "pg_basebackup", "-D", str(root / "data"), "-d", source, "-X", "stream", "-c", "fast",
+                "-R", "-C", "-S", name,
+            )  # fmt: skip
         self.pg_ctl("start")
         self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+
+    def query(self, sql: str, params: tuple = (), database: str = "postgres") -> list[tuple]:
+        with psycopg.connect(f"{self.url}/{database}", autocommit=True, connect_timeout=10) as db:
+            cursor = db.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     def run(self, program: str, *args: str):
         command = [str(self.bin / program), *args]

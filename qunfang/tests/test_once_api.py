@@ -3,11 +3,16 @@ not to a token revoked since, not for another request sent with the same key, an
 in the database for a retry."""
 
 import json
+import os
+import time
 
 import pytest
+from django.db import OperationalError
 
+from qunfang.core import once
 from qunfang.core import services as core_services
 from qunfang.core.models import AccessToken, AuditEntry, Submission
+from qunfang.donations import services as donation_services
 from qunfang.donations.models import CashDonation
 from qunfang.registry import services
 from qunfang.testing.clients import api_client_for
@@ -74,3 +79,31 @@ def test_a_key_that_cannot_be_held_is_refused_rather_than_ignored(world, key):
     answer = post(api_client_for(world.carol), "/api/v1/donations/cash", body, key)
     assert answer.status_code == 422 and "8" in answer.json()["detail"]
     assert CashDonation.objects.count() == 0
+
+
+@pytest.mark.skipif(
+    "postgres" not in os.environ.get("QUNFANG_DATABASE_URL", ""),
+    reason="on PostgreSQL a claim's request holds a lock on its session; on SQLite a claim left pending "
+    "waits ABANDONED",
+)
+def test_a_retry_after_the_database_failed_under_the_first_try_is_made_at_once(world, monkeypatch):
+    # The first try's database goes away mid-request (a failover): its claim cannot even be freed, and
+    # stays pending; its session, and the lock it held, are gone with the server.
+    client = api_client_for(world.carol)
+    body = {"place_id": world.jingkou.pk, "donor_name": "王捐", "day": "2020-01-26", "amount": "5"}
+    with monkeypatch.context() as patched:
+        patched.setattr(donation_services, "record_cash", _database_gone)
+        patched.setattr(Submission, "delete", _database_gone)
+        first = post(client, "/api/v1/donations/cash", body, "gift-key-failover")
+    assert first.status_code == 503 and first["Retry-After"]  # try again, not a server error
+    assert Submission.objects.get(key="gift-key-failover").done_at is None
+    started = time.monotonic()
+    again = post(client, "/api/v1/donations/cash", body, "gift-key-failover")
+    assert again.status_code == 201 and time.monotonic() - started < once.WAIT_SECONDS
+    assert CashDonation.objects.count() == 1
+    assert post(client, "/api/v1/donations/cash", body, "gift-key-failover").status_code == 201  # replayed
+    assert CashDonation.objects.count() == 1
+
+
+def _database_gone(*args, **kwargs):
+    raise OperationalError("server closed the connection unexpectedly")

@@ -15,7 +15,7 @@ from qunfang.core.models import OrgUnit, User
 from qunfang.core.writes import in_steps, service
 from qunfang.messaging.models import Campaign, CampaignStatus, Channel, Message, MessageState, Template
 from qunfang.messaging.services.audiences import AUDIENCES, _callers, _check_audience_ids, _freeze, audience
-from qunfang.messaging.services.sending import send_campaign_task
+from qunfang.messaging.services.sending import queue_sending
 from qunfang.messaging.services.templates import check_body
 
 
@@ -68,7 +68,7 @@ def start_campaign(*, by: User | None, campaign: Campaign, confirmed: int | None
             by=by, action="campaign.start", place=campaign.place, target=campaign, after={"recipients": count}
         )
         if campaign.template.channel != Channel.PHONE:
-            transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
+            transaction.on_commit(lambda: queue_sending(campaign.pk))
     return campaign
 
 
@@ -160,5 +160,5 @@ def retry_failed(*, by: User | None, campaign: Campaign) -> int:
                 target=campaign,
                 after={"messages": count},
             )
-            transaction.on_commit(lambda: send_campaign_task.enqueue(campaign.pk))
+            transaction.on_commit(lambda: queue_sending(campaign.pk))
     return count

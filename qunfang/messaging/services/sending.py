@@ -15,6 +15,7 @@ from django.utils import timezone
 from qunfang.core.background import background_task
 from qunfang.core.models import User
 from qunfang.core.writes import in_steps, writes_nothing
+from qunfang.lib.env import env_int
 from qunfang.lib.processes import is_gone, this_process
 from qunfang.lib.tallies import table
 from qunfang.messaging.backends import Outgoing, Rate, Recipient, SendError, backend
@@ -184,6 +185,18 @@ def send_campaign(campaign_id: int) -> int:
 @background_task()
 def send_campaign_task(campaign_id: int) -> int:
     return send_campaign(campaign_id)
+
+
+@in_steps(
+    "each share is queued on its own once the campaign's start has committed; a share run twice sends "
+    "nothing twice"
+)
+def queue_sending(campaign_id: int) -> None:
+    """Queue the campaign's sending as several shares, so that as many workers send it together (each
+    claims the batches the others have not; a share that finds nothing left ends at once): as many as
+    QUNFANG_MESSAGING_SENDERS, else one per host (QUNFANG_APP_HOSTS)."""
+    for _share in range(max(1, env_int("MESSAGING_SENDERS", settings.APP_HOSTS))):
+        send_campaign_task.enqueue(campaign_id)
 
 
 def _write_outcomes(messages: list[Message]) -> None:

@@ -4,7 +4,9 @@ queues the tasks that run on a clock (the daily reports' reminders) every few mi
 django-tasks-db leaves a task RUNNING forever when its worker dies (SIGKILL, power cut). Before it
 starts, this worker puts back in the queue the tasks of workers on this host whose process is gone;
 every task is idempotent, so running such a task again finishes the work exactly once. Workers on
-other hosts are left alone: only their own host can tell whether they still live.
+other hosts are left alone: only their own host can tell whether they still live. When the database
+goes away (a restart, a failover), db_worker stops; this worker starts it again once the database
+answers, with the task it was running put back in the queue.
 """
 
 import logging
@@ -14,7 +16,7 @@ import uuid
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
@@ -22,6 +24,7 @@ from qunfang.lib.apps import app_entries
 from qunfang.lib.processes import is_gone, this_process
 
 log = logging.getLogger("qunfang.worker")
+RECONNECT_SECONDS = 1.0
 
 
 def worker_id() -> str:
@@ -84,4 +87,25 @@ class Command(BaseCommand):
             queue_clock_tasks()  # a batch run (from cron) does the clock's work once
         else:
             threading.Thread(target=run_clock, daemon=True, name="clock").start()
-        call_command("db_worker", worker_id=worker_id(), batch=batch, interval=interval, startup_delay=False)
+        me = worker_id()
+        while True:
+            try:
+                call_command("db_worker", worker_id=me, batch=batch, interval=interval, startup_delay=False)
+                return
+            except (OperationalError, InterfaceError) as error:
+                # The database went away (a restart, a failover to the replica): db_worker gives up on
+                # it; this worker waits and goes on, with what it was running put back in the queue.
+                if batch:
+                    raise
+                log.warning("the database cannot be reached (%s); looking again in a moment", error)
+                connection.close()
+                time.sleep(RECONNECT_SECONDS)
+                self._take_back(me)
+
+    def _take_back(self, me: str) -> None:
+        try:
+            taken = DBTaskResult.objects.filter(status="RUNNING").values_list("pk", "worker_ids")
+            mine = [pk for pk, ids in taken if (ids or [""])[-1] == me]
+            DBTaskResult.objects.filter(pk__in=mine, status="RUNNING").update(status="READY", started_at=None)
+        except DatabaseError:
+            connection.close()  # still away: db_worker's first look will say so again
