@@ -221,6 +221,8 @@ class Cluster:
             "QUNFANG_TASKS_BACKEND": "database",
             "QUNFANG_APP_HOSTS": str(len(hosts)),  # the deployment check then refuses state on one host
             "QUNFANG_MESSAGING_QUIET_HOURS": "",  # the drill runs at any hour
+            # Room for a slow machine's save and page read before a paused replica counts as lagging.
+            "QUNFANG_REPLICA_MAX_LAG_SECONDS": "8",
         }
         self.hosts = [Host(root / name, name, self.postgres.url(self.DATABASE), shared) for name in hosts]
         atexit.register(self.close)
