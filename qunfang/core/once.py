@@ -17,6 +17,7 @@ import hashlib
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -189,11 +190,12 @@ class OnceMiddleware:
 # key until it has settled it; a second copy waits for the lock (WAIT_SECONDS) before it looks. So a claim
 # it then finds still pending was left by a request whose session is gone — the database failed under it
 # (a failover), or its process died — and the retry takes it over at once, rather than being told for
-# minutes that it is being saved. (On SQLite, one machine's, ABANDONED stays the rule.)
+# minutes that it is being saved. (On SQLite, one machine's, ABANDONED stays the rule; behind pgbouncer in
+# transaction pooling too, where a lock taken and released in two transactions could meet two sessions.)
 
 
 def _postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return connection.vendor == "postgresql" and not settings.PGBOUNCER
 
 
 def _lock_id(key: str) -> int:
