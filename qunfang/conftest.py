@@ -1,6 +1,5 @@
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -10,7 +9,7 @@ from django.conf import settings as django_settings
 from qunfang.core.staticfiles import ensure_collected
 from qunfang.testing.clients import client_for
 from qunfang.testing.demo import SharedDemo
-from qunfang.testing.processes import PrivatePostgres, Site
+from qunfang.testing.processes import PrivatePostgres, Site, postgres_folder
 from qunfang.testing.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be allowed there.
@@ -227,11 +226,7 @@ def site(tmp_path):
 
 @pytest.fixture
 def private_postgres():
-    if not Path("/usr/lib/postgresql").exists():
-        pytest.skip("PostgreSQL is not installed")
-    # Not under pytest's tmp_path: the postgres user cannot enter root's private folders.
-    root = Path(tempfile.mkdtemp(prefix="qunfang-pg-"))
-    root.chmod(0o755)
+    root = postgres_folder("qunfang-pg-")
     server = PrivatePostgres(root / "pg")
     yield server
     server.stop()

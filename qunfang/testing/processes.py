@@ -154,6 +154,18 @@ class Site:
                 server.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
 
+def postgres_folder(prefix: str) -> Path:
+    """A folder for PostgreSQL servers of a test's own: skips the test where PostgreSQL is not
+    installed. Not under pytest's tmp_path: the postgres user cannot enter root's private folders."""
+    import pytest
+
+    if not Path("/usr/lib/postgresql").exists():
+        pytest.skip("PostgreSQL is not installed")
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    return root
+
+
 def wait_until(condition: Callable[[], Any], timeout: float = 60, interval: float = 0.05) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

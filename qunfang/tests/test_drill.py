@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 import uuid
@@ -39,7 +38,7 @@ from django.utils import timezone
 
 from qunfang.core.demo import DEMO_PASSWORD
 from qunfang.testing.cluster import Cluster, Host, Visitor, answers
-from qunfang.testing.processes import wait_until
+from qunfang.testing.processes import postgres_folder, wait_until
 
 pytestmark = [
     pytest.mark.process,
@@ -82,11 +81,7 @@ print(campaign.pk)
 
 @pytest.fixture
 def cluster():
-    if not Path("/usr/lib/postgresql").exists():
-        pytest.skip("PostgreSQL is not installed")
-    # Not under pytest's tmp_path: the postgres user cannot enter root's private folders.
-    root = Path(tempfile.mkdtemp(prefix="qunfang-drill-"))
-    root.chmod(0o755)
+    root = postgres_folder("qunfang-drill-")
     deployment = Cluster(root)
     yield deployment
     deployment.close()
